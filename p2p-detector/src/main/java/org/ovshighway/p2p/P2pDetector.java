@@ -210,6 +210,11 @@ public final class P2pDetector {
         return inconsistencies;
     }
 
+    /** Port analyses run since construction (for tests of incrementality). */
+    long analysisRuns() {
+        return analyzer.runs();
+    }
+
     private void putFlow(FlowEntry flow, Changes changes) {
         Rule old = mirror.put(flow);
         recheckRule(old, mirror.rule(flow.key()), changes);
