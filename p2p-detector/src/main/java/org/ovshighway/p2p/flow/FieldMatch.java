@@ -140,7 +140,7 @@ public record FieldMatch(FieldId field, byte[] value, byte[] mask) {
         }
         for (int i = 0; i < value.length; i++) {
             int m = maskByte(i);
-            if ((m & ~narrower.maskByte(i) & 0xff) != 0 || (narrower.value[i] & m) != value[i]) {
+            if ((m & ~narrower.maskByte(i) & 0xff) != 0 || (narrower.value[i] & m) != (value[i] & m)) {
                 return false;
             }
         }
