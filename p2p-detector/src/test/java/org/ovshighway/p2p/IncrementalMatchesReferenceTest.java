@@ -43,7 +43,8 @@ import org.ovshighway.p2p.flow.RemovalReason;
  */
 class IncrementalMatchesReferenceTest {
 
-    private static final List<PortNo> PORTS = List.of(PortNo.of(1), PortNo.of(2), PortNo.of(3), PortNo.of(4), PortNo.of(5));
+    /** Two ports above 127 so that port bytes with the high bit set are exercised. */
+    private static final List<PortNo> PORTS = List.of(PortNo.of(1), PortNo.of(2), PortNo.of(3), PortNo.of(128), PortNo.of(129));
     private static final FieldId REG0 = FieldId.named("reg0");
 
     /** One step of a generated sequence; steps naming an existing flow pick it by index modulo the table size. */
@@ -285,8 +286,8 @@ class IncrementalMatchesReferenceTest {
         Arbitrary<List<FieldMatch>> inPort = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(6, port().map(p -> List.of(FieldMatch.inPort(p)))),
                 net.jqwik.api.Tuple.of(2, Arbitraries.just(List.<FieldMatch>of())),
-                // in_port 4 or 5: a masked in_port, which the detector must treat as a wildcard.
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(List.of(FieldMatch.masked(FieldId.IN_PORT, 4, 0xfffffffeL, 4)))));
+                // in_port 128 or 129: a masked in_port, which the detector must treat as a wildcard.
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(List.of(FieldMatch.masked(FieldId.IN_PORT, 128, 0xfffffffeL, 4)))));
         Arbitrary<List<FieldMatch>> proto = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(4, Arbitraries.just(List.<FieldMatch>of())),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(List.of(FieldMatch.exact(FieldId.IP_PROTO, 6, 1)))),
@@ -294,6 +295,7 @@ class IncrementalMatchesReferenceTest {
         Arbitrary<List<FieldMatch>> extra = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(8, Arbitraries.just(List.<FieldMatch>of())),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(List.of(FieldMatch.masked(FieldId.TCP_DST, 0, 0xff00, 2)))),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(List.of(FieldMatch.masked(FieldId.TCP_DST, 0x8000, 0x8000, 2)))),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(List.of(FieldMatch.exact(FieldId.TCP_DST, 80, 2)))),
                 // Same field at two widths: a field the detector does not understand.
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(List.of(FieldMatch.exact(REG0, 1, 4)))),
