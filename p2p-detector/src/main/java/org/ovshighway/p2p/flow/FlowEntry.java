@@ -25,6 +25,7 @@ public record FlowEntry(int tableId, int priority, long cookie, Match match, Lis
         actions = List.copyOf(Objects.requireNonNull(actions, "actions"));
         requireTimeout("idleTimeout", idleTimeout);
         requireTimeout("hardTimeout", hardTimeout);
+        Objects.requireNonNull(flags, "flags");
         flags = flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
     }
 

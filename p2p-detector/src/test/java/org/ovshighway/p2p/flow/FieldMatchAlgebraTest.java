@@ -37,7 +37,7 @@ class FieldMatchAlgebraTest {
 
     private static boolean admits(FieldMatch c, int v) {
         int value = (int) c.valueAsLong();
-        int mask = c.isExact() ? 0xffff : (int) ((c.mask()[0] & 0xff) << 8 | (c.mask()[1] & 0xff));
+        int mask = c.isExact() ? 0xffff : (c.mask()[0] & 0xff) << 8 | (c.mask()[1] & 0xff);
         return (v & mask) == value;
     }
 
