@@ -1,0 +1,113 @@
+package org.ovshighway.p2p;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import org.ovshighway.p2p.PortAnalysis.Forwards;
+import org.ovshighway.p2p.flow.PortNo;
+
+/**
+ * Reverse indexes from parts of the tables to the port analyses that read them, so that an event
+ * re-analyses only the ports whose outcome it can change: per table, ports by the lowest priority
+ * they examined; per group, the ports that used it; per destination, the ports forwarding to it.
+ */
+final class DependencyIndex {
+
+    private final Map<PortNo, PortAnalysis> analyses = new HashMap<>();
+    /** table → lowest examined priority → ports. */
+    private final Map<Integer, NavigableMap<Integer, Set<PortNo>>> tableWatchers = new HashMap<>();
+    private final Map<Long, Set<PortNo>> groupWatchers = new HashMap<>();
+    private final Map<PortNo, Set<PortNo>> forwardersTo = new HashMap<>();
+
+    PortAnalysis analysis(PortNo port) {
+        return analyses.get(port);
+    }
+
+    Collection<PortAnalysis> analyses() {
+        return analyses.values();
+    }
+
+    /** Replaces the port's analysis (if any) with {@code analysis} in every index. */
+    void put(PortAnalysis analysis) {
+        remove(analysis.port());
+        PortNo port = analysis.port();
+        analyses.put(port, analysis);
+        analysis.tableStops().forEach((table, stop) ->
+                tableWatchers.computeIfAbsent(table, t -> new TreeMap<>()).computeIfAbsent(stop, s -> new HashSet<>()).add(port));
+        for (long group : analysis.groups()) {
+            groupWatchers.computeIfAbsent(group, g -> new HashSet<>()).add(port);
+        }
+        if (analysis.outcome() instanceof Forwards f) {
+            forwardersTo.computeIfAbsent(f.to(), t -> new HashSet<>()).add(port);
+        }
+    }
+
+    void remove(PortNo port) {
+        PortAnalysis old = analyses.remove(port);
+        if (old == null) {
+            return;
+        }
+        old.tableStops().forEach((table, stop) -> {
+            NavigableMap<Integer, Set<PortNo>> byStop = tableWatchers.get(table);
+            removeFrom(byStop, stop, port);
+            if (byStop.isEmpty()) {
+                tableWatchers.remove(table);
+            }
+        });
+        for (long group : old.groups()) {
+            removeFrom(groupWatchers, group, port);
+        }
+        if (old.outcome() instanceof Forwards f) {
+            removeFrom(forwardersTo, f.to(), port);
+        }
+    }
+
+    void clear() {
+        analyses.clear();
+        tableWatchers.clear();
+        groupWatchers.clear();
+        forwardersTo.clear();
+    }
+
+    /**
+     * Adds to {@code out} the analysed ports whose outcome a change of a rule in {@code table} at
+     * {@code priority} with exact input port {@code inPort} ({@code null}: wildcard) may change.
+     */
+    void collectTableWatchers(int table, int priority, PortNo inPort, Set<PortNo> out) {
+        if (inPort != null) {
+            PortAnalysis analysis = analyses.get(inPort);
+            Integer stop = analysis == null ? null : analysis.tableStops().get(table);
+            if (stop != null && stop <= priority) {
+                out.add(inPort);
+            }
+            return;
+        }
+        NavigableMap<Integer, Set<PortNo>> byStop = tableWatchers.get(table);
+        if (byStop != null) {
+            for (Set<PortNo> ports : byStop.headMap(priority, true).values()) {
+                out.addAll(ports);
+            }
+        }
+    }
+
+    Set<PortNo> groupWatchers(long group) {
+        return groupWatchers.getOrDefault(group, Collections.emptySet());
+    }
+
+    Set<PortNo> forwardersTo(PortNo to) {
+        return forwardersTo.getOrDefault(to, Collections.emptySet());
+    }
+
+    private static <K> void removeFrom(Map<K, Set<PortNo>> map, K key, PortNo port) {
+        Set<PortNo> ports = map.get(key);
+        ports.remove(port);
+        if (ports.isEmpty()) {
+            map.remove(key);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package org.ovshighway.p2p;
+
+/**
+ * Receives verdict changes, synchronously on the thread that fed the detector. For one event the
+ * detector reports every {@link LinkEvent.DirectionDown} before any {@link LinkEvent.DirectionUp},
+ * so a port never appears to have two peers at once.
+ */
+@FunctionalInterface
+public interface LinkListener {
+    void onLinkEvent(LinkEvent event);
+}

@@ -1,0 +1,370 @@
+package org.ovshighway.p2p;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.ovshighway.p2p.PortAnalysis.Forwards;
+import org.ovshighway.p2p.PortAnalysis.Refused;
+import org.ovshighway.p2p.flow.FlowEntry;
+import org.ovshighway.p2p.flow.FlowEvent;
+import org.ovshighway.p2p.flow.FlowKey;
+import org.ovshighway.p2p.flow.GroupEntry;
+import org.ovshighway.p2p.flow.PortNo;
+
+/**
+ * Mirrors one bridge's flow and group tables from {@link FlowEvent}s and decides, incrementally,
+ * which directions X→Y between candidate (ring) ports are point-to-point.
+ *
+ * <p>Direction X→Y is point-to-point exactly when X and Y are distinct candidate ports and
+ * <ol>
+ * <li>all traffic arriving on X is output to Y and nowhere else, as decided by {@link PortAnalyzer}
+ *     (rules with one effect: output:Y, a single-bucket group doing only output:Y, or goto_table;
+ *     no rewrite, meter, set_queue, extension action or idle_timeout; no higher- or equal-priority
+ *     overlapping rule doing anything else; no table miss), and</li>
+ * <li>no rule admitting a port other than X in its in_port (wildcarded in_port included), in any
+ *     table, may output to Y: output:Y, FLOOD, ALL, NORMAL, TABLE, ANY, IN_PORT (from Y itself or
+ *     a wildcard in_port), a group that may do one of these, a missing or chained group, or any
+ *     extension action.</li>
+ * </ol>
+ * Reachability of later tables by other ports is not analysed: a rule counts wherever it is.
+ *
+ * <p>Incremental: a flow event re-analyses only the ports whose analysis read the changed
+ * table at or above the changed priority (its own input port, or every such port for a wildcard
+ * in_port) and re-checks only directions towards the ports the old or new rule may reach. A group
+ * event re-analyses the ports whose analysis used the group. Nothing scans the whole table except
+ * {@link FlowEvent.ResyncCompleted}.
+ *
+ * <p>Not thread-safe: feed it from one thread. The listener runs on that thread, inside
+ * {@link #accept} and the candidate-port methods.
+ */
+public final class P2pDetector {
+
+    private static final System.Logger LOG = System.getLogger(P2pDetector.class.getName());
+
+    private final LinkListener listener;
+    private final FlowTableMirror mirror = new FlowTableMirror();
+    private final PortAnalyzer analyzer = new PortAnalyzer(mirror);
+    private final DependencyIndex dependencies = new DependencyIndex();
+    private final Set<PortNo> candidates = new HashSet<>();
+    /** Published verdicts: from → to for every point-to-point direction the listener was told about. */
+    private final Map<PortNo, PortNo> published = new HashMap<>();
+    private boolean resyncing;
+    private long inconsistencies;
+
+    /** A detector with empty tables and no candidate ports (every verdict "not point-to-point"). */
+    public P2pDetector(LinkListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Applies one event to the mirror and publishes the verdicts it changes. */
+    public void accept(FlowEvent event) {
+        Objects.requireNonNull(event, "event");
+        Changes changes = new Changes();
+        switch (event) {
+            case FlowEvent.FlowAdded(FlowEntry flow) -> putFlow(flow, changes);
+            case FlowEvent.FlowModified(FlowEntry flow) -> {
+                Rule old = mirror.put(flow);
+                if (old == null) {
+                    inconsistent("modified flow not in the mirror, added: flow=" + flow);
+                }
+                recheckRule(old, mirror.rule(flow.key()), changes);
+            }
+            case FlowEvent.FlowRemoved(FlowKey key, var reason) -> {
+                Rule old = mirror.remove(key);
+                if (old == null) {
+                    inconsistent("removed flow not in the mirror: key=" + key + " reason=" + reason);
+                } else {
+                    recheckRule(old, null, changes);
+                }
+            }
+            case FlowEvent.GroupAdded(GroupEntry group) -> putGroup(group, changes);
+            case FlowEvent.GroupModified(GroupEntry group) -> {
+                if (!mirror.groups().containsKey(group.groupId())) {
+                    inconsistent("modified group not in the mirror, added: group=" + group.groupId());
+                }
+                putGroup(group, changes);
+            }
+            case FlowEvent.GroupDeleted(long groupId) -> {
+                if (mirror.removeGroup(groupId) == null) {
+                    inconsistent("deleted group not in the mirror: group=" + groupId);
+                }
+                groupChanged(groupId, changes);
+            }
+            case FlowEvent.ResyncStarted() -> {
+                mirror.clear();
+                dependencies.clear();
+                resyncing = true;
+            }
+            case FlowEvent.ResyncCompleted() -> {
+                if (!resyncing) {
+                    inconsistent("resync completed without a resync in progress");
+                }
+                resyncing = false;
+                recomputeAll();
+                return;
+            }
+        }
+        publish(changes);
+    }
+
+    /** Makes {@code port} a candidate (ring) port; no effect when it already is one. */
+    public void addCandidatePort(PortNo port) {
+        requireOrdinary(port);
+        if (!candidates.add(port)) {
+            return;
+        }
+        Changes changes = new Changes();
+        changes.reanalyse.add(port);
+        changes.destinations.add(port);
+        publish(changes);
+    }
+
+    /** Stops considering {@code port} a candidate; directions from and to it go down. */
+    public void removeCandidatePort(PortNo port) {
+        if (!candidates.remove(port)) {
+            return;
+        }
+        Changes changes = new Changes();
+        changes.reanalyse.add(port);
+        changes.destinations.add(port);
+        publish(changes);
+    }
+
+    /** Replaces the candidate ports with {@code ports}. */
+    public void setCandidatePorts(Set<PortNo> ports) {
+        ports.forEach(P2pDetector::requireOrdinary);
+        Changes changes = new Changes();
+        for (PortNo gone : new ArrayList<>(candidates)) {
+            if (!ports.contains(gone)) {
+                candidates.remove(gone);
+                changes.reanalyse.add(gone);
+                changes.destinations.add(gone);
+            }
+        }
+        for (PortNo port : ports) {
+            if (candidates.add(port)) {
+                changes.reanalyse.add(port);
+                changes.destinations.add(port);
+            }
+        }
+        publish(changes);
+    }
+
+    public Set<PortNo> candidatePorts() {
+        return Collections.unmodifiableSet(new HashSet<>(candidates));
+    }
+
+    /** The port all traffic from {@code from} goes to when that direction is point-to-point. */
+    public Optional<PortNo> pointToPointPeer(PortNo from) {
+        return Optional.ofNullable(published.get(from));
+    }
+
+    public boolean isPointToPoint(PortNo from, PortNo to) {
+        return to.equals(published.get(from));
+    }
+
+    /** Every point-to-point direction, from → to, sorted by port number. */
+    public Map<PortNo, PortNo> pointToPointDirections() {
+        return Collections.unmodifiableMap(new TreeMap<>(published));
+    }
+
+    /**
+     * Why traffic from {@code port} cannot bypass the switch, in words an operator understands and
+     * naming the rule (table, priority, match, actions); empty when it is point-to-point.
+     */
+    public Optional<String> explain(PortNo port) {
+        if (published.containsKey(port)) {
+            return Optional.empty();
+        }
+        if (resyncing) {
+            return Optional.of("the flow tables are being resynchronised with the switch; verdicts are held until the dump completes");
+        }
+        String reason = reason(port);
+        return Optional.of(reason == null ? "port " + port + " is point-to-point but not yet published" : reason);
+    }
+
+    /** True between {@link FlowEvent.ResyncStarted} and {@link FlowEvent.ResyncCompleted}. */
+    public boolean isResyncing() {
+        return resyncing;
+    }
+
+    public int flowCount() {
+        return mirror.flowCount();
+    }
+
+    public int groupCount() {
+        return mirror.groupCount();
+    }
+
+    /** Events that did not fit the mirror (removal of an unknown flow, modification of an unknown group...). */
+    public long inconsistencyCount() {
+        return inconsistencies;
+    }
+
+    private void putFlow(FlowEntry flow, Changes changes) {
+        Rule old = mirror.put(flow);
+        recheckRule(old, mirror.rule(flow.key()), changes);
+    }
+
+    /** Collects what replacing {@code old} by {@code now} (same key; either may be null) can change. */
+    private void recheckRule(Rule old, Rule now, Changes changes) {
+        Rule any = old != null ? old : now;
+        dependencies.collectTableWatchers(any.table(), any.priority(), any.inPort, changes.reanalyse);
+        if (old != null && now != null && old.reach.equals(now.reach)) {
+            return;
+        }
+        for (Rule r : new Rule[] {old, now}) {
+            if (r != null) {
+                changes.destinationsAny |= r.reach.any();
+                changes.destinations.addAll(r.reach.ports());
+            }
+        }
+    }
+
+    private void putGroup(GroupEntry group, Changes changes) {
+        mirror.putGroup(group);
+        groupChanged(group.groupId(), changes);
+    }
+
+    private void groupChanged(long groupId, Changes changes) {
+        List<Reach> reaches = mirror.refreshReach(groupId);
+        for (Reach reach : reaches) {
+            changes.destinationsAny |= reach.any();
+            changes.destinations.addAll(reach.ports());
+        }
+        changes.reanalyse.addAll(dependencies.groupWatchers(groupId));
+    }
+
+    /** Re-analyses what changed and publishes every direction whose verdict changed. */
+    private void publish(Changes changes) {
+        if (resyncing) {
+            return;
+        }
+        Set<PortNo> decide = new LinkedHashSet<>();
+        for (PortNo port : changes.reanalyse) {
+            if (candidates.contains(port)) {
+                dependencies.put(analyzer.analyse(port));
+            } else {
+                dependencies.remove(port);
+            }
+            decide.add(port);
+        }
+        if (changes.destinationsAny) {
+            for (PortAnalysis analysis : dependencies.analyses()) {
+                if (analysis.outcome() instanceof Forwards) {
+                    decide.add(analysis.port());
+                }
+            }
+        } else {
+            for (PortNo to : changes.destinations) {
+                decide.addAll(dependencies.forwardersTo(to));
+            }
+        }
+        decide.addAll(changes.reanalyse);
+        emitChanges(decide);
+    }
+
+    private void recomputeAll() {
+        dependencies.clear();
+        for (PortNo port : candidates) {
+            dependencies.put(analyzer.analyse(port));
+        }
+        Set<PortNo> decide = new LinkedHashSet<>(candidates);
+        decide.addAll(published.keySet());
+        emitChanges(decide);
+    }
+
+    private void emitChanges(Set<PortNo> ports) {
+        List<LinkEvent> downs = new ArrayList<>();
+        List<LinkEvent> ups = new ArrayList<>();
+        for (PortNo from : ports) {
+            PortNo before = published.get(from);
+            PortNo after = decide(from);
+            if (Objects.equals(before, after)) {
+                continue;
+            }
+            if (before != null) {
+                published.remove(from);
+                String reason = after != null
+                        ? "port " + from + " now sends all its traffic to port " + after + " instead"
+                        : Objects.requireNonNullElse(reason(from), "verdict withdrawn");
+                downs.add(new LinkEvent.DirectionDown(from, before, reason));
+            }
+            if (after != null) {
+                published.put(from, after);
+                ups.add(new LinkEvent.DirectionUp(from, after));
+            }
+        }
+        downs.forEach(listener::onLinkEvent);
+        ups.forEach(listener::onLinkEvent);
+    }
+
+    /** The peer of {@code from} under the current analyses, or {@code null}. */
+    private PortNo decide(PortNo from) {
+        if (!candidates.contains(from)) {
+            return null;
+        }
+        PortAnalysis analysis = dependencies.analysis(from);
+        if (analysis == null || !(analysis.outcome() instanceof Forwards f)) {
+            return null;
+        }
+        if (!candidates.contains(f.to()) || mirror.reachIndex().blocker(from, f.to()) != null) {
+            return null;
+        }
+        return f.to();
+    }
+
+    /** Why {@code from} is not point-to-point under the current analyses, or {@code null} when it is. */
+    private String reason(PortNo from) {
+        if (!candidates.contains(from)) {
+            return "port " + from + " is not a ring port (not a candidate)";
+        }
+        PortAnalysis analysis = dependencies.analysis(from);
+        if (analysis == null) {
+            return "port " + from + " has not been analysed yet";
+        }
+        return switch (analysis.outcome()) {
+            case Refused(String why) -> why;
+            case Forwards(PortNo to, Rule evidence) -> {
+                if (!candidates.contains(to)) {
+                    yield "port " + from + " sends all its traffic to port " + to + " (" + evidence + "), but port " + to
+                            + " is not a ring port";
+                }
+                Rule blocker = mirror.reachIndex().blocker(from, to);
+                if (blocker != null) {
+                    yield "port " + from + " sends all its traffic to port " + to + ", but " + blocker
+                            + (blocker.reach.any() ? " may send traffic from other ports to any port, " + to + " included"
+                                                    : " sends traffic from other ports to port " + to + " too");
+                }
+                yield null;
+            }
+        };
+    }
+
+    private void inconsistent(String what) {
+        inconsistencies++;
+        LOG.log(Level.WARNING, "flow mirror out of step with the switch: {0}", what);
+    }
+
+    private static void requireOrdinary(PortNo port) {
+        if (port.isReserved()) {
+            throw new IllegalArgumentException("a reserved port cannot be a candidate ring port: port=" + port);
+        }
+    }
+
+    /** What one event touched: ports to re-analyse, destinations whose incoming rules changed. */
+    private static final class Changes {
+        final Set<PortNo> reanalyse = new LinkedHashSet<>();
+        final Set<PortNo> destinations = new LinkedHashSet<>();
+        boolean destinationsAny;
+    }
+}
