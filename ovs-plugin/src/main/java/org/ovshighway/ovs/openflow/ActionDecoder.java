@@ -119,6 +119,15 @@ final class ActionDecoder {
         return out;
     }
 
+    /** An OpenFlow 1.1+ action list filling all of {@code list} (OpenFlow 1.5 group buckets). */
+    static List<Action> actionList(OpenFlowVersion version, ByteBuf list, String where) throws MalformedUpdateException {
+        List<Action> out = new ArrayList<>();
+        for (ByteBuf a : tlvs(list, 8, where, "action")) {
+            out.addAll(action(version, a, where));
+        }
+        return out;
+    }
+
     /** Actions openflowj already parsed (group buckets), converted one by one. */
     static List<Action> actions(List<OFAction> actions, String where) throws MalformedUpdateException {
         List<Action> out = new ArrayList<>();

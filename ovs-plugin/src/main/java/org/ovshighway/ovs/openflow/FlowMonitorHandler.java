@@ -3,7 +3,11 @@ package org.ovshighway.ovs.openflow;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
@@ -45,7 +49,12 @@ public final class FlowMonitorHandler extends ChannelInboundHandlerAdapter {
     /** Group-description requests use xids from here on, one per request, so a late reply is recognised. */
     private static final long XID_GROUPS_FIRST = 0x1000;
 
+    private static final int OFPT_ERROR = 1;
+    /** A dump OVS has not finished by then is not coming (a request was rejected in a way not tied to its xid). */
+    private static final long DUMP_TIMEOUT_SECONDS = 10;
+
     private final MirrorSession session;
+    private ScheduledFuture<?> dumpDeadline;
     private OpenFlowVersion version;
     private boolean flowDumpDone;
     private boolean groupDumpDone;
@@ -76,6 +85,20 @@ public final class FlowMonitorHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.write(OpenFlowRequests.flowMonitor(ctx.alloc(), version, XID_MONITOR, MONITOR_ID));
         ctx.flush();
+        dumpDeadline = ctx.executor().schedule(() -> {
+            if (!dumpComplete() && ctx.channel().isActive()) {
+                resync(ctx, "initial dump incomplete after " + DUMP_TIMEOUT_SECONDS + " s: flows=" + flowDumpDone
+                        + " groups=" + groupDumpDone, null);
+            }
+        }, DUMP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (dumpDeadline != null) {
+            dumpDeadline.cancel(false);
+        }
+        ctx.fireChannelInactive();
     }
 
     @Override
@@ -87,9 +110,12 @@ public final class FlowMonitorHandler extends ChannelInboundHandlerAdapter {
         switch (in) {
             case InboundMessage.FlowMonitorReply reply -> onUpdates(ctx, reply);
             case InboundMessage.Parsed(OFGroupDescStatsReply reply) -> onGroups(ctx, reply);
+            case InboundMessage.GroupDescReply reply -> onGroupsPart(ctx, reply.xid(), reply.more(), reply.groups());
             case InboundMessage.Parsed(OFErrorMsg error) -> onError(ctx, error);
             case InboundMessage.RequestForwarded rf -> {
-                if (groupXid == 0) {
+                if (version == OpenFlowVersion.OF10) {
+                    LOG.log(System.Logger.Level.DEBUG, "group change ignored: OpenFlow 1.0 session has no group table");
+                } else if (groupXid == 0) {
                     requestGroups(ctx);
                     ctx.flush();
                 } else {
@@ -104,6 +130,9 @@ public final class FlowMonitorHandler extends ChannelInboundHandlerAdapter {
             case InboundMessage.Unhandled u -> {
                 if (u.xid() != 0 && u.xid() == groupXid) {
                     resync(ctx, "group description reply not decodable: " + u.why(), null);
+                } else if (u.type() == OFPT_ERROR && !dumpComplete()) {
+                    // OVS 3.1 answers some rejected requests with an OpenFlow 1.0 Nicira error and xid 0.
+                    resync(ctx, "switch sent an error during the initial dump: " + u.why(), null);
                 } else {
                     LOG.log(System.Logger.Level.DEBUG, "ignored message: channel={0} {1}", ctx.channel(), u);
                 }
@@ -140,20 +169,25 @@ public final class FlowMonitorHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onGroups(ChannelHandlerContext ctx, OFGroupDescStatsReply reply) {
-        if (reply.getXid() != groupXid) {
-            LOG.log(System.Logger.Level.DEBUG, "stale group description reply ignored: xid={0} expected={1}", reply.getXid(), groupXid);
-            return;
-        }
+        List<GroupEntry> groups = new ArrayList<>();
         for (OFGroupDescStatsEntry e : reply.getEntries()) {
             try {
-                GroupEntry g = GroupConverter.convert(e);
-                groupsBeingRead.put(g.groupId(), g);
+                groups.add(GroupConverter.convert(e));
             } catch (MalformedUpdateException ex) {
                 resync(ctx, ex.getMessage(), null);
                 return;
             }
         }
-        if (reply.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
+        onGroupsPart(ctx, reply.getXid(), reply.getFlags().contains(OFStatsReplyFlags.REPLY_MORE), groups);
+    }
+
+    private void onGroupsPart(ChannelHandlerContext ctx, long xid, boolean more, List<GroupEntry> groups) {
+        if (xid != groupXid) {
+            LOG.log(System.Logger.Level.DEBUG, "stale group description reply ignored: xid={0} expected={1}", xid, groupXid);
+            return;
+        }
+        groups.forEach(g -> groupsBeingRead.put(g.groupId(), g));
+        if (more) {
             return;
         }
         groupXid = 0;
@@ -173,7 +207,7 @@ public final class FlowMonitorHandler extends ChannelInboundHandlerAdapter {
 
     private void onError(ChannelHandlerContext ctx, OFErrorMsg error) {
         long xid = error.getXid();
-        if (xid == XID_MONITOR || (xid != 0 && xid == groupXid)) {
+        if (xid == XID_MONITOR || (xid != 0 && xid == groupXid) || !dumpComplete()) {
             resync(ctx, "switch rejected a monitor request: xid=" + xid + " error=" + error, null);
         } else {
             LOG.log(System.Logger.Level.WARNING, "switch reported an error: channel={0} xid={1} error={2}", ctx.channel(), xid, error);
@@ -186,8 +220,15 @@ public final class FlowMonitorHandler extends ChannelInboundHandlerAdapter {
         ctx.write(OpenFlowRequests.groupDesc(ctx.alloc(), version, groupXid));
     }
 
+    private boolean dumpComplete() {
+        return flowDumpDone && groupDumpDone;
+    }
+
     private void maybeComplete(ChannelHandlerContext ctx) {
-        if (flowDumpDone && groupDumpDone) {
+        if (dumpComplete()) {
+            if (dumpDeadline != null) {
+                dumpDeadline.cancel(false);
+            }
             session.dumpCompleted();
         }
     }

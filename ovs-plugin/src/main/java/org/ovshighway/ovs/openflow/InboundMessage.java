@@ -25,6 +25,13 @@ public sealed interface InboundMessage {
         }
     }
 
+    /** One part of a group-description reply decoded here (OpenFlow 1.5, which openflowj misreads). */
+    record GroupDescReply(long xid, boolean more, List<org.ovshighway.p2p.flow.GroupEntry> groups) implements InboundMessage {
+        public GroupDescReply {
+            groups = List.copyOf(groups);
+        }
+    }
+
     /** OVS stopped sending updates (its buffer for this connection filled up); updates are lost until resumed. */
     record FlowMonitorPaused(long xid) implements InboundMessage {
     }

@@ -2,6 +2,7 @@ package org.ovshighway.ovs.openflow;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.Set;
@@ -41,7 +42,12 @@ public final class OpenFlowChannelInitializer extends ChannelInitializer<Channel
 
     @Override
     protected void initChannel(Channel ch) {
-        ch.pipeline()
+        configure(ch.pipeline());
+    }
+
+    /** Adds the stages to {@code pipeline} (tools that tap the pipeline, e.g. to record frames, call this directly). */
+    public void configure(ChannelPipeline pipeline) {
+        pipeline
                 .addLast(FRAME_DECODER, new OpenFlowFrameDecoder())
                 .addLast(MESSAGE_DECODER, new OpenFlowMessageDecoder())
                 .addLast(MESSAGE_ENCODER, new OpenFlowMessageEncoder())

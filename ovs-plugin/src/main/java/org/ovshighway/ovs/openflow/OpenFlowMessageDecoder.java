@@ -61,6 +61,14 @@ public final class OpenFlowMessageDecoder extends MessageToMessageDecoder<ByteBu
                 case RESUMED -> {
                     return List.of(new InboundMessage.FlowMonitorResumed(xid));
                 }
+                case GROUP_DESC_15 -> {
+                    if (length < 16) {
+                        throw new MalformedUpdateException("group description reply shorter than its header: length=" + length);
+                    }
+                    boolean more = (frame.getUnsignedShort(start + 10) & OpenFlowWire.REPLY_MORE) != 0;
+                    return List.of(new InboundMessage.GroupDescReply(xid, more,
+                            Of15GroupDescDecoder.decode(frame.slice(start + 16, length - 16), xid)));
+                }
                 case REQUEST_FORWARD -> {
                     return List.of(new InboundMessage.RequestForwarded(xid));
                 }
@@ -75,7 +83,7 @@ public final class OpenFlowMessageDecoder extends MessageToMessageDecoder<ByteBu
         }
     }
 
-    private enum MonitorMessage { NONE, UPDATES, PAUSED, RESUMED, REQUEST_FORWARD }
+    private enum MonitorMessage { NONE, UPDATES, PAUSED, RESUMED, REQUEST_FORWARD, GROUP_DESC_15 }
 
     private static MonitorMessage classify(ByteBuf f, int s, OpenFlowVersion version, int type, int length) {
         switch (version.dialect()) {
@@ -86,6 +94,10 @@ public final class OpenFlowMessageDecoder extends MessageToMessageDecoder<ByteBu
                 }
                 if (type == OpenFlowWire.OFPT14_REQUESTFORWARD) {
                     return MonitorMessage.REQUEST_FORWARD;
+                }
+                if (version == OpenFlowVersion.OF15 && type == OpenFlowWire.OFPT11_MULTIPART_REPLY && length >= 10
+                        && f.getUnsignedShort(s + 8) == OpenFlowWire.OFPMP_GROUP_DESC) {
+                    return MonitorMessage.GROUP_DESC_15;
                 }
             }
             case ONF13 -> {

@@ -10,8 +10,14 @@ import io.netty.buffer.ByteBufAllocator;
  */
 final class OpenFlowRequests {
 
-    private static final int MONITOR_FLAGS = OpenFlowWire.FMF_INITIAL | OpenFlowWire.FMF_ADD | OpenFlowWire.FMF_REMOVED
-            | OpenFlowWire.FMF_MODIFY | OpenFlowWire.FMF_INSTRUCTIONS | OpenFlowWire.FMF_OWN;
+    /**
+     * OVS 3.1 rejects OFPFMF_NO_ABBREV in an OpenFlow 1.4+ request (OFPMOFC_BAD_FLAGS), so the
+     * standard monitor goes without it: abbreviated updates only describe this connection's own
+     * flow mods, and it sends none. NX/ONF take NXFMF_OWN.
+     */
+    private static final int STANDARD_MONITOR_FLAGS = OpenFlowWire.FMF_INITIAL | OpenFlowWire.FMF_ADD | OpenFlowWire.FMF_REMOVED
+            | OpenFlowWire.FMF_MODIFY | OpenFlowWire.FMF_INSTRUCTIONS;
+    private static final int NX_MONITOR_FLAGS = STANDARD_MONITOR_FLAGS | OpenFlowWire.FMF_OWN;
     /** miss_send_len only has to be non-zero: OVS sends a service connection no asynchronous message otherwise. */
     private static final int MISS_SEND_LEN = 128;
     private static final int OFPG_ALL = 0xfffffffc;
@@ -26,20 +32,20 @@ final class OpenFlowRequests {
         return finish(b);
     }
 
-    /** A flow monitor over every table, all events, with instructions, own changes in full, initial dump included. */
+    /** A flow monitor over every table, all events, with instructions, initial dump included. */
     static ByteBuf flowMonitor(ByteBufAllocator alloc, OpenFlowVersion v, long xid, int monitorId) {
         ByteBuf b;
         switch (v.dialect()) {
             case STANDARD -> {
                 b = multipart(alloc, v, OpenFlowWire.OFPMP14_FLOW_MONITOR, xid);
                 b.writeInt(monitorId).writeInt((int) OpenFlowWire.PORT_ANY).writeInt((int) OpenFlowWire.GROUP_ANY);
-                b.writeShort(MONITOR_FLAGS).writeByte(OpenFlowWire.TABLE_ALL).writeByte(0);   // command OFPFMC_ADD
+                b.writeShort(STANDARD_MONITOR_FLAGS).writeByte(OpenFlowWire.TABLE_ALL).writeByte(0);   // command OFPFMC_ADD
                 emptyOxmMatch(b);
             }
             case ONF13 -> {
                 b = multipart(alloc, v, OpenFlowWire.OFPMP_VENDOR, xid);
                 b.writeInt((int) OpenFlowWire.ONF_EXPERIMENTER_ID).writeInt((int) OpenFlowWire.ONFST_FLOW_MONITOR);
-                b.writeInt(monitorId).writeShort(MONITOR_FLAGS).writeShort(4);               // match_len of the empty OXM match
+                b.writeInt(monitorId).writeShort(NX_MONITOR_FLAGS).writeShort(4);               // match_len of the empty OXM match
                 b.writeInt((int) OpenFlowWire.PORT_ANY).writeByte(OpenFlowWire.TABLE_ALL).writeZero(3);
                 emptyOxmMatch(b);
             }
@@ -47,7 +53,7 @@ final class OpenFlowRequests {
                 b = header(alloc, v.wire(), OpenFlowWire.OFPT10_STATS_REQUEST, xid);
                 b.writeShort(OpenFlowWire.OFPMP_VENDOR).writeShort(0).writeInt((int) OpenFlowWire.NX_VENDOR_ID);
                 b.writeInt((int) OpenFlowWire.NXST_FLOW_MONITOR).writeZero(4);
-                b.writeInt(monitorId).writeShort(MONITOR_FLAGS).writeShort(OpenFlowWire.OF10_PORT_NONE);
+                b.writeInt(monitorId).writeShort(NX_MONITOR_FLAGS).writeShort(OpenFlowWire.OF10_PORT_NONE);
                 b.writeShort(0).writeByte(OpenFlowWire.TABLE_ALL).writeZero(5);              // empty nx_match
             }
             default -> throw new IllegalArgumentException("no flow monitor for version=" + v);

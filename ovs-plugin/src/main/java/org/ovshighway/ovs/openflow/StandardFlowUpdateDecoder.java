@@ -58,7 +58,7 @@ final class StandardFlowUpdateDecoder implements FlowUpdateDecoder {
                     out.add(event == EVENT_PAUSED ? new InboundMessage.FlowMonitorPaused(xid) : new InboundMessage.FlowMonitorResumed(xid));
                 }
                 default -> throw new MalformedUpdateException(where + ": unexpected flow update event: event=" + event
-                        + " (ABBREV cannot occur: monitors are requested with NO_ABBREV)");
+                        + " (ABBREV cannot occur: this connection sends no flow mods)");
             }
             index++;
         }
