@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 /**
  * A private userspace OVS (ovsdb-server + ovs-vswitchd with dummy netdevs) started through
  * testbed/lib/ovs.sh under a fresh run directory, also listening for OVSDB on 127.0.0.1. Close
- * stops both daemons and deletes the run directory.
+ * stops both daemons and deletes the run directory; closing twice is harmless.
  */
 final class PrivateOvs implements AutoCloseable {
 
@@ -23,6 +23,7 @@ final class PrivateOvs implements AutoCloseable {
 
     final Path run;
     final int tcpPort;
+    private boolean closed;
 
     private PrivateOvs(Path run, int tcpPort) {
         this.run = run;
@@ -103,6 +104,10 @@ final class PrivateOvs implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             shell("ovs_stop \"$RUN\"");
         } finally {
