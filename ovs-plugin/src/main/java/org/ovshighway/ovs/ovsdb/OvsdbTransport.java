@@ -76,7 +76,8 @@ final class OvsdbTransport implements AutoCloseable {
         OvsdbClient client;
         try {
             client = service.connect(address, tcp.port());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // The library rethrows Netty's checked ConnectException undeclared, hence Exception.
             factory.close();
             throw new OvsdbException("cannot connect to ovsdb-server: endpoint=" + tcp + " cause=" + e, e);
         }
@@ -102,6 +103,7 @@ final class OvsdbTransport implements AutoCloseable {
             closing.set(true);
             service.unregisterConnectionListener(listener);
             service.disconnect(client);
+            client.disconnect();
             factory.close();
         });
     }

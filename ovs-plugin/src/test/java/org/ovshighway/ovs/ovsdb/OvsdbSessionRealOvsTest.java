@@ -219,6 +219,17 @@ class OvsdbSessionRealOvsTest {
         assertTrue(e.getMessage().contains(endpoint), e.getMessage());
     }
 
+    @Test
+    void connectingToClosedTcpPortFailsNamingEndpoint() throws IOException {
+        int closed;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            closed = probe.getLocalPort();
+        }
+        String endpoint = "tcp:127.0.0.1:" + closed;
+        OvsdbException e = assertThrows(OvsdbException.class, () -> OvsdbSession.connect(endpoint));
+        assertTrue(e.getMessage().contains(endpoint), e.getMessage());
+    }
+
     private static List<String> names(OvsdbSnapshot snapshot) {
         List<String> names = new ArrayList<>();
         snapshot.bridges().forEach(b -> b.ports().forEach(p -> names.add(b.name() + "/" + p.name())));
