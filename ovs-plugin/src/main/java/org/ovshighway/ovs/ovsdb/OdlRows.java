@@ -1,5 +1,6 @@
 package org.ovshighway.ovs.ovsdb;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,8 +27,9 @@ final class OdlRows {
     private OdlRows() {
     }
 
+    @SuppressWarnings("rawtypes") // TableUpdates.getUpdates() is declared with a raw TableUpdate
     static List<RowChange> changes(TableUpdates updates) {
-        List<RowChange> out = new java.util.ArrayList<>();
+        List<RowChange> out = new ArrayList<>();
         if (updates == null || updates.getUpdates() == null) {
             return out;
         }

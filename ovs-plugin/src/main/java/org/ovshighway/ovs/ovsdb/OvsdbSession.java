@@ -47,6 +47,8 @@ import org.opendaylight.ovsdb.lib.schema.GenericTableSchema;
  * <p>No reconnection: when the connection drops, listeners get {@code onDisconnected} and every
  * later call fails; open a new session.
  */
+// The library's transact takes a raw List<Operation>, so operation lists here are raw too.
+@SuppressWarnings("rawtypes")
 public final class OvsdbSession implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(OvsdbSession.class.getName());

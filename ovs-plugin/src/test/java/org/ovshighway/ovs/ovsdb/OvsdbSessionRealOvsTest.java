@@ -75,6 +75,7 @@ class OvsdbSessionRealOvsTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the subscription only needs closing
     void dummyPortAddedAndRemovedWithOvsVsctlArrivesAsLiveEvents() throws Exception {
         BlockingQueue<OvsdbEvent> events = new LinkedBlockingQueue<>();
         try (OvsdbSession.Subscription ignored = session.addListener((snapshot, batch) -> events.addAll(batch))) {
@@ -147,6 +148,7 @@ class OvsdbSessionRealOvsTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the subscription only needs closing
     void externalIdsRoundTripBetweenSessionAndOvsVsctl() throws Exception {
         ovs.vsctl("add-port", "br0", "ids0", "--", "set", "Interface", "ids0", "type=dummy");
         BlockingQueue<OvsdbEvent> events = new LinkedBlockingQueue<>();
