@@ -93,9 +93,14 @@ ovs_dpdk_start() {
 ovs_dpdk_start_vswitchd() {
   local run="$1" i
   ovs_dpdk_env "$run"
-  "$OVS_DPDK_VSWITCHD" "unix:$run/db.sock" --pidfile="$run/ovs-vswitchd.pid" \
+  [ -S "$run/db.sock" ] || die "ovsdb-server of $run is not running (no $run/db.sock)"
+  # --detach returns only once the daemon got its configuration; bound that wait.
+  timeout 60 "$OVS_DPDK_VSWITCHD" "unix:$run/db.sock" --pidfile="$run/ovs-vswitchd.pid" \
     --unixctl="$run/ovs-vswitchd.ctl" --log-file="$run/ovs-vswitchd.log" --detach --no-chdir \
-    >>"$run/ovs-vswitchd.out" 2>&1 || die "ovs-vswitchd-dpdk failed to start (see $run/ovs-vswitchd.log)"
+    >>"$run/ovs-vswitchd.out" 2>&1 || {
+      _ovs_dpdk_kill_pidfile "$run/ovs-vswitchd.pid" ovs-vswitchd-dpdk
+      die "ovs-vswitchd-dpdk failed to start within 60 s (see $run/ovs-vswitchd.log)"
+    }
   for i in $(seq 1 300); do
     [ "$(ovs-vsctl --timeout=5 get Open_vSwitch . dpdk_initialized 2>/dev/null)" = "true" ] && return 0
     sleep 0.1
@@ -129,7 +134,8 @@ ovs_dpdk_stop_vswitchd() {
     ovs-appctl -t "$run/ovs-vswitchd.ctl" --timeout=10 exit >/dev/null 2>&1 || true
   fi
   _ovs_dpdk_kill_pidfile "$run/ovs-vswitchd.pid" ovs-vswitchd-dpdk
-  rm -f "$run/ovs-vswitchd.ctl" "$run"/*.mgmt "$run"/*.snoop "$run"/*.sock
+  # Only vswitchd's own sockets: db.sock belongs to ovsdb-server, which keeps running.
+  rm -f "$run/ovs-vswitchd.ctl" "$run"/*.mgmt "$run"/*.snoop "$run"/memif-*.sock
   prefix=$(cat "$run/dpdk-file-prefix" 2>/dev/null || true)
   if [ -n "$prefix" ]; then
     rm -f /dev/hugepages/"$prefix"map_* 2>/dev/null
@@ -154,12 +160,12 @@ ovs_dpdk_stop() {
 }
 
 # ovs_dpdk_add_memif_port RUN BRIDGE PORT [OFPORT]: a memif ring port in server role with its
-# socket RUN/PORT.sock and 2 rx queues (OVS transmits on queue 1 with one PMD thread, so a
+# socket RUN/memif-PORT.sock and 2 rx queues (OVS transmits on queue 1 with one PMD thread, so a
 # client must bring 2 rings per direction). Prints the socket path.
 ovs_dpdk_add_memif_port() {
   local run="$1" bridge="$2" port="$3" ofport="${4:-}" sock idx extra=()
   ovs_dpdk_env "$run"
-  sock="$run/$port.sock"
+  sock="$run/memif-$port.sock"
   rm -f "$sock"
   # DPDK device names must be unique per process: derive the memif index from a counter.
   idx=$(($(cat "$run/memif-counter" 2>/dev/null || echo 0) + 1))
@@ -182,5 +188,5 @@ ovs_dpdk_del_port() {
   local run="$1" bridge="$2" port="$3"
   ovs_dpdk_env "$run"
   ovs-vsctl --timeout=30 --if-exists del-port "$bridge" "$port"
-  rm -f "$run/$port.sock"
+  rm -f "$run/memif-$port.sock"
 }

@@ -10,12 +10,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The memif client against a real dpdk-testpmd memif server (needs root for DPDK). */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MemifClientTestpmdTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 

@@ -39,26 +39,30 @@ final class Testbed {
         return root().resolve("testbed").resolve(name);
     }
 
-    /** Runs a command to completion; returns its stdout, throws with its output on failure. */
+    /** Runs a command to completion (at most 120 s); returns its stdout, throws with its output on failure. */
     static String run(Map<String, String> env, List<String> command) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
+        // Files, not pipes: a detached daemon inheriting a pipe would keep a reader waiting forever.
+        Path out = Files.createTempFile("hw-cmd", ".out");
         Path err = Files.createTempFile("hw-cmd", ".err");
-        builder.redirectError(err.toFile());
-        Process process = builder.start();
-        byte[] out = process.getInputStream().readAllBytes();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IOException("command did not finish in 120 s: " + command);
+        try {
+            builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+            Process process = builder.start();
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException("command did not finish in 120 s: " + command + "\nstderr: " + Files.readString(err));
+            }
+            String stdout = Files.readString(out, StandardCharsets.UTF_8);
+            if (process.exitValue() != 0) {
+                throw new IOException("command failed: exit=" + process.exitValue() + " command=" + command
+                        + "\nstdout: " + stdout + "\nstderr: " + Files.readString(err));
+            }
+            return stdout;
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
         }
-        String stderr = Files.readString(err);
-        Files.deleteIfExists(err);
-        String stdout = new String(out, StandardCharsets.UTF_8);
-        if (process.exitValue() != 0) {
-            throw new IOException("command failed: exit=" + process.exitValue() + " command=" + command
-                    + "\nstdout: " + stdout + "\nstderr: " + stderr);
-        }
-        return stdout;
     }
 
     /** Installs DPDK and OVS-DPDK when missing (the script does nothing when they are there). */
