@@ -108,37 +108,51 @@ ovs_dpdk_start_vswitchd() {
   die "ovs-vswitchd-dpdk did not initialise DPDK within 30 s (see $run/ovs-vswitchd.log)"
 }
 
-# _ovs_dpdk_kill_pidfile FILE NAME: stops the process in FILE (TERM, then KILL after 10 s)
-# and waits until it is gone.
+# _ovs_dpdk_read_pid FILE: the pid in FILE, or nothing (a daemon removes its pidfile as it exits,
+# so the file may vanish between any check and the read).
+_ovs_dpdk_read_pid() {
+  cat "$1" 2>/dev/null || true
+}
+
+# _ovs_dpdk_wait_gone PID NAME: waits up to 10 s for PID to exit, then kills it (TERM was
+# already asked for, or an orderly exit requested) and waits again.
+_ovs_dpdk_wait_gone() {
+  local pid="$1" name="$2" i
+  [ -n "$pid" ] || return 0
+  for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  log "$name (pid $pid) still running after 10 s; killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+  for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  die "$name (pid $pid) survived SIGKILL"
+}
+
+# _ovs_dpdk_kill_pidfile FILE NAME: stops the process in FILE (TERM, then KILL after 10 s).
 _ovs_dpdk_kill_pidfile() {
-  local file="$1" name="$2" pid i
-  [ -f "$file" ] || return 0
-  pid=$(cat "$file")
+  local file="$1" name="$2" pid
+  pid=$(_ovs_dpdk_read_pid "$file")
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null
-    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "$name (pid $pid) ignored TERM for 10 s; killing it"
-      kill -KILL "$pid" 2>/dev/null
-      for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    fi
+    kill -TERM "$pid" 2>/dev/null || true
+    _ovs_dpdk_wait_gone "$pid" "$name"
   fi
   rm -f "$file"
 }
 
 # ovs_dpdk_stop_vswitchd RUN: stops ovs-vswitchd-dpdk only (ovsdb keeps the configuration).
 ovs_dpdk_stop_vswitchd() {
-  local run="$1" prefix
+  local run="$1" prefix pid
   ovs_dpdk_env "$run"
-  if [ -S "$run/ovs-vswitchd.ctl" ]; then
-    ovs-appctl -t "$run/ovs-vswitchd.ctl" --timeout=10 exit >/dev/null 2>&1 || true
+  pid=$(_ovs_dpdk_read_pid "$run/ovs-vswitchd.pid")
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    # An orderly exit first (DPDK releases its memory and ports); TERM/KILL if it hangs.
+    ovs-appctl -t "$run/ovs-vswitchd.ctl" --timeout=10 exit >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
+    _ovs_dpdk_wait_gone "$pid" ovs-vswitchd-dpdk
   fi
-  _ovs_dpdk_kill_pidfile "$run/ovs-vswitchd.pid" ovs-vswitchd-dpdk
+  rm -f "$run/ovs-vswitchd.pid"
   # Only vswitchd's own sockets: db.sock belongs to ovsdb-server, which keeps running.
   rm -f "$run/ovs-vswitchd.ctl" "$run"/*.mgmt "$run"/*.snoop "$run"/memif-*.sock
   prefix=$(cat "$run/dpdk-file-prefix" 2>/dev/null || true)
   if [ -n "$prefix" ]; then
-    rm -f /dev/hugepages/"$prefix"map_* 2>/dev/null
+    rm -f /dev/hugepages/"$prefix"map_* 2>/dev/null || true
     rm -rf "/var/run/dpdk/$prefix"
   fi
 }
