@@ -6,12 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.ovshighway.guest.abi.Le;
 import org.ovshighway.guest.abi.RegionFormatException;
 import org.ovshighway.guest.abi.RegionIdentity;
 import org.ovshighway.guest.abi.RegionKind;
 import org.ovshighway.guest.abi.RegionValidator;
-import org.ovshighway.guest.abi.RingCountersDescriptor;
+import org.ovshighway.guest.abi.RingCounters;
 import org.ovshighway.guest.abi.RingLayout;
 import org.ovshighway.guest.abi.RingTableEntryDescriptor;
 import org.ovshighway.guest.abi.ValidatedRegion;
@@ -59,8 +58,10 @@ public final class GuestPort implements AutoCloseable {
     /** PORT: the S2C rings, else empty. */
     private final MemifClientReceiver[] portRx;
     private final RingProducer tx;
-    private final long[] countedRings;
-    private final boolean[] countedAsProducer;
+    /** The ring this port transmits on (its producer counters), or null. */
+    private final RingLayout txRing;
+    /** The rings this port receives from (their consumer counters). */
+    private final List<RingLayout> rxRings;
     /** PORT: gather space when several S2C queues fill one burst (receive thread only). */
     private final long[] scratchOffsets = new long[PacketBurst.DEFAULT_CAPACITY];
     private final int[] scratchLengths = new int[PacketBurst.DEFAULT_CAPACITY];
@@ -72,47 +73,32 @@ public final class GuestPort implements AutoCloseable {
         this.region = mapping.segment();
         this.identity = validated.identity();
         List<RingLayout> rings = validated.layout().rings();
-        List<Long> counters = new ArrayList<>();
-        List<Boolean> producerSide = new ArrayList<>();
+        List<RingLayout> receiveRings = new ArrayList<>();
         if (identity.kind() == RegionKind.LINK) {
             this.end = identity.endOf(portName);
-            RingLayout txRing = validated.layout().find(end, 0);
+            this.txRing = validated.layout().find(end, 0);
             RingLayout rxRing = validated.layout().find(1 - end, 0);
             this.tx = txRing == null ? null : new RingProducer(region, txRing);
             this.linkRx = rxRing == null ? null : new RingConsumer(region, rxRing);
             this.portRx = new MemifClientReceiver[0];
-            if (txRing != null) {
-                counters.add(txRing.producerCountersOffset());
-                producerSide.add(true);
-            }
             if (rxRing != null) {
-                counters.add(rxRing.consumerCountersOffset());
-                producerSide.add(false);
+                receiveRings.add(rxRing);
             }
         } else {
             this.end = -1;
-            RingLayout txRing = validated.layout().find(RingTableEntryDescriptor.DIRECTION_0, 0);
+            this.txRing = validated.layout().find(RingTableEntryDescriptor.DIRECTION_0, 0);
             this.tx = txRing == null ? null : new RingProducer(region, txRing);
             this.linkRx = null;
             List<MemifClientReceiver> receivers = new ArrayList<>();
-            if (txRing != null) {
-                counters.add(txRing.producerCountersOffset());
-                producerSide.add(true);
-            }
             for (RingLayout ring : rings) {
                 if (ring.direction() == RingTableEntryDescriptor.DIRECTION_1) {
                     receivers.add(new MemifClientReceiver(region, ring));
-                    counters.add(ring.consumerCountersOffset());
-                    producerSide.add(false);
+                    receiveRings.add(ring);
                 }
             }
             this.portRx = receivers.toArray(new MemifClientReceiver[0]);
         }
-        this.countedRings = counters.stream().mapToLong(Long::longValue).toArray();
-        this.countedAsProducer = new boolean[producerSide.size()];
-        for (int i = 0; i < countedAsProducer.length; i++) {
-            countedAsProducer[i] = producerSide.get(i);
-        }
+        this.rxRings = List.copyOf(receiveRings);
     }
 
     /**
@@ -368,30 +354,22 @@ public final class GuestPort implements AutoCloseable {
         long txBytes = 0;
         long txDrops = 0;
         long txInvalidIndices = 0;
-        for (int i = 0; i < countedRings.length; i++) {
-            long line = countedRings[i];
-            long packets = counter(line + RingCountersDescriptor.PACKETS_IN_LINE);
-            long bytes = counter(line + RingCountersDescriptor.BYTES_IN_LINE);
-            long invalidIndices = counter(line + RingCountersDescriptor.INVALID_INDICES_IN_LINE);
-            if (countedAsProducer[i]) {
-                txPackets += packets;
-                txBytes += bytes;
-                txDrops += counter(line + RingCountersDescriptor.RING_FULL_DROPS_IN_LINE);
-                txInvalidIndices += invalidIndices;
-            } else {
-                rxPackets += packets;
-                rxBytes += bytes;
-                rxInvalidDescriptors += counter(line + RingCountersDescriptor.INVALID_DESCRIPTORS_IN_LINE);
-                rxInvalidIndices += invalidIndices;
-            }
+        if (txRing != null) {
+            RingCounters c = RingCounters.read(region, txRing);
+            txPackets = c.producedPackets();
+            txBytes = c.producedBytes();
+            txDrops = c.ringFullDrops();
+            txInvalidIndices = c.producerInvalidIndices();
+        }
+        for (RingLayout ring : rxRings) {
+            RingCounters c = RingCounters.read(region, ring);
+            rxPackets += c.consumedPackets();
+            rxBytes += c.consumedBytes();
+            rxInvalidDescriptors += c.invalidDescriptors();
+            rxInvalidIndices += c.consumerInvalidIndices();
         }
         return new PortStats(rxPackets, rxBytes, rxInvalidDescriptors, rxInvalidIndices, txPackets, txBytes, txDrops,
                 txInvalidIndices);
-    }
-
-    private long counter(long offset) {
-        // pairs with the release stores of the counter lines in the ring classes
-        return (long) Le.U64_HANDLE.getAcquire(region, offset);
     }
 
     /** The port name this port was opened as. */
