@@ -21,7 +21,7 @@ public final class HighwayCommand {
     }
 
     static HighwayCommand standard() {
-        return new HighwayCommand(List.of(new VersionCommand()));
+        return new HighwayCommand(List.of(new DetectCommand(System.getenv()), new VersionCommand()));
     }
 
     public static void main(String[] args) {
@@ -59,7 +59,10 @@ public final class HighwayCommand {
             err.print(verb.usage());
             return 2;
         } catch (Exception e) {
-            err.println("highway " + verb.name() + ": " + e);
+            // our own exceptions carry key=value detail in their message; others need their type
+            String detail = e.getMessage() != null && e.getClass().getName().startsWith("org.ovshighway.")
+                    ? e.getMessage() : e.toString();
+            err.println("highway " + verb.name() + ": " + detail);
             return 1;
         }
     }
