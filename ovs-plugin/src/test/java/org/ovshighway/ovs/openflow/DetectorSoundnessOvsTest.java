@@ -42,6 +42,7 @@ class DetectorSoundnessOvsTest {
     private static final List<Integer> PORTS = List.of(1, 2, 3, 4, 5);
     private static final int LOCAL = 65534;
     private static final long SETTLE_MILLIS = 15_000;
+    private static final Pattern HASH_RECIRC = Pattern.compile("hash\\([^()]*(?:\\([^()]*\\))?[^()]*\\),recirc\\((0x[0-9a-f]+)\\)");
     private static final Pattern DPIF_PORT = Pattern.compile("^\\s+(\\S+) (\\d+)/(\\d+):", Pattern.MULTILINE);
 
     @BeforeAll
@@ -88,9 +89,9 @@ class DetectorSoundnessOvsTest {
                     }
                     List<String> packets = new ArrayList<>(RandomRuleSet.PACKETS);
                     packets.addAll(rules.randomPackets(3));
-                    Map<Integer, List<String>> actionsFrom = new HashMap<>();
+                    Map<Integer, List<Set<String>>> actionsFrom = new HashMap<>();
                     for (int source : sources) {
-                        List<String> actions = new ArrayList<>();
+                        List<Set<String>> actions = new ArrayList<>();
                         for (String packet : packets) {
                             actions.add(datapathActions(ovs, source, packet));
                             traces++;
@@ -104,8 +105,8 @@ class DetectorSoundnessOvsTest {
                         int y = (int) d.getValue().number();
                         String out = Integer.toString(datapathPort.get(y));
                         for (int i = 0; i < packets.size(); i++) {
-                            String got = actionsFrom.get(x).get(i);
-                            if (!got.equals(out)) {
+                            Set<String> got = actionsFrom.get(x).get(i);
+                            if (!got.equals(Set.of(out))) {
                                 fail("detector says " + x + "->" + y + " is point-to-point, but packet from " + x + " [" + packets.get(i)
                                         + "] gives datapath actions [" + got + "], expected [" + out + "] (dp port of " + y + ")\n" + context);
                             }
@@ -115,8 +116,8 @@ class DetectorSoundnessOvsTest {
                                 continue;
                             }
                             for (int i = 0; i < packets.size(); i++) {
-                                String got = actionsFrom.get(w).get(i);
-                                if (outputs(got).contains(out)) {
+                                Set<String> got = actionsFrom.get(w).get(i);
+                                if (got.stream().anyMatch(a -> outputs(a).contains(out))) {
                                     fail("detector says " + x + "->" + y + " is point-to-point, but packet from port " + w + " ["
                                             + packets.get(i) + "] reaches " + y + ": datapath actions [" + got + "]\n" + context);
                                 }
@@ -139,7 +140,7 @@ class DetectorSoundnessOvsTest {
     }
 
     /** Directions the detector refused although every traced packet from X went only to one candidate Y and nothing else reached Y. */
-    private static int looksPointToPoint(Map<Integer, List<String>> actionsFrom, Map<Integer, Integer> datapathPort, Map<PortNo, PortNo> p2p) {
+    private static int looksPointToPoint(Map<Integer, List<Set<String>>> actionsFrom, Map<Integer, Integer> datapathPort, Map<PortNo, PortNo> p2p) {
         Map<String, Integer> ofportOf = new HashMap<>();
         datapathPort.forEach((of, dp) -> ofportOf.put(Integer.toString(dp), of));
         int count = 0;
@@ -147,7 +148,8 @@ class DetectorSoundnessOvsTest {
             if (p2p.containsKey(PortNo.of(x))) {
                 continue;
             }
-            Set<String> outs = new TreeSet<>(actionsFrom.get(x));
+            Set<String> outs = new TreeSet<>();
+            actionsFrom.get(x).forEach(outs::addAll);
             if (outs.size() != 1 || !ofportOf.containsKey(outs.iterator().next())) {
                 continue;
             }
@@ -157,7 +159,7 @@ class DetectorSoundnessOvsTest {
                 continue;
             }
             boolean reachedByOthers = actionsFrom.entrySet().stream()
-                    .anyMatch(e -> e.getKey() != x && e.getValue().stream().anyMatch(a -> outputs(a).contains(out)));
+                    .anyMatch(e -> e.getKey() != x && e.getValue().stream().flatMap(Set::stream).anyMatch(a -> outputs(a).contains(out)));
             if (!reachedByOthers) {
                 count++;
             }
@@ -179,15 +181,35 @@ class DetectorSoundnessOvsTest {
         }
     }
 
-    private static String datapathActions(PrivateOvs ovs, int inPort, String packet) throws Exception {
-        String in = inPort == LOCAL ? "LOCAL" : Integer.toString(inPort);
-        String trace = ovs.appctl("ofproto/trace", "br0", "in_port=" + in + "," + packet);
+    /**
+     * The datapath actions a packet from {@code inPort} gets, one string per way it can go. A select
+     * group makes the userspace datapath hash the packet and recirculate it without output
+     * ({@code hash(...),recirc(0xN)}); the bucket is chosen in the recirculated pass, so that pass is
+     * traced for every dp_hash value OVS distinguishes (it masks dp_hash with at most 0xf here).
+     */
+    private static Set<String> datapathActions(PrivateOvs ovs, int inPort, String packet) throws Exception {
+        String in = "in_port=" + (inPort == LOCAL ? "LOCAL" : Integer.toString(inPort));
+        String first = traceActions(ovs, in + "," + packet);
+        Matcher recirc = HASH_RECIRC.matcher(first);
+        if (!recirc.matches()) {
+            return Set.of(first);
+        }
+        Set<String> passes = new TreeSet<>();
+        // 16..31: every value of the low four bits, none zero (dp_hash=0 reads as "not hashed yet").
+        for (int hash = 16; hash < 32; hash++) {
+            passes.add(traceActions(ovs, "recirc_id=" + recirc.group(1) + ",dp_hash=" + hash + "," + in + "," + packet));
+        }
+        return passes;
+    }
+
+    private static String traceActions(PrivateOvs ovs, String flow) throws Exception {
+        String trace = ovs.appctl("ofproto/trace", "br0", flow);
         for (String line : trace.split("\n")) {
             if (line.startsWith("Datapath actions: ")) {
                 return line.substring("Datapath actions: ".length()).strip();
             }
         }
-        throw new AssertionError("no 'Datapath actions:' line in trace of in_port=" + in + "," + packet + ":\n" + trace);
+        throw new AssertionError("no 'Datapath actions:' line in trace of " + flow + ":\n" + trace);
     }
 
     /**
@@ -242,5 +264,9 @@ class DetectorSoundnessOvsTest {
         assertEquals(Set.of(), outputs("drop"));
         assertEquals(Set.of("4"), outputs("push_vlan(vid=5,pcp=0),4"));
         assertEquals(Set.of("3"), outputs("clone(set(eth(dst=02:00:00:00:00:99)),3)"));
+        Matcher m = HASH_RECIRC.matcher("hash(sym_l4(0)),recirc(0x16)");
+        assertTrue(m.matches());
+        assertEquals("0x16", m.group(1));
+        assertFalse(HASH_RECIRC.matcher("hash(sym_l4(0)),recirc(0x16),2").matches());
     }
 }

@@ -1,6 +1,7 @@
 package org.ovshighway.ovs.openflow;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,82 +98,52 @@ final class RandomRuleSet {
 
     private void build() {
         List<Integer> shuffled = new ArrayList<>(ports);
-        java.util.Collections.shuffle(shuffled, random);
+        Collections.shuffle(shuffled, random);
         Map<Integer, Integer> partner = new LinkedHashMap<>();
         for (int i = 0; i + 1 < shuffled.size(); i += 2) {
             partner.put(shuffled.get(i), shuffled.get(i + 1));
             partner.put(shuffled.get(i + 1), shuffled.get(i));
         }
         for (int x : ports) {
-            if (chance(80)) {
+            if (chance(85)) {
                 int y = partner.containsKey(x) && chance(85) ? partner.get(x) : otherPort(x);
                 forwarding(x, y);
             } else {
                 nonForwarding(x);
             }
         }
-        if (chance(20)) {
-            flow(0, pick(new int[] {20, 150, 250}), pick(CLAUSES), "output:" + pick(ports));
-        }
-        if (chance(15)) {
-            flow(0, 1, "", "drop");
-        }
-        if (chance(10)) {
-            flow(0, 5, "dl_dst=ff:ff:ff:ff:ff:ff", "FLOOD");
-        }
-        if (chance(15)) {
-            flow(7, 10, "in_port=" + pick(ports), "output:" + pick(ports));
-        }
-        if (chance(10)) {
-            flow(0, 100, "in_port=LOCAL", "output:" + pick(ports));
+        // A few distractors per set (none in some sets), so that sets range from clean to cluttered.
+        int distractors = random.nextInt(6);
+        for (int i = 0; i < distractors; i++) {
+            distractor(pick(ports), partner);
         }
     }
 
+    /** X's traffic towards Y: output:Y directly, through one or two goto_table, or through a single-bucket group. */
     private void forwarding(int x, int y) {
         String in = "in_port=" + x;
         int via = random.nextInt(10);
-        String idle = chance(10) ? "idle_timeout=300," : "";
-        String hard = chance(10) ? "hard_timeout=300," : "";
         if (via < 5) {
-            flow(0, 100, in, idle + hard + "output:" + y);
+            flow(0, 100, in, "output:" + y);
         } else if (via < 7) {
             int t = 1 + random.nextInt(2);
-            flow(0, 100, in, idle + hard + "goto_table:" + t);
+            flow(0, 100, in, "goto_table:" + t);
             if (t == 1 && chance(30)) {
                 flow(1, 100, in, "goto_table:2");
                 t = 2;
             }
-            if (chance(25)) {
-                flow(t, 50, "", "output:" + y);
-            } else {
-                flow(t, 100, in, "output:" + y);
-            }
-        } else if (via < 9) {
-            int g = nextGroup++;
-            String type = pick(List.of("indirect", "all", "select"));
-            if ("indirect".equals(type) || chance(75)) {
-                groups.add("group_id=" + g + ",type=" + type + ",bucket=output:" + y);
-            } else {
-                groups.add("group_id=" + g + ",type=" + type + ",bucket=output:" + y + ",bucket=output:" + otherPort(x));
-            }
-            flow(0, 100, in, idle + hard + "group:" + g);
+            flow(t, 100, in, "output:" + y);
         } else {
-            flow(0, 100, in, otherAction(x));
+            int g = nextGroup++;
+            groups.add("group_id=" + g + ",type=" + pick(List.of("indirect", "all", "select")) + ",bucket=output:" + y);
+            flow(0, 100, in, "group:" + g);
         }
         if (chance(30)) {
             flow(0, 200, in + "," + pick(CLAUSES), "output:" + y);
         }
-        if (chance(20)) {
-            flow(0, 200, in + "," + pick(CLAUSES), otherAction(x));
-        }
-        if (chance(10)) {
-            flow(0, 100, in + "," + pick(CLAUSES), "output:" + otherPort(x));
-        }
-        if (chance(15)) {
-            flow(0, 10, in, "output:" + otherPort(x));
-        }
     }
 
+    /** A port whose traffic is not sent to one port: table miss, a partial rule, a reserved output, two outputs. */
     private void nonForwarding(int x) {
         String in = "in_port=" + x;
         switch (random.nextInt(4)) {
@@ -180,6 +151,35 @@ final class RandomRuleSet {
             case 1 -> flow(0, 100, in, otherAction(x));
             case 2 -> flow(0, 100, in + "," + pick(CLAUSES), "output:" + otherPort(x));
             default -> flow(0, 100, in, "output:" + otherPort(x) + ",output:" + otherPort(x));
+        }
+    }
+
+    /** One rule (or group) that may or may not break a direction, as the detector and the datapath must agree. */
+    private void distractor(int x, Map<Integer, Integer> partner) {
+        String in = "in_port=" + x;
+        int y = partner.getOrDefault(x, otherPort(x));
+        switch (random.nextInt(16)) {
+            case 0 -> flow(0, 200, in + "," + pick(CLAUSES), otherAction(x));
+            case 1 -> flow(0, 100, in + "," + pick(CLAUSES), "output:" + otherPort(x));
+            case 2 -> flow(0, 10, in, "output:" + otherPort(x));
+            case 3 -> flow(0, 10, in, "output:" + y);
+            case 4 -> flow(0, 300, in, "idle_timeout=300,output:" + y);
+            case 5 -> flow(0, 300, in, "hard_timeout=300,output:" + y);
+            case 6 -> flow(0, pick(new int[] {20, 150, 250}), pick(CLAUSES), "output:" + pick(ports));
+            case 7 -> flow(0, 1, "", "drop");
+            case 8 -> flow(0, 5, "dl_dst=ff:ff:ff:ff:ff:ff", "FLOOD");
+            case 9 -> flow(7, 10, in, "output:" + pick(ports));
+            case 10 -> flow(0, 100, "in_port=LOCAL", "output:" + pick(ports));
+            case 11 -> {
+                int g = nextGroup++;
+                groups.add("group_id=" + g + ",type=" + pick(List.of("all", "select")) + ",bucket=output:" + y
+                        + ",bucket=output:" + otherPort(x));
+                flow(0, 250, in + "," + pick(CLAUSES), "group:" + g);
+            }
+            case 12 -> flow(0, 250, in + "," + pick(CLAUSES), "set_field:02:00:00:00:00:99->eth_dst,output:" + y);
+            case 13 -> flow(0, 250, in + "," + pick(CLAUSES), "goto_table:3");
+            case 14 -> flow(3, 10, "", "output:" + pick(ports));
+            default -> flow(0, 250, in + "," + pick(CLAUSES), "output:" + y);
         }
     }
 
