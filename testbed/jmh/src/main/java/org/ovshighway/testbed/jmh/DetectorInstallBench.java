@@ -34,6 +34,7 @@ public final class DetectorInstallBench {
         final P2pDetector detector;
         final List<FlowEvent> events = new ArrayList<>();
         volatile int flows;
+        volatile boolean resyncing;
         volatile boolean dumped;
         volatile long firstEventNanos;
         volatile long lastEventNanos;
@@ -44,7 +45,11 @@ public final class DetectorInstallBench {
             detector.setCandidatePorts(candidates);
         }
 
-        void onEvent(FlowEvent event) {
+        synchronized List<FlowEvent> snapshot() {
+            return List.copyOf(events);
+        }
+
+        synchronized void onEvent(FlowEvent event) {
             long start = System.nanoTime();
             if (dumped) {
                 if (events.isEmpty()) {
@@ -59,6 +64,7 @@ public final class DetectorInstallBench {
             if (event instanceof FlowEvent.ResyncCompleted) {
                 dumped = true;
             }
+            resyncing = detector.isResyncing();
             flows = detector.flowCount();
         }
     }
@@ -97,8 +103,13 @@ public final class DetectorInstallBench {
                 throw new IllegalStateException("ovs-ofctl add-flows failed or timed out: file=" + file);
             }
             long tInstalled = System.nanoTime();
-            waitUntil(() -> live.flows == rules, "detector to hold rules=" + rules);
+            // A big bundle overflows the switch's monitor buffer; the monitor then resynchronises
+            // (a new connection and a full dump), so "done" is: all rules and no resync open.
+            waitUntil(() -> live.flows == rules && !live.resyncing, "detector to hold rules=" + rules);
             long tAll = live.lastEventNanos;
+            long resyncs = monitor.resyncCount() - 1;
+            // Closing the connection makes the monitor announce a resync; replay only what led here.
+            List<FlowEvent> consumed = live.snapshot();
             // close() stops the event loop: nothing touches the live detector afterwards.
             monitor.close();
             int p2p = live.detector.pointToPointDirections().size();
@@ -110,12 +121,16 @@ public final class DetectorInstallBench {
             System.out.printf("end_to_end_s=%.3f%n", (tAll - t0) / 1e9);
             System.out.printf("monitor_first_to_last_event_s=%.3f%n", (live.lastEventNanos - live.firstEventNanos) / 1e9);
             System.out.printf("live_detector_busy_s=%.3f%n", live.busyNanos / 1e9);
-            System.out.printf("events=%d%n", live.events.size());
+            System.out.printf("events=%d%n", consumed.size());
+            System.out.printf("monitor_resyncs=%d%n", resyncs);
+            System.out.printf("event_kinds=%s%n", consumed.stream()
+                    .collect(java.util.stream.Collectors.groupingBy(e -> e.getClass().getSimpleName(), java.util.TreeMap::new,
+                            java.util.stream.Collectors.counting())).toString().replace(" ", ""));
             System.out.printf("p2p_directions=%d%n", p2p);
 
             double[] replays = new double[REPLAYS];
             for (int i = 0; i < REPLAYS; i++) {
-                replays[i] = replay(live.events, candidates, rules, ports);
+                replays[i] = replay(consumed, candidates, rules, ports);
             }
             System.out.printf("replay_s=%s%n", Arrays.toString(replays).replaceAll("[\\[\\] ]", ""));
             Arrays.sort(replays);
@@ -134,8 +149,9 @@ public final class DetectorInstallBench {
             detector.accept(e);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        if (detector.flowCount() != rules || detector.pointToPointDirections().size() != ports / 2) {
-            throw new IllegalStateException("replay ended with flows=" + detector.flowCount() + " p2pDirections="
+        if (detector.flowCount() != rules || detector.isResyncing() || detector.pointToPointDirections().size() != ports / 2) {
+            throw new IllegalStateException("replay ended with flows=" + detector.flowCount() + " resyncing=" + detector.isResyncing()
+                    + " p2pDirections="
                     + detector.pointToPointDirections().size());
         }
         return seconds;
