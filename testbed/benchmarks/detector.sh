@@ -75,7 +75,8 @@ if has_part jmh; then
   sed -n '/^Benchmark /,$p' "$BENCH_RUN_DIR/jmh.log" >&2
   # jmh.csv: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit","Param: rules"
   score() {
-    awk -F, -v b="$1" -v r="$2" '{ gsub(/"/, "") } $1 ~ "\\." b "$" && $8 == r { printf "%.2f", $5 }' "$BENCH_RUN_DIR/jmh.csv"
+    awk -F, -v b="$1" -v r="$2" '{ gsub(/["\r]/, "") } $1 ~ "\\." b "$" && $8 == r { printf "%.2f", $5; found = 1 }
+      END { if (!found) printf "na" }' "$BENCH_RUN_DIR/jmh.csv"
   }
   us_1k="$(score addRemovePortRule 1000)"; us_10k="$(score addRemovePortRule 10000)"; us_100k="$(score addRemovePortRule 100000)"
   mix_1k="$(score mix 1000)"; mix_100k="$(score mix 100000)"
