@@ -67,6 +67,13 @@ public final class PrivateOvs implements AutoCloseable {
         return run(cmd, 30);
     }
 
+    /** Runs {@code ovs-appctl -t <run>/ovs-vswitchd.ctl ARGS} (ofproto/trace, dpif/show...) against this instance's vswitchd. */
+    public String appctl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ovs-appctl", "-t", runDir.resolve("ovs-vswitchd.ctl").toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd, 30);
+    }
+
     /** Kills ovs-vswitchd hard (SIGKILL), as a crash would. */
     public void killVswitchd() throws IOException, InterruptedException {
         String pid = Files.readString(runDir.resolve("ovs-vswitchd.pid")).trim();
