@@ -1,0 +1,16 @@
+package org.ovshighway.guest.abi;
+
+/**
+ * Version of the region ABI. A reader accepts a region whose major version equals
+ * {@link #MAJOR}, whatever its minor version: a minor version only gives meaning to bytes that
+ * older versions define as reserved (written as zero, ignored on read).
+ */
+public final class AbiVersion {
+    /** Incompatible layout changes bump this. */
+    public static final int MAJOR = 1;
+    /** Compatible additions (reserved bytes given a meaning) bump this. */
+    public static final int MINOR = 0;
+
+    private AbiVersion() {
+    }
+}

@@ -1,0 +1,46 @@
+package org.ovshighway.guest.abi;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The handshake words of a LINK region (lines 4..8 of {@link RegionHeaderDescriptor}). Each
+ * word has one writer; every store is a release and every load an acquire, so whatever the
+ * writer did before the store (mapping, draining a ring) is visible to the reader after it.
+ */
+public final class LinkControl {
+    private LinkControl() {
+    }
+
+    /** Guest at {@code end}: records that it mapped generation {@code generation} (0 = unmapped). */
+    public static void releaseMapped(MemorySegment region, int end, long generation) {
+        // pairs with acquireMapped on the agent
+        Le.U64_HANDLE.setRelease(region, RegionHeaderDescriptor.mappedOffset(end), generation);
+    }
+
+    /** Agent: the generation end {@code end} mapped, 0 if none. */
+    public static long acquireMapped(MemorySegment region, int end) {
+        return (long) Le.U64_HANDLE.getAcquire(region, RegionHeaderDescriptor.mappedOffset(end));
+    }
+
+    /** Agent: marks generation {@code generation} usable (0 = not usable). */
+    public static void releaseUsable(MemorySegment region, long generation) {
+        // pairs with acquireUsable in the guests
+        Le.U64_HANDLE.setRelease(region, RegionHeaderDescriptor.USABLE_OFFSET, generation);
+    }
+
+    /** Guest: the generation the agent made usable, 0 if none. */
+    public static long acquireUsable(MemorySegment region) {
+        return (long) Le.U64_HANDLE.getAcquire(region, RegionHeaderDescriptor.USABLE_OFFSET);
+    }
+
+    /** Receiver of {@code direction}: acknowledges fence {@code fenceSequence}. */
+    public static void releaseFenceAck(MemorySegment region, int direction, long fenceSequence) {
+        // pairs with acquireFenceAck in the sender of that direction
+        Le.U64_HANDLE.setRelease(region, RegionHeaderDescriptor.fenceAckOffset(direction), fenceSequence);
+    }
+
+    /** Sender of {@code direction}: the last fence its receiver acknowledged. */
+    public static long acquireFenceAck(MemorySegment region, int direction) {
+        return (long) Le.U64_HANDLE.getAcquire(region, RegionHeaderDescriptor.fenceAckOffset(direction));
+    }
+}
