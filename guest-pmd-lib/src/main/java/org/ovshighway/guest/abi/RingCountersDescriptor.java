@@ -38,6 +38,17 @@ public final class RingCountersDescriptor {
     public static final long CONSUMER_INVALID_DESCRIPTORS_OFFSET = CONSUMER_BYTES_OFFSET + Long.BYTES;
     public static final long CONSUMER_INVALID_INDICES_OFFSET = CONSUMER_INVALID_DESCRIPTORS_OFFSET + Long.BYTES;
 
+    /** Within either line: packets. */
+    public static final long PACKETS_IN_LINE = PRODUCER_PACKETS_OFFSET - PRODUCER_LINE_OFFSET;
+    /** Within either line: bytes. */
+    public static final long BYTES_IN_LINE = PRODUCER_BYTES_OFFSET - PRODUCER_LINE_OFFSET;
+    /** Within the producer line: ring-full drops. */
+    public static final long RING_FULL_DROPS_IN_LINE = PRODUCER_RING_FULL_DROPS_OFFSET - PRODUCER_LINE_OFFSET;
+    /** Within the consumer line: invalid descriptors. */
+    public static final long INVALID_DESCRIPTORS_IN_LINE = CONSUMER_INVALID_DESCRIPTORS_OFFSET - CONSUMER_LINE_OFFSET;
+    /** Within either line: invalid indices. */
+    public static final long INVALID_INDICES_IN_LINE = PRODUCER_INVALID_INDICES_OFFSET - PRODUCER_LINE_OFFSET;
+
     private RingCountersDescriptor() {
     }
 }

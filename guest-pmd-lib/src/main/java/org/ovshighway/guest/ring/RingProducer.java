@@ -1,0 +1,292 @@
+package org.ovshighway.guest.ring;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.ovshighway.guest.abi.Le;
+import org.ovshighway.guest.abi.PacketDescriptorDescriptor;
+import org.ovshighway.guest.abi.RingCountersDescriptor;
+import org.ovshighway.guest.abi.RingDescriptor;
+import org.ovshighway.guest.abi.RingLayout;
+
+/**
+ * The transmitting end of one link ring (memif S2M semantics: the producer owns the buffers;
+ * slot {@code i} always uses buffer {@code i & (size - 1)}). Single-threaded.
+ *
+ * <p>Two ways to send: {@link #reserve}/{@link #commit} lets the caller write packets straight
+ * into the slot buffers ({@link #bufferOffset}); the {@code send} methods copy frames in. Either
+ * way a burst is published by one release store of head.
+ *
+ * <p>Invariants: {@code head} is this side's own index, never read back from shared memory;
+ * {@code cachedTail} is the last tail seen that was at most a ring behind {@code head}. A tail
+ * that is not (a hostile or broken consumer) counts as an invalid index and makes the ring look
+ * full: the producer never spins and never writes outside this ring's slots and buffers.
+ */
+public final class RingProducer {
+    private static final long DESC_WORD1 = PacketDescriptorDescriptor.WORD1_OFFSET;
+    private static final long RING_FULL_DROPS = RingCountersDescriptor.RING_FULL_DROPS_IN_LINE;
+    private static final long INVALID_INDICES = RingCountersDescriptor.INVALID_INDICES_IN_LINE;
+
+    private final MemorySegment region;
+    private final long headOffset;
+    private final long tailOffset;
+    private final long descriptors;
+    private final int size;
+    private final int mask;
+    private final long bufferArea;
+    private final int bufferSize;
+    private final long countersLine;
+
+    private int head;
+    private int cachedTail;
+    private int reserved;
+
+    private long packets;
+    private long bytes;
+    private long ringFullDrops;
+    private long invalidIndices;
+
+    /**
+     * Producer of {@code ring} in {@code region}; the layout must be a validated private copy.
+     * Starts from the ring's current head and tail (a producer re-created on a live ring carries
+     * on), or from an empty ring when they are inconsistent.
+     */
+    public RingProducer(MemorySegment region, RingLayout ring) {
+        this.region = region;
+        this.headOffset = ring.ringOffset() + RingDescriptor.HEAD_OFFSET;
+        this.tailOffset = ring.ringOffset() + RingDescriptor.TAIL_OFFSET;
+        this.descriptors = ring.ringOffset() + RingDescriptor.DESCRIPTORS_OFFSET;
+        this.size = ring.ringSize();
+        this.mask = size - 1;
+        this.bufferArea = ring.bufferAreaOffset();
+        this.bufferSize = ring.bufferSize();
+        this.countersLine = ring.producerCountersOffset();
+        if (region.byteSize() < Math.max(ring.ringEnd(), ring.bufferAreaOffset() + (long) bufferSize * size)) {
+            throw new IllegalArgumentException("ring outside the segment: segmentSize=" + region.byteSize()
+                    + " ringEnd=" + ring.ringEnd() + " bufferAreaEnd=" + ring.bufferAreaEnd());
+        }
+        if (ring.bufferCount() < size) {
+            throw new IllegalArgumentException("fewer buffers than slots: bufferCount=" + ring.bufferCount()
+                    + " ringSize=" + size);
+        }
+        // our own head is ours to trust: we (or a previous producer of this end) wrote it
+        this.head = (short) Le.U16_HANDLE.getOpaque(region, headOffset) & 0xffff;
+        // assume full until the tail is read: a re-created producer must not overwrite unconsumed slots
+        this.cachedTail = (head - size) & 0xffff;
+        this.packets = SharedCounters.acquire(region, countersLine + RingCountersDescriptor.PACKETS_IN_LINE);
+        this.bytes = SharedCounters.acquire(region, countersLine + RingCountersDescriptor.BYTES_IN_LINE);
+        this.ringFullDrops = SharedCounters.acquire(region, countersLine + RING_FULL_DROPS);
+        this.invalidIndices = SharedCounters.acquire(region, countersLine + INVALID_INDICES);
+    }
+
+    /**
+     * Free slots, looking at the shared tail only when the cached one says fewer than
+     * {@code wanted} are free.
+     */
+    public int freeSlots(int wanted) {
+        int free = size - ((head - cachedTail) & 0xffff);
+        if (free >= wanted) {
+            return free;
+        }
+        int tail = RingIndices.acquireTail(region, tailOffset);
+        int used = (head - tail) & 0xffff;
+        if (used > size) {
+            invalidIndices++;
+            SharedCounters.release(region, countersLine + INVALID_INDICES, invalidIndices);
+            return 0;
+        }
+        cachedTail = tail;
+        return size - used;
+    }
+
+    /**
+     * Reserves up to {@code count} slots starting at {@link #head()}; write packet {@code k}
+     * into {@link #bufferOffset(int) bufferOffset(k)} (at most {@link #bufferSize()} bytes), then
+     * {@link #commit} them. Slots asked for but not granted count as ring-full drops.
+     *
+     * @return slots reserved, 0..count
+     */
+    public int reserve(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0: count=" + count);
+        }
+        int n = Math.min(count, freeSlots(count));
+        if (n < count) {
+            countRingFull(count - n);
+        }
+        reserved = n;
+        return n;
+    }
+
+    /** Region offset of the buffer of reserved slot {@code k} (0 = first slot of the reservation). */
+    public long bufferOffset(int k) {
+        return bufferArea + (long) ((head + k) & mask) * bufferSize;
+    }
+
+    /**
+     * Publishes the first {@code count} reserved slots with lengths {@code lengths[0..count)};
+     * any further reserved slots are given up.
+     */
+    public void commit(int[] lengths, int count) {
+        if (count < 0 || count > reserved) {
+            throw new IllegalArgumentException("commit more than reserved: count=" + count + " reserved=" + reserved);
+        }
+        final MemorySegment r = region;
+        final int h = head;
+        long burstBytes = 0;
+        for (int k = 0; k < count; k++) {
+            int length = lengths[k];
+            if (length < 0 || length > bufferSize) {
+                throw new IllegalArgumentException("packet length out of range: slot=" + k + " length=" + length
+                        + " bufferSize=" + bufferSize);
+            }
+            int slot = (h + k) & mask;
+            writeDescriptor(r, slot, length);
+            burstBytes += length;
+        }
+        reserved = 0;
+        publish(h, count, burstBytes);
+    }
+
+    /**
+     * Copies {@code frames[0..count)} (each whole, at most {@link #bufferSize()} bytes) into the
+     * ring and publishes them as one burst.
+     *
+     * @return frames sent; the rest did not fit (counted as ring-full drops)
+     */
+    public int send(MemorySegment[] frames, int count) {
+        int n = Math.min(count, freeSlots(count));
+        final MemorySegment r = region;
+        final int h = head;
+        long burstBytes = 0;
+        for (int k = 0; k < n; k++) {
+            MemorySegment frame = frames[k];
+            long length = frame.byteSize();
+            checkLength(k, length);
+            int slot = (h + k) & mask;
+            MemorySegment.copy(frame, 0, r, bufferArea + (long) slot * bufferSize, length);
+            writeDescriptor(r, slot, (int) length);
+            burstBytes += length;
+        }
+        finishSend(h, n, count, burstBytes);
+        return n;
+    }
+
+    /** As {@link #send(MemorySegment[], int)} for frames held in byte arrays (whole arrays). */
+    public int send(byte[][] frames, int count) {
+        int n = Math.min(count, freeSlots(count));
+        final MemorySegment r = region;
+        final int h = head;
+        long burstBytes = 0;
+        for (int k = 0; k < n; k++) {
+            byte[] frame = frames[k];
+            checkLength(k, frame.length);
+            int slot = (h + k) & mask;
+            MemorySegment.copy(frame, 0, r, ValueLayout.JAVA_BYTE, bufferArea + (long) slot * bufferSize, frame.length);
+            writeDescriptor(r, slot, frame.length);
+            burstBytes += frame.length;
+        }
+        finishSend(h, n, count, burstBytes);
+        return n;
+    }
+
+    /**
+     * Copies {@code count} packets that lie in {@code source} at {@code offsets[k]} with
+     * {@code lengths[k]} (e.g. a received burst of another ring) and publishes them.
+     *
+     * @return packets sent; the rest did not fit (counted as ring-full drops)
+     */
+    public int send(MemorySegment source, long[] offsets, int[] lengths, int count) {
+        int n = Math.min(count, freeSlots(count));
+        final MemorySegment r = region;
+        final int h = head;
+        long burstBytes = 0;
+        for (int k = 0; k < n; k++) {
+            int length = lengths[k];
+            checkLength(k, length);
+            int slot = (h + k) & mask;
+            MemorySegment.copy(source, offsets[k], r, bufferArea + (long) slot * bufferSize, length);
+            writeDescriptor(r, slot, length);
+            burstBytes += length;
+        }
+        finishSend(h, n, count, burstBytes);
+        return n;
+    }
+
+    private void writeDescriptor(MemorySegment r, int slot, int length) {
+        long d = descriptors + ((long) slot << 4);
+        // word 0: flags 0, region 0, length; word 1: offset of the slot's own buffer, metadata 0
+        r.set(Le.U64_UNALIGNED, d, (long) length << 32);
+        r.set(Le.U64_UNALIGNED, d + DESC_WORD1, bufferArea + (long) slot * bufferSize);
+    }
+
+    private void finishSend(int h, int n, int count, long burstBytes) {
+        if (n < count) {
+            countRingFull(count - n);
+        }
+        publish(h, n, burstBytes);
+    }
+
+    private void publish(int h, int n, long burstBytes) {
+        if (n == 0) {
+            return;
+        }
+        head = (h + n) & 0xffff;
+        RingIndices.releaseHead(region, headOffset, head);
+        packets += n;
+        bytes += burstBytes;
+        SharedCounters.release(region, countersLine + RingCountersDescriptor.PACKETS_IN_LINE, packets);
+        SharedCounters.release(region, countersLine + RingCountersDescriptor.BYTES_IN_LINE, bytes);
+    }
+
+    private void countRingFull(int refused) {
+        ringFullDrops += refused;
+        SharedCounters.release(region, countersLine + RING_FULL_DROPS, ringFullDrops);
+    }
+
+    private void checkLength(int k, long length) {
+        if (length > bufferSize) {
+            throw new IllegalArgumentException("frame larger than a ring buffer: frame=" + k + " length=" + length
+                    + " bufferSize=" + bufferSize);
+        }
+    }
+
+    /** This side's head (0..65535). */
+    public int head() {
+        return head;
+    }
+
+    /** Bytes per slot buffer: the largest packet. */
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    /** Ring size in slots. */
+    public int size() {
+        return size;
+    }
+
+    /** The region the ring is in. */
+    public MemorySegment region() {
+        return region;
+    }
+
+    /** Packets published. */
+    public long packets() {
+        return packets;
+    }
+
+    /** Bytes published. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Packets refused because the ring was full. */
+    public long ringFullDrops() {
+        return ringFullDrops;
+    }
+
+    /** Times the shared tail was nonsensical. */
+    public long invalidIndices() {
+        return invalidIndices;
+    }
+}
