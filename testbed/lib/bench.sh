@@ -129,6 +129,7 @@ bench_machine() {
 
 # bench_java_harness: builds the testbed module (with the modules it depends on) once and
 # sets BENCH_JAVA (java command with the flags every harness needs) and BENCH_CP.
+# BENCH_JAVA_OPTS (space-separated) adds JVM options, e.g. a JFR recording for profiling.
 bench_java_harness() {
   find_jdk
   if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
@@ -139,7 +140,7 @@ bench_java_harness() {
   BENCH_CP="$HIGHWAY_ROOT/testbed/target/testbed.jar:$HIGHWAY_ROOT/testbed/target/lib/*"
   BENCH_JAVA=("$JAVA_HOME/bin/java" -Xms256m -Xmx256m -XX:+UseSerialGC
     --enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
-    -cp "$BENCH_CP")
+    ${BENCH_JAVA_OPTS:-} -cp "$BENCH_CP")
 }
 
 # bench_cpu_busy_percent: CPU use of the whole machine over one second, in percent.

@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import org.ovshighway.guest.abi.Le;
@@ -12,6 +13,8 @@ import org.ovshighway.guest.abi.RegionIdentity;
 import org.ovshighway.guest.abi.RegionLayout;
 import org.ovshighway.guest.abi.RingCountersDescriptor;
 import org.ovshighway.guest.abi.RingLayout;
+import org.ovshighway.guest.abi.RingSpec;
+import org.ovshighway.guest.abi.RingTableEntryDescriptor;
 import org.ovshighway.guest.ring.RingProducer;
 import org.ovshighway.remapper.RegionFile;
 import org.ovshighway.remapper.RegionFiles;
@@ -23,7 +26,8 @@ import org.ovshighway.remapper.RegionFiles;
  * sends {@link LinkFrame 64-byte frames} numbered 0, 1, 2, ... in bursts of {@value #BURST}
  * (written in place into the ring's buffers: {@link RingProducer#reserve}/{@link RingProducer#commit})
  * for a warm-up and the measured windows, plus {@code --tail-ms} so the consumer's last window
- * is still fed. Deletes the region file when done.
+ * is still fed. Deletes the region file when done. The ring is the link default (1024 slots of
+ * 2048 bytes) unless {@code --log2-ring-size}/{@code --buffer-size} say otherwise.
  *
  * <p>Bench output (stdout): {@code HIGHWAY_TX mpps=<median> windows=<...> sent=<n> full_refusals=<n>}.
  */
@@ -34,22 +38,27 @@ public final class DirectLinkProducer {
     }
 
     public static void main(String[] args) throws Exception {
-        HarnessOptions options = HarnessOptions.parse("DirectLinkProducer", args, Map.of(
-                "dir", "auto",
-                "name", "highway-bench-link-" + ProcessHandle.current().pid(),
-                "cpu", "none",
-                "warmup-ms", "1000",
-                "windows", "5",
-                "window-ms", "1000",
-                "tail-ms", "1500",
-                "connect-timeout-ms", "30000",
-                "format", "bench"));
+        HarnessOptions options = HarnessOptions.parse("DirectLinkProducer", args, Map.ofEntries(
+                Map.entry("dir", "auto"),
+                Map.entry("name", "highway-bench-link-" + ProcessHandle.current().pid()),
+                Map.entry("cpu", "none"),
+                Map.entry("warmup-ms", "1000"),
+                Map.entry("windows", "5"),
+                Map.entry("window-ms", "1000"),
+                Map.entry("tail-ms", "1500"),
+                Map.entry("connect-timeout-ms", "30000"),
+                Map.entry("buffer-size", String.valueOf(RingSpec.DEFAULT_BUFFER_SIZE)),
+                Map.entry("log2-ring-size", String.valueOf(RingSpec.DEFAULT_LOG2_RING_SIZE)),
+                Map.entry("pause-when-full", "true"),
+                Map.entry("format", "bench")));
         boolean human = HarnessFormat.isHuman(options);
         PrintStream progress = human ? System.out : System.err;
 
         String dir = options.string("dir");
         RegionFiles files = dir.equals("auto") ? RegionFiles.automatic() : RegionFiles.in(Path.of(dir));
-        RegionFile file = files.create(options.string("name"), RegionLayout.link(false),
+        RegionLayout layout = RegionLayout.compute(List.of(new RingSpec(RingTableEntryDescriptor.DIRECTION_0, 0,
+                options.nonNegativeInt("log2-ring-size"), options.positiveInt("buffer-size"))));
+        RegionFile file = files.create(options.string("name"), layout,
                 RegionIdentity.link(1, 1, "bench-tx", "bench-rx"));
         try {
             System.out.println("HIGHWAY_REGION path=" + file.path() + " size=" + file.size()
@@ -66,7 +75,7 @@ public final class DirectLinkProducer {
         RingLayout ring = file.layout().ring(0);
         int cpu = options.cpuOrNone("cpu");
         PublishedCounter sent = new PublishedCounter();
-        Worker worker = new Worker(file.path(), ring, cpu, sent);
+        Worker worker = new Worker(file.path(), ring, cpu, sent, Boolean.parseBoolean(options.string("pause-when-full")));
         Thread thread = new Thread(worker, "highway-producer");
         thread.setUncaughtExceptionHandler((t, e) -> worker.failure = e);
         thread.start();
@@ -120,6 +129,8 @@ public final class DirectLinkProducer {
         private final RingLayout ring;
         private final int cpu;
         private final PublishedCounter sent;
+        /** PAUSE between polls of a full ring, so the poll loads leave the consumer's tail line alone. */
+        private final boolean pauseWhenFull;
         volatile boolean stop;
         volatile Throwable failure;
         /** Written by the worker, read by main after join. */
@@ -127,7 +138,8 @@ public final class DirectLinkProducer {
         long fullRefusals;
         private volatile MemorySegment region;
 
-        Worker(Path path, RingLayout ring, int cpu, PublishedCounter sent) {
+        Worker(Path path, RingLayout ring, int cpu, PublishedCounter sent, boolean pauseWhenFull) {
+            this.pauseWhenFull = pauseWhenFull;
             this.path = path;
             this.ring = ring;
             this.cpu = cpu;
@@ -156,6 +168,9 @@ public final class DirectLinkProducer {
                 while (!stop) {
                     int n = producer.reserve(BURST);
                     if (n == 0) {
+                        if (pauseWhenFull) {
+                            Thread.onSpinWait();
+                        }
                         continue;
                     }
                     for (int k = 0; k < n; k++) {
