@@ -25,6 +25,7 @@ usage: testbed/bench direct-link [options]
   --parts LIST     comma-separated subset of highway,testpmd,agrona (default all)
   --cpus A,B       producer core, consumer core (default $cpus)
   --no-huge        do not use hugepages even when they can be had
+  --testpmd-zero-copy  memif client in zero-copy mode (DPDK's fastest memif receive; default: copy mode)
   --quiet-wait N   wait up to N s before each part for the machine to go idle (default $quiet_wait)
   --keep-logs      keep the run directory (/tmp/highway-bench-direct-link.*)
 Ends with: RESULT direct-link highway_mpps=<x> testpmd_mpps=<y> agrona_mpps=<z>
@@ -40,6 +41,7 @@ while [ $# -gt 0 ]; do
     --parts) parts="${2:?--parts needs a value}"; shift 2 ;;
     --cpus) cpus="${2:?--cpus needs a value}"; shift 2 ;;
     --no-huge) force_no_huge=1; shift ;;
+    --testpmd-zero-copy) export TESTPMD_ZERO_COPY=1; shift ;;
     --quiet-wait) quiet_wait="${2:?--quiet-wait needs a value}"; shift 2 ;;
     --keep-logs) export BENCH_KEEP_LOGS=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -62,7 +64,7 @@ bench_need_cpus 2
 need_packages util-linux coreutils procps
 has_part testpmd && need_packages "${TESTPMD_PACKAGES[@]}"
 bench_init direct-link
-if [ "$force_no_huge" = 1 ]; then BENCH_HUGE=0; else bench_hugepages 320; fi
+if [ "$force_no_huge" = 1 ]; then BENCH_HUGE=0; else bench_hugepages 640; fi
 (has_part highway || has_part agrona) && bench_java_harness
 log "machine: $(bench_machine)"
 
@@ -109,10 +111,13 @@ run_testpmd() {
 }
 
 run_agrona() {
-  local out
-  out="$(taskset -c "$producer_cpu,$consumer_cpu" "${BENCH_JAVA[@]}" org.ovshighway.testbed.AgronaRingBench \
+  local log="$BENCH_RUN_DIR/agrona.log" out
+  bench_spawn "$log" taskset -c "$producer_cpu,$consumer_cpu" "${BENCH_JAVA[@]}" org.ovshighway.testbed.AgronaRingBench \
     --warmup-ms $((warmup * 1000)) --windows "$seconds" --window-ms 1000 \
-    --producer-cpu "$producer_cpu" --consumer-cpu "$consumer_cpu")" || die "Agrona harness failed: $out"
+    --producer-cpu "$producer_cpu" --consumer-cpu "$consumer_cpu"
+  wait "$BENCH_LAST_PID" || { tail -20 "$log" >&2; die "Agrona harness failed (log $log)"; }
+  grep '^agrona window' "$log" >&2 || true
+  out="$(grep '^AGRONA_RESULT' "$log")"
   log "agrona: $out"
   agrona_mpps="$(sed -n 's/^AGRONA_RESULT mpps=\([^ ]*\).*/\1/p' <<<"$out")"
 }
@@ -142,8 +147,8 @@ log "machine busy before each part (others' load): ${busy_notes[*]}"
 log "highway/testpmd = $(ratio "$highway_mpps" "$testpmd_mpps") (target >= 1.0), highway/agrona = $(ratio "$highway_mpps" "$agrona_mpps") (target >= 2.0)"
 mkdir -p "$HIGHWAY_ROOT/results"
 result="RESULT direct-link highway_mpps=$highway_mpps testpmd_mpps=$testpmd_mpps agrona_mpps=$agrona_mpps"
-printf '%s %s hugepages=%s seconds=%s rounds=%s busy=%s medians=highway:%s/testpmd:%s/agrona:%s\n%s\n' \
-  "$(date -u +%FT%TZ)" "$(bench_machine)" "$BENCH_HUGE" "$seconds" "$rounds" "${busy_notes[*]// /,}" \
+printf '%s %s hugepages=%s testpmd_zero_copy=%s seconds=%s rounds=%s busy=%s medians=highway:%s/testpmd:%s/agrona:%s\n%s\n' \
+  "$(date -u +%FT%TZ)" "$(bench_machine)" "$BENCH_HUGE" "$TESTPMD_ZERO_COPY" "$seconds" "$rounds" "${busy_notes[*]// /,}" \
   "$(echo ${round_mpps[highway]} | tr " " ,)" "$(echo ${round_mpps[testpmd]} | tr " " ,)" "$(echo ${round_mpps[agrona]} | tr " " ,)" "$result" >> "$HIGHWAY_ROOT/results/direct-link.txt"
 echo "$result"
 exit "$highway_status"

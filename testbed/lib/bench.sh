@@ -28,6 +28,14 @@ bench_spawn() {
   BENCH_PIDS+=("$BENCH_LAST_PID")
 }
 
+# bench_sleep SECONDS: sleeps so that a trapped signal interrupts it at once (bash runs traps
+# only between foreground commands, but "wait" returns as soon as a signal arrives).
+bench_sleep() {
+  sleep "$1" &
+  BENCH_SLEEP_PID=$!
+  wait "$BENCH_SLEEP_PID" || true
+}
+
 # bench_stop PID [SIGNAL]: sends SIGNAL (default INT), waits up to 5 s, then KILL.
 bench_stop() {
   local pid="$1" sig="${2:-INT}" i
@@ -47,6 +55,7 @@ bench_stop() {
 bench_cleanup() {
   local rc=$? pid i
   trap - EXIT INT TERM
+  [ -z "${BENCH_SLEEP_PID:-}" ] || kill "$BENCH_SLEEP_PID" 2>/dev/null || true
   for pid in "${BENCH_PIDS[@]}"; do
     bench_stop "$pid" TERM
   done

@@ -3,10 +3,17 @@
 
 TESTPMD_PACKAGES=(dpdk dpdk-dev librte-net-memif23 util-linux coreutils)
 
+# TESTPMD_ZERO_COPY=1: the memif client runs zero-copy (receives straight from the server's
+# buffers; DPDK needs --single-file-segments for it, hence hugepages and no --huge-unlink).
+TESTPMD_ZERO_COPY="${TESTPMD_ZERO_COPY:-0}"
+
 # testpmd_eal_memory PREFIX: prints the EAL memory options for one process, one per line.
-# --huge-unlink removes the hugepage files right after mapping, so a crash leaves none behind.
+# --huge-unlink removes the hugepage files right after mapping, so a crash leaves none behind
+# (zero-copy mode cannot use it; testpmd_forget removes those files instead).
 testpmd_eal_memory() {
-  if [ "$BENCH_HUGE" = 1 ]; then
+  if [ "$BENCH_HUGE" = 1 ] && [ "$TESTPMD_ZERO_COPY" = 1 ]; then
+    printf '%s\n' --socket-mem 512 --huge-dir "$BENCH_HUGE_DIR" --single-file-segments --file-prefix "$1"
+  elif [ "$BENCH_HUGE" = 1 ]; then
     printf '%s\n' --socket-mem 256 --huge-dir "$BENCH_HUGE_DIR" --huge-unlink --file-prefix "$1"
   else
     printf '%s\n' --no-huge -m 1024 --file-prefix "$1"
@@ -29,7 +36,9 @@ testpmd_forget() {
 testpmd_memif_oneway() {
   local seconds="$1" warmup="$2" server_cpu="$3" client_cpu="$4"
   local dir="$BENCH_RUN_DIR/testpmd" server_prefix="hwb$$srv" client_prefix="hwb$$cli"
-  local server_pid client_pid socket mem
+  local server_pid client_pid socket mem client_mode=""
+  [ "$TESTPMD_ZERO_COPY" != 1 ] || client_mode=",zero-copy=yes"
+  [ "$TESTPMD_ZERO_COPY" != 1 ] || [ "$BENCH_HUGE" = 1 ] || die "testpmd zero-copy needs hugepages (none available or --no-huge given)"
   mkdir -p "$dir"
   socket="$dir/memif.sock"
   rm -f "$socket"
@@ -47,11 +56,11 @@ testpmd_memif_oneway() {
   mapfile -t mem < <(testpmd_eal_memory "$client_prefix")
   bench_spawn "$dir/client.log" taskset -c "$client_cpu" stdbuf -oL dpdk-testpmd \
     --lcores="0@$client_cpu,1@$client_cpu" --main-lcore=0 "${mem[@]}" --no-pci \
-    --vdev "net_memif0,role=client,id=0,socket=$socket,socket-abstract=no" -- \
+    --vdev "net_memif0,role=client,id=0,socket=$socket,socket-abstract=no$client_mode" -- \
     --forward-mode=rxonly --burst=32 --nb-cores=1 --stats-period=1
   client_pid=$BENCH_LAST_PID
 
-  sleep $((warmup + seconds + 1))
+  bench_sleep $((warmup + seconds + 1))
   kill -0 "$client_pid" 2>/dev/null || { tail -20 "$dir/client.log" >&2; die "testpmd client exited early (log $dir/client.log)"; }
   kill -0 "$server_pid" 2>/dev/null || { tail -20 "$dir/server.log" >&2; die "testpmd server exited early (log $dir/server.log)"; }
   bench_stop "$client_pid" INT
