@@ -64,10 +64,18 @@ public final class RegionFiles {
         return new RegionFiles(null, HugetlbfsMounts::current, DEFAULT_MODE, null);
     }
 
-    /** Files in {@code directory} (which must exist); mode 0600. */
+    /**
+     * Files in {@code directory} (which must exist); mode 0600. When it is a hugetlbfs mount,
+     * regions must be a whole number of its pages.
+     */
     public static RegionFiles in(Path directory) {
+        return in(directory, HugetlbfsMounts::current);
+    }
+
+    /** Test seam: {@link #in(Path)} with the given mounts instead of the machine's. */
+    static RegionFiles in(Path directory, Supplier<List<HugetlbfsMount>> mounts) {
         Objects.requireNonNull(directory, "directory");
-        return new RegionFiles(directory, List::of, DEFAULT_MODE, null);
+        return new RegionFiles(directory, mounts, DEFAULT_MODE, null);
     }
 
     /** Same directory policy, files get {@code newMode} (applied exactly, not filtered by umask). */
@@ -92,8 +100,16 @@ public final class RegionFiles {
      */
     Placement placementFor(long regionSize) {
         if (directory != null) {
-            boolean huge = hugetlbfs.get().stream().anyMatch(m -> m.mountPoint().equals(directory));
-            return new Placement(directory, huge);
+            for (HugetlbfsMount mount : hugetlbfs.get()) {
+                if (mount.mountPoint().equals(directory)) {
+                    if (regionSize % mount.pageSize() != 0) {
+                        throw new IllegalArgumentException("region does not fill whole huge pages: regionSize="
+                                + regionSize + " pageSize=" + mount.pageSize() + " directory=" + directory);
+                    }
+                    return new Placement(directory, true);
+                }
+            }
+            return new Placement(directory, false);
         }
         for (HugetlbfsMount mount : hugetlbfs.get()) {
             if (mount.fits(regionSize)) {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.ovshighway.guest.abi.RegionIdentity;
 import org.ovshighway.guest.abi.RegionLayout;
 import org.ovshighway.guest.abi.RegionValidator;
+import org.ovshighway.guest.abi.RingSpec;
 import org.ovshighway.guest.abi.ValidatedRegion;
 
 /** Against real files in /dev/shm (and a real hugetlbfs mount when the machine has one). */
@@ -138,6 +139,18 @@ class RegionFilesTest {
         RegionFiles gig = RegionFiles.automatic(() -> List.of(new HugetlbfsMount(Path.of("/mnt/g"), 1L << 30, 4),
                 new HugetlbfsMount(huge, twoMiB, 8)));
         assertEquals(new RegionFiles.Placement(huge, true), gig.placementFor(4L << 20));
+    }
+
+    @Test
+    void configuredHugetlbfsDirectoryRefusesPartialPagesBeforeCreatingAnything() {
+        Path huge = Path.of("/dev/shm");
+        RegionFiles files = RegionFiles.in(huge, () -> List.of(new HugetlbfsMount(huge, 2L << 20, 100)));
+        assertEquals(new RegionFiles.Placement(huge, true), files.placementFor(4L << 20));
+        String name = uniqueName();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> files.create(name, RegionLayout.compute(List.of(new RingSpec(0, 0, 4, 128))), LINK));
+        assertTrue(e.getMessage().contains("pageSize=2097152 directory=/dev/shm"), e.getMessage());
+        assertFalse(Files.exists(RegionFiles.DEV_SHM.resolve(name)));
     }
 
     @Test
