@@ -6,6 +6,8 @@
  * mapping region files and finding ivshmem devices.
  */
 module org.ovshighway.guest {
+    exports org.ovshighway.guest;
     exports org.ovshighway.guest.abi;
     exports org.ovshighway.guest.ring;
+    exports org.ovshighway.guest.mapping;
 }

@@ -19,6 +19,9 @@ public record RegionIdentity(RegionKind kind, long generation, long linkId, Stri
         }
         checkName("name0", name0);
         checkName("name1", name1);
+        if (kind == RegionKind.LINK && name0.equals(name1)) {
+            throw new IllegalArgumentException("the two ends of a link must differ: name0=" + name0 + " name1=" + name1);
+        }
         if (kind == RegionKind.PORT && linkId != 0) {
             throw new IllegalArgumentException("a PORT region has no link id: linkId=" + linkId);
         }

@@ -74,6 +74,10 @@ public final class RegionValidator {
         if (name1 == null) {
             throw new RegionFormatException("name1", "value=" + hexName(region, RegionHeaderDescriptor.NAME1_OFFSET));
         }
+        if (kind == RegionKind.LINK && name0.equals(name1)) {
+            throw new RegionFormatException("name1", "value=" + name1 + " name0=" + name0
+                    + " (the two ends of a link must differ)");
+        }
         List<RingLayout> rings = new ArrayList<>(ringCount);
         long used = headerSize;
         for (int i = 0; i < ringCount; i++) {

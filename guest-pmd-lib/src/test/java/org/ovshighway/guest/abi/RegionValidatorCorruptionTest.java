@@ -34,6 +34,7 @@ class RegionValidatorCorruptionTest {
                 corrupt("name0", r -> r.set(Le.U8, RegionHeaderDescriptor.NAME0_OFFSET, (byte) 0)),
                 corrupt("name0", r -> r.set(Le.U8, RegionHeaderDescriptor.NAME0_OFFSET + 1, (byte) ' ')),
                 corrupt("name1", r -> r.set(Le.U8, RegionHeaderDescriptor.NAME1_OFFSET + 31, (byte) 'x')),
+                corrupt("name1", r -> r.set(Le.U8, RegionHeaderDescriptor.NAME1_OFFSET, (byte) 'a')),
                 corrupt("ring[0].direction", r -> r.set(Le.U16, E0 + RingTableEntryDescriptor.DIRECTION_OFFSET, (short) 2)),
                 corrupt("ring[1].queue", r -> r.set(Le.U16, E1 + RingTableEntryDescriptor.DIRECTION_OFFSET, (short) 0)),
                 corrupt("ring[0].log2RingSize", r -> r.set(Le.U8, E0 + RingTableEntryDescriptor.LOG2_RING_SIZE_OFFSET, (byte) 15)),

@@ -1,0 +1,18 @@
+package org.ovshighway.guest;
+
+/**
+ * A snapshot of a port's counters, read from the counter lines in shared memory (each lags the
+ * data path by at most one burst). Summed over the port's rings.
+ *
+ * @param rxPackets            valid packets received
+ * @param rxBytes              bytes received
+ * @param rxInvalidDescriptors descriptors dropped as invalid
+ * @param rxInvalidIndices     times the peer's head was nonsensical
+ * @param txPackets            packets sent
+ * @param txBytes              bytes sent
+ * @param txRingFullDrops      packets a TX call could not place because the ring was full
+ * @param txInvalidIndices     times the peer's tail was nonsensical
+ */
+public record PortStats(long rxPackets, long rxBytes, long rxInvalidDescriptors, long rxInvalidIndices,
+                        long txPackets, long txBytes, long txRingFullDrops, long txInvalidIndices) {
+}

@@ -1,0 +1,174 @@
+package org.ovshighway.guest.ring;
+
+import java.lang.foreign.MemorySegment;
+import org.ovshighway.guest.abi.Le;
+import org.ovshighway.guest.abi.PacketDescriptorDescriptor;
+import org.ovshighway.guest.abi.RingCountersDescriptor;
+import org.ovshighway.guest.abi.RingDescriptor;
+import org.ovshighway.guest.abi.RingLayout;
+
+/**
+ * The guest's end of a ring port's S2C ring (switch to guest), as a memif client receives: the
+ * guest owns the buffers and hands empty ones to the switch by advancing head; the switch
+ * (OVS-DPDK's net_memif server) writes packets into them, sets their lengths and advances tail.
+ * Single-threaded.
+ *
+ * <p>Private state: {@code head} (own: buffers handed out up to here), {@code next} (next slot
+ * to read). Invariant: {@code (head - next) & 0xffff <= size}; a tail outside
+ * {@code [next, head]} is counted as an invalid index and yields nothing. Descriptors are
+ * checked as in {@link RingConsumer}.
+ */
+public final class MemifClientReceiver {
+    private static final long DESC_WORD1 = PacketDescriptorDescriptor.WORD1_OFFSET;
+    private static final long INVALID_DESCRIPTORS = RingCountersDescriptor.INVALID_DESCRIPTORS_IN_LINE;
+    private static final long INVALID_INDICES = RingCountersDescriptor.INVALID_INDICES_IN_LINE;
+
+    private final MemorySegment region;
+    private final long headOffset;
+    private final long tailOffset;
+    private final long descriptors;
+    private final int size;
+    private final int mask;
+    private final long bufferArea;
+    private final int bufferSize;
+    private final long bufferHigh;
+    private final long countersLine;
+
+    private int head;
+    private int next;
+    private int cachedTail;
+
+    private long packets;
+    private long bytes;
+    private long invalidDescriptors;
+    private long invalidIndices;
+
+    /**
+     * Receiver of S2C ring {@code ring}; adopts the ring's head and tail (slots filled but not
+     * yet read by a previous receiver are skipped, never delivered twice).
+     */
+    public MemifClientReceiver(MemorySegment region, RingLayout ring) {
+        this.region = region;
+        this.headOffset = ring.ringOffset() + RingDescriptor.HEAD_OFFSET;
+        this.tailOffset = ring.ringOffset() + RingDescriptor.TAIL_OFFSET;
+        this.descriptors = ring.ringOffset() + RingDescriptor.DESCRIPTORS_OFFSET;
+        this.size = ring.ringSize();
+        this.mask = size - 1;
+        this.bufferArea = ring.bufferAreaOffset();
+        this.bufferSize = ring.bufferSize();
+        this.bufferHigh = ring.bufferAreaEnd();
+        this.countersLine = ring.consumerCountersOffset();
+        if (region.byteSize() < Math.max(ring.ringEnd(), bufferHigh) || ring.bufferCount() < size) {
+            throw new IllegalArgumentException("ring outside the segment or too few buffers: segmentSize="
+                    + region.byteSize() + " ringEnd=" + ring.ringEnd() + " bufferAreaEnd=" + bufferHigh
+                    + " bufferCount=" + ring.bufferCount() + " ringSize=" + size);
+        }
+        this.head = (short) Le.U16_HANDLE.getOpaque(region, headOffset) & 0xffff;
+        int tail = RingIndices.acquireTail(region, tailOffset);
+        this.next = ((head - tail) & 0xffff) <= size ? tail : head;
+        this.cachedTail = next;
+        this.packets = SharedCounters.acquire(region, countersLine + RingCountersDescriptor.PACKETS_IN_LINE);
+        this.bytes = SharedCounters.acquire(region, countersLine + RingCountersDescriptor.BYTES_IN_LINE);
+        this.invalidDescriptors = SharedCounters.acquire(region, countersLine + INVALID_DESCRIPTORS);
+        this.invalidIndices = SharedCounters.acquire(region, countersLine + INVALID_INDICES);
+    }
+
+    /**
+     * Gives every slot read so far back to the switch (fresh descriptor: own buffer, full
+     * length) and publishes head. {@link #receive} does this first.
+     */
+    public void refill() {
+        int target = (next + size) & 0xffff;
+        int h = head;
+        if (h == target) {
+            return;
+        }
+        final MemorySegment r = region;
+        while (h != target) {
+            int slot = h & mask;
+            long d = descriptors + ((long) slot << 4);
+            r.set(Le.U64_UNALIGNED, d, (long) bufferSize << 32);
+            r.set(Le.U64_UNALIGNED, d + DESC_WORD1, bufferArea + (long) slot * bufferSize);
+            h = (h + 1) & 0xffff;
+        }
+        head = h;
+        // pairs with the switch's acquire of head: the fresh descriptors are visible with it
+        RingIndices.releaseHead(region, headOffset, h);
+    }
+
+    /**
+     * Receives up to {@code max} packets into {@code offsets}/{@code lengths}, after handing the
+     * buffers of the previous call back. Never blocks.
+     *
+     * @return valid packets, 0..max
+     */
+    public int receive(long[] offsets, int[] lengths, int max) {
+        refill();
+        int n0 = next;
+        int available = (cachedTail - n0) & 0xffff;
+        if (available == 0) {
+            int tail = RingIndices.acquireTail(region, tailOffset);
+            available = (tail - n0) & 0xffff;
+            if (available == 0) {
+                return 0;
+            }
+            if (available > ((head - n0) & 0xffff)) {
+                invalidIndices++;
+                SharedCounters.release(region, countersLine + INVALID_INDICES, invalidIndices);
+                return 0;
+            }
+            cachedTail = tail;
+        }
+        int n = Math.min(available, Math.min(max, Math.min(offsets.length, lengths.length)));
+        int valid = 0;
+        long burstBytes = 0;
+        final MemorySegment r = region;
+        for (int i = 0; i < n; i++) {
+            long d = descriptors + ((long) ((n0 + i) & mask) << 4);
+            long word0 = r.get(Le.U64_UNALIGNED, d);
+            long word1 = r.get(Le.U64_UNALIGNED, d + DESC_WORD1);
+            long length = word0 >>> 32;
+            long offset = word1 & 0xffffffffL;
+            // flags (no chaining) and region must be 0; data inside this ring's buffers
+            if ((int) word0 != 0 || offset < bufferArea || offset + length > bufferHigh) {
+                continue;
+            }
+            offsets[valid] = offset;
+            lengths[valid] = (int) length;
+            burstBytes += length;
+            valid++;
+        }
+        next = (n0 + n) & 0xffff;
+        if (n != 0) {
+            packets += valid;
+            bytes += burstBytes;
+            SharedCounters.release(region, countersLine + RingCountersDescriptor.PACKETS_IN_LINE, packets);
+            SharedCounters.release(region, countersLine + RingCountersDescriptor.BYTES_IN_LINE, bytes);
+            if (valid != n) {
+                invalidDescriptors += n - valid;
+                SharedCounters.release(region, countersLine + INVALID_DESCRIPTORS, invalidDescriptors);
+            }
+        }
+        return valid;
+    }
+
+    /** The region the ring is in. */
+    public MemorySegment region() {
+        return region;
+    }
+
+    /** Valid packets received. */
+    public long packets() {
+        return packets;
+    }
+
+    /** Descriptors dropped as invalid. */
+    public long invalidDescriptors() {
+        return invalidDescriptors;
+    }
+
+    /** Times the switch's tail was nonsensical. */
+    public long invalidIndices() {
+        return invalidIndices;
+    }
+}

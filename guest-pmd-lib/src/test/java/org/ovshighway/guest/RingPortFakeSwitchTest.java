@@ -1,0 +1,90 @@
+package org.ovshighway.guest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.Test;
+import org.ovshighway.guest.abi.Le;
+import org.ovshighway.guest.abi.PacketDescriptorDescriptor;
+import org.ovshighway.guest.abi.RegionIdentity;
+import org.ovshighway.guest.abi.RegionLayout;
+import org.ovshighway.guest.abi.RegionValidator;
+import org.ovshighway.guest.abi.RingDescriptor;
+import org.ovshighway.guest.abi.RingLayout;
+import org.ovshighway.guest.mapping.MappedRegion;
+import org.ovshighway.guest.ring.RingConsumer;
+
+/**
+ * A guest on a ring-port region, with a fake switch standing in for OVS-DPDK's net_memif server
+ * (which runs only with OVS-DPDK; the testbed covers the real one). The fake follows memif's
+ * server rules: it consumes C2S rings like a link consumer, and on S2C rings fills the buffers the
+ * guest handed out (between tail and head), sets their lengths and advances tail.
+ */
+class RingPortFakeSwitchTest {
+
+    /** memif server transmit on an S2C ring: returns frames written. */
+    private static int fakeSwitchSend(MemorySegment region, RingLayout ring, byte[][] frames) {
+        long head = ring.ringOffset() + RingDescriptor.HEAD_OFFSET;
+        long tailOffset = ring.ringOffset() + RingDescriptor.TAIL_OFFSET;
+        int tail = (short) Le.U16_HANDLE.getOpaque(region, tailOffset) & 0xffff;
+        int free = (((short) Le.U16_HANDLE.getAcquire(region, head) & 0xffff) - tail) & 0xffff;
+        int n = Math.min(free, frames.length);
+        for (int k = 0; k < n; k++) {
+            long d = ring.ringOffset() + RingDescriptor.descriptorOffset((tail + k) & (ring.ringSize() - 1));
+            long offset = region.get(Le.U32, d + PacketDescriptorDescriptor.DATA_OFFSET_OFFSET) & 0xffffffffL;
+            MemorySegment.copy(frames[k], 0, region, ValueLayout.JAVA_BYTE, offset, frames[k].length);
+            region.set(Le.U32, d + PacketDescriptorDescriptor.LENGTH_OFFSET, frames[k].length);
+        }
+        Le.U16_HANDLE.setRelease(region, tailOffset, (short) (tail + n));
+        return n;
+    }
+
+    @Test
+    void guestTransmitsOnC2sAndReceivesFromEveryS2cQueue() throws IOException {
+        try (RegionFiles files = new RegionFiles()) {
+            files.create("port-ring0", RegionLayout.port(2), RegionIdentity.port(1, "ring0", "guest-a"));
+            try (GuestPort guest = GuestPort.open(DeviceSource.files(files.dir), "ring0");
+                 MappedRegion switchSide = MappedRegion.map(files.dir.resolve("port-ring0"))) {
+                MemorySegment region = switchSide.segment();
+                var layout = RegionValidator.validate(region).layout();
+                assertEquals(-1, guest.end());
+
+                assertEquals(2, guest.txBurst(new byte[][] {{1, 2, 3}, {4}}, 2));
+                RingConsumer switchRx = new RingConsumer(region, layout.find(0, 0));
+                long[] offsets = new long[8];
+                int[] lengths = new int[8];
+                assertEquals(2, switchRx.receive(offsets, lengths, 8));
+                assertEquals(3, lengths[0]);
+
+                // the switch can send nothing until the guest has handed buffers out
+                assertEquals(0, fakeSwitchSend(region, layout.find(1, 1), new byte[][] {{9}}));
+                PacketBurst burst = new PacketBurst();
+                assertEquals(0, guest.rxBurst(burst));
+                assertEquals(1, fakeSwitchSend(region, layout.find(1, 1), new byte[][] {{9}}));
+                assertEquals(2, fakeSwitchSend(region, layout.find(1, 0), new byte[][] {{7, 7}, {8, 8, 8}}));
+                assertEquals(3, guest.rxBurst(burst));
+                int total = 0;
+                for (int i = 0; i < 3; i++) {
+                    total += burst.length(i);
+                }
+                assertEquals(6, total);
+
+                // a switch-side length running past the ring's buffers is dropped and counted
+                RingLayout q0 = layout.find(1, 0);
+                fakeSwitchSend(region, q0, new byte[][] {{5}});
+                int tail = (short) Le.U16_HANDLE.getOpaque(region, q0.ringOffset() + RingDescriptor.TAIL_OFFSET) & 0xffff;
+                long d = q0.ringOffset() + RingDescriptor.descriptorOffset((tail - 1) & (q0.ringSize() - 1));
+                region.set(Le.U32, d + PacketDescriptorDescriptor.LENGTH_OFFSET, Integer.MAX_VALUE);
+                assertEquals(0, guest.rxBurst(burst));
+                PortStats stats = guest.stats();
+                assertEquals(3, stats.rxPackets());
+                assertEquals(1, stats.rxInvalidDescriptors());
+                assertEquals(2, stats.txPackets());
+                assertTrue(stats.rxBytes() == 6, stats.toString());
+            }
+        }
+    }
+}
