@@ -1,18 +1,19 @@
 package org.ovshighway.testbed;
 
+import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.ovshighway.guest.abi.RegionKind;
-import org.ovshighway.guest.abi.RingLayout;
-import org.ovshighway.guest.ring.RingConsumer;
+import org.ovshighway.guest.GuestPort;
+import org.ovshighway.guest.PacketBurst;
+import org.ovshighway.guest.PacketView;
 
 /**
  * Receiving end of the direct-link harness (one JVM process). Waits for the region file named
- * by {@code --region} to be valid, receives in bursts of up to {@value DirectLinkProducer#BURST},
+ * by {@code --region} to be valid, opens its end as a guest would ({@link GuestPort} on a
+ * {@link org.ovshighway.guest.mapping.MappedRegion}), receives in bursts of up to {@value DirectLinkProducer#BURST},
  * checks every frame's length and sequence number, and once the first burst has arrived measures
  * a warm-up and the windows.
  *
@@ -21,6 +22,9 @@ import org.ovshighway.guest.ring.RingConsumer;
  * reordered or malformed, or nothing arrived.
  */
 public final class DirectLinkConsumer {
+    /** Port name of the receiving end (end 1 of the link region). */
+    public static final String RX_PORT = "bench-rx";
+
     private DirectLinkConsumer() {
     }
 
@@ -83,7 +87,7 @@ public final class DirectLinkConsumer {
         System.exit(clean ? 0 : 1);
     }
 
-    /** The receiving loop; owns the mapping (confined arena) and the ring consumer. */
+    /** The receiving loop; owns the port (and through it the mapping). */
     private static final class Worker implements Runnable {
         private final Path path;
         private final int cpu;
@@ -107,42 +111,40 @@ public final class DirectLinkConsumer {
         @Override
         public void run() {
             ThreadAffinity.pinCurrentThread(cpu);
-            try (Arena arena = Arena.ofConfined()) {
-                LinkRegionMapping.Mapped mapped = LinkRegionMapping.awaitValid(path, arena, timeoutMs);
-                if (mapped.validated().identity().kind() != RegionKind.LINK) {
-                    throw new IllegalStateException("not a link region: path=" + path + " identity="
-                            + mapped.validated().identity());
-                }
-                RingLayout ring = mapped.validated().layout().ring(0);
-                MemorySegment region = mapped.region();
-                RingConsumer consumer = new RingConsumer(region, ring);
-                long[] offsets = new long[DirectLinkProducer.BURST];
-                int[] lengths = new int[DirectLinkProducer.BURST];
+            LinkRegionMapping.Mapped mapped;
+            try {
+                mapped = LinkRegionMapping.awaitValid(path, timeoutMs);
+            } catch (IOException e) {
+                throw new UncheckedIOException("mapping region path=" + path, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try (GuestPort port = GuestPort.open(mapped.mapping(), mapped.validated(), RX_PORT)) {
+                PacketBurst burst = new PacketBurst(DirectLinkProducer.BURST);
                 SequenceChecker seq = checker;
                 long bad = 0;
                 long total = 0;
                 while (!stop) {
-                    int n = consumer.receive(offsets, lengths, DirectLinkProducer.BURST);
+                    int n = port.rxBurst(burst);
                     if (n == 0) {
                         continue;
                     }
                     for (int i = 0; i < n; i++) {
-                        if (lengths[i] != LinkFrame.LENGTH) {
+                        PacketView packet = burst.packet(i);
+                        if (packet.length() != LinkFrame.LENGTH) {
                             bad++;
+                            continue;
                         }
-                        seq.accept(LinkFrame.sequence(region, offsets[i]));
+                        seq.accept(packet.getLong(LinkFrame.SEQUENCE_OFFSET));
                     }
                     total += n;
                     received.releaseAdd(n);
                 }
-                consumer.release();
+                port.rxRelease();
                 receivedFrames = total;
                 badLength = bad;
-                invalidDescriptors = consumer.invalidDescriptors();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("mapping region path=" + path, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                invalidDescriptors = port.stats().rxInvalidDescriptors();
             }
         }
     }

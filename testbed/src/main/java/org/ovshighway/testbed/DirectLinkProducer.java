@@ -1,21 +1,24 @@
 package org.ovshighway.testbed;
 
+import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import org.ovshighway.guest.abi.Le;
+import org.ovshighway.guest.GuestPort;
+import org.ovshighway.guest.PacketBurst;
+import org.ovshighway.guest.PacketView;
 import org.ovshighway.guest.abi.RegionIdentity;
 import org.ovshighway.guest.abi.RegionLayout;
-import org.ovshighway.guest.abi.RingCountersDescriptor;
+import org.ovshighway.guest.abi.RegionValidator;
+import org.ovshighway.guest.abi.RingCounters;
 import org.ovshighway.guest.abi.RingLayout;
 import org.ovshighway.guest.abi.RingSpec;
 import org.ovshighway.guest.abi.RingTableEntryDescriptor;
-import org.ovshighway.guest.ring.RingProducer;
+import org.ovshighway.guest.abi.ValidatedRegion;
+import org.ovshighway.guest.mapping.MappedRegion;
 import org.ovshighway.remapper.RegionFile;
 import org.ovshighway.remapper.RegionFiles;
 
@@ -23,8 +26,9 @@ import org.ovshighway.remapper.RegionFiles;
  * Transmitting end of the direct-link harness (one JVM process). Creates the link region
  * through {@link RegionFiles}, prints {@code HIGHWAY_REGION path=<file>} so the consumer
  * process can be pointed at it, waits until the consumer has received its first burst, then
- * sends {@link LinkFrame 64-byte frames} numbered 0, 1, 2, ... in bursts of {@value #BURST}
- * (written in place into the ring's buffers: {@link RingProducer#reserve}/{@link RingProducer#commit})
+ * opens its end as a guest would ({@link GuestPort} on a {@link MappedRegion}) and sends
+ * {@link LinkFrame 64-byte frames} numbered 0, 1, 2, ... in bursts of {@value #BURST}, written
+ * in place into the ring's buffers ({@link GuestPort#txReserve}/{@link GuestPort#txCommit})
  * for a warm-up and the measured windows, plus {@code --tail-ms} so the consumer's last window
  * is still fed. Deletes the region file when done. The ring is the link default (1024 slots of
  * 2048 bytes) unless {@code --log2-ring-size}/{@code --buffer-size} say otherwise.
@@ -33,6 +37,8 @@ import org.ovshighway.remapper.RegionFiles;
  */
 public final class DirectLinkProducer {
     public static final int BURST = 32;
+    /** Port name of the sending end (end 0 of the link region). */
+    public static final String TX_PORT = "bench-tx";
 
     private DirectLinkProducer() {
     }
@@ -59,7 +65,7 @@ public final class DirectLinkProducer {
         RegionLayout layout = RegionLayout.compute(List.of(new RingSpec(RingTableEntryDescriptor.DIRECTION_0, 0,
                 options.nonNegativeInt("log2-ring-size"), options.positiveInt("buffer-size"))));
         RegionFile file = files.create(options.string("name"), layout,
-                RegionIdentity.link(1, 1, "bench-tx", "bench-rx"));
+                RegionIdentity.link(1, 1, TX_PORT, DirectLinkConsumer.RX_PORT));
         try {
             System.out.println("HIGHWAY_REGION path=" + file.path() + " size=" + file.size()
                     + " hugetlbfs=" + file.hugetlbfs());
@@ -72,15 +78,14 @@ public final class DirectLinkProducer {
 
     private static void run(RegionFile file, HarnessOptions options, PrintStream progress, boolean human)
             throws Exception {
-        RingLayout ring = file.layout().ring(0);
         int cpu = options.cpuOrNone("cpu");
         PublishedCounter sent = new PublishedCounter();
-        Worker worker = new Worker(file.path(), ring, cpu, sent, Boolean.parseBoolean(options.string("pause-when-full")));
+        Worker worker = new Worker(file.path(), cpu, sent, Boolean.parseBoolean(options.string("pause-when-full")));
         Thread thread = new Thread(worker, "highway-producer");
         thread.setUncaughtExceptionHandler((t, e) -> worker.failure = e);
         thread.start();
         try {
-            awaitConsumer(worker, options.positiveInt("connect-timeout-ms"), thread);
+            awaitConsumer(file, options.positiveInt("connect-timeout-ms"), thread, worker);
             if (human) {
                 progress.println("producer: consumer attached, sending 64-byte frames in bursts of " + BURST);
             }
@@ -108,25 +113,32 @@ public final class DirectLinkProducer {
         }
     }
 
-    /** The consumer's packet counter (its counter line in the region) leaves 0 once it runs. */
-    private static void awaitConsumer(Worker worker, long timeoutMs, Thread thread) throws InterruptedException {
+    /**
+     * Waits until the consumer's packet counter (its counter line in the region, read through a
+     * mapping of this thread's own) leaves 0: the windows start with the traffic.
+     */
+    private static void awaitConsumer(RegionFile file, long timeoutMs, Thread thread, Worker worker)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        while (worker.consumerPackets() == 0) {
-            if (!thread.isAlive()) {
-                throw new IllegalStateException("producer worker ended before the consumer attached",
-                        worker.failure);
+        RingLayout ring = file.layout().ring(0);
+        try (MappedRegion monitor = MappedRegion.map(file.path())) {
+            while (RingCounters.read(monitor.segment(), ring).consumedPackets() == 0) {
+                if (!thread.isAlive()) {
+                    throw new IllegalStateException("producer worker ended before the consumer attached",
+                            worker.failure);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no consumer received anything within timeoutMs=" + timeoutMs
+                            + " region=" + file.path());
+                }
+                Thread.sleep(10);
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no consumer received anything within timeoutMs=" + timeoutMs);
-            }
-            Thread.sleep(10);
         }
     }
 
-    /** The sending loop; owns the mapping (confined arena) and the ring producer. */
+    /** The sending loop; owns the port (and through it the mapping). */
     private static final class Worker implements Runnable {
         private final Path path;
-        private final RingLayout ring;
         private final int cpu;
         private final PublishedCounter sent;
         /** PAUSE between polls of a full ring, so the poll loads leave the consumer's tail line alone. */
@@ -136,37 +148,31 @@ public final class DirectLinkProducer {
         /** Written by the worker, read by main after join. */
         long sequence;
         long fullRefusals;
-        private volatile MemorySegment region;
 
-        Worker(Path path, RingLayout ring, int cpu, PublishedCounter sent, boolean pauseWhenFull) {
-            this.pauseWhenFull = pauseWhenFull;
+        Worker(Path path, int cpu, PublishedCounter sent, boolean pauseWhenFull) {
             this.path = path;
-            this.ring = ring;
             this.cpu = cpu;
             this.sent = sent;
-        }
-
-        long consumerPackets() {
-            MemorySegment r = region;
-            // pairs with the consumer's release of its packet counter (RingConsumer.publishCounters)
-            return r == null ? 0 : (long) Le.U64_HANDLE.getAcquire(r,
-                    ring.consumerCountersOffset() + RingCountersDescriptor.PACKETS_IN_LINE);
+            this.pauseWhenFull = pauseWhenFull;
         }
 
         @Override
         public void run() {
             ThreadAffinity.pinCurrentThread(cpu);
-            // shared arena: main thread polls the consumer's counter line while this one sends
-            try (Arena arena = Arena.ofShared()) {
-                MemorySegment mapped = LinkRegionMapping.map(path, arena);
-                RingProducer producer = new RingProducer(mapped, ring);
+            MappedRegion mapping;
+            ValidatedRegion validated;
+            try {
+                mapping = MappedRegion.map(path);
+                validated = RegionValidator.validate(mapping.segment());
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot open own region path=" + path, e);
+            }
+            try (GuestPort port = GuestPort.open(mapping, validated, TX_PORT)) {
                 MemorySegment template = LinkFrame.template();
-                int[] lengths = new int[BURST];
-                Arrays.fill(lengths, LinkFrame.LENGTH);
-                region = mapped;
+                PacketBurst burst = new PacketBurst(BURST);
                 long seq = 0;
                 while (!stop) {
-                    int n = producer.reserve(BURST);
+                    int n = port.txReserve(burst, BURST);
                     if (n == 0) {
                         if (pauseWhenFull) {
                             Thread.onSpinWait();
@@ -174,17 +180,16 @@ public final class DirectLinkProducer {
                         continue;
                     }
                     for (int k = 0; k < n; k++) {
-                        LinkFrame.write(template, mapped, producer.bufferOffset(k), seq + k);
+                        PacketView packet = burst.packet(k);
+                        packet.copyFrom(template, 0, LinkFrame.LENGTH);
+                        packet.putLong(LinkFrame.SEQUENCE_OFFSET, seq + k);
                     }
-                    producer.commit(lengths, n);
+                    port.txCommit(burst, n);
                     seq += n;
                     sent.releaseAdd(n);
                 }
                 sequence = seq;
-                fullRefusals = producer.ringFullDrops();
-                region = null;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("mapping region path=" + path, e);
+                fullRefusals = port.stats().txRingFullDrops();
             }
         }
     }
