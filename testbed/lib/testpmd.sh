@@ -36,7 +36,13 @@ testpmd_forget() {
 testpmd_memif_oneway() {
   local seconds="$1" warmup="$2" server_cpu="$3" client_cpu="$4"
   local dir="$BENCH_RUN_DIR/testpmd" server_prefix="hwb$$srv" client_prefix="hwb$$cli"
-  local server_pid client_pid socket mem client_mode=""
+  local server_pid client_pid socket mem client_mode="" need_pages=256
+  # others on this machine take hugepages too: make sure ours are still free right now
+  [ "$TESTPMD_ZERO_COPY" != 1 ] || need_pages=512
+  if [ "$BENCH_HUGE" = 1 ] && [ "$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)" -lt "$need_pages" ]; then
+    log "testpmd: fewer than $need_pages hugepages free now; asking for more"
+    bench_hugepages "$need_pages"
+  fi
   [ "$TESTPMD_ZERO_COPY" != 1 ] || client_mode=",zero-copy=yes"
   [ "$TESTPMD_ZERO_COPY" != 1 ] || [ "$BENCH_HUGE" = 1 ] || die "testpmd zero-copy needs hugepages (none available or --no-huge given)"
   mkdir -p "$dir"
