@@ -13,7 +13,7 @@
 
 OVS_DPDK_VSWITCHD=/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk
 OVS_DPDK_PACKAGES=(openvswitch-switch-dpdk openvswitch-common dpdk dpdk-dev
-                   librte-net-memif23 librte-net-ring23 librte-net-null23)
+                   librte-net-memif23 librte-net-ring23 librte-net-null23 iproute2)
 # 2 MiB pages needed for dpdk-socket-mem=512 plus some slack for the EAL.
 OVS_DPDK_HUGEPAGES_NEEDED=300
 
@@ -94,8 +94,15 @@ ovs_dpdk_start_vswitchd() {
   local run="$1" i
   ovs_dpdk_env "$run"
   [ -S "$run/db.sock" ] || die "ovsdb-server of $run is not running (no $run/db.sock)"
+  # The netdev datapath creates a tap device named "ovs-netdev", one name per network namespace:
+  # a second OVS-DPDK on the host (another test, a benchmark) would fail to create its bridges.
+  # So each instance's vswitchd lives in a network namespace of its own; unix sockets (OVSDB,
+  # control, memif with socket-abstract=no) are files and work across namespaces.
+  local ns
+  ns=$(_ovs_dpdk_netns "$run")
+  ip netns list 2>/dev/null | grep -qw "$ns" || ip netns add "$ns" || die "ip netns add $ns failed"
   # --detach returns only once the daemon got its configuration; bound that wait.
-  timeout 60 "$OVS_DPDK_VSWITCHD" "unix:$run/db.sock" --pidfile="$run/ovs-vswitchd.pid" \
+  ip netns exec "$ns" timeout 60 "$OVS_DPDK_VSWITCHD" "unix:$run/db.sock" --pidfile="$run/ovs-vswitchd.pid" \
     --unixctl="$run/ovs-vswitchd.ctl" --log-file="$run/ovs-vswitchd.log" --detach --no-chdir \
     >>"$run/ovs-vswitchd.out" 2>&1 || {
       _ovs_dpdk_kill_pidfile "$run/ovs-vswitchd.pid" ovs-vswitchd-dpdk
@@ -174,7 +181,13 @@ ovs_dpdk_stop() {
   [ -d "$run" ] || return 0
   ovs_dpdk_stop_vswitchd "$run"
   _ovs_dpdk_kill_pidfile "$run/ovsdb-server.pid" ovsdb-server
+  ip netns del "$(_ovs_dpdk_netns "$run")" 2>/dev/null || true
   rm -f "$run/db.sock" "$run/ovsdb-server.ctl" "$run/dpdk-file-prefix"
+}
+
+# _ovs_dpdk_netns RUN: the name of the network namespace of RUN's vswitchd (stable per RUN).
+_ovs_dpdk_netns() {
+  printf 'hw-%s' "$(printf '%s' "$1" | md5sum | cut -c1-12)"
 }
 
 # ovs_dpdk_add_memif_port RUN BRIDGE PORT [OFPORT]: a memif ring port in server role with its
