@@ -99,14 +99,14 @@ final class TestpmdServer implements AutoCloseable {
         await(Pattern.compile("testpmd> "), 0, Duration.ofSeconds(30));
         int from = outputLength();
         command("start");
-        await(Pattern.compile("testpmd> "), from, Duration.ofSeconds(10));
+        await(Pattern.compile("testpmd> "), from, Duration.ofSeconds(30));
     }
 
     /** Port 0's RX-packets as {@code show port stats 0} reports it. */
     long rxPackets() throws IOException, InterruptedException {
         int from = outputLength();
         command("show port stats 0");
-        return Long.parseLong(await(RX_PACKETS, from, Duration.ofSeconds(10)).group(1));
+        return Long.parseLong(await(RX_PACKETS, from, Duration.ofSeconds(30)).group(1));
     }
 
     Path socket() {
