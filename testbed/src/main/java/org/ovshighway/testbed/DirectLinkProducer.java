@@ -1,0 +1,196 @@
+package org.ovshighway.testbed;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.ovshighway.guest.GuestPort;
+import org.ovshighway.guest.PacketBurst;
+import org.ovshighway.guest.PacketView;
+import org.ovshighway.guest.abi.RegionIdentity;
+import org.ovshighway.guest.abi.RegionLayout;
+import org.ovshighway.guest.abi.RegionValidator;
+import org.ovshighway.guest.abi.RingCounters;
+import org.ovshighway.guest.abi.RingLayout;
+import org.ovshighway.guest.abi.RingSpec;
+import org.ovshighway.guest.abi.RingTableEntryDescriptor;
+import org.ovshighway.guest.abi.ValidatedRegion;
+import org.ovshighway.guest.mapping.MappedRegion;
+import org.ovshighway.remapper.RegionFile;
+import org.ovshighway.remapper.RegionFiles;
+
+/**
+ * Transmitting end of the direct-link harness (one JVM process). Creates the link region
+ * through {@link RegionFiles}, prints {@code HIGHWAY_REGION path=<file>} so the consumer
+ * process can be pointed at it, waits until the consumer has received its first burst, then
+ * opens its end as a guest would ({@link GuestPort} on a {@link MappedRegion}) and sends
+ * {@link LinkFrame 64-byte frames} numbered 0, 1, 2, ... in bursts of {@value #BURST}, written
+ * in place into the ring's buffers ({@link GuestPort#txReserve}/{@link GuestPort#txCommit})
+ * for a warm-up and the measured windows, plus {@code --tail-ms} so the consumer's last window
+ * is still fed. Deletes the region file when done. The ring is the link default (1024 slots of
+ * 2048 bytes) unless {@code --log2-ring-size}/{@code --buffer-size} say otherwise.
+ *
+ * <p>Bench output (stdout): {@code HIGHWAY_TX mpps=<median> windows=<...> sent=<n> full_refusals=<n>}.
+ */
+public final class DirectLinkProducer {
+    public static final int BURST = 32;
+    /** Port name of the sending end (end 0 of the link region). */
+    public static final String TX_PORT = "bench-tx";
+
+    private DirectLinkProducer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        HarnessOptions options = HarnessOptions.parse("DirectLinkProducer", args, Map.ofEntries(
+                Map.entry("dir", "auto"),
+                Map.entry("name", "highway-bench-link-" + ProcessHandle.current().pid()),
+                Map.entry("cpu", "none"),
+                Map.entry("warmup-ms", "1000"),
+                Map.entry("windows", "5"),
+                Map.entry("window-ms", "1000"),
+                Map.entry("tail-ms", "1500"),
+                Map.entry("connect-timeout-ms", "30000"),
+                Map.entry("buffer-size", String.valueOf(RingSpec.DEFAULT_BUFFER_SIZE)),
+                Map.entry("log2-ring-size", String.valueOf(RingSpec.DEFAULT_LOG2_RING_SIZE)),
+                Map.entry("pause-when-full", "true"),
+                Map.entry("format", "bench")));
+        boolean human = HarnessFormat.isHuman(options);
+        PrintStream progress = human ? System.out : System.err;
+
+        String dir = options.string("dir");
+        RegionFiles files = dir.equals("auto") ? RegionFiles.automatic() : RegionFiles.in(Path.of(dir));
+        RegionLayout layout = RegionLayout.compute(List.of(new RingSpec(RingTableEntryDescriptor.DIRECTION_0, 0,
+                options.nonNegativeInt("log2-ring-size"), options.positiveInt("buffer-size"))));
+        RegionFile file = files.create(options.string("name"), layout,
+                RegionIdentity.link(1, 1, TX_PORT, DirectLinkConsumer.RX_PORT));
+        try {
+            System.out.println("HIGHWAY_REGION path=" + file.path() + " size=" + file.size()
+                    + " hugetlbfs=" + file.hugetlbfs());
+            System.out.flush();
+            run(file, options, progress, human);
+        } finally {
+            RegionFiles.delete(file);
+        }
+    }
+
+    private static void run(RegionFile file, HarnessOptions options, PrintStream progress, boolean human)
+            throws Exception {
+        int cpu = options.cpuOrNone("cpu");
+        PublishedCounter sent = new PublishedCounter();
+        Worker worker = new Worker(file.path(), cpu, sent, Boolean.parseBoolean(options.string("pause-when-full")));
+        Thread thread = new Thread(worker, "highway-producer");
+        thread.setUncaughtExceptionHandler((t, e) -> worker.failure = e);
+        thread.start();
+        try {
+            awaitConsumer(file, options.positiveInt("connect-timeout-ms"), thread, worker);
+            if (human) {
+                progress.println("producer: consumer attached, sending 64-byte frames in bursts of " + BURST);
+            }
+            WindowSampler sampler = new WindowSampler("producer", options.nonNegativeInt("warmup-ms"),
+                    options.positiveInt("windows"), options.positiveInt("window-ms"), progress);
+            RateSamples samples = sampler.sample(sent, thread::isAlive);
+            Thread.sleep(options.nonNegativeInt("tail-ms"));
+            worker.stop = true;
+            thread.join();
+            if (worker.failure != null) {
+                throw new IllegalStateException("producer worker failed", worker.failure);
+            }
+            if (human) {
+                System.out.printf("producer: sent %,d frames; median %s Mpps over %d windows (%s)%n",
+                        worker.sequence, RateSamples.format(samples.medianMpps()), samples.count(),
+                        samples.windowsCsv());
+            } else {
+                System.out.println("HIGHWAY_TX mpps=" + RateSamples.format(samples.medianMpps())
+                        + " windows=" + samples.windowsCsv() + " sent=" + worker.sequence
+                        + " full_refusals=" + worker.fullRefusals);
+            }
+        } finally {
+            worker.stop = true;
+            thread.join();
+        }
+    }
+
+    /**
+     * Waits until the consumer's packet counter (its counter line in the region, read through a
+     * mapping of this thread's own) leaves 0: the windows start with the traffic.
+     */
+    private static void awaitConsumer(RegionFile file, long timeoutMs, Thread thread, Worker worker)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        RingLayout ring = file.layout().ring(0);
+        try (MappedRegion monitor = MappedRegion.map(file.path())) {
+            while (RingCounters.read(monitor.segment(), ring).consumedPackets() == 0) {
+                if (!thread.isAlive()) {
+                    throw new IllegalStateException("producer worker ended before the consumer attached",
+                            worker.failure);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no consumer received anything within timeoutMs=" + timeoutMs
+                            + " region=" + file.path());
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    /** The sending loop; owns the port (and through it the mapping). */
+    private static final class Worker implements Runnable {
+        private final Path path;
+        private final int cpu;
+        private final PublishedCounter sent;
+        /** PAUSE between polls of a full ring, so the poll loads leave the consumer's tail line alone. */
+        private final boolean pauseWhenFull;
+        volatile boolean stop;
+        volatile Throwable failure;
+        /** Written by the worker, read by main after join. */
+        long sequence;
+        long fullRefusals;
+
+        Worker(Path path, int cpu, PublishedCounter sent, boolean pauseWhenFull) {
+            this.path = path;
+            this.cpu = cpu;
+            this.sent = sent;
+            this.pauseWhenFull = pauseWhenFull;
+        }
+
+        @Override
+        public void run() {
+            ThreadAffinity.pinCurrentThread(cpu);
+            MappedRegion mapping;
+            ValidatedRegion validated;
+            try {
+                mapping = MappedRegion.map(path);
+                validated = RegionValidator.validate(mapping.segment());
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot open own region path=" + path, e);
+            }
+            try (GuestPort port = GuestPort.open(mapping, validated, TX_PORT)) {
+                MemorySegment template = LinkFrame.template();
+                PacketBurst burst = new PacketBurst(BURST);
+                long seq = 0;
+                while (!stop) {
+                    int n = port.txReserve(burst, BURST);
+                    if (n == 0) {
+                        if (pauseWhenFull) {
+                            Thread.onSpinWait();
+                        }
+                        continue;
+                    }
+                    for (int k = 0; k < n; k++) {
+                        PacketView packet = burst.packet(k);
+                        packet.copyFrom(template, 0, LinkFrame.LENGTH);
+                        packet.putLong(LinkFrame.SEQUENCE_OFFSET, seq + k);
+                    }
+                    port.txCommit(burst, n);
+                    seq += n;
+                    sent.releaseAdd(n);
+                }
+                sequence = seq;
+                fullRefusals = port.stats().txRingFullDrops();
+            }
+        }
+    }
+}
