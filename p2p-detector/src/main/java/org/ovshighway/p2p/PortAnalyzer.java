@@ -16,7 +16,6 @@ import org.ovshighway.p2p.flow.Action;
 import org.ovshighway.p2p.flow.Bucket;
 import org.ovshighway.p2p.flow.FieldMatch;
 import org.ovshighway.p2p.flow.FlowEntry;
-import org.ovshighway.p2p.flow.FlowKey;
 import org.ovshighway.p2p.flow.GroupEntry;
 import org.ovshighway.p2p.flow.GroupType;
 import org.ovshighway.p2p.flow.Match;
@@ -132,13 +131,13 @@ final class PortAnalyzer {
             }
             Forwards target = null;
             int cover = exactCover;
-            for (Map.Entry<Integer, Map<FlowKey, Rule>> level : index.wildcardBucket().entrySet()) {
+            for (Map.Entry<Integer, Set<Rule>> level : index.wildcardBucket().entrySet()) {
                 int priority = level.getKey();
                 if (priority < exactCover) {
                     break;
                 }
                 boolean covered = false;
-                for (Rule rule : level.getValue().values()) {
+                for (Rule rule : level.getValue()) {
                     if (!rule.entry.match().overlaps(portRegion)) {
                         continue;
                     }
@@ -209,20 +208,20 @@ final class PortAnalyzer {
         }
 
         private Outcome scan(int tableId, TableIndex index, Match region) {
-            Iterator<Map.Entry<Integer, Map<FlowKey, Rule>>> exact = levels(index == null ? null : index.exactBucket(port));
-            Iterator<Map.Entry<Integer, Map<FlowKey, Rule>>> wild = levels(index == null ? null : index.wildcardBucket());
-            Map.Entry<Integer, Map<FlowKey, Rule>> e = next(exact);
-            Map.Entry<Integer, Map<FlowKey, Rule>> w = next(wild);
+            Iterator<Map.Entry<Integer, Set<Rule>>> exact = levels(index == null ? null : index.exactBucket(port));
+            Iterator<Map.Entry<Integer, Set<Rule>>> wild = levels(index == null ? null : index.wildcardBucket());
+            Map.Entry<Integer, Set<Rule>> e = next(exact);
+            Map.Entry<Integer, Set<Rule>> w = next(wild);
             Forwards target = null;
             while (e != null || w != null) {
                 int priority = Math.max(e == null ? -1 : e.getKey(), w == null ? -1 : w.getKey());
                 List<Rule> level = new ArrayList<>();
                 if (e != null && e.getKey() == priority) {
-                    level.addAll(e.getValue().values());
+                    level.addAll(e.getValue());
                     e = next(exact);
                 }
                 if (w != null && w.getKey() == priority) {
-                    level.addAll(w.getValue().values());
+                    level.addAll(w.getValue());
                     w = next(wild);
                 }
                 boolean covered = false;
@@ -338,11 +337,11 @@ final class PortAnalyzer {
             stops.merge(tableId, priority, Math::min);
         }
 
-        private static Iterator<Map.Entry<Integer, Map<FlowKey, Rule>>> levels(NavigableMap<Integer, Map<FlowKey, Rule>> bucket) {
+        private static Iterator<Map.Entry<Integer, Set<Rule>>> levels(NavigableMap<Integer, Set<Rule>> bucket) {
             return bucket == null ? null : bucket.entrySet().iterator();
         }
 
-        private static Map.Entry<Integer, Map<FlowKey, Rule>> next(Iterator<Map.Entry<Integer, Map<FlowKey, Rule>>> it) {
+        private static Map.Entry<Integer, Set<Rule>> next(Iterator<Map.Entry<Integer, Set<Rule>>> it) {
             return it != null && it.hasNext() ? it.next() : null;
         }
     }

@@ -1,30 +1,30 @@
 package org.ovshighway.p2p;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.LinkedHashSet;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
-import org.ovshighway.p2p.flow.FlowKey;
 
 /**
  * A set of rules ordered by descending priority, rules of equal priority in insertion order. Add,
- * remove and the top priority cost O(log n).
+ * remove and the top priority cost O(log n). Rules are held by identity (the mirror holds one
+ * {@link Rule} per flow key), so no match is hashed here.
  */
 final class RulesByPriority {
 
     /** No rule: lower than every priority a rule can have. */
     static final int NONE = -1;
 
-    private final NavigableMap<Integer, Map<FlowKey, Rule>> levels = new TreeMap<>(Collections.reverseOrder());
+    private final NavigableMap<Integer, Set<Rule>> levels = new TreeMap<>(Collections.reverseOrder());
 
     void add(Rule rule) {
-        levels.computeIfAbsent(rule.priority(), p -> new LinkedHashMap<>()).put(rule.key, rule);
+        levels.computeIfAbsent(rule.priority(), p -> LinkedHashSet.newLinkedHashSet(1)).add(rule);
     }
 
     void remove(Rule rule) {
-        Map<FlowKey, Rule> level = levels.get(rule.priority());
-        if (level == null || level.remove(rule.key) == null) {
+        Set<Rule> level = levels.get(rule.priority());
+        if (level == null || !level.remove(rule)) {
             throw new IllegalStateException("rule not in its priority set: rule=" + rule);
         }
         if (level.isEmpty()) {
@@ -43,11 +43,11 @@ final class RulesByPriority {
 
     /** One rule of the highest priority, or {@code null} when empty. */
     Rule topRule() {
-        return levels.isEmpty() ? null : levels.firstEntry().getValue().values().iterator().next();
+        return levels.isEmpty() ? null : levels.firstEntry().getValue().iterator().next();
     }
 
     /** Levels by descending priority (a live view). */
-    NavigableMap<Integer, Map<FlowKey, Rule>> levels() {
+    NavigableMap<Integer, Set<Rule>> levels() {
         return levels;
     }
 }

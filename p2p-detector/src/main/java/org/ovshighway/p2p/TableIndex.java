@@ -4,7 +4,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
-import org.ovshighway.p2p.flow.FlowKey;
+import java.util.Set;
 import org.ovshighway.p2p.flow.PortNo;
 
 /**
@@ -44,13 +44,13 @@ final class TableIndex {
     }
 
     /** Rules with in_port exactly {@code port}, by descending priority (empty map when none). */
-    NavigableMap<Integer, Map<FlowKey, Rule>> exactBucket(PortNo port) {
+    NavigableMap<Integer, Set<Rule>> exactBucket(PortNo port) {
         PortBucket bucket = byInPort.get(port);
         return bucket == null ? Collections.emptyNavigableMap() : bucket.all().levels();
     }
 
     /** Rules whose in_port is not one exact port, by descending priority. */
-    NavigableMap<Integer, Map<FlowKey, Rule>> wildcardBucket() {
+    NavigableMap<Integer, Set<Rule>> wildcardBucket() {
         return wildcard.levels();
     }
 
