@@ -177,7 +177,11 @@ final class PortAnalyzer {
             int refusedAt = refused == null ? RulesByPriority.NONE : refused.priority();
             if (refusedAt >= cover && refusedAt >= splitAt) {
                 stop(tableId, refusedAt);
-                return effect(refused, tableId, portRegion);
+                Outcome refusal = effect(refused, tableId, portRegion);
+                if (!(refusal instanceof Refused)) {
+                    throw new IllegalStateException("rule classified as refused by itself but its effect is " + refusal + ": rule=" + refused);
+                }
+                return refusal;
             }
             if (splitAt >= cover) {
                 stop(tableId, splitAt);
