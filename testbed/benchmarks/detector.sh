@@ -6,7 +6,8 @@
 # ports, half of them point-to-point. Part "ovs": a private userspace OVS (testbed/lib/ovs.sh) with
 # one netdev bridge of 1000 dummy ports; DetectorInstallBench writes 100k rules (100 per port),
 # times `ovs-ofctl --bundle add-flows`, waits until a BridgeFlowMonitor-fed detector holds them all,
-# then replays the recorded events into fresh detectors (median of 5).
+# then replays the recorded events into fresh detectors (median of 5): in the monitor's batches
+# (one per monitor reply, P2pDetector.acceptAll; detector_s) and one by one (detector_per_event_s).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/lib/common.sh"
@@ -26,7 +27,8 @@ usage: testbed/bench detector [options]
   --keep-logs      keep the run directory (/tmp/highway-bench-detector.*)
 Ends with: RESULT detector us_per_event_1k=<a> us_per_event_100k=<b> ovs_install_s=<c> detector_s=<d> ...
 (a = b = mean of add+remove of one port's rule, per event; c = ovs-ofctl --bundle add-flows wall
-time; d = detector consuming the same events replayed from memory; targets b <= 1.5 a, d <= c/5).
+time; d = detector consuming the same events replayed from memory in the monitor's batches;
+targets b <= 1.5 a, d <= c/5).
 A part not run prints "na".
 USAGE
 }
@@ -63,7 +65,7 @@ jar="$HIGHWAY_ROOT/testbed/jmh/target/benchmarks.jar"
 [ -f "$jar" ] || die "missing $jar (build failed or BENCH_SKIP_BUILD set too early)"
 
 us_1k=na us_10k=na us_100k=na mix_1k=na mix_100k=na wild_1k=na wild_100k=na
-ovs_install=na detector_s=na end_to_end=na live_busy=na
+ovs_install=na detector_s=na detector_per_event=na end_to_end=na live_busy=na
 
 if has_part jmh; then
   bench_wait_quiet "$quiet_wait"
@@ -104,10 +106,10 @@ if has_part ovs; then
     || { tail -30 "$BENCH_RUN_DIR/install.log" >&2; die "DetectorInstallBench failed (log: $BENCH_RUN_DIR/install.log)"; }
   cat "$BENCH_RUN_DIR/install.out" >&2
   value() { sed -n "s/^$1=//p" "$BENCH_RUN_DIR/install.out"; }
-  ovs_install="$(value ovs_install_s)"; detector_s="$(value detector_s)"
+  ovs_install="$(value ovs_install_s)"; detector_s="$(value detector_s)"; detector_per_event="$(value detector_per_event_s)"
   end_to_end="$(value end_to_end_s)"; live_busy="$(value live_detector_busy_s)"
 fi
 
 echo "RESULT detector us_per_event_1k=$us_1k us_per_event_100k=$us_100k ovs_install_s=$ovs_install detector_s=$detector_s" \
   "us_per_event_10k=$us_10k mix_us_1k=$mix_1k mix_us_100k=$mix_100k wildcard_us_1k=$wild_1k wildcard_us_100k=$wild_100k" \
-  "end_to_end_s=$end_to_end live_detector_busy_s=$live_busy rules=$rules ports=$ports"
+  "detector_per_event_s=$detector_per_event end_to_end_s=$end_to_end live_detector_busy_s=$live_busy rules=$rules ports=$ports"

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.ovshighway.ovs.openflow.FlowEventListener;
+import org.ovshighway.ovs.openflow.FlowEventBatchListener;
 import org.ovshighway.p2p.P2pDetector;
 import org.ovshighway.p2p.flow.FlowEvent;
 import org.ovshighway.p2p.flow.PortNo;
@@ -14,7 +14,7 @@ import org.ovshighway.p2p.flow.PortNo;
  * consumed, renders one verdict line per candidate port. Runs on the monitor's event loop: the
  * detector is touched by that thread only.
  */
-final class FlowTableVerdicts implements FlowEventListener {
+final class FlowTableVerdicts implements FlowEventBatchListener {
 
     private final P2pDetector detector = new P2pDetector(event -> { });
     private final List<PortNo> candidates;
@@ -28,6 +28,12 @@ final class FlowTableVerdicts implements FlowEventListener {
     /** Completes with the verdict lines after the first full dump of the flow tables. */
     CompletableFuture<List<String>> lines() {
         return lines;
+    }
+
+    /** The updates of one monitor reply: the detector re-analyses each touched port once. */
+    @Override
+    public void onFlowEvents(List<FlowEvent> events) {
+        detector.acceptAll(events);
     }
 
     @Override

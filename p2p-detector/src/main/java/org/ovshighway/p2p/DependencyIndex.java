@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import org.ovshighway.p2p.PortAnalysis.Forwards;
@@ -34,8 +35,14 @@ final class DependencyIndex {
 
     /** Replaces the port's analysis (if any) with {@code analysis} in every index. */
     void put(PortAnalysis analysis) {
-        remove(analysis.port());
         PortNo port = analysis.port();
+        PortAnalysis old = analyses.get(port);
+        if (old != null && sameDependencies(old, analysis)) {
+            // The indexes hold only stops, groups and the forward target: nothing to move.
+            analyses.put(port, analysis);
+            return;
+        }
+        remove(port);
         analyses.put(port, analysis);
         analysis.tableStops().forEach((table, stop) ->
                 tableWatchers.computeIfAbsent(table, t -> new TreeMap<>()).computeIfAbsent(stop, s -> new HashSet<>()).add(port));
@@ -45,6 +52,12 @@ final class DependencyIndex {
         if (analysis.outcome() instanceof Forwards f) {
             forwardersTo.computeIfAbsent(f.to(), t -> new HashSet<>()).add(port);
         }
+    }
+
+    private static boolean sameDependencies(PortAnalysis a, PortAnalysis b) {
+        PortNo aTo = a.outcome() instanceof Forwards f ? f.to() : null;
+        PortNo bTo = b.outcome() instanceof Forwards f ? f.to() : null;
+        return Objects.equals(aTo, bTo) && a.tableStops().equals(b.tableStops()) && a.groups().equals(b.groups());
     }
 
     void remove(PortNo port) {

@@ -27,9 +27,12 @@ final class FlowTableMirror {
     /** Stores the entry, replacing any entry with the same key; returns the replaced rule or {@code null}. */
     Rule put(FlowEntry entry) {
         Rule rule = new Rule(entry);
-        Rule old = remove(rule.key);
+        // One lookup of the key (hashing a match is the costly part): replace, then unindex the old rule.
+        Rule old = rules.put(rule.key, rule);
+        if (old != null) {
+            unindex(old);
+        }
         rule.reach = ReachCalculator.reach(entry.actions(), rule.inPort, groups);
-        rules.put(rule.key, rule);
         tables.computeIfAbsent(rule.table(), t -> new TableIndex()).add(rule);
         reachIndex.add(rule);
         for (long groupId : referencedGroups(entry)) {
@@ -41,9 +44,15 @@ final class FlowTableMirror {
     /** Removes the entry with this key; returns it or {@code null} when there was none. */
     Rule remove(FlowKey key) {
         Rule rule = rules.remove(key);
-        if (rule == null) {
-            return null;
+        if (rule != null) {
+            unindex(rule);
         }
+        return rule;
+    }
+
+    /** Takes a rule already out of {@link #rules} out of every index. */
+    private void unindex(Rule rule) {
+        FlowKey key = rule.key;
         TableIndex table = tables.get(rule.table());
         table.remove(rule);
         if (table.isEmpty()) {
@@ -59,7 +68,6 @@ final class FlowTableMirror {
                 }
             }
         }
-        return rule;
     }
 
     /** Stores or replaces a group; returns the replaced group or {@code null}. Call {@link #refreshReach} afterwards. */

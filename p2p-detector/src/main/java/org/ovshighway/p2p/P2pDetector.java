@@ -41,7 +41,10 @@ import org.ovshighway.p2p.flow.PortNo;
  * table at or above the changed priority (its own input port, or every such port for a wildcard
  * in_port) and re-checks only directions towards the ports the old or new rule may reach. A group
  * event re-analyses the ports whose analysis used the group. Nothing scans the whole table except
- * {@link FlowEvent.ResyncCompleted}.
+ * {@link FlowEvent.ResyncCompleted}. A port's own rules are not read one by one either: the
+ * analysis reads a summary of them (see {@link PortAnalyzer}), so an event costs O(log n) in the
+ * rules of the port for the common rule shapes. {@link #acceptAll} takes a burst of events and
+ * re-analyses each touched port once.
  *
  * <p>Not thread-safe: feed it from one thread. The listener runs on that thread, inside
  * {@link #accept} and the candidate-port methods.
@@ -69,6 +72,33 @@ public final class P2pDetector {
     public void accept(FlowEvent event) {
         Objects.requireNonNull(event, "event");
         Changes changes = new Changes();
+        apply(event, changes);
+        finish(changes);
+    }
+
+    /**
+     * Applies a burst of events in order and publishes once, at the end, the verdicts they changed
+     * together: each port they touch is re-analysed once, however many of its rules changed. The
+     * verdicts afterwards are those {@link #accept} would leave after the same events one by one;
+     * only transient verdicts inside the burst are not published. Use it where the events arrive
+     * together anyway (one OpenFlow message, one read from the switch).
+     *
+     * <p>Deferring is sound because what an event marks for re-analysis is judged against the
+     * analyses from before the burst: an analysis reads only the rules at or above its stop in the
+     * tables it visited and the groups it used, so a port none of the events marked reads the same
+     * rules at the end as at the start and keeps its outcome.
+     */
+    public void acceptAll(List<FlowEvent> events) {
+        Objects.requireNonNull(events, "events");
+        Changes changes = new Changes();
+        for (FlowEvent event : events) {
+            apply(Objects.requireNonNull(event, "event in batch"), changes);
+        }
+        finish(changes);
+    }
+
+    /** Applies one event to the mirror and records in {@code changes} what it may have changed. */
+    private void apply(FlowEvent event, Changes changes) {
         switch (event) {
             case FlowEvent.FlowAdded(FlowEntry flow) -> putFlow(flow, changes);
             case FlowEvent.FlowModified(FlowEntry flow) -> {
@@ -103,17 +133,29 @@ public final class P2pDetector {
                 mirror.clear();
                 dependencies.clear();
                 resyncing = true;
+                // Everything is recomputed when the dump completes; what came before no longer matters.
+                changes.clear();
             }
             case FlowEvent.ResyncCompleted() -> {
                 if (!resyncing) {
                     inconsistent("resync completed without a resync in progress");
                 }
                 resyncing = false;
-                recomputeAll();
-                return;
+                changes.recomputeAll = true;
             }
         }
-        publish(changes);
+    }
+
+    /** Publishes what {@code changes} collected, unless a resync is open (verdicts are held until it completes). */
+    private void finish(Changes changes) {
+        if (resyncing) {
+            return;
+        }
+        if (changes.recomputeAll) {
+            recomputeAll();
+        } else {
+            publish(changes);
+        }
     }
 
     /** Makes {@code port} a candidate (ring) port; no effect when it already is one. */
@@ -213,6 +255,11 @@ public final class P2pDetector {
     /** Port analyses run since construction (for tests of incrementality). */
     long analysisRuns() {
         return analyzer.runs();
+    }
+
+    /** Tables decided from a port bucket's summary instead of reading its rules (for tests of the fast path). */
+    long summaryDecisions() {
+        return analyzer.summaryDecisions();
     }
 
     private void putFlow(FlowEntry flow, Changes changes) {
@@ -338,7 +385,7 @@ public final class P2pDetector {
             return "port " + from + " has not been analysed yet";
         }
         return switch (analysis.outcome()) {
-            case Refused(String why) -> why;
+            case Refused(Refusal refusal) -> refusal.text();
             case Forwards(PortNo to, Rule evidence) -> {
                 if (!candidates.contains(to)) {
                     yield "port " + from + " sends all its traffic to port " + to + " (" + evidence + "), but port " + to
@@ -366,10 +413,19 @@ public final class P2pDetector {
         }
     }
 
-    /** What one event touched: ports to re-analyse, destinations whose incoming rules changed. */
+    /** What one event or batch touched: ports to re-analyse, destinations whose incoming rules changed. */
     private static final class Changes {
         final Set<PortNo> reanalyse = new LinkedHashSet<>();
         final Set<PortNo> destinations = new LinkedHashSet<>();
         boolean destinationsAny;
+        /** A resync completed: every candidate is re-analysed, the sets above do not matter. */
+        boolean recomputeAll;
+
+        void clear() {
+            reanalyse.clear();
+            destinations.clear();
+            destinationsAny = false;
+            recomputeAll = false;
+        }
     }
 }

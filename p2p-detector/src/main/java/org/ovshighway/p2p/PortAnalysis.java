@@ -28,7 +28,7 @@ record PortAnalysis(PortNo port, Outcome outcome, Map<Integer, Integer> tableSto
     record Forwards(PortNo to, Rule evidence) implements Outcome {
     }
 
-    /** Some packet from the port may be handled otherwise; {@code reason} names the rule. */
-    record Refused(String reason) implements Outcome {
+    /** Some packet from the port may be handled otherwise; {@code refusal} names the rule, its text is built on demand. */
+    record Refused(Refusal refusal) implements Outcome {
     }
 }

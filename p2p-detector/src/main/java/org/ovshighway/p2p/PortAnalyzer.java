@@ -11,11 +11,11 @@ import java.util.Set;
 import org.ovshighway.p2p.PortAnalysis.Forwards;
 import org.ovshighway.p2p.PortAnalysis.Outcome;
 import org.ovshighway.p2p.PortAnalysis.Refused;
+import org.ovshighway.p2p.Refusal.Problem;
 import org.ovshighway.p2p.flow.Action;
 import org.ovshighway.p2p.flow.Bucket;
 import org.ovshighway.p2p.flow.FieldMatch;
 import org.ovshighway.p2p.flow.FlowEntry;
-import org.ovshighway.p2p.flow.FlowKey;
 import org.ovshighway.p2p.flow.GroupEntry;
 import org.ovshighway.p2p.flow.GroupType;
 import org.ovshighway.p2p.flow.Match;
@@ -33,6 +33,13 @@ import org.ovshighway.p2p.flow.PortNo;
  * rule means part of the traffic may miss the table. Regions only ever over-approximate the real
  * traffic (lower-priority rules are not subtracted), so every answer errs towards "not
  * point-to-point".
+ *
+ * <p>Where the region is exactly {@code in_port=X} (always in table 0) the rules of X's own bucket
+ * are not read one by one: {@link PortBucket}'s summary gives the highest covering priority C, and
+ * whether every rule of the bucket at or above C is a single output to one port, in O(log n). The
+ * outcome is the same as reading them: every such rule overlaps the region, so each one read must
+ * forward to the same port, and a rule's {@link RuleKind} is exactly what its effect would be. Only
+ * a group or forward goto_table in the bucket at or above C sends the analysis back to reading rules.
  */
 final class PortAnalyzer {
 
@@ -42,6 +49,7 @@ final class PortAnalyzer {
     private final FlowTableMirror mirror;
     /** Analyses run so far; lets tests check that an event re-analyses only the ports it can affect. */
     private long runs;
+    private long summaryDecisions;
 
     PortAnalyzer(FlowTableMirror mirror) {
         this.mirror = mirror;
@@ -50,12 +58,17 @@ final class PortAnalyzer {
     PortAnalysis analyse(PortNo port) {
         runs++;
         Run run = new Run(port);
-        Outcome outcome = run.table(0, Match.of(FieldMatch.inPort(port)));
+        Outcome outcome = run.table(0, run.portRegion);
         return new PortAnalysis(port, outcome, run.stops, run.groups);
     }
 
     long runs() {
         return runs;
+    }
+
+    /** Analyses whose port bucket summary decided a table without reading the bucket's rules (for tests). */
+    long summaryDecisions() {
+        return summaryDecisions;
     }
 
     private record TableRegion(int table, Match region) {
@@ -64,6 +77,8 @@ final class PortAnalyzer {
     /** One analysis: memoises (table, region) results and records what it read. */
     private final class Run {
         private final PortNo port;
+        /** All traffic of the port: {@code in_port=X}. */
+        private final Match portRegion;
         private final Map<TableRegion, Outcome> memo = new HashMap<>();
         private final Map<Integer, Integer> stops = new HashMap<>();
         private final Set<Long> groups = new HashSet<>();
@@ -72,6 +87,7 @@ final class PortAnalyzer {
 
         Run(PortNo port) {
             this.port = port;
+            this.portRegion = Match.of(FieldMatch.inPort(port));
         }
 
         Outcome table(int tableId, Match region) {
@@ -81,30 +97,135 @@ final class PortAnalyzer {
                 return known;
             }
             if (++entered > MAX_REGIONS) {
-                return new Refused("the pipeline of port " + port + " reaches more than " + MAX_REGIONS
-                        + " table/match combinations; too complex to prove point-to-point");
+                return new Refused(new Refusal.TooComplex(port));
             }
-            Outcome outcome = scan(tableId, region);
+            Outcome outcome = null;
+            TableIndex index = mirror.table(tableId);
+            if (index != null && (region == portRegion || region.equals(portRegion))) {
+                outcome = summaryScan(tableId, index);
+            }
+            if (outcome == null) {
+                outcome = scan(tableId, index, region);
+            }
             memo.put(key, outcome);
             return outcome;
         }
 
-        private Outcome scan(int tableId, Match region) {
-            TableIndex index = mirror.table(tableId);
-            Iterator<Map.Entry<Integer, Map<FlowKey, Rule>>> exact = levels(index == null ? null : index.exactBucket(port));
-            Iterator<Map.Entry<Integer, Map<FlowKey, Rule>>> wild = levels(index == null ? null : index.wildcardBucket());
-            Map.Entry<Integer, Map<FlowKey, Rule>> e = next(exact);
-            Map.Entry<Integer, Map<FlowKey, Rule>> w = next(wild);
+        /**
+         * The outcome for the region {@code in_port=X}, reading the wildcard bucket rule by rule and
+         * X's bucket through its summary; {@code null} when a group or forward goto_table of X's
+         * bucket at or above the covering priority needs the full {@link #scan}.
+         *
+         * <p>Same outcome as {@link #scan}: the rules read are those overlapping the region at or
+         * above C, the highest priority of a covering rule in either bucket, and the outcome is
+         * output:Y exactly when C exists and each rule read forwards to Y. Stops: a refusal at
+         * priority p stays a refusal whatever changes below p (the refusing rules stay at or above
+         * any new C), so p is recorded; a forward records C.
+         */
+        private Outcome summaryScan(int tableId, TableIndex index) {
+            PortBucket bucket = index.portBucket(port);
+            int exactCover = bucket == null ? RulesByPriority.NONE : bucket.coveringPriority();
+            if (bucket != null && bucket.topComplexPriority() != RulesByPriority.NONE
+                    && bucket.topComplexPriority() >= Math.max(exactCover, 0)) {
+                return null;
+            }
+            Forwards target = null;
+            int cover = exactCover;
+            for (Map.Entry<Integer, Set<Rule>> level : index.wildcardBucket().entrySet()) {
+                int priority = level.getKey();
+                if (priority < exactCover) {
+                    break;
+                }
+                boolean covered = false;
+                for (Rule rule : level.getValue()) {
+                    if (!rule.entry.match().overlaps(portRegion)) {
+                        continue;
+                    }
+                    covered |= rule.entry.match().covers(portRegion);
+                    Outcome effect = effect(rule, tableId, portRegion);
+                    if (!(effect instanceof Forwards f)) {
+                        stop(tableId, priority);
+                        return effect;
+                    }
+                    if (target == null) {
+                        target = f;
+                    } else if (!target.to().equals(f.to())) {
+                        stop(tableId, priority);
+                        return split(target, f);
+                    }
+                }
+                if (covered) {
+                    cover = priority;
+                    break;
+                }
+            }
+            if (cover == RulesByPriority.NONE) {
+                stop(tableId, PortAnalysis.ALL_PRIORITIES);
+                return new Refused(new Refusal.TableMiss(port, tableId, portRegion));
+            }
+            if (bucket == null) {
+                stop(tableId, cover);
+                return target;
+            }
+            // From the check above: no complex rule of the bucket at or above exactCover <= cover.
+            summaryDecisions++;
+            Rule refused = bucket.topRefused();
+            Iterator<PortBucket.DestinationTop> tops = bucket.destinationTops();
+            PortBucket.DestinationTop first = tops.hasNext() ? tops.next() : null;
+            PortBucket.DestinationTop second = tops.hasNext() ? tops.next() : null;
+            int splitAt = second == null ? RulesByPriority.NONE : second.priority();
+            int refusedAt = refused == null ? RulesByPriority.NONE : refused.priority();
+            if (refusedAt >= cover && refusedAt >= splitAt) {
+                stop(tableId, refusedAt);
+                Outcome refusal = effect(refused, tableId, portRegion);
+                if (!(refusal instanceof Refused)) {
+                    throw new IllegalStateException("rule classified as refused by itself but its effect is " + refusal + ": rule=" + refused);
+                }
+                return refusal;
+            }
+            if (splitAt >= cover) {
+                stop(tableId, splitAt);
+                return split(forwards(bucket, first), forwards(bucket, second));
+            }
+            if (first != null && first.priority() >= cover) {
+                Forwards own = forwards(bucket, first);
+                if (target != null && !target.to().equals(own.to())) {
+                    stop(tableId, cover);
+                    return split(target, own);
+                }
+                target = own;
+            }
+            stop(tableId, cover);
+            if (target == null) {
+                throw new IllegalStateException("covering priority without a rule read: port=" + port + " table=" + tableId
+                        + " priority=" + cover);
+            }
+            return target;
+        }
+
+        private Forwards forwards(PortBucket bucket, PortBucket.DestinationTop top) {
+            return new Forwards(top.to(), bucket.topRuleTo(top.to()));
+        }
+
+        private Refused split(Forwards first, Forwards second) {
+            return new Refused(new Refusal.Split(port, first, second));
+        }
+
+        private Outcome scan(int tableId, TableIndex index, Match region) {
+            Iterator<Map.Entry<Integer, Set<Rule>>> exact = levels(index == null ? null : index.exactBucket(port));
+            Iterator<Map.Entry<Integer, Set<Rule>>> wild = levels(index == null ? null : index.wildcardBucket());
+            Map.Entry<Integer, Set<Rule>> e = next(exact);
+            Map.Entry<Integer, Set<Rule>> w = next(wild);
             Forwards target = null;
             while (e != null || w != null) {
                 int priority = Math.max(e == null ? -1 : e.getKey(), w == null ? -1 : w.getKey());
                 List<Rule> level = new ArrayList<>();
                 if (e != null && e.getKey() == priority) {
-                    level.addAll(e.getValue().values());
+                    level.addAll(e.getValue());
                     e = next(exact);
                 }
                 if (w != null && w.getKey() == priority) {
-                    level.addAll(w.getValue().values());
+                    level.addAll(w.getValue());
                     w = next(wild);
                 }
                 boolean covered = false;
@@ -119,8 +240,7 @@ final class PortAnalyzer {
                             target = f;
                         } else if (!target.to().equals(f.to())) {
                             stop(tableId, priority);
-                            return new Refused("traffic of port " + port + " is split: " + target.evidence() + " sends it to port "
-                                    + target.to() + " but " + f.evidence() + " sends it to port " + f.to());
+                            return split(target, f);
                         }
                     } else {
                         stop(tableId, priority);
@@ -133,47 +253,45 @@ final class PortAnalyzer {
                 }
             }
             stop(tableId, PortAnalysis.ALL_PRIORITIES);
-            return new Refused("table " + tableId + ": no rule matches all traffic of port " + port + " reaching it ("
-                    + region + "); the rest misses the table");
+            return new Refused(new Refusal.TableMiss(port, tableId, region));
         }
 
         /** What one rule does with the part of the region it matches. */
         private Outcome effect(Rule rule, int tableId, Match region) {
             FlowEntry entry = rule.entry;
             if (entry.idleTimeout() != 0) {
-                return refuse(rule, "idle_timeout=" + entry.idleTimeout() + " would expire the rule while the traffic bypasses the switch");
+                return refuse(rule, Problem.IDLE_TIMEOUT, entry.idleTimeout());
             }
-            List<Action> effects = new ArrayList<>(1);
             for (Action action : entry.actions()) {
-                String forbidden = forbidden(action);
+                Problem forbidden = forbidden(action);
                 if (forbidden != null) {
-                    return refuse(rule, forbidden);
+                    return refuse(rule, forbidden, action);
                 }
-                effects.add(action);
             }
+            List<Action> effects = entry.actions();
             if (effects.isEmpty()) {
-                return refuse(rule, "drops the traffic");
+                return refuse(rule, Problem.DROP, null);
             }
             if (effects.size() > 1) {
                 boolean allOutputs = effects.stream().allMatch(a -> a instanceof Action.Output);
-                return refuse(rule, allOutputs ? "more than one output" : "more than one output, group or goto_table");
+                return refuse(rule, allOutputs ? Problem.SEVERAL_OUTPUTS : Problem.SEVERAL_EFFECTS, null);
             }
             return switch (effects.getFirst()) {
-                case Action.Output(PortNo to) -> output(rule, to, "");
+                case Action.Output(PortNo to) -> output(rule, to, null);
                 case Action.Group(long groupId) -> group(rule, groupId);
                 case Action.GotoTable(int next) -> next <= tableId
-                        ? refuse(rule, "goto_table:" + next + " does not lead to a later table")
+                        ? refuse(rule, Problem.GOTO_NOT_LATER, next)
                         : table(next, region.intersect(entry.match()));
                 default -> throw new IllegalStateException("unclassified action: action=" + effects.getFirst());
             };
         }
 
-        private Outcome output(Rule rule, PortNo to, String via) {
+        private Outcome output(Rule rule, PortNo to, GroupEntry via) {
             if (to.isReserved()) {
-                return refuse(rule, via + "output to " + to + ", not to a single port");
+                return new Refused(new Refusal.RuleProblem(rule, Problem.OUTPUT_RESERVED, to, via));
             }
             if (to.equals(port)) {
-                return refuse(rule, via + "output to the input port " + to + ", which the switch drops");
+                return new Refused(new Refusal.RuleProblem(rule, Problem.OUTPUT_IN_PORT, to, via));
             }
             return new Forwards(to, rule);
         }
@@ -182,41 +300,40 @@ final class PortAnalyzer {
             groups.add(groupId);
             GroupEntry group = mirror.group(groupId);
             if (group == null) {
-                return refuse(rule, "group " + groupId + " does not exist");
+                return refuse(rule, Problem.GROUP_MISSING, groupId);
             }
             List<Bucket> buckets = group.buckets();
-            String what = "group " + groupId + " (" + group.type().name().toLowerCase() + ", " + buckets.size() + " buckets)";
             if (group.type() == GroupType.FAST_FAILOVER) {
-                return refuse(rule, what + " is fast-failover: it drops traffic when its watched port is down");
+                return refuse(rule, Problem.GROUP_FAST_FAILOVER, group);
             }
             if (buckets.size() != 1) {
-                return refuse(rule, what + " does not have exactly one bucket");
+                return refuse(rule, Problem.GROUP_NOT_ONE_BUCKET, group);
             }
             Bucket bucket = buckets.getFirst();
             if (group.type() == GroupType.SELECT && bucket.weight() == 0) {
-                return refuse(rule, what + " selects a bucket of weight 0, which is never used");
+                return refuse(rule, Problem.GROUP_WEIGHT_ZERO, group);
             }
             if (bucket.actions().size() != 1 || !(bucket.actions().getFirst() instanceof Action.Output(PortNo to))) {
-                return refuse(rule, what + " bucket is not a single output: " + bucket);
+                return refuse(rule, Problem.GROUP_BUCKET_NOT_OUTPUT, group);
             }
-            return output(rule, to, what + " bucket ");
+            return output(rule, to, group);
         }
 
-        private Refused refuse(Rule rule, String why) {
-            return new Refused(rule + " — " + why);
+        private Refused refuse(Rule rule, Problem problem, Object detail) {
+            return new Refused(new Refusal.RuleProblem(rule, problem, detail, null));
         }
 
-        /** Why an action by itself disqualifies a rule, or {@code null} for output, group and goto_table. */
-        private static String forbidden(Action action) {
+        /** The problem an action by itself causes, or {@code null} for output, group and goto_table. */
+        private static Problem forbidden(Action action) {
             return switch (action) {
                 case Action.Output o -> null;
                 case Action.Group g -> null;
                 case Action.GotoTable g -> null;
-                case Action.SetField s -> "rewrites headers (" + s + ")";
-                case Action.HeaderRewrite h -> "rewrites headers (" + h + ")";
-                case Action.SetQueue q -> q + " selects an output queue";
-                case Action.Meter m -> m + " applies a meter";
-                case Action.Other o -> "action " + o + " is not a plain output";
+                case Action.SetField s -> Problem.REWRITE;
+                case Action.HeaderRewrite h -> Problem.REWRITE;
+                case Action.SetQueue q -> Problem.SET_QUEUE;
+                case Action.Meter m -> Problem.METER;
+                case Action.Other o -> Problem.EXTENSION;
             };
         }
 
@@ -224,11 +341,11 @@ final class PortAnalyzer {
             stops.merge(tableId, priority, Math::min);
         }
 
-        private static Iterator<Map.Entry<Integer, Map<FlowKey, Rule>>> levels(NavigableMap<Integer, Map<FlowKey, Rule>> bucket) {
+        private static Iterator<Map.Entry<Integer, Set<Rule>>> levels(NavigableMap<Integer, Set<Rule>> bucket) {
             return bucket == null ? null : bucket.entrySet().iterator();
         }
 
-        private static Map.Entry<Integer, Map<FlowKey, Rule>> next(Iterator<Map.Entry<Integer, Map<FlowKey, Rule>>> it) {
+        private static Map.Entry<Integer, Set<Rule>> next(Iterator<Map.Entry<Integer, Set<Rule>>> it) {
             return it != null && it.hasNext() ? it.next() : null;
         }
     }

@@ -1,9 +1,9 @@
 package org.ovshighway.p2p;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
-import org.ovshighway.p2p.flow.FlowKey;
+import java.util.Set;
 import org.ovshighway.p2p.flow.PortNo;
 
 /**
@@ -59,27 +59,27 @@ final class ReachIndex {
         return rules == null ? null : rules.admittingOtherThan(from);
     }
 
-    /** Rules grouped by exact input port, with a running count of rules that have an exact input port. */
+    /** Rules (by identity) grouped by exact input port, with a running count of rules that have an exact input port. */
     private static final class RulesByInPort {
-        private final Map<FlowKey, Rule> wildcard = new LinkedHashMap<>();
-        private final Map<PortNo, Map<FlowKey, Rule>> exact = new HashMap<>();
+        private final Set<Rule> wildcard = new LinkedHashSet<>();
+        private final Map<PortNo, Set<Rule>> exact = new HashMap<>();
         private int exactCount;
 
         void add(Rule rule) {
             if (rule.inPort == null) {
-                wildcard.put(rule.key, rule);
-            } else if (exact.computeIfAbsent(rule.inPort, p -> new LinkedHashMap<>()).put(rule.key, rule) == null) {
+                wildcard.add(rule);
+            } else if (exact.computeIfAbsent(rule.inPort, p -> LinkedHashSet.newLinkedHashSet(1)).add(rule)) {
                 exactCount++;
             }
         }
 
         void remove(Rule rule) {
             if (rule.inPort == null) {
-                wildcard.remove(rule.key);
+                wildcard.remove(rule);
                 return;
             }
-            Map<FlowKey, Rule> rules = exact.get(rule.inPort);
-            if (rules.remove(rule.key) != null) {
+            Set<Rule> rules = exact.get(rule.inPort);
+            if (rules.remove(rule)) {
                 exactCount--;
             }
             if (rules.isEmpty()) {
@@ -100,15 +100,15 @@ final class ReachIndex {
         /** Constant time: at most one exact group is skipped (the one of {@code port}). */
         Rule admittingOtherThan(PortNo port) {
             if (!wildcard.isEmpty()) {
-                return wildcard.values().iterator().next();
+                return wildcard.iterator().next();
             }
-            Map<FlowKey, Rule> own = exact.get(port);
+            Set<Rule> own = exact.get(port);
             if (exactCount - (own == null ? 0 : own.size()) == 0) {
                 return null;
             }
-            for (Map.Entry<PortNo, Map<FlowKey, Rule>> e : exact.entrySet()) {
+            for (Map.Entry<PortNo, Set<Rule>> e : exact.entrySet()) {
                 if (!e.getKey().equals(port)) {
-                    return e.getValue().values().iterator().next();
+                    return e.getValue().iterator().next();
                 }
             }
             throw new IllegalStateException("exact count out of step with its groups: count=" + exactCount + " port=" + port);

@@ -1,6 +1,7 @@
 package org.ovshighway.p2p;
 
 import java.util.Optional;
+import org.ovshighway.p2p.flow.Action;
 import org.ovshighway.p2p.flow.FlowEntry;
 import org.ovshighway.p2p.flow.FlowKey;
 import org.ovshighway.p2p.flow.PortNo;
@@ -14,6 +15,12 @@ final class Rule {
     final FlowKey key;
     /** The exact input port, or {@code null} when in_port is wildcarded or masked. */
     final PortNo inPort;
+    /** For a rule with an exact in_port, what the rule alone says about its traffic; {@code null} otherwise. */
+    final RuleKind kind;
+    /** The output port of a {@link RuleKind#SIMPLE} rule, else {@code null}. */
+    final PortNo simpleTo;
+    /** True when the match is exactly {@code in_port=X}: the rule matches all traffic of its in_port. */
+    final boolean coversInPort;
     Reach reach = Reach.NONE;
 
     Rule(FlowEntry entry) {
@@ -21,6 +28,9 @@ final class Rule {
         this.key = entry.key();
         Optional<PortNo> in = entry.match().inPort();
         this.inPort = in.orElse(null);
+        this.kind = inPort == null ? null : RuleKind.of(entry, inPort);
+        this.simpleTo = kind == RuleKind.SIMPLE ? ((Action.Output) entry.actions().getFirst()).port() : null;
+        this.coversInPort = inPort != null && entry.match().fields().size() == 1;
     }
 
     int table() {

@@ -89,14 +89,32 @@ class IncrementalMatchesReferenceTest {
         run(steps, 30);
     }
 
-    private void run(List<Step> steps, double minPercentReached) {
-        Harness h = new Harness();
-        h.detector.setCandidatePorts(Set.copyOf(PORTS));
-        h.model.candidates.addAll(PORTS);
-        h.check();
+    /**
+     * The same sequences fed to a second detector in bursts ({@link P2pDetector#acceptAll}) cut at
+     * random places (and before every candidate change): at the end of every burst its verdicts
+     * equal the reference's and the per-event detector's, and its link events add up to them.
+     */
+    @Property(tries = 3000, edgeCases = EdgeCasesMode.NONE)
+    void batchedVerdictsEqualPerEventVerdictsAndReference(@ForAll("sequences") List<Step> steps,
+                                                           @ForAll("batchEnds") List<Boolean> batchEnds) {
+        Harness h = new Harness(batchEnds);
+        h.setAllCandidates();
         for (Step step : steps) {
             h.apply(step);
         }
+        h.flushBatch();
+        Statistics.label("batches of more than one event").collect(h.batched.sawMultiEventBatch);
+        Statistics.label("batches of more than one event").coverage(c -> c.check(true).percentage(p -> p > 50));
+    }
+
+    private void run(List<Step> steps, double minPercentReached) {
+        Harness h = new Harness(null);
+        h.setAllCandidates();
+        for (Step step : steps) {
+            h.apply(step);
+        }
+        Statistics.label("decided from a port summary").collect(h.detector.summaryDecisions() > 0);
+        Statistics.label("decided from a port summary").coverage(c -> c.check(true).percentage(p -> p > 30));
         Statistics.label("reached point-to-point").collect(h.sawUp);
         Statistics.label("lost point-to-point").collect(h.sawDown);
         Statistics.label("reached point-to-point").coverage(c -> c.check(true).percentage(p -> p > minPercentReached));
@@ -110,13 +128,99 @@ class IncrementalMatchesReferenceTest {
         final Set<PortNo> candidates = new LinkedHashSet<>();
     }
 
+    /** A detector fed in bursts: events wait in {@link #pending} until the harness ends the batch. */
+    private static final class BatchedDetector {
+        final Map<PortNo, PortNo> heard = new TreeMap<>();
+        final P2pDetector detector = new P2pDetector(this::hear);
+        final List<FlowEvent> pending = new ArrayList<>();
+        private final List<Boolean> ends;
+        private int cursor;
+        boolean sawMultiEventBatch;
+
+        BatchedDetector(List<Boolean> ends) {
+            this.ends = ends;
+        }
+
+        private void hear(LinkEvent event) {
+            switch (event) {
+                case LinkEvent.DirectionUp(PortNo from, PortNo to) ->
+                        assertFalse(heard.containsKey(from), () -> "batched: up while another direction from the port is up: " + event);
+                case LinkEvent.DirectionDown(PortNo from, PortNo to, String reason) -> {
+                    assertEquals(to, heard.get(from), () -> "batched: down for a direction that was not up: " + event);
+                    assertFalse(reason.isBlank());
+                }
+            }
+            if (event instanceof LinkEvent.DirectionUp(PortNo from, PortNo to)) {
+                heard.put(from, to);
+            } else {
+                heard.remove(event.from());
+            }
+        }
+
+        /** True when the step just applied ends a batch (the generated pattern, repeated). */
+        boolean endsHere() {
+            return ends.get(cursor++ % ends.size());
+        }
+    }
+
     private static final class Harness {
         final Model model = new Model();
         final Map<PortNo, PortNo> heard = new TreeMap<>();
         final List<LinkEvent> events = new ArrayList<>();
         final P2pDetector detector = new P2pDetector(this::hear);
+        /** {@code null} unless the property compares batches. */
+        final BatchedDetector batched;
         boolean sawUp;
         boolean sawDown;
+
+        Harness(List<Boolean> batchEnds) {
+            this.batched = batchEnds == null ? null : new BatchedDetector(batchEnds);
+        }
+
+        void setAllCandidates() {
+            detector.setCandidatePorts(Set.copyOf(PORTS));
+            if (batched != null) {
+                batched.detector.setCandidatePorts(Set.copyOf(PORTS));
+            }
+            model.candidates.addAll(PORTS);
+            check();
+        }
+
+        /** Feeds the per-event detector now and the batched one at the end of the batch. */
+        private void feed(FlowEvent event) {
+            detector.accept(event);
+            if (batched != null) {
+                batched.pending.add(event);
+            }
+        }
+
+        /** Candidate changes are not flow events: the batch ends before them, then both detectors change. */
+        private void candidates(java.util.function.Consumer<P2pDetector> change) {
+            flushBatch();
+            change.accept(detector);
+            if (batched != null) {
+                change.accept(batched.detector);
+            }
+        }
+
+        void flushBatch() {
+            if (batched == null) {
+                return;
+            }
+            batched.sawMultiEventBatch |= batched.pending.size() > 1;
+            batched.detector.acceptAll(List.copyOf(batched.pending));
+            batched.pending.clear();
+            Map<PortNo, PortNo> expected = ReferenceDecider.decide(model.flows.values(), model.groups, model.candidates);
+            Map<PortNo, PortNo> actual = batched.detector.pointToPointDirections();
+            assertEquals(expected, actual, () -> "batched verdicts differ from the reference; flows=" + model.flows.values()
+                    + " groups=" + model.groups.values() + " candidates=" + model.candidates);
+            assertEquals(detector.pointToPointDirections(), actual, "batched verdicts differ from per-event verdicts");
+            assertEquals(actual, batched.heard, "batched link events must add up to the published verdicts");
+            assertEquals(model.flows.size(), batched.detector.flowCount());
+            for (PortNo port : model.candidates) {
+                assertEquals(!actual.containsKey(port), batched.detector.explain(port).isPresent(), () -> "batched explain(" + port + ")");
+            }
+        }
 
         private void hear(LinkEvent event) {
             events.add(event);
@@ -138,7 +242,7 @@ class IncrementalMatchesReferenceTest {
             switch (step) {
                 case AddFlow(FlowEntry flow) -> {
                     model.flows.put(flow.key(), flow);
-                    detector.accept(new FlowEvent.FlowAdded(flow));
+                    feed(new FlowEvent.FlowAdded(flow));
                 }
                 case ModifyFlow(int pick, List<Action> actions, int idle, int hard) -> {
                     if (model.flows.isEmpty()) {
@@ -147,37 +251,40 @@ class IncrementalMatchesReferenceTest {
                     FlowEntry old = pickFlow(pick);
                     FlowEntry now = old.withActions(actions).withTimeouts(idle, hard);
                     model.flows.put(now.key(), now);
-                    detector.accept(new FlowEvent.FlowModified(now));
+                    feed(new FlowEvent.FlowModified(now));
                 }
                 case RemoveFlow(int pick, RemovalReason reason, FlowKey ifEmpty) -> {
                     FlowKey key = model.flows.isEmpty() ? ifEmpty : pickFlow(pick).key();
                     model.flows.remove(key);
-                    detector.accept(new FlowEvent.FlowRemoved(key, reason));
+                    feed(new FlowEvent.FlowRemoved(key, reason));
                 }
                 case PutGroup(GroupEntry group, boolean asModify) -> {
                     model.groups.put(group.groupId(), group);
-                    detector.accept(asModify ? new FlowEvent.GroupModified(group) : new FlowEvent.GroupAdded(group));
+                    feed(asModify ? new FlowEvent.GroupModified(group) : new FlowEvent.GroupAdded(group));
                 }
                 case DeleteGroup(long groupId) -> {
                     model.groups.remove(groupId);
-                    detector.accept(new FlowEvent.GroupDeleted(groupId));
+                    feed(new FlowEvent.GroupDeleted(groupId));
                 }
                 case AddCandidate(PortNo port) -> {
+                    candidates(d -> d.addCandidatePort(port));
                     model.candidates.add(port);
-                    detector.addCandidatePort(port);
                 }
                 case RemoveCandidate(PortNo port) -> {
+                    candidates(d -> d.removeCandidatePort(port));
                     model.candidates.remove(port);
-                    detector.removeCandidatePort(port);
                 }
                 case SetCandidates(Set<PortNo> ports) -> {
+                    candidates(d -> d.setCandidatePorts(ports));
                     model.candidates.clear();
                     model.candidates.addAll(ports);
-                    detector.setCandidatePorts(ports);
                 }
                 case Resync(List<FlowEntry> flows, List<GroupEntry> groups) -> resync(flows, groups);
             }
             check();
+            if (batched != null && batched.endsHere()) {
+                flushBatch();
+            }
         }
 
         private void resync(List<FlowEntry> flows, List<GroupEntry> groups) {
@@ -185,19 +292,19 @@ class IncrementalMatchesReferenceTest {
             int eventsBefore = events.size();
             model.flows.clear();
             model.groups.clear();
-            detector.accept(new FlowEvent.ResyncStarted());
+            feed(new FlowEvent.ResyncStarted());
             for (GroupEntry g : groups) {
                 model.groups.put(g.groupId(), g);
-                detector.accept(new FlowEvent.GroupAdded(g));
+                feed(new FlowEvent.GroupAdded(g));
             }
             for (FlowEntry f : flows) {
                 model.flows.put(f.key(), f);
-                detector.accept(new FlowEvent.FlowAdded(f));
+                feed(new FlowEvent.FlowAdded(f));
                 assertTrue(detector.isResyncing());
                 assertEquals(before, detector.pointToPointDirections(), "verdicts must be held during a resync");
             }
             assertEquals(eventsBefore, events.size(), "no link event during a resync");
-            detector.accept(new FlowEvent.ResyncCompleted());
+            feed(new FlowEvent.ResyncCompleted());
             assertFalse(detector.isResyncing());
         }
 
@@ -223,6 +330,12 @@ class IncrementalMatchesReferenceTest {
     @Provide
     Arbitrary<List<Step>> sequences() {
         return step(flow(), 4).list().ofMinSize(1).ofMaxSize(30);
+    }
+
+    /** Where batches end, one entry per step, repeated: mostly bursts of a few steps. */
+    @Provide
+    Arbitrary<List<Boolean>> batchEnds() {
+        return Arbitraries.frequency(net.jqwik.api.Tuple.of(1, true), net.jqwik.api.Tuple.of(3, false)).list().ofMinSize(1).ofMaxSize(30);
     }
 
     @Provide

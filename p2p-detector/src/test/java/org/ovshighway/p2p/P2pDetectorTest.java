@@ -323,4 +323,69 @@ class P2pDetectorTest {
         assertEquals(1, detector.analysisRuns() - before, "only port 7 reads a changed part of the tables");
         assertFalse(detector.pointToPointDirections().isEmpty());
     }
+
+    @Test
+    void aBurstReanalysesEachTouchedPortOnce() {
+        List<FlowEvent> burst = new ArrayList<>();
+        burst.add(new FlowEvent.FlowAdded(flow(0, 100, in(P1), out(P2))));
+        for (int k = 1; k <= 50; k++) {
+            burst.add(new FlowEvent.FlowAdded(flow(0, 100 + k, in(P1, FieldMatch.exact(FieldId.TCP_DST, k, 2)), out(P2))));
+        }
+        long before = detector.analysisRuns();
+        detector.acceptAll(burst);
+        assertEquals(1, detector.analysisRuns() - before, "port 1 is analysed once for the whole burst");
+        assertEquals(Map.of(P1, P2), detector.pointToPointDirections());
+        assertEquals(List.of(new LinkEvent.DirectionUp(P1, P2)), events);
+    }
+
+    @Test
+    void aDirectionMadeAndUndoneInsideABurstIsNeverPublished() {
+        FlowEntry link = flow(0, 100, in(P1), out(P2));
+        detector.acceptAll(List.of(new FlowEvent.FlowAdded(link), new FlowEvent.FlowRemoved(link.key(), RemovalReason.DELETE)));
+        assertTrue(events.isEmpty(), () -> "events=" + events);
+        assertTrue(detector.pointToPointDirections().isEmpty());
+    }
+
+    @Test
+    void aBurstHoldingAWholeResyncPublishesOnlyTheEndState() {
+        add(flow(0, 100, in(P1), out(P2)));
+        events.clear();
+        detector.acceptAll(List.of(new FlowEvent.ResyncStarted(), new FlowEvent.FlowAdded(flow(0, 100, in(P1), out(P3))),
+                new FlowEvent.ResyncCompleted(), new FlowEvent.FlowAdded(flow(0, 100, in(P2), out(P1)))));
+        assertEquals(Map.of(P1, P3, P2, P1), detector.pointToPointDirections());
+        assertEquals(3, events.size(), () -> "events=" + events);
+        assertEquals(new LinkEvent.DirectionDown(P1, P2, "port 1 now sends all its traffic to port 3 instead"), events.getFirst());
+        assertEquals(Set.of(new LinkEvent.DirectionUp(P1, P3), new LinkEvent.DirectionUp(P2, P1)), Set.copyOf(events.subList(1, 3)));
+    }
+
+    @Test
+    void manyRulesAboveTheCoveringRuleAreDecidedFromTheSummary() {
+        add(flow(0, 100, in(P1), out(P2)));
+        for (int k = 1; k <= 200; k++) {
+            add(flow(0, 200 + k % 7, in(P1, FieldMatch.exact(FieldId.TCP_DST, k, 2)), out(P2)));
+        }
+        assertTrue(detector.isPointToPoint(P1, P2));
+        long before = detector.summaryDecisions();
+        FlowEntry breaker = flow(0, 150, in(P1, TCP), out(P3));
+        add(breaker);
+        assertEquals(1, detector.summaryDecisions() - before, "the port's 201 rules were not read one by one");
+        assertNotP2p(P1, "traffic of port 1 is split", "sends it to port 3");
+        detector.accept(new FlowEvent.FlowRemoved(breaker.key(), RemovalReason.DELETE));
+        assertTrue(detector.isPointToPoint(P1, P2));
+        add(flow(0, 99, in(P1, TCP), new Action.Output(PortNo.CONTROLLER)));
+        assertTrue(detector.isPointToPoint(P1, P2), "a rule below the covering rule does not matter");
+        add(flow(0, 300, in(P1, TCP), new Action.Output(PortNo.CONTROLLER)));
+        assertNotP2p(P1, "priority 300", "output to CONTROLLER, not to a single port");
+    }
+
+    @Test
+    void aGotoAboveTheCoveringRuleIsFollowedByTheFullAnalysis() {
+        add(flow(0, 100, in(P1), out(P2)));
+        add(flow(0, 200, in(P1, TCP), new Action.GotoTable(1)));
+        assertNotP2p(P1, "table 1: no rule matches all traffic of port 1");
+        add(flow(1, 10, in(P1), out(P2)));
+        assertTrue(detector.isPointToPoint(P1, P2));
+        add(flow(1, 20, in(P1, TCP), out(P3)));
+        assertNotP2p(P1, "traffic of port 1 is split");
+    }
 }

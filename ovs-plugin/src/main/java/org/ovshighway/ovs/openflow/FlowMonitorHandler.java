@@ -148,6 +148,7 @@ public final class FlowMonitorHandler extends ChannelInboundHandlerAdapter {
             resync(ctx, "flow monitor reply with an unexpected xid: xid=" + reply.xid(), null);
             return;
         }
+        List<FlowEvent> batch = new ArrayList<>(reply.updates().size());
         for (FlowUpdate u : reply.updates()) {
             FlowEvent event = switch (u.kind()) {
                 case INITIAL -> new FlowEvent.FlowAdded(u.entry());
@@ -157,11 +158,14 @@ public final class FlowMonitorHandler extends ChannelInboundHandlerAdapter {
                 case REMOVED -> new FlowEvent.FlowRemoved(u.key(), u.reason());
             };
             if (!dump && u.kind() == FlowUpdate.Kind.INITIAL) {
+                session.deliverAll(batch);
                 resync(ctx, "INITIAL update outside the initial dump: " + u.key(), null);
                 return;
             }
-            session.deliver(event);
+            batch.add(event);
         }
+        // One reply is one batch: OVS sends the updates of a bundle or a dump many to a message.
+        session.deliverAll(batch);
         if (dump && !reply.more()) {
             flowDumpDone = true;
             maybeComplete(ctx);

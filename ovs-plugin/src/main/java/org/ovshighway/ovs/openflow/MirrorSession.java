@@ -1,6 +1,7 @@
 package org.ovshighway.ovs.openflow;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.ovshighway.p2p.flow.FlowEvent;
@@ -61,6 +62,29 @@ public final class MirrorSession {
             listener.onFlowEvent(event);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "flow event listener failed, continuing: bridge=" + bridge + " event=" + event, e);
+        }
+    }
+
+    /**
+     * The events of one message: as one list to a {@link FlowEventBatchListener}, else one by one
+     * (an exception then skips only its own event, as with {@link #deliver}).
+     */
+    void deliverAll(List<FlowEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        if (!(listener instanceof FlowEventBatchListener batches)) {
+            events.forEach(this::deliver);
+            return;
+        }
+        if (resyncOpen) {
+            deliveredSinceResyncStarted += events.size();
+        }
+        try {
+            batches.onFlowEvents(List.copyOf(events));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "flow event listener failed on a batch, continuing: bridge=" + bridge + " events="
+                    + events.size() + " first=" + events.getFirst(), e);
         }
     }
 

@@ -113,6 +113,30 @@ public record Match(Map<FieldId, FieldMatch> fields) {
         return new Match(map);
     }
 
+    /**
+     * Consistent with the record's {@code equals} (the same constraints give the same sum), but
+     * each constraint's hash is mixed before summing: {@code Map}'s own hash (sum of key ^ value of
+     * polynomial array hashes) collides for matches whose numbers vary together (in_port=X with
+     * nw_dst=k, tp_dst=k...), which turned the mirror's hash maps into long collision chains.
+     */
+    @Override
+    public int hashCode() {
+        int h = 0;
+        for (FieldMatch constraint : fields.values()) {
+            h += mix(constraint.hashCode());
+        }
+        return h;
+    }
+
+    /** MurmurHash3's 32-bit finaliser: every input bit affects every output bit. */
+    private static int mix(int x) {
+        x ^= x >>> 16;
+        x *= 0x85ebca6b;
+        x ^= x >>> 13;
+        x *= 0xc2b2ae35;
+        return x ^ (x >>> 16);
+    }
+
     /** ovs-ofctl-like text, in_port first then fields by name; {@code *} for the match-all. */
     @Override
     public String toString() {
