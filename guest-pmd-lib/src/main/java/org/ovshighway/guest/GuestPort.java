@@ -6,7 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ovshighway.guest.abi.AbiVersion;
+import org.ovshighway.guest.abi.Le;
+import org.ovshighway.guest.abi.PortConnection;
 import org.ovshighway.guest.abi.RegionFormatException;
+import org.ovshighway.guest.abi.RegionHeaderDescriptor;
 import org.ovshighway.guest.abi.RegionIdentity;
 import org.ovshighway.guest.abi.RegionKind;
 import org.ovshighway.guest.abi.RegionValidator;
@@ -40,6 +45,16 @@ import org.ovshighway.guest.ring.RingProducer;
  * produces and receives on the other. A PORT region makes it a memif client of OVS-DPDK: it
  * transmits on C2S queue 0 and receives from every S2C queue.
  *
+ * <p>On a PORT region (ABI 1.1 and later) every receive and transmit burst first loads the
+ * agent's connection word ({@link PortConnection}) once and compares it with the value its side
+ * last saw. While it says DOWN, bursts move nothing (OVS is not serving the rings and will reset
+ * them). When it says UP with a generation the side's ring state does not belong to (OVS-DPDK
+ * restarted and the agent reconnected), the side re-creates its ring objects from the validated
+ * private layout, taking the indices the memif server reset, and refills the S2C rings; each such
+ * reset is counted once in {@link PortStats#reconnects()}. A frame committed after the word went
+ * DOWN but before the next burst's load is lost with the old connection, as it would be on a NIC
+ * whose link dropped.
+ *
  * <p>Threads: one thread may receive ({@code rxBurst}, {@code rxRelease}) while another
  * transmits ({@code txReserve}, {@code txCommit}, {@code txBurst}); neither side may be called
  * from two threads at once. {@code stats()} may be called from any thread. Receive and transmit
@@ -47,6 +62,8 @@ import org.ovshighway.guest.ring.RingProducer;
  */
 public final class GuestPort implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GuestPort.class.getName());
+    /** Ring state that belongs to no connection yet (generations are >= 0). */
+    private static final long NO_GENERATION = -1;
 
     private final String portName;
     private final MappedRegion mapping;
@@ -55,9 +72,25 @@ public final class GuestPort implements AutoCloseable {
     private final int end;
     /** LINK: the ring this end consumes, or null when the link carries only the other direction. */
     private final RingConsumer linkRx;
-    /** PORT: the S2C rings, else empty. */
-    private final MemifClientReceiver[] portRx;
-    private final RingProducer tx;
+    /** The validated private layout ring objects are (re-)created from. */
+    private final List<RingLayout> portRxRings;
+    /** PORT: the S2C rings, else empty; replaced by the receive thread on a reconnect. */
+    private MemifClientReceiver[] portRx;
+    /** Replaced by the transmit thread on a reconnect. */
+    private RingProducer tx;
+    /** PORT region of ABI 1.1 or later: bursts follow the agent's connection word. */
+    private final boolean followsConnection;
+    /** Receive thread: the connection word it last saw, whether that is UP, and its rings' generation. */
+    private long rxConnection;
+    private boolean rxUp;
+    private long rxRingsGeneration;
+    /** Transmit thread: the same for the transmit ring. */
+    private long txConnection;
+    private boolean txUp;
+    private long txRingsGeneration;
+    /** Newest connection generation either side adopted; the side that adopts it first counts the reset. */
+    private final AtomicLong adoptedGeneration = new AtomicLong(NO_GENERATION);
+    private final AtomicLong reconnects = new AtomicLong();
     /** The ring this port transmits on (its producer counters), or null. */
     private final RingLayout txRing;
     /** The rings this port receives from (their consumer counters). */
@@ -84,6 +117,7 @@ public final class GuestPort implements AutoCloseable {
             if (rxRing != null) {
                 receiveRings.add(rxRing);
             }
+            this.followsConnection = false;
         } else {
             this.end = -1;
             this.txRing = validated.layout().find(RingTableEntryDescriptor.DIRECTION_0, 0);
@@ -97,8 +131,22 @@ public final class GuestPort implements AutoCloseable {
                 }
             }
             this.portRx = receivers.toArray(new MemifClientReceiver[0]);
+            int minor = region.get(Le.U16, RegionHeaderDescriptor.VERSION_MINOR_OFFSET) & 0xffff;
+            this.followsConnection = minor >= AbiVersion.MINOR_PORT_CONNECTION;
         }
         this.rxRings = List.copyOf(receiveRings);
+        this.portRxRings = identity.kind() == RegionKind.PORT ? rxRings : List.of();
+        long word = followsConnection ? PortConnection.acquire(region) : PortConnection.word(0, true);
+        boolean up = PortConnection.isUp(word);
+        // ring objects made now belong to the current connection only when it is UP
+        long generation = up ? PortConnection.generation(word) : NO_GENERATION;
+        this.rxConnection = word;
+        this.txConnection = word;
+        this.rxUp = up;
+        this.txUp = up;
+        this.rxRingsGeneration = generation;
+        this.txRingsGeneration = generation;
+        adoptedGeneration.set(generation);
     }
 
     /**
@@ -195,6 +243,8 @@ public final class GuestPort implements AutoCloseable {
         int n;
         if (linkRx != null) {
             n = linkRx.receive(burst.offsets, burst.lengths, burst.offsets.length);
+        } else if (followsConnection && !receiveSideServing()) {
+            n = 0;
         } else {
             n = receiveFromPortRings(burst);
         }
@@ -241,6 +291,9 @@ public final class GuestPort implements AutoCloseable {
         if (linkRx != null) {
             linkRx.release();
         }
+        if (!rxUp) {
+            return;
+        }
         for (MemifClientReceiver receiver : portRx) {
             receiver.refill();
         }
@@ -255,8 +308,10 @@ public final class GuestPort implements AutoCloseable {
      * @throws IllegalStateException when this port has no transmit ring
      */
     public int txReserve(PacketBurst burst, int count) {
-        RingProducer producer = transmitRing();
-        int n = producer.reserve(Math.min(count, burst.offsets.length));
+        transmitRing();
+        boolean serving = !followsConnection || transmitSideServing();
+        RingProducer producer = tx;
+        int n = serving ? producer.reserve(Math.min(count, burst.offsets.length)) : 0;
         for (int k = 0; k < n; k++) {
             burst.offsets[k] = producer.bufferOffset(k);
             burst.lengths[k] = 0;
@@ -286,7 +341,10 @@ public final class GuestPort implements AutoCloseable {
         if (count < 0 || count > burst.count) {
             throw new IllegalArgumentException("commit count out of range: count=" + count + " reserved=" + burst.count);
         }
-        tx.commit(burst.lengths, count);
+        if (count != 0) {
+            // nothing reserved (e.g. while the connection is DOWN) publishes nothing
+            tx.commit(burst.lengths, count);
+        }
         burst.reservedBy = null;
         burst.count = 0;
         return count;
@@ -302,7 +360,11 @@ public final class GuestPort implements AutoCloseable {
         if (packets.reservedBy != null) {
             throw new IllegalStateException("burst holds a transmit reservation; use txCommit: port=" + portName);
         }
-        return transmitRing().send(packets.region, packets.offsets, packets.lengths, packets.count);
+        transmitRing();
+        if (followsConnection && !transmitSideServing()) {
+            return 0;
+        }
+        return tx.send(packets.region, packets.offsets, packets.lengths, packets.count);
     }
 
     /**
@@ -312,26 +374,102 @@ public final class GuestPort implements AutoCloseable {
      * @return frames sent; the rest did not fit (counted as ring-full drops)
      */
     public int txBurst(MemorySegment[] frames, int count) {
-        return transmitRing().send(frames, count);
+        transmitRing();
+        if (followsConnection && !transmitSideServing()) {
+            return 0;
+        }
+        return tx.send(frames, count);
     }
 
     /** As {@link #txBurst(MemorySegment[], int)} for frames in byte arrays (whole arrays). */
     public int txBurst(byte[][] frames, int count) {
-        return transmitRing().send(frames, count);
+        transmitRing();
+        if (followsConnection && !transmitSideServing()) {
+            return 0;
+        }
+        return tx.send(frames, count);
     }
 
-    private RingProducer transmitRing() {
-        RingProducer producer = tx;
-        if (producer == null) {
+    /**
+     * Receive thread: one acquire load of the connection word (pairs with the agent's release in
+     * PortConnection.publish); on a change, adopts it. Returns whether the rings are served.
+     */
+    private boolean receiveSideServing() {
+        long word = PortConnection.acquire(region);
+        if (word != rxConnection) {
+            adoptOnReceiveSide(word);
+        }
+        return rxUp;
+    }
+
+    private void adoptOnReceiveSide(long word) {
+        rxConnection = word;
+        rxUp = PortConnection.isUp(word);
+        long generation = PortConnection.generation(word);
+        if (rxUp && generation != rxRingsGeneration) {
+            // the memif server reset the indices on CONNECT: new receivers adopt them and refill
+            MemifClientReceiver[] fresh = new MemifClientReceiver[portRxRings.size()];
+            for (int i = 0; i < fresh.length; i++) {
+                fresh[i] = new MemifClientReceiver(region, portRxRings.get(i));
+            }
+            portRx = fresh;
+            nextPortRx = 0;
+            rxRingsGeneration = generation;
+            countReconnect(generation, "receive");
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> "port=" + portName + " receive side sees connection "
+                + PortConnection.describe(word));
+    }
+
+    /** Transmit thread: as {@link #receiveSideServing} for the transmit ring. */
+    private boolean transmitSideServing() {
+        long word = PortConnection.acquire(region);
+        if (word != txConnection) {
+            adoptOnTransmitSide(word);
+        }
+        return txUp;
+    }
+
+    private void adoptOnTransmitSide(long word) {
+        txConnection = word;
+        txUp = PortConnection.isUp(word);
+        long generation = PortConnection.generation(word);
+        if (txUp && generation != txRingsGeneration) {
+            // the memif server reset the indices on CONNECT: a new producer starts from them
+            tx = new RingProducer(region, txRing);
+            txRingsGeneration = generation;
+            countReconnect(generation, "transmit");
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> "port=" + portName + " transmit side sees connection "
+                + PortConnection.describe(word));
+    }
+
+    /** Counts one reconnect per generation, whichever side adopts it first. */
+    private void countReconnect(long generation, String side) {
+        long seen = adoptedGeneration.get();
+        // generations only grow (the agent bumps them), so an older one is never counted again
+        while (seen < generation) {
+            if (adoptedGeneration.compareAndSet(seen, generation)) {
+                reconnects.incrementAndGet();
+                LOG.log(System.Logger.Level.INFO, "port=" + portName + " reset ring state for connection generation="
+                        + generation + " (first seen by the " + side + " side)");
+                return;
+            }
+            seen = adoptedGeneration.get();
+        }
+    }
+
+    /** Throws when this port has no transmit ring. */
+    private void transmitRing() {
+        if (txRing == null) {
             throw new IllegalStateException("port has no transmit ring: port=" + portName + " kind="
                     + identity.kind() + " end=" + end);
         }
-        return producer;
     }
 
     /** Whether this port can transmit (a one-way link gives the receiving end no transmit ring). */
     public boolean canTransmit() {
-        return tx != null;
+        return txRing != null;
     }
 
     /** Whether this port can receive. */
@@ -341,7 +479,7 @@ public final class GuestPort implements AutoCloseable {
 
     /** Largest packet this port can transmit, 0 when it has no transmit ring. */
     public int maxPacketSize() {
-        return tx == null ? 0 : tx.bufferSize();
+        return txRing == null ? 0 : txRing.bufferSize();
     }
 
     /** Counters summed over this port's rings, read from shared memory. */
@@ -369,7 +507,7 @@ public final class GuestPort implements AutoCloseable {
             rxInvalidIndices += c.consumerInvalidIndices();
         }
         return new PortStats(rxPackets, rxBytes, rxInvalidDescriptors, rxInvalidIndices, txPackets, txBytes, txDrops,
-                txInvalidIndices);
+                txInvalidIndices, reconnects.get());
     }
 
     /** The port name this port was opened as. */

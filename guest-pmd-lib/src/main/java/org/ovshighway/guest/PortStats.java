@@ -12,7 +12,11 @@ package org.ovshighway.guest;
  * @param txBytes              bytes sent
  * @param txRingFullDrops      packets a TX call could not place because the ring was full
  * @param txInvalidIndices     times the peer's tail was nonsensical
+ * @param reconnects           PORT: times this port reset its ring state because the agent
+ *                             published a new connection generation (OVS-DPDK's memif server
+ *                             accepted the port again, e.g. after a vswitchd restart); LINK: 0
  */
 public record PortStats(long rxPackets, long rxBytes, long rxInvalidDescriptors, long rxInvalidIndices,
-                        long txPackets, long txBytes, long txRingFullDrops, long txInvalidIndices) {
+                        long txPackets, long txBytes, long txRingFullDrops, long txInvalidIndices,
+                        long reconnects) {
 }

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.ovshighway.guest.abi.Le;
 import org.ovshighway.guest.abi.PacketDescriptorDescriptor;
+import org.ovshighway.guest.abi.PortConnection;
+import org.ovshighway.guest.abi.RegionHeaderDescriptor;
 import org.ovshighway.guest.abi.RegionIdentity;
 import org.ovshighway.guest.abi.RegionLayout;
 import org.ovshighway.guest.abi.RegionValidator;
@@ -42,10 +45,122 @@ class RingPortFakeSwitchTest {
         return n;
     }
 
+    /** What the agent does: one release store of the connection word. */
+    private static void publishConnection(RegionFiles files, String file, long generation, boolean up)
+            throws IOException {
+        try (MappedRegion agent = MappedRegion.map(files.dir.resolve(file))) {
+            PortConnection.publish(agent.segment(), generation, up);
+        }
+    }
+
+    /** What OVS-DPDK's memif server does when it accepts CONNECT: every ring's head and tail to 0. */
+    private static void fakeSwitchResetsRings(MemorySegment region, Iterable<RingLayout> rings) {
+        for (RingLayout ring : rings) {
+            Le.U16_HANDLE.setRelease(region, ring.ringOffset() + RingDescriptor.HEAD_OFFSET, (short) 0);
+            Le.U16_HANDLE.setRelease(region, ring.ringOffset() + RingDescriptor.TAIL_OFFSET, (short) 0);
+        }
+    }
+
+    private static int head(MemorySegment region, RingLayout ring) {
+        return (short) Le.U16_HANDLE.getAcquire(region, ring.ringOffset() + RingDescriptor.HEAD_OFFSET) & 0xffff;
+    }
+
+    @Test
+    void connectionDownStopsBurstsAndNewGenerationResetsRingState() throws IOException {
+        try (RegionFiles files = new RegionFiles()) {
+            Path file = files.create("port-ring0", RegionLayout.port(2), RegionIdentity.port(1, "ring0", "guest-a"));
+            publishConnection(files, "port-ring0", 7, true);
+            try (GuestPort guest = GuestPort.open(DeviceSource.files(files.dir), "ring0");
+                 MappedRegion switchSide = MappedRegion.map(file)) {
+                MemorySegment region = switchSide.segment();
+                var layout = RegionValidator.validate(region).layout();
+                RingLayout c2s = layout.find(0, 0);
+                RingLayout s2c0 = layout.find(1, 0);
+                PacketBurst burst = new PacketBurst();
+
+                assertEquals(3, guest.txBurst(new byte[][] {{1}, {2}, {3}}, 3));
+                assertEquals(0, guest.rxBurst(burst));
+                assertEquals(s2c0.ringSize(), head(region, s2c0), "S2C buffers handed out");
+                assertEquals(0, guest.stats().reconnects());
+
+                // vswitchd went away: the agent says DOWN, the guest leaves the rings alone
+                PortConnection.publish(region, 7, false);
+                assertEquals(0, guest.txBurst(new byte[][] {{4}}, 1));
+                assertEquals(0, guest.txReserve(burst, 4));
+                assertEquals(0, guest.txCommit(burst));
+                assertEquals(3, head(region, c2s), "nothing published while DOWN");
+                fakeSwitchResetsRings(region, layout.rings());
+                assertEquals(0, guest.rxBurst(burst));
+                assertEquals(0, head(region, s2c0), "no refill while DOWN");
+
+                // reconnected under generation 8: fresh indices from 0, S2C refilled
+                PortConnection.publish(region, 8, true);
+                assertEquals(2, guest.txBurst(new byte[][] {{5, 5}, {6}}, 2));
+                assertEquals(2, head(region, c2s));
+                RingConsumer switchRx = new RingConsumer(region, c2s);
+                long[] offsets = new long[8];
+                int[] lengths = new int[8];
+                assertEquals(2, switchRx.receive(offsets, lengths, 8));
+                assertEquals(2, lengths[0]);
+                assertEquals(5, region.get(ValueLayout.JAVA_BYTE, offsets[0]));
+                assertEquals(0, guest.rxBurst(burst));
+                assertEquals(s2c0.ringSize(), head(region, s2c0));
+                assertEquals(1, fakeSwitchSend(region, s2c0, new byte[][] {{9, 9, 9}}));
+                assertEquals(1, guest.rxBurst(burst));
+                assertEquals(3, burst.length(0));
+                assertEquals(1, guest.stats().reconnects(), "one reset, counted once for both sides");
+            }
+        }
+    }
+
+    @Test
+    void portOpenedWhileDownStartsOnTheFirstUp() throws IOException {
+        try (RegionFiles files = new RegionFiles()) {
+            Path file = files.create("port-ring0", RegionLayout.port(2), RegionIdentity.port(1, "ring0", "guest-a"));
+            try (GuestPort guest = GuestPort.open(DeviceSource.files(files.dir), "ring0");
+                 MappedRegion switchSide = MappedRegion.map(file)) {
+                MemorySegment region = switchSide.segment();
+                assertEquals(0, PortConnection.acquire(region), "a fresh region is DOWN, generation 0");
+                assertEquals(0, guest.txBurst(new byte[][] {{1}}, 1));
+                PortConnection.publish(region, 1, true);
+                assertEquals(1, guest.txBurst(new byte[][] {{1}}, 1));
+                assertEquals(1, guest.stats().reconnects());
+            }
+        }
+    }
+
+    @Test
+    void minorVersionZeroPortHasNoConnectionWord() throws IOException {
+        try (RegionFiles files = new RegionFiles()) {
+            Path file = files.create("port-ring0", RegionLayout.port(2), RegionIdentity.port(1, "ring0", "guest-a"));
+            try (MappedRegion creator = MappedRegion.map(file)) {
+                creator.segment().set(Le.U16, RegionHeaderDescriptor.VERSION_MINOR_OFFSET, (short) 0);
+            }
+            try (GuestPort guest = GuestPort.open(DeviceSource.files(files.dir), "ring0")) {
+                assertEquals(1, guest.txBurst(new byte[][] {{1}}, 1));
+                assertEquals(0, guest.stats().reconnects());
+            }
+        }
+    }
+
+    @Test
+    void connectionWordEncoding() {
+        long word = PortConnection.word(5, true);
+        assertEquals(0x501, word);
+        assertTrue(PortConnection.isUp(word));
+        assertEquals(5, PortConnection.generation(word));
+        assertEquals(PortConnection.STATE_DOWN, PortConnection.state(PortConnection.word(5, false)));
+        assertEquals("UP/generation=5", PortConnection.describe(word));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PortConnection.word(1L << 56, true));
+        assertTrue(e.getMessage().contains("generation=" + (1L << 56)), e.getMessage());
+    }
+
     @Test
     void guestTransmitsOnC2sAndReceivesFromEveryS2cQueue() throws IOException {
         try (RegionFiles files = new RegionFiles()) {
             files.create("port-ring0", RegionLayout.port(2), RegionIdentity.port(1, "ring0", "guest-a"));
+            publishConnection(files, "port-ring0", 1, true);
             try (GuestPort guest = GuestPort.open(DeviceSource.files(files.dir), "ring0");
                  MappedRegion switchSide = MappedRegion.map(files.dir.resolve("port-ring0"))) {
                 MemorySegment region = switchSide.segment();

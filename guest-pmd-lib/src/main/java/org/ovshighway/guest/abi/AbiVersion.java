@@ -9,7 +9,9 @@ public final class AbiVersion {
     /** Incompatible layout changes bump this. */
     public static final int MAJOR = 1;
     /** Compatible additions (reserved bytes given a meaning) bump this. */
-    public static final int MINOR = 0;
+    public static final int MINOR = 1;
+    /** First minor version whose PORT regions carry the connection word ({@link PortConnection}). */
+    public static final int MINOR_PORT_CONNECTION = 1;
 
     private AbiVersion() {
     }

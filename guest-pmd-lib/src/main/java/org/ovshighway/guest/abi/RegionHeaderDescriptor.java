@@ -30,6 +30,8 @@ package org.ovshighway.guest.abi;
  *   +192 u64 ackWord          the requestWord the guest has finished handling
  *   +200 u64 ackStatus        0 = done, other values see {@link PortControl}
  * line 4 @256  LINK mapped[0]       (guest at end 0 writes) u64: generation it mapped, 0 = not mapped
+ *              PORT connection      (agent writes; since ABI 1.1, see {@link PortConnection}) u64:
+ *                                   bits 0..7 state (DOWN=0, UP=1), bits 8..63 connection generation
  * line 5 @320  LINK mapped[1]       (guest at end 1 writes) u64: same
  * line 6 @384  LINK usable          (agent writes) u64: generation made usable, 0 = not usable
  * line 7 @448  LINK fenceAck[0]     (receiver of direction 0, end 1, writes) u64 fence sequence
@@ -38,8 +40,9 @@ package org.ovshighway.guest.abi;
  * @576+64n     counters: per ring two lines, {@link RingCountersDescriptor}
  * @576+192n    end of header (= headerSize)
  * </pre>
- * The control lines of the other kind are reserved (zero). Every line after line 1 has exactly
- * one writer, so no two sides ever write the same cache line.
+ * The control lines of the other kind are reserved (zero); line 4 means mapped[0] in a LINK
+ * region and the port connection word in a PORT region. Every line after line 1 has exactly one
+ * writer, so no two sides ever write the same cache line.
  */
 public final class RegionHeaderDescriptor {
     /** "HWREGION" read as a little-endian u64. */
@@ -90,6 +93,9 @@ public final class RegionHeaderDescriptor {
     public static final long USABLE_OFFSET = MAPPED1_OFFSET + CACHE_LINE;
     public static final long FENCE_ACK0_OFFSET = USABLE_OFFSET + CACHE_LINE;
     public static final long FENCE_ACK1_OFFSET = FENCE_ACK0_OFFSET + CACHE_LINE;
+
+    /** PORT: the agent's connection word (line 4, which a LINK region uses for mapped[0]). */
+    public static final long PORT_CONNECTION_OFFSET = MAPPED0_OFFSET;
 
     /** Start of the ring table. */
     public static final long RING_TABLE_OFFSET = FENCE_ACK1_OFFSET + CACHE_LINE;

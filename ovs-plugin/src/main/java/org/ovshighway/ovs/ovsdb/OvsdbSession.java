@@ -295,7 +295,9 @@ public final class OvsdbSession implements AutoCloseable {
                 .value(iface.column("name", String.class), spec.port())
                 .value(iface.column("type", String.class), "dpdk")
                 .value(iface.multiValuedColumn("options", String.class, String.class), spec.options())
-                .value(iface.multiValuedColumn("external_ids", String.class, String.class), spec.externalIds()));
+                .value(iface.multiValuedColumn("external_ids", String.class, String.class), spec.externalIds())
+                .value(iface.multiValuedColumn("ofport_request", Long.class),
+                        spec.ofportRequest().isPresent() ? Set.of(spec.ofportRequest().getAsLong()) : Set.of()));
         ops.add(op.insert(port).withId("highway_port")
                 .value(port.column("name", String.class), spec.port())
                 .value(port.multiValuedColumn("interfaces", UUID.class), Set.of(new UUID("highway_iface"))));

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * A ring port to provision: an OVS-DPDK interface of {@code type=dpdk} backed by
@@ -15,8 +16,12 @@ import java.util.Objects;
  * @param socket     absolute path of the memif control socket OVS-DPDK listens on
  * @param guest      name of the guest the port belongs to ({@code external_ids:highway-guest})
  * @param rxQueues   {@code options:n_rxq}; 2 because OVS transmits on queue 1 with one PMD thread
+ * @param ofportRequest {@code ofport_request} (1..65279), empty to let OVS choose
  */
-public record RingPortSpec(String bridge, String port, int memifIndex, Path socket, String guest, int rxQueues) {
+public record RingPortSpec(String bridge, String port, int memifIndex, Path socket, String guest, int rxQueues,
+                           OptionalLong ofportRequest) {
+    /** Largest OpenFlow port number a port may request (OFPP_MAX). */
+    public static final long MAX_OFPORT = 0xfeff;
 
     public RingPortSpec {
         requireName("bridge", bridge);
@@ -40,6 +45,16 @@ public record RingPortSpec(String bridge, String port, int memifIndex, Path sock
         if (rxQueues < 1) {
             throw new IllegalArgumentException("rx queues must be >= 1: port=" + port + " rxQueues=" + rxQueues);
         }
+        Objects.requireNonNull(ofportRequest, "ofportRequest");
+        if (ofportRequest.isPresent() && (ofportRequest.getAsLong() < 1 || ofportRequest.getAsLong() > MAX_OFPORT)) {
+            throw new IllegalArgumentException("ofport request outside 1.." + MAX_OFPORT + ": port=" + port
+                    + " ofportRequest=" + ofportRequest.getAsLong());
+        }
+    }
+
+    /** A spec letting OVS choose the OpenFlow port number. */
+    public RingPortSpec(String bridge, String port, int memifIndex, Path socket, String guest, int rxQueues) {
+        this(bridge, port, memifIndex, socket, guest, rxQueues, OptionalLong.empty());
     }
 
     /** A spec with the default 2 rx queues. */
