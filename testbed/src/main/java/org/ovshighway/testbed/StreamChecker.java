@@ -91,6 +91,18 @@ public final class StreamChecker {
         seen[(int) (sequence >>> 6) & WORD_MASK] |= 1L << sequence;
     }
 
+    /** Forgets everything: the next frame is a new baseline (end of a warm-up). */
+    public void reset() {
+        java.util.Arrays.fill(seen, 0L);
+        started = false;
+        baseline = 0;
+        expected = 0;
+        received = 0;
+        lost = 0;
+        reordered = 0;
+        duplicated = 0;
+    }
+
     /** Whether a first frame has arrived (before it, nothing counts). */
     public boolean started() {
         return started;

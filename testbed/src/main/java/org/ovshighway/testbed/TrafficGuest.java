@@ -19,7 +19,9 @@ import org.ovshighway.guest.PortNotFoundException;
  * on each (see {@link TrafficFrame}) at a given rate or flat out, in bursts, and checks the
  * peer's stream arriving on it (see {@link StreamChecker}).
  *
- * <p>Phases: <b>send</b> (transmit and receive) for {@code --seconds} or until SIGTERM/SIGINT;
+ * <p>Phases: <b>send</b> (transmit and receive) for {@code --seconds} or until SIGTERM/SIGINT,
+ * of which the first {@code --warmup-ms} are warm-up (the check of the peer's stream starts
+ * again from the first frame after it; {@code received} counts every frame);
  * then <b>drain</b> (receive only) until nothing has arrived on any port for {@code --drain-ms},
  * so the peer's last frames are counted and the ring holds nothing when the summary is taken;
  * then one {@code TRAFFIC_SUMMARY} line per port on stdout. Every second a
@@ -58,6 +60,7 @@ public final class TrafficGuest {
                     Map.entry("rate", "0"),
                     Map.entry("seconds", "0"),
                     Map.entry("drain-ms", "500"),
+                    Map.entry("warmup-ms", "0"),
                     Map.entry("idle", "spin"),
                     Map.entry("cpu", "none"),
                     Map.entry("open-timeout-ms", "30000")));
@@ -176,6 +179,8 @@ public final class TrafficGuest {
 
     /** The data-path loop over all ports. */
     static final class Worker implements Runnable {
+        /** Most frames a paced port may send at once after a pause (a few bursts). */
+        static final double MAX_CREDIT = 256;
         private final Settings settings;
         private final TrafficPort[] ports;
         /** Set by the stop hook or the deadline: leave the send phase. */
@@ -202,31 +207,49 @@ public final class TrafficGuest {
             }
         }
 
+        /**
+         * Transmit and receive until the deadline or a stop request. Pacing: each port earns
+         * {@code rate} frames per second of credit, capped at {@value #MAX_CREDIT} frames, so a
+         * guest that lost the core for a while resumes at its rate instead of bursting out the
+         * whole backlog (a frame never sent takes no sequence number, so this is not loss).
+         */
         private void send() {
             final TrafficPort[] ps = ports;
             final int burst = settings.burst;
             final long start = System.nanoTime();
             final long deadline = settings.seconds == 0 ? Long.MAX_VALUE : start + settings.seconds * 1_000_000_000L;
+            long warmupEnd = settings.warmupMs == 0 ? Long.MIN_VALUE : start + settings.warmupMs * 1_000_000L;
+            final boolean paced = settings.rate != 0;
             final double perNano = settings.rate / 1e9;
-            final long[] sentSoFar = new long[ps.length];
+            final double[] credit = new double[ps.length];
+            long last = System.nanoTime();
             int idleRounds = 0;
             int round = 0;
             while (!stopSending) {
-                // the clock is read every 16 rounds: cheap enough for pacing and the deadline
-                long now = (round++ & 15) == 0 || settings.rate != 0 ? System.nanoTime() : 0;
-                if (now > deadline) {
-                    break;
+                // unpaced, the clock is read every 16 rounds: enough for the deadline
+                if (paced || (round++ & 15) == 0) {
+                    long now = System.nanoTime();
+                    if (now > deadline) {
+                        break;
+                    }
+                    if (now > warmupEnd && warmupEnd != Long.MIN_VALUE) {
+                        for (TrafficPort p : ps) {
+                            p.endWarmup();
+                        }
+                        warmupEnd = Long.MIN_VALUE;
+                    }
+                    double earned = (now - last) * perNano;
+                    last = now;
+                    for (int i = 0; i < ps.length; i++) {
+                        credit[i] = Math.min(MAX_CREDIT, credit[i] + earned);
+                    }
                 }
                 int work = 0;
                 for (int i = 0; i < ps.length; i++) {
-                    int allowed = burst;
-                    if (settings.rate != 0) {
-                        long due = (long) ((now - start) * perNano) - sentSoFar[i];
-                        allowed = (int) Math.min(burst, Math.max(0, due));
-                    }
+                    int allowed = paced ? (int) Math.min(burst, credit[i]) : burst;
                     if (allowed > 0) {
                         int n = ps[i].transmit(allowed);
-                        sentSoFar[i] += n;
+                        credit[i] -= n;
                         work += n;
                     }
                     work += ps[i].receive();
@@ -273,7 +296,7 @@ public final class TrafficGuest {
 
     /** The validated options. */
     record Settings(Path root, List<String> ports, List<Integer> streams, List<Integer> peerStreams, int length,
-                    int burst, int rate, int seconds, int drainMs, Idle idle, int cpu, int openTimeoutMs) {
+                    int burst, int rate, int seconds, int warmupMs, int drainMs, Idle idle, int cpu, int openTimeoutMs) {
 
         static Settings from(HarnessOptions o) {
             List<String> ports = csv(o.string("ports"));
@@ -302,7 +325,8 @@ public final class TrafficGuest {
                         + " must be spin or park");
             };
             return new Settings(Path.of(o.string("root")), ports, streams, peers, length, burst,
-                    o.nonNegativeInt("rate"), o.nonNegativeInt("seconds"), o.nonNegativeInt("drain-ms"), idle,
+                    o.nonNegativeInt("rate"), o.nonNegativeInt("seconds"), o.nonNegativeInt("warmup-ms"),
+                    o.nonNegativeInt("drain-ms"), idle,
                     o.cpuOrNone("cpu"), o.positiveInt("open-timeout-ms"));
         }
 

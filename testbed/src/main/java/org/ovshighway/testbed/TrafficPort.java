@@ -21,6 +21,8 @@ final class TrafficPort {
     private final StreamChecker checker = new StreamChecker();
     /** Next sequence number to send = frames sent. */
     private long nextSequence;
+    /** Frames of the peer's stream received, warm-up included. */
+    private long streamFrames;
     /** Frames received that are not the peer's stream (other streams, other protocols). */
     private long foreign;
     /** lost + reordered + duplicated as last published. */
@@ -81,6 +83,7 @@ final class TrafficPort {
             if (TrafficFrame.isTraffic(region, offset, rxBurst.length(i))
                     && TrafficFrame.stream(region, offset) == peerStream) {
                 checker.accept(TrafficFrame.sequence(region, offset));
+                streamFrames++;
             } else {
                 foreign++;
             }
@@ -94,6 +97,17 @@ final class TrafficPort {
         return n;
     }
 
+    /**
+     * Ends the warm-up: the check of the peer's stream starts again from the next frame
+     * ({@code received} keeps counting every frame, for comparison with the switch's counters).
+     */
+    void endWarmup() {
+        checker.reset();
+        long errorsNow = 0;
+        errors.releaseAdd(errorsNow - publishedErrors);
+        publishedErrors = errorsNow;
+    }
+
     /** Hands the buffers of the last receive back to the switch. */
     void release() {
         port.rxRelease();
@@ -104,7 +118,12 @@ final class TrafficPort {
         return nextSequence;
     }
 
-    /** The check of the peer's stream (same threading as {@link #sentFrames()}). */
+    /** Frames of the peer's stream received, warm-up included (same threading as {@link #sentFrames()}). */
+    long streamFrames() {
+        return streamFrames;
+    }
+
+    /** The check of the peer's stream since the warm-up (same threading as {@link #sentFrames()}). */
     StreamChecker checker() {
         return checker;
     }
@@ -122,9 +141,10 @@ final class TrafficPort {
     String summaryLine() {
         PortStats s = port.stats();
         return "TRAFFIC_SUMMARY port=" + port.portName() + " stream=" + frame.streamId() + " peer_stream=" + peerStream
-                + " sent=" + nextSequence + " received=" + checker.received() + " lost=" + checker.lost()
+                + " sent=" + nextSequence + " received=" + streamFrames + " checked=" + checker.received()
+                + " lost=" + checker.lost()
                 + " reordered=" + checker.reordered() + " duplicated=" + checker.duplicated() + " foreign=" + foreign
-                + " first_sequence=" + (checker.started() ? Long.toString(checker.baseline()) : "none")
+                + " first_checked=" + (checker.started() ? Long.toString(checker.baseline()) : "none")
                 + " clean=" + clean()
                 + " port_rx_packets=" + s.rxPackets() + " port_rx_bytes=" + s.rxBytes()
                 + " port_rx_invalid_descriptors=" + s.rxInvalidDescriptors()

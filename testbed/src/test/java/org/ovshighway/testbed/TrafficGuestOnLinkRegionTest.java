@@ -46,7 +46,7 @@ class TrafficGuestOnLinkRegionTest {
 
     private static TrafficGuest.Settings settings(int rate, int seconds) {
         return new TrafficGuest.Settings(Path.of("/unused"), List.of("a", "b"), List.of(1, 2), List.of(2, 1), 64, 32,
-                rate, seconds, 100, TrafficGuest.Idle.PARK, -1, 1000);
+                rate, seconds, 0, 100, TrafficGuest.Idle.PARK, -1, 1000);
     }
 
     @Test
