@@ -1,0 +1,69 @@
+package org.ovshighway.agent;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code highway agent --config FILE}: runs the agent until SIGTERM or SIGINT, then removes
+ * everything it made (ring ports in OVS, region files, publications).
+ */
+final class AgentCommand implements Subcommand {
+
+    @Override
+    public String name() {
+        return "agent";
+    }
+
+    @Override
+    public String summary() {
+        return "run the agent: provision ring ports and keep their memif connections";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: highway agent --config FILE
+
+                Runs until SIGTERM or SIGINT. For every ring port of FILE it creates the port's
+                region, adds an OVS-DPDK interface (net_memif server, 2 rx queues,
+                external_ids:highway-ring-port=true, highway-guest=GUEST), connects to it as the
+                guest's memif client, and publishes the region to the guest. When ovs-vswitchd
+                restarts it reconnects the ports (the guest sees DOWN, then UP with a new
+                generation). On exit it removes the ports, publications and region files.
+
+                FILE (Java properties syntax):
+                  ovsdb=unix:/var/run/openvswitch/db.sock     OVSDB endpoint (unix:PATH or tcp:HOST:PORT)
+                  bridge=br0                                 bridge for the ring ports
+                  memif-socket-dir=/var/run/highway          existing directory for memif sockets
+                  region-dir=/dev/hugepages                  optional; default hugetlbfs when it fits, else /dev/shm
+                  ring-port.NAME.guest=GUEST                 one group per ring port
+                  ring-port.NAME.publish-root=/run/GUEST     existing directory: the process guest's sysfs-shaped root
+                  ring-port.NAME.ofport=10                   optional requested OpenFlow port number
+
+                  --config FILE   the configuration file (required)
+                """;
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        CommandLineOptions options = CommandLineOptions.parse(args, Set.of("--config"), Set.of());
+        AgentConfig config;
+        try {
+            config = AgentConfig.load(Path.of(options.required("--config")));
+        } catch (ConfigException e) {
+            err.println("highway agent: " + e.getMessage());
+            return 1;
+        }
+        RingPortAgent agent = RingPortAgent.start(config);
+        // SIGTERM/SIGINT run the hook; the JVM exits only after it returns, so cleanup completes
+        Thread hook = Thread.ofPlatform().name("highway-agent-shutdown").unstarted(agent::close);
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("highway agent running: ring ports " + agent.ports().stream().map(ManagedRingPort::name).toList()
+                + " (SIGTERM or SIGINT to stop)");
+        out.flush();
+        agent.awaitClosed();
+        return 0;
+    }
+}

@@ -1,0 +1,208 @@
+package org.ovshighway.agent;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The agent's configuration file, Java properties syntax:
+ * <pre>
+ * ovsdb=unix:/var/run/openvswitch/db.sock      OVSDB endpoint (unix:PATH or tcp:HOST:PORT), required
+ * bridge=br0                                  bridge the ring ports go on, required
+ * memif-socket-dir=/var/run/highway           existing directory for the ports' memif sockets, required
+ * region-dir=/dev/hugepages                   existing directory for region files (default: hugetlbfs
+ *                                             when a mount fits, else /dev/shm)
+ * ring-port.NAME.guest=vm1                    the port's guest, required per port
+ * ring-port.NAME.publish-root=/run/vm1-sysfs  existing directory: process guest's sysfs-shaped root, required
+ * ring-port.NAME.ofport=10                    requested OpenFlow port number (1..65279), optional
+ * </pre>
+ * Unknown keys, keys given twice, empty values, relative or missing directories, bad numbers and
+ * names are errors naming the file and the key.
+ *
+ * @param file           where it was read from
+ * @param ovsdb          OVSDB endpoint
+ * @param bridge         bridge name
+ * @param regionDir      directory for region files, empty for automatic placement
+ * @param memifSocketDir directory for memif sockets
+ * @param ringPorts      ring ports in name order
+ */
+public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path> regionDir, Path memifSocketDir,
+                          List<RingPortConfig> ringPorts) {
+
+    /** A port name: usable as OVS interface name, region file name part and region header name. */
+    static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
+    /** A guest name: what a region header name field holds (printable ASCII, no space). */
+    static final Pattern GUEST_NAME = Pattern.compile("[\\x21-\\x7e]{1,32}");
+    private static final Pattern RING_PORT_KEY = Pattern.compile("ring-port\\.([^.]*)\\.([^.]*)");
+    private static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir");
+    private static final Set<String> PORT_KEYS = Set.of("guest", "publish-root", "ofport");
+    /** The longest socket path a sockaddr_un holds. */
+    private static final int MAX_SOCKET_PATH = 107;
+
+    public AgentConfig {
+        Objects.requireNonNull(file, "file");
+        ringPorts = List.copyOf(ringPorts);
+    }
+
+    /** Reads and validates {@code file}. */
+    public static AgentConfig load(Path file) throws ConfigException {
+        Map<String, String> values = new TreeMap<>();
+        Set<String> duplicates = new LinkedHashSet<>();
+        Properties properties = new Properties() {
+            @Override
+            public synchronized Object put(Object key, Object value) {
+                if (containsKey(key)) {
+                    duplicates.add((String) key);
+                }
+                return super.put(key, value);
+            }
+        };
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(file, "cannot read: " + e, e);
+        }
+        if (!duplicates.isEmpty()) {
+            throw new ConfigException(file, duplicates.iterator().next(), "given more than once");
+        }
+        for (String key : properties.stringPropertyNames()) {
+            values.put(key, properties.getProperty(key));
+        }
+        return parse(file, values);
+    }
+
+    /** Validates already-read {@code values} as the contents of {@code file}. */
+    static AgentConfig parse(Path file, Map<String, String> values) throws ConfigException {
+        Map<String, Map<String, String>> ports = new TreeMap<>();
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            String key = entry.getKey();
+            if (entry.getValue().isBlank()) {
+                throw new ConfigException(file, key, "missing value");
+            }
+            if (GLOBAL_KEYS.contains(key)) {
+                continue;
+            }
+            Matcher m = RING_PORT_KEY.matcher(key);
+            if (!m.matches() || !PORT_KEYS.contains(m.group(2))) {
+                throw new ConfigException(file, key, "unknown key (known: " + String.join(", ", new java.util.TreeSet<>(GLOBAL_KEYS))
+                        + ", ring-port.NAME.guest, ring-port.NAME.publish-root, ring-port.NAME.ofport)");
+            }
+            String name = m.group(1);
+            if (!PORT_NAME.matcher(name).matches()) {
+                throw new ConfigException(file, key, "port name must be 1..32 of [A-Za-z0-9._-], starting with a"
+                        + " letter or digit: name=\"" + name + "\"");
+            }
+            ports.computeIfAbsent(name, n -> new HashMap<>()).put(m.group(2), entry.getValue().strip());
+        }
+        String ovsdb = required(file, values, "ovsdb");
+        if (!ovsdb.startsWith("unix:") && !ovsdb.startsWith("tcp:")) {
+            throw new ConfigException(file, "ovsdb", "must be unix:PATH or tcp:HOST:PORT: value=" + ovsdb);
+        }
+        String bridge = required(file, values, "bridge");
+        Path memifSocketDir = directory(file, "memif-socket-dir", required(file, values, "memif-socket-dir"));
+        Optional<Path> regionDir = values.containsKey("region-dir")
+                ? Optional.of(directory(file, "region-dir", values.get("region-dir").strip())) : Optional.empty();
+        if (ports.isEmpty()) {
+            throw new ConfigException(file, "ring-port.NAME.guest", "no ring port configured");
+        }
+        List<RingPortConfig> ringPorts = new ArrayList<>();
+        Map<Long, String> ofports = new HashMap<>();
+        for (Map.Entry<String, Map<String, String>> port : ports.entrySet()) {
+            String name = port.getKey();
+            Map<String, String> keys = port.getValue();
+            String prefix = "ring-port." + name + ".";
+            String guest = keys.get("guest");
+            if (guest == null) {
+                throw new ConfigException(file, prefix + "guest", "missing (every ring port names its guest)");
+            }
+            if (!GUEST_NAME.matcher(guest).matches()) {
+                throw new ConfigException(file, prefix + "guest", "must be 1..32 printable ASCII characters without"
+                        + " spaces: value=\"" + guest + "\"");
+            }
+            String root = keys.get("publish-root");
+            if (root == null) {
+                throw new ConfigException(file, prefix + "publish-root", "missing (ring ports are published to"
+                        + " process guests; VM attachment is not configured here)");
+            }
+            Path publishRoot = directory(file, prefix + "publish-root", root);
+            OptionalLong ofport = OptionalLong.empty();
+            if (keys.containsKey("ofport")) {
+                ofport = OptionalLong.of(ofport(file, prefix + "ofport", keys.get("ofport")));
+                String other = ofports.put(ofport.getAsLong(), name);
+                if (other != null) {
+                    throw new ConfigException(file, prefix + "ofport", "value=" + ofport.getAsLong()
+                            + " already requested by ring-port." + other + ".ofport");
+                }
+            }
+            Path socket = memifSocketDir.resolve(socketFileName(name));
+            if (socket.toString().length() > MAX_SOCKET_PATH || socket.toString().contains(",")
+                    || socket.toString().contains("=")) {
+                throw new ConfigException(file, "memif-socket-dir", "socket path for port " + name
+                        + " is longer than " + MAX_SOCKET_PATH + " bytes or holds ',' or '=': path=" + socket);
+            }
+            ringPorts.add(new RingPortConfig(name, guest, publishRoot, ofport));
+        }
+        return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts);
+    }
+
+    /** The memif socket file of port {@code name} inside {@link #memifSocketDir}. */
+    static String socketFileName(String name) {
+        return "memif-" + name + ".sock";
+    }
+
+    /** The memif socket of port {@code name}. */
+    public Path memifSocket(String name) {
+        return memifSocketDir.resolve(socketFileName(name));
+    }
+
+    private static String required(Path file, Map<String, String> values, String key) throws ConfigException {
+        String value = values.get(key);
+        if (value == null) {
+            throw new ConfigException(file, key, "missing (required)");
+        }
+        return value.strip();
+    }
+
+    private static Path directory(Path file, String key, String value) throws ConfigException {
+        Path path;
+        try {
+            path = Path.of(value);
+        } catch (RuntimeException e) {
+            throw new ConfigException(file, key, "not a path: value=" + value);
+        }
+        if (!path.isAbsolute()) {
+            throw new ConfigException(file, key, "must be an absolute path: value=" + value);
+        }
+        if (!Files.isDirectory(path)) {
+            throw new ConfigException(file, key, "not an existing directory: value=" + value);
+        }
+        return path.normalize();
+    }
+
+    private static long ofport(Path file, String key, String value) throws ConfigException {
+        try {
+            long n = Long.parseLong(value);
+            if (n >= 1 && n <= 0xfeff) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the range
+        }
+        throw new ConfigException(file, key, "must be a whole number 1..65279: value=" + value);
+    }
+}

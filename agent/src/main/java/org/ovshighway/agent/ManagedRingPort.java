@@ -1,0 +1,276 @@
+package org.ovshighway.agent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+import org.ovshighway.guest.abi.PortConnection;
+import org.ovshighway.hotplug.LocalPublication;
+import org.ovshighway.hotplug.LocalPublisher;
+import org.ovshighway.ovs.memif.DisconnectReason;
+import org.ovshighway.ovs.memif.MemifClient;
+import org.ovshighway.ovs.memif.MemifException;
+import org.ovshighway.ovs.memif.MemifPortConfig;
+import org.ovshighway.ovs.memif.MemifRegions;
+import org.ovshighway.ovs.ovsdb.InterfaceInfo;
+import org.ovshighway.ovs.ovsdb.OvsdbSession;
+import org.ovshighway.ovs.ovsdb.PortInfo;
+import org.ovshighway.ovs.ovsdb.RingPortSpec;
+import org.ovshighway.remapper.PortRegion;
+import org.ovshighway.remapper.RegionFiles;
+
+/**
+ * One ring port the agent runs: its region, its OVS interface, the memif control connection it
+ * holds for the guest, and the region's publication to the guest. Created by
+ * {@link #provision}, driven by the agent's supervisor thread ({@link #supervise}), torn down by
+ * {@link #close(OvsdbSession)} after that thread stopped. Not thread-safe otherwise, except the read-only
+ * accessors.
+ *
+ * <p>Connection word invariant: DOWN is written whenever the memif connection ends (before any
+ * reconnect can make the server reset the rings), the generation is bumped before each
+ * registration, and UP is written only after the server answered CONNECTED.
+ */
+public final class ManagedRingPort {
+    private static final System.Logger LOG = System.getLogger(ManagedRingPort.class.getName());
+    /** Budget of one reconnect attempt; short so that one supervisor thread serves many ports. */
+    static final Duration RECONNECT_ATTEMPT = Duration.ofMillis(100);
+    /** Budget of the first connection (OVS has just created the port and its socket). */
+    static final Duration FIRST_CONNECT = Duration.ofSeconds(10);
+
+    private final RingPortConfig config;
+    private final String bridge;
+    private final Path socket;
+    private final PortRegion region;
+    private final List<Long> publishedWords = new ArrayList<>();
+    private MemifClient client;
+    private OptionalLong ofport = OptionalLong.empty();
+    private boolean portCreated;
+    private LocalPublisher publisher;
+    private LocalPublication publication;
+    /** When the current outage was noticed (System.nanoTime), 0 while connected. */
+    private long downSince;
+    private int attempts;
+    private volatile long lastOutageNanos = -1;
+
+    private ManagedRingPort(RingPortConfig config, String bridge, Path socket, PortRegion region) {
+        this.config = config;
+        this.bridge = bridge;
+        this.socket = socket;
+        this.region = region;
+    }
+
+    /**
+     * Creates the region, the OVS interface (memif server, 2 rx queues), connects as the guest's
+     * memif client, publishes UP and publishes the region to the guest. On failure everything
+     * made so far is removed again.
+     */
+    static ManagedRingPort provision(RingPortConfig config, String bridge, Path socket, int memifIndex,
+                                     RegionFiles files, LocalPublisher publisher, OvsdbSession ovsdb)
+            throws IOException, MemifException {
+        PortRegion region = PortRegion.create(files, "highway-port-" + config.name(), config.name(), config.guest());
+        ManagedRingPort port = new ManagedRingPort(config, bridge, socket, region);
+        try {
+            port.start(memifIndex, publisher, ovsdb);
+            return port;
+        } catch (IOException | MemifException | RuntimeException e) {
+            port.closeAfterFailure(ovsdb, e);
+            throw e;
+        }
+    }
+
+    private void start(int memifIndex, LocalPublisher localPublisher, OvsdbSession ovsdb)
+            throws IOException, MemifException {
+        // a socket file left by an earlier vswitchd makes the new server fail to bind
+        Files.deleteIfExists(socket);
+        RingPortSpec spec = new RingPortSpec(bridge, config.name(), memifIndex, socket, config.guest(), 2,
+                config.ofport());
+        PortInfo info = ovsdb.addRingPort(spec);
+        portCreated = true;
+        ofport = info.iface(config.name()).map(InterfaceInfo::ofport).orElse(OptionalLong.empty());
+        client = new MemifClient(MemifPortConfig.of(socket, config.name()),
+                MemifRegions.fromLayout(region.file().path(), region.layout()), new ConnectionListener());
+        client.connect(FIRST_CONNECT);
+        publication = localPublisher.publish(region.file().path());
+        publisher = localPublisher;
+        LOG.log(System.Logger.Level.INFO, "ring port up: port=" + config.name() + " ofport="
+                + (ofport.isPresent() ? ofport.getAsLong() : "?") + " guest=" + config.guest() + " region="
+                + region.file().path() + " generation=" + region.generation() + " published="
+                + publication.deviceDirectory());
+    }
+
+    /** Called by the supervisor thread: notices a lost connection and tries to restore it. */
+    void supervise() {
+        MemifClient.State state = client.state();
+        if (state == MemifClient.State.CONNECTED) {
+            state = client.poll(Duration.ZERO);
+            if (state == MemifClient.State.CONNECTED) {
+                return;
+            }
+            downSince = System.nanoTime();
+            attempts = 0;
+        }
+        if (state == MemifClient.State.DISCONNECTED || state == MemifClient.State.IDLE) {
+            attempts++;
+            try {
+                client.connect(RECONNECT_ATTEMPT);
+            } catch (MemifException e) {
+                if (attempts == 1 || attempts % 50 == 0) {
+                    LOG.log(System.Logger.Level.INFO, "ring port reconnect pending: port=" + config.name()
+                            + " attempts=" + attempts + " last=" + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The memif listener: generation bump, connection word, log lines. Runs on the client's thread. */
+    private final class ConnectionListener implements MemifClient.Listener {
+        @Override
+        public void registering(int connection) {
+            long generation = region.nextGeneration();
+            LOG.log(System.Logger.Level.DEBUG, () -> "ring port registering: port=" + config.name() + " connection="
+                    + connection + " generation=" + generation);
+        }
+
+        @Override
+        public void connected(int connection, String serverInterfaceName) {
+            record(region.publishUp());
+            if (downSince != 0) {
+                long outage = System.nanoTime() - downSince;
+                lastOutageNanos = outage;
+                downSince = 0;
+                LOG.log(System.Logger.Level.INFO, String.format("ring port reconnected: port=%s generation=%d"
+                        + " attempts=%d down_ms=%.1f (memif server accepted the region again; guest resets its rings)",
+                        config.name(), region.generation(), attempts, outage / 1e6));
+            }
+        }
+
+        @Override
+        public void disconnected(DisconnectReason reason) {
+            boolean wasUp = PortConnection.isUp(region.connectionWord());
+            record(region.publishDown());
+            if (wasUp) {
+                LOG.log(System.Logger.Level.WARNING, "ring port down: port=" + config.name() + " generation="
+                        + region.generation() + " " + reason + " (guest stops using the rings; reconnecting)");
+            }
+        }
+    }
+
+    private void record(long word) {
+        synchronized (publishedWords) {
+            publishedWords.add(word);
+        }
+    }
+
+    /** Port name. */
+    public String name() {
+        return config.name();
+    }
+
+    /** The port's configuration. */
+    public RingPortConfig config() {
+        return config;
+    }
+
+    /** OpenFlow port number OVS gave the interface when it was created. */
+    public OptionalLong ofport() {
+        return ofport;
+    }
+
+    /** The region file. */
+    public Path regionFile() {
+        return region.file().path();
+    }
+
+    /** The memif socket. */
+    public Path socket() {
+        return socket;
+    }
+
+    /** The connection word as it is in the region now. */
+    public long connectionWord() {
+        return region.connectionWord();
+    }
+
+    /** Every connection word the agent wrote, in order (DOWN and UP words; see PortConnection). */
+    public List<Long> publishedWords() {
+        synchronized (publishedWords) {
+            return List.copyOf(publishedWords);
+        }
+    }
+
+    /** Where the region is published to the guest, or null before that. */
+    public LocalPublication publication() {
+        return publication;
+    }
+
+    /** Duration of the last outage (connection lost to CONNECTED again) in nanoseconds, -1 if none yet. */
+    public long lastOutageNanos() {
+        return lastOutageNanos;
+    }
+
+    /**
+     * DOWN, DISCONNECT, delete the OVS port, unpublish, delete the region file and a left-over
+     * socket file. Each step runs even when an earlier one fails; failures are logged and the
+     * first is rethrown.
+     */
+    void close(OvsdbSession ovsdb) {
+        RuntimeException first = null;
+        List<Runnable> steps = List.of(
+                () -> record(region.publishDown()),
+                () -> {
+                    if (client != null) {
+                        client.close();
+                    }
+                },
+                () -> {
+                    if (portCreated && ovsdb.snapshot().findPort(config.name()).isPresent()) {
+                        ovsdb.deleteRingPort(bridge, config.name());
+                    }
+                },
+                () -> {
+                    if (publication != null) {
+                        try {
+                            publisher.unpublish(publication);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                },
+                region::delete,
+                () -> {
+                    try {
+                        Files.deleteIfExists(socket);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException("cannot delete memif socket path=" + socket, e);
+                    }
+                });
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "ring port cleanup step failed: port=" + config.name() + " "
+                        + e.getMessage(), e);
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "ring port removed: port=" + config.name() + " guest=" + config.guest()
+                + " region=" + region.file().path());
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private void closeAfterFailure(OvsdbSession ovsdb, Exception cause) {
+        try {
+            close(ovsdb);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

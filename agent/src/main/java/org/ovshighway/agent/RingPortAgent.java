@@ -1,0 +1,198 @@
+package org.ovshighway.agent;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.ovshighway.hotplug.LocalPublisher;
+import org.ovshighway.ovs.memif.MemifException;
+import org.ovshighway.ovs.ovsdb.BridgeInfo;
+import org.ovshighway.ovs.ovsdb.InterfaceInfo;
+import org.ovshighway.ovs.ovsdb.OvsdbSession;
+import org.ovshighway.ovs.ovsdb.OvsdbSnapshot;
+import org.ovshighway.ovs.ovsdb.PortInfo;
+import org.ovshighway.remapper.RegionFiles;
+
+/**
+ * The ring-port half of the Highway agent: provisions every configured ring port and keeps its
+ * memif connection alive. One supervisor thread ({@value #SUPERVISOR_THREAD}) polls all memif
+ * clients; when OVS-DPDK closes one (ovs-vswitchd restart) the port writes DOWN, and the thread
+ * reconnects it with a new generation and writes UP.
+ *
+ * <p>{@link #close} (also from a shutdown hook) leaves nothing behind: DOWN, DISCONNECT, OVS
+ * ports deleted, publications removed, region files deleted, OVSDB session closed, thread ended.
+ */
+public final class RingPortAgent implements AutoCloseable {
+    /** Name of the supervisor thread. */
+    public static final String SUPERVISOR_THREAD = "highway-memif-supervisor";
+
+    private static final System.Logger LOG = System.getLogger(RingPortAgent.class.getName());
+    /** Pause between supervisor rounds: bounds how late a lost connection is noticed. */
+    private static final long ROUND_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final Pattern MEMIF_DEVICE = Pattern.compile("net_memif(\\d+)(,.*)?");
+
+    private final AgentConfig config;
+    private final OvsdbSession ovsdb;
+    private final List<ManagedRingPort> ports;
+    private final Thread supervisor;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private boolean closing;
+
+    private RingPortAgent(AgentConfig config, OvsdbSession ovsdb, List<ManagedRingPort> ports) {
+        this.config = config;
+        this.ovsdb = ovsdb;
+        this.ports = List.copyOf(ports);
+        this.supervisor = Thread.ofPlatform().name(SUPERVISOR_THREAD).daemon().unstarted(this::superviseLoop);
+    }
+
+    /**
+     * Connects to OVSDB and provisions every ring port of {@code config}; returns with all of them
+     * connected and published. On failure everything made so far is removed again.
+     *
+     * @throws AgentException naming the port and what failed
+     */
+    public static RingPortAgent start(AgentConfig config) throws AgentException {
+        OvsdbSession ovsdb;
+        try {
+            ovsdb = OvsdbSession.connect(config.ovsdb());
+        } catch (RuntimeException e) {
+            throw new AgentException("cannot connect to OVSDB: ovsdb=" + config.ovsdb() + " (" + e.getMessage() + ")", e);
+        }
+        List<ManagedRingPort> started = new ArrayList<>();
+        try {
+            OvsdbSnapshot snapshot = ovsdb.snapshot();
+            if (snapshot.bridge(config.bridge()).isEmpty()) {
+                throw new AgentException("no such bridge: bridge=" + config.bridge() + " ovsdb=" + config.ovsdb(), null);
+            }
+            RegionFiles files = config.regionDir().map(RegionFiles::in).orElseGet(RegionFiles::automatic);
+            Map<Path, LocalPublisher> publishers = new HashMap<>();
+            int memifIndex = nextMemifIndex(snapshot);
+            for (RingPortConfig port : config.ringPorts()) {
+                Optional<PortInfo> existing = snapshot.findPort(port.name());
+                if (existing.isPresent()) {
+                    throw new AgentException("port already exists in OVSDB: port=" + port.name() + " ring-port="
+                            + existing.get().interfaces().stream().anyMatch(InterfaceInfo::isRingPort)
+                            + " (delete it first)", null);
+                }
+                LocalPublisher publisher = publishers.computeIfAbsent(port.publishRoot(), LocalPublisher::new);
+                try {
+                    started.add(ManagedRingPort.provision(port, config.bridge(), config.memifSocket(port.name()),
+                            memifIndex++, files, publisher, ovsdb));
+                } catch (IOException | MemifException | RuntimeException e) {
+                    throw new AgentException("ring port not started: port=" + port.name() + " guest=" + port.guest()
+                            + " (" + e.getMessage() + ")", e);
+                }
+            }
+        } catch (AgentException e) {
+            for (ManagedRingPort port : started.reversed()) {
+                try {
+                    port.close(ovsdb);
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            ovsdb.close();
+            throw e;
+        }
+        RingPortAgent agent = new RingPortAgent(config, ovsdb, started);
+        agent.supervisor.start();
+        LOG.log(System.Logger.Level.INFO, "agent running: bridge=" + config.bridge() + " ring_ports="
+                + started.stream().map(ManagedRingPort::name).toList() + " config=" + config.file());
+        return agent;
+    }
+
+    /** One above the highest net_memifN any interface of this OVS uses (DPDK device names must be unique). */
+    private static int nextMemifIndex(OvsdbSnapshot snapshot) {
+        int next = 0;
+        for (BridgeInfo bridge : snapshot.bridges()) {
+            for (PortInfo port : bridge.ports()) {
+                for (InterfaceInfo iface : port.interfaces()) {
+                    Matcher m = MEMIF_DEVICE.matcher(iface.options().getOrDefault("dpdk-devargs", ""));
+                    if (m.matches()) {
+                        next = Math.max(next, Integer.parseInt(m.group(1)) + 1);
+                    }
+                }
+            }
+        }
+        return next;
+    }
+
+    private void superviseLoop() {
+        while (running) {
+            for (ManagedRingPort port : ports) {
+                try {
+                    port.supervise();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "supervising ring port failed: port=" + port.name() + " "
+                            + e.getMessage(), e);
+                }
+            }
+            LockSupport.parkNanos(ROUND_NANOS);
+        }
+    }
+
+    /** The ring ports, in configuration order. */
+    public List<ManagedRingPort> ports() {
+        return ports;
+    }
+
+    /** Ring port {@code name}. */
+    public Optional<ManagedRingPort> port(String name) {
+        return ports.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** The configuration it runs. */
+    public AgentConfig config() {
+        return config;
+    }
+
+    /** Blocks until {@link #close} finished. */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
+    }
+
+    /** Stops supervising and removes every ring port (see the class comment). Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
+        try {
+            running = false;
+            LockSupport.unpark(supervisor);
+            try {
+                supervisor.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (supervisor.isAlive()) {
+                LOG.log(System.Logger.Level.ERROR, "supervisor thread did not stop within 10 s; removing ports anyway");
+            }
+            for (ManagedRingPort port : ports.reversed()) {
+                try {
+                    port.close(ovsdb);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "ring port not fully removed: port=" + port.name() + " "
+                            + e.getMessage());
+                }
+            }
+            ovsdb.close();
+            LOG.log(System.Logger.Level.INFO, "agent stopped: bridge=" + config.bridge());
+        } finally {
+            closed.countDown();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package org.ovshighway.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigTest {
+    @TempDir
+    Path dir;
+    private Path sockets;
+    private Path rootA;
+
+    @BeforeEach
+    void directories() throws Exception {
+        sockets = Files.createDirectory(dir.resolve("sockets"));
+        rootA = Files.createDirectory(dir.resolve("guest-a"));
+    }
+
+    private Path write(String text) throws Exception {
+        return Files.writeString(dir.resolve("highway.conf"), text);
+    }
+
+    private String valid() {
+        return "ovsdb=unix:/run/ovs/db.sock\nbridge=br0\nmemif-socket-dir=" + sockets + "\nregion-dir=" + dir + "\n"
+                + "ring-port.pa.guest=ga\nring-port.pa.publish-root=" + rootA + "\nring-port.pa.ofport=11\n"
+                + "ring-port.pb.guest=gb\nring-port.pb.publish-root=" + rootA + "\n";
+    }
+
+    private ConfigException refused(String text) throws Exception {
+        Path file = write(text);
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.load(file));
+        assertTrue(e.getMessage().startsWith("config file=" + file), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void validConfigurationIsRead() throws Exception {
+        AgentConfig config = AgentConfig.load(write(valid()));
+        assertEquals("unix:/run/ovs/db.sock", config.ovsdb());
+        assertEquals("br0", config.bridge());
+        assertEquals(dir, config.regionDir().orElseThrow());
+        assertEquals(List.of(new RingPortConfig("pa", "ga", rootA, OptionalLong.of(11)),
+                new RingPortConfig("pb", "gb", rootA, OptionalLong.empty())), config.ringPorts());
+        assertEquals(sockets.resolve("memif-pa.sock"), config.memifSocket("pa"));
+    }
+
+    @Test
+    void unknownKeyIsNamed() throws Exception {
+        assertTrue(refused(valid() + "ring-port.pa.colour=red\n").getMessage().contains("key=ring-port.pa.colour"));
+        assertTrue(refused(valid() + "bridges=br1\n").getMessage().contains("key=bridges: unknown key"));
+    }
+
+    @Test
+    void missingValuesAndKeysAreNamed() throws Exception {
+        assertTrue(refused(valid() + "ring-port.pc.guest=\n").getMessage().contains("key=ring-port.pc.guest: missing value"));
+        assertTrue(refused(valid().replace("bridge=br0\n", "")).getMessage().contains("key=bridge: missing"));
+        assertTrue(refused(valid() + "ring-port.pc.guest=gc\n").getMessage()
+                .contains("key=ring-port.pc.publish-root: missing"));
+        assertTrue(refused(valid() + "ring-port.pc.publish-root=" + rootA + "\n").getMessage()
+                .contains("key=ring-port.pc.guest: missing"));
+    }
+
+    @Test
+    void badPathsAreNamed() throws Exception {
+        assertTrue(refused(valid().replace("memif-socket-dir=" + sockets, "memif-socket-dir=relative/dir"))
+                .getMessage().contains("key=memif-socket-dir: must be an absolute path"));
+        assertTrue(refused(valid().replace("region-dir=" + dir, "region-dir=" + dir.resolve("absent")))
+                .getMessage().contains("key=region-dir: not an existing directory"));
+    }
+
+    @Test
+    void badNumbersNamesAndDuplicatesAreNamed() throws Exception {
+        assertTrue(refused(valid().replace("ofport=11", "ofport=eleven")).getMessage()
+                .contains("key=ring-port.pa.ofport: must be a whole number"));
+        assertTrue(refused(valid() + "ring-port.pb.ofport=11\n").getMessage()
+                .contains("already requested by ring-port.pa.ofport"));
+        assertTrue(refused(valid() + "ring-port.p/x.guest=g\n").getMessage().contains("port name"));
+        assertTrue(refused(valid() + "bridge=br1\n").getMessage().contains("key=bridge: given more than once"));
+        assertTrue(refused(valid().replace("ovsdb=unix:", "ovsdb=ssl:")).getMessage().contains("key=ovsdb"));
+    }
+
+    @Test
+    void agentCommandHelpAndConfigErrors() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(0, HighwayCommand.standard().run(List.of("agent", "--help"), o, e));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("ring-port.NAME.publish-root"));
+        assertEquals(2, HighwayCommand.standard().run(List.of("agent"), o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("option --config is required"));
+        Path file = write(valid() + "colour=red\n");
+        assertEquals(1, HighwayCommand.standard().run(List.of("agent", "--config", file.toString()), o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("key=colour"), err.toString(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,192 @@
+package org.ovshighway.hotplug;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Gives a process guest its regions the way a VM gets ivshmem-plain devices: a sysfs-shaped
+ * tree under a root directory,
+ * <pre>
+ * &lt;root&gt;/bus/pci/devices/0000:00:SS.0/vendor     "0x1af4\n"
+ *                                    /device     "0x1110\n"
+ *                                    /resource2  symlink to the region file
+ * </pre>
+ * which the guest library scans with {@code IvshmemScanner(root)} /
+ * {@code DeviceSource.sysfs(root)}, exactly as it scans {@code /sys} in a VM.
+ *
+ * <p>Slot SS (two hex digits, 00..1f, like the 32 slots of PCI bus 0) is the first whose
+ * directory does not exist; the directory is created atomically, so two publishers on one root
+ * never share a slot. The device directory is complete once {@code resource2} exists (written
+ * last): a scanner skips a directory without it. {@link #unpublish} removes exactly what
+ * {@link #publish} made: the device directory and its entries, and, once this publisher's last
+ * publication is gone, the {@code bus/pci/devices} directories it had to create (when empty).
+ * Every error names the path at fault. Thread-safe.
+ */
+public final class LocalPublisher {
+    /** Red Hat / virtio vendor id, as sysfs writes it. */
+    public static final String VENDOR = "0x1af4\n";
+    /** ivshmem device id, as sysfs writes it. */
+    public static final String DEVICE = "0x1110\n";
+    /** The BAR a guest maps. */
+    public static final String RESOURCE2 = "resource2";
+    /** PCI slots on bus 0. */
+    public static final int SLOTS = 32;
+
+    private static final System.Logger LOG = System.getLogger(LocalPublisher.class.getName());
+
+    private final Path root;
+    /** Guarded by this: parent directories this publisher created (deepest first), and publications alive. */
+    private final List<Path> createdParents = new ArrayList<>();
+    private final Set<Path> live = new HashSet<>();
+
+    /** A publisher for the tree under {@code root}, which must be an existing directory when publishing. */
+    public LocalPublisher(Path root) {
+        this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
+    }
+
+    /** The root a guest passes to {@code DeviceSource.sysfs(root)}. */
+    public Path root() {
+        return root;
+    }
+
+    /** {@code <root>/bus/pci/devices}. */
+    public Path devicesDirectory() {
+        return root.resolve("bus").resolve("pci").resolve("devices");
+    }
+
+    /**
+     * Publishes {@code regionFile} (an existing regular file) in the first free slot.
+     *
+     * @throws IOException naming the root, the file or the device directory when the root is not a
+     *                     directory, the file is missing, every slot is taken, or writing fails
+     *                     (anything made before the failure is removed again)
+     */
+    public synchronized LocalPublication publish(Path regionFile) throws IOException {
+        Objects.requireNonNull(regionFile, "regionFile");
+        Path file = regionFile.toAbsolutePath().normalize();
+        if (!Files.isDirectory(root)) {
+            throw new NoSuchFileException(root.toString(), null, "publish root is not an existing directory");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "region file to publish is not an existing regular file");
+        }
+        Path devices = devicesDirectory();
+        for (Path dir : List.of(root.resolve("bus"), root.resolve("bus").resolve("pci"), devices)) {
+            try {
+                Files.createDirectory(dir);
+                createdParents.addFirst(dir);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IOException("exists but is not a directory: path=" + dir, e);
+                }
+            }
+        }
+        for (int slot = 0; slot < SLOTS; slot++) {
+            String address = String.format("0000:00:%02x.0", slot);
+            Path device = devices.resolve(address);
+            try {
+                Files.createDirectory(device);
+            } catch (FileAlreadyExistsException e) {
+                continue;
+            }
+            live.add(device);
+            LocalPublication publication = new LocalPublication(address, device, file);
+            try {
+                Files.writeString(device.resolve("vendor"), VENDOR, StandardCharsets.US_ASCII);
+                Files.writeString(device.resolve("device"), DEVICE, StandardCharsets.US_ASCII);
+                Files.createSymbolicLink(device.resolve(RESOURCE2), file);
+            } catch (IOException e) {
+                try {
+                    unpublish(publication);
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw new IOException("cannot publish region file=" + file + " at path=" + device + ": " + e, e);
+            }
+            LOG.log(System.Logger.Level.INFO, () -> "published region file=" + file + " device=" + device);
+            return publication;
+        }
+        IOException full = new IOException("no free PCI slot (all " + SLOTS + " taken) under path=" + devices
+                + " for region file=" + file);
+        removeParentsWhenIdle(full);
+        throw full;
+    }
+
+    /**
+     * Removes what {@link #publish} made for {@code publication}: its three entries, its device
+     * directory and the parent directories it created, each directory only when empty (another
+     * publication may live beside it). Entries already gone are fine.
+     *
+     * @throws IOException naming the path that could not be removed
+     */
+    public synchronized void unpublish(LocalPublication publication) throws IOException {
+        Objects.requireNonNull(publication, "publication");
+        Path device = publication.deviceDirectory();
+        if (!device.startsWith(devicesDirectory())) {
+            throw new IllegalArgumentException("publication is not under this publisher's root: path=" + device
+                    + " root=" + root);
+        }
+        for (String entry : List.of(RESOURCE2, "device", "vendor")) {
+            Path path = device.resolve(entry);
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                throw new IOException("cannot remove published entry path=" + path + ": " + e, e);
+            }
+        }
+        try {
+            Files.deleteIfExists(device);
+        } catch (DirectoryNotEmptyException e) {
+            throw new IOException("device directory holds entries the publisher did not make: path=" + device, e);
+        } catch (IOException e) {
+            throw new IOException("cannot remove device directory path=" + device + ": " + e, e);
+        }
+        live.remove(device);
+        IOException failure = new IOException("cannot remove directories the publisher created under root=" + root);
+        removeParentsWhenIdle(failure);
+        if (failure.getSuppressed().length != 0) {
+            throw failure;
+        }
+        LOG.log(System.Logger.Level.INFO, () -> "unpublished region file=" + publication.regionFile() + " device="
+                + device);
+    }
+
+    /**
+     * With no publication alive, removes the parent directories this publisher created (deepest
+     * first), each only when empty; failures are added to {@code failure}.
+     */
+    private void removeParentsWhenIdle(IOException failure) {
+        if (!live.isEmpty()) {
+            return;
+        }
+        while (!createdParents.isEmpty()) {
+            Path dir = createdParents.getFirst();
+            try {
+                Files.deleteIfExists(dir);
+                createdParents.removeFirst();
+            } catch (DirectoryNotEmptyException e) {
+                // something not ours lives there now: keep it and everything above it
+                return;
+            } catch (IOException e) {
+                failure.addSuppressed(new IOException("cannot remove directory path=" + dir + ": " + e, e));
+                return;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalPublisher[root=" + root + "]";
+    }
+}

@@ -1,0 +1,105 @@
+package org.ovshighway.hotplug;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ovshighway.guest.DeviceSource;
+import org.ovshighway.guest.GuestPort;
+import org.ovshighway.guest.abi.RegionIdentity;
+import org.ovshighway.guest.abi.RegionInitializer;
+import org.ovshighway.guest.abi.RegionLayout;
+import org.ovshighway.guest.mapping.IvshmemDevice;
+import org.ovshighway.guest.mapping.IvshmemScanner;
+import org.ovshighway.guest.mapping.MappedRegion;
+
+/** The publisher's tree read back by the guest library's own scanner and port opener. */
+class LocalPublisherTest {
+    @TempDir
+    Path dir;
+
+    private Path region(String file, String port, String guest) throws IOException {
+        Path path = dir.resolve(file);
+        RegionLayout layout = RegionLayout.port(2);
+        try (RandomAccessFile raf = new RandomAccessFile(path.toFile(), "rw")) {
+            raf.setLength(layout.regionSize());
+        }
+        try (MappedRegion mapping = MappedRegion.map(path)) {
+            RegionInitializer.initialize(mapping.segment(), layout, RegionIdentity.port(1, port, guest));
+        }
+        return path;
+    }
+
+    private static List<Path> tree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.sorted().toList();
+        }
+    }
+
+    @Test
+    void guestScannerFindsPublishedRegionsAndUnpublishLeavesTheRootAsItWas() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("guest-root"));
+        List<Path> before = tree(root);
+        LocalPublisher publisher = new LocalPublisher(root);
+        LocalPublication a = publisher.publish(region("port-a", "ring-a", "g1"));
+        LocalPublication b = publisher.publish(region("port-b", "ring-b", "g1"));
+        assertNotEquals(a.address(), b.address());
+        assertEquals("0000:00:00.0", a.address());
+        assertEquals("0x1af4\n", Files.readString(a.deviceDirectory().resolve("vendor")));
+        assertEquals("0x1110\n", Files.readString(a.deviceDirectory().resolve("device")));
+        assertEquals(dir.resolve("port-a"), Files.readSymbolicLink(a.resource2()));
+
+        List<IvshmemDevice> devices = new IvshmemScanner(root).scan();
+        assertEquals(List.of(a.address(), b.address()), devices.stream().map(IvshmemDevice::address).toList());
+        try (GuestPort port = GuestPort.open(DeviceSource.sysfs(root), "ring-b")) {
+            assertEquals("ring-b", port.identity().name0());
+            assertEquals("g1", port.identity().name1());
+        }
+
+        publisher.unpublish(a);
+        assertFalse(Files.exists(a.deviceDirectory()));
+        assertEquals(1, new IvshmemScanner(root).scan().size());
+        // the freed slot is reused
+        LocalPublication c = publisher.publish(dir.resolve("port-a"));
+        assertEquals(a.address(), c.address());
+        publisher.unpublish(c);
+        publisher.unpublish(b);
+        assertEquals(before, tree(root));
+        assertTrue(Files.exists(dir.resolve("port-a")), "the region file itself is not the publisher's");
+    }
+
+    @Test
+    void directoriesThatExistedBeforeAreKept() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("sysfs-like"));
+        Files.createDirectories(root.resolve("bus/pci/devices"));
+        LocalPublisher publisher = new LocalPublisher(root);
+        publisher.unpublish(publisher.publish(region("port-a", "ring-a", "g1")));
+        assertTrue(Files.isDirectory(root.resolve("bus/pci/devices")));
+        assertEquals(List.of(), new IvshmemScanner(root).scan());
+    }
+
+    @Test
+    void errorsNameThePath() throws Exception {
+        Path missingRoot = dir.resolve("no-such-root");
+        IOException e = assertThrows(IOException.class,
+                () -> new LocalPublisher(missingRoot).publish(region("port-a", "ring-a", "g1")));
+        assertTrue(e.getMessage().contains(missingRoot.toString()), e.getMessage());
+
+        Path root = Files.createDirectory(dir.resolve("root"));
+        Path missingFile = dir.resolve("no-such-region");
+        e = assertThrows(IOException.class, () -> new LocalPublisher(root).publish(missingFile));
+        assertTrue(e.getMessage().contains(missingFile.toString()), e.getMessage());
+        assertEquals(List.of(root), tree(root), "a refused publication leaves nothing behind");
+    }
+}
