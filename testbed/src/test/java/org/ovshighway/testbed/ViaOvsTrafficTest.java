@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +17,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Two traffic guests exchange frames both ways through a real, private OVS-DPDK over two ring
- * ports (flows in_port=1 -> output:2 and in_port=2 -> output:1), and what they count agrees
- * with OVS's interface counters. Needs root (hugepages or --no-huge DPDK, daemons).
+ * ports that {@code highway agent} provisions and publishes (flows in_port=1 -> output:2 and
+ * in_port=2 -> output:1), and what they count agrees with OVS's port counters. On SIGTERM the
+ * agent removes ports, publications and region files; then OVS-DPDK stops and leaves no DPDK
+ * files. Needs root (hugepages or --no-huge DPDK, daemons).
  *
  * <p><b>Steady state</b>, where nothing may be lost, reordered or duplicated: each receiver's
  * stream from the first frame it receives after its first second (the warm-up: both guest JVMs
@@ -37,19 +40,38 @@ class ViaOvsTrafficTest {
     void framesCrossOvsBothWaysWithoutLossAndCountersAgree() throws Exception {
         assumeTrue(PrivateOvsDpdk.isRoot(), "OVS-DPDK needs root");
         String prefix;
-        List<Path> regionFiles;
+        List<Path> regionFiles = new ArrayList<>();
         try (PrivateOvsDpdk ovs = PrivateOvsDpdk.start()) {
             prefix = ovs.filePrefix();
-            try (RingPortsWithoutAgent ports = new RingPortsWithoutAgent(ovs)) {
-                ports.add("vm1-eth0", 1, "vm1");
-                ports.add("vm2-eth0", 2, "vm2");
+            Path rootA = Files.createDirectory(ovs.run().resolve("vm1-sysfs"));
+            Path rootB = Files.createDirectory(ovs.run().resolve("vm2-sysfs"));
+            Path config = ovs.run().resolve("highway.properties");
+            Files.writeString(config, String.join("\n",
+                    "ovsdb=unix:" + ovs.run().resolve("db.sock"),
+                    "bridge=" + PrivateOvsDpdk.BRIDGE,
+                    "memif-socket-dir=" + ovs.run(),
+                    "ring-port.vm1-eth0.guest=vm1",
+                    "ring-port.vm1-eth0.publish-root=" + rootA,
+                    "ring-port.vm1-eth0.ofport=1",
+                    "ring-port.vm2-eth0.guest=vm2",
+                    "ring-port.vm2-eth0.publish-root=" + rootB,
+                    "ring-port.vm2-eth0.ofport=2", ""));
+            try (HighwayAgentProcess agent = HighwayAgentProcess.start(config, ovs.run().resolve("agent.log"))) {
+                assertEquals("vm1-eth0\nvm2-eth0", ovs.vsctl("list-ports", PrivateOvsDpdk.BRIDGE), "ring ports in OVS");
+                regionFiles.addAll(publishedRegions(rootA));
+                regionFiles.addAll(publishedRegions(rootB));
+                assertEquals(2, regionFiles.size(), "one published region per guest: " + regionFiles);
                 ovs.ofctl("del-flows", PrivateOvsDpdk.BRIDGE);
                 ovs.ofctl("add-flow", PrivateOvsDpdk.BRIDGE, "in_port=1,actions=output:2");
                 ovs.ofctl("add-flow", PrivateOvsDpdk.BRIDGE, "in_port=2,actions=output:1");
-                exchange(ovs, ports.publishRoot());
-                regionFiles = ports.regionFiles();
-                assertEquals(2, regionFiles.size(), "both region files exist while the ports do");
+                exchange(ovs, rootA, rootB);
+                // a JVM ended by SIGTERM exits 128+15 once its shutdown hook (the agent's cleanup) returned;
+                // the cleanup is checked by its effects below (JUL drops log records made during shutdown)
+                assertEquals(143, agent.stop(), "agent exit status after SIGTERM; output:\n" + agent.output());
             }
+            assertEquals("", ovs.vsctl("list-ports", PrivateOvsDpdk.BRIDGE), "agent removed its ring ports");
+            assertEquals(List.of(), publishedRegions(rootA), "agent unpublished vm1's region");
+            assertEquals(List.of(), publishedRegions(rootB), "agent unpublished vm2's region");
             for (Path file : regionFiles) {
                 assertTrue(Files.notExists(file), "region file removed: " + file);
             }
@@ -62,13 +84,31 @@ class ViaOvsTrafficTest {
         assertTrue(Files.notExists(Path.of("/var/run/dpdk", prefix)), "DPDK runtime directory removed");
     }
 
-    private static void exchange(PrivateOvsDpdk ovs, Path publishRoot) throws Exception {
-        String[] common = {"--root", publishRoot.toString(), "--rate", Integer.toString(RATE),
+    /** The region files a sysfs-shaped root publishes (targets of its resource2 links). */
+    private static List<Path> publishedRegions(Path root) throws Exception {
+        Path devices = root.resolve("bus/pci/devices");
+        if (!Files.isDirectory(devices)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(devices)) {
+            List<Path> out = new ArrayList<>();
+            for (Path device : entries.toList()) {
+                Path link = device.resolve("resource2");
+                if (Files.isSymbolicLink(link)) {
+                    out.add(Files.readSymbolicLink(link));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static void exchange(PrivateOvsDpdk ovs, Path rootA, Path rootB) throws Exception {
+        String[] common = {"--rate", Integer.toString(RATE),
                 "--seconds", Integer.toString(SECONDS), "--warmup-ms", "1000", "--drain-ms", "500", "--idle", "park", "--cpu", "0"};
         try (TrafficGuestProcess a = TrafficGuestProcess.start("guest A", ovs.run().resolve("guest-a.log"),
-                concat(common, "--ports", "vm1-eth0", "--streams", "1", "--peer-streams", "2"));
+                concat(common, "--root", rootA.toString(), "--ports", "vm1-eth0", "--streams", "1", "--peer-streams", "2"));
              TrafficGuestProcess b = TrafficGuestProcess.start("guest B", ovs.run().resolve("guest-b.log"),
-                concat(common, "--ports", "vm2-eth0", "--streams", "2", "--peer-streams", "1"))) {
+                concat(common, "--root", rootB.toString(), "--ports", "vm2-eth0", "--streams", "2", "--peer-streams", "1"))) {
             int statusA = a.await(60);
             int statusB = b.await(60);
             Map<String, String> sa = a.summary("vm1-eth0");
