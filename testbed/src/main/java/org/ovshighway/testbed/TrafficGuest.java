@@ -179,6 +179,12 @@ public final class TrafficGuest {
 
     /** The data-path loop over all ports. */
     static final class Worker implements Runnable {
+        /**
+         * Rounds a port skips transmitting after its ring refused part of a burst: polling a
+         * full ring reads the ring line the switch writes on every receive, making it bounce
+         * between the cores, which slows the switch down more than it helps this guest.
+         */
+        static final int TX_BACKOFF_ROUNDS = 4;
         /** Most frames a paced port may send at once after a pause (a few bursts). */
         static final double MAX_CREDIT = 256;
         private final Settings settings;
@@ -222,6 +228,7 @@ public final class TrafficGuest {
             final boolean paced = settings.rate != 0;
             final double perNano = settings.rate / 1e9;
             final double[] credit = new double[ps.length];
+            final int[] txSkip = new int[ps.length];
             long last = System.nanoTime();
             int idleRounds = 0;
             int round = 0;
@@ -247,10 +254,15 @@ public final class TrafficGuest {
                 int work = 0;
                 for (int i = 0; i < ps.length; i++) {
                     int allowed = paced ? (int) Math.min(burst, credit[i]) : burst;
-                    if (allowed > 0) {
+                    if (txSkip[i] > 0) {
+                        txSkip[i]--;
+                    } else if (allowed > 0) {
                         int n = ps[i].transmit(allowed);
                         credit[i] -= n;
                         work += n;
+                        if (n < allowed) {
+                            txSkip[i] = TX_BACKOFF_ROUNDS;
+                        }
                     }
                     work += ps[i].receive();
                 }
