@@ -32,6 +32,11 @@ final class TrafficGuestProcess implements AutoCloseable {
         return new TrafficGuestProcess(name, process, output);
     }
 
+    /** Sends SIGTERM. */
+    void terminate() {
+        process.destroy();
+    }
+
     /** Waits for the exit; returns the exit status. */
     int await(long seconds) throws IOException, InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
