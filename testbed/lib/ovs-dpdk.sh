@@ -160,6 +160,10 @@ ovs_dpdk_stop_vswitchd() {
 # ovs_dpdk_restart_vswitchd RUN: what an OVS upgrade or crash looks like to ring ports.
 ovs_dpdk_restart_vswitchd() {
   ovs_dpdk_stop_vswitchd "$1"
+  # other DPDK processes on the machine may have taken the pages this instance just released
+  if [ "$(cat "$1/dpdk-memory-mode" 2>/dev/null)" = huge ]; then
+    ovs_dpdk_hugepages || log "fewer than $OVS_DPDK_HUGEPAGES_NEEDED free 2 MiB pages for the restart; trying anyway"
+  fi
   ovs_dpdk_start_vswitchd "$1"
 }
 

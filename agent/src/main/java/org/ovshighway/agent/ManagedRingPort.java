@@ -36,10 +36,19 @@ import org.ovshighway.remapper.RegionFiles;
  */
 public final class ManagedRingPort {
     private static final System.Logger LOG = System.getLogger(ManagedRingPort.class.getName());
-    /** Budget of one reconnect attempt; short so that one supervisor thread serves many ports. */
-    static final Duration RECONNECT_ATTEMPT = Duration.ofMillis(100);
+    /**
+     * Budget of one reconnect handshake. Attempts start only once the server's socket file exists
+     * (DPDK's memif server removes it when it goes away and creates it listening), so this is the
+     * time the server may take to answer, not a wait for OVS to come back. It must be generous:
+     * a client that gives up mid-handshake makes DPDK 22.11's memif server fail sendmsg with EPIPE
+     * and then abort ovs-vswitchd in epoll_ctl on the closed fd (seen with a 100 ms budget while
+     * a restarting vswitchd was still busy).
+     */
+    static final Duration RECONNECT_ATTEMPT = Duration.ofSeconds(5);
     /** Budget of the first connection (OVS has just created the port and its socket). */
     static final Duration FIRST_CONNECT = Duration.ofSeconds(10);
+    /** How long a CONNECTED port may show link_state=down in OVSDB before the agent reconnects it. */
+    static final long LINK_GRACE_NANOS = 1_000_000_000L;
 
     private final RingPortConfig config;
     private final String bridge;
@@ -54,6 +63,12 @@ public final class ManagedRingPort {
     /** When the current outage was noticed (System.nanoTime), 0 while connected. */
     private long downSince;
     private int attempts;
+    /** When CONNECTED arrived and OVSDB has not shown link_state=up since (System.nanoTime), else 0. */
+    private long connectedAt;
+    /** Reconnects made because OVS showed link_state=down after CONNECTED, since the last real outage. */
+    private int linkRetries;
+    /** At most this many such reconnects per outage: they do not always help (see checkServed). */
+    static final int MAX_LINK_RETRIES = 2;
     private volatile long lastOutageNanos = -1;
 
     private ManagedRingPort(RingPortConfig config, String bridge, Path socket, PortRegion region) {
@@ -102,18 +117,28 @@ public final class ManagedRingPort {
                 + publication.deviceDirectory());
     }
 
-    /** Called by the supervisor thread: notices a lost connection and tries to restore it. */
-    void supervise() {
+    /**
+     * Called by the supervisor thread: notices a lost connection and tries to restore it. Also
+     * notices a connection OVS does not serve: a client that registers between DPDK's probe of
+     * the device (which creates the socket) and OVS's configure/start of it gets CONNECTED, but
+     * the port stays {@code link_state=down}; after {@link #LINK_GRACE_NANOS} of that it reconnects.
+     */
+    void supervise(OvsdbSession ovsdb) {
         MemifClient.State state = client.state();
         if (state == MemifClient.State.CONNECTED) {
             state = client.poll(Duration.ZERO);
             if (state == MemifClient.State.CONNECTED) {
+                checkServed(ovsdb);
                 return;
             }
             downSince = System.nanoTime();
             attempts = 0;
+            linkRetries = 0;
         }
         if (state == MemifClient.State.DISCONNECTED || state == MemifClient.State.IDLE) {
+            if (!Files.exists(socket)) {
+                return;
+            }
             attempts++;
             try {
                 client.connect(RECONNECT_ATTEMPT);
@@ -123,6 +148,30 @@ public final class ManagedRingPort {
                             + " attempts=" + attempts + " last=" + e.getMessage());
                 }
             }
+        }
+    }
+
+    private void checkServed(OvsdbSession ovsdb) {
+        if (connectedAt == 0) {
+            return;
+        }
+        boolean up = ovsdb.snapshot().findInterface(config.name()).flatMap(InterfaceInfo::linkState)
+                .map("up"::equals).orElse(false);
+        if (up) {
+            connectedAt = 0;
+        } else if (System.nanoTime() - connectedAt > LINK_GRACE_NANOS && linkRetries >= MAX_LINK_RETRIES) {
+            LOG.log(System.Logger.Level.WARNING, "ring port connected, OVS still reports link_state=down after "
+                    + linkRetries + " reconnects: port=" + config.name() + " generation=" + region.generation()
+                    + " (OVSDB's link_state may be stale; leaving the connection as it is)");
+            connectedAt = 0;
+        } else if (System.nanoTime() - connectedAt > LINK_GRACE_NANOS) {
+            linkRetries++;
+            LOG.log(System.Logger.Level.WARNING, "ring port connected but OVS reports link_state=down: port="
+                    + config.name() + " generation=" + region.generation() + " (registered before OVS started the"
+                    + " device); reconnecting");
+            downSince = System.nanoTime();
+            attempts = 0;
+            client.disconnect("highway: OVS reports the port down after CONNECTED");
         }
     }
 
@@ -138,6 +187,7 @@ public final class ManagedRingPort {
         @Override
         public void connected(int connection, String serverInterfaceName) {
             record(region.publishUp());
+            connectedAt = Math.max(1, System.nanoTime());
             if (downSince != 0) {
                 long outage = System.nanoTime() - downSince;
                 lastOutageNanos = outage;

@@ -131,7 +131,7 @@ public final class RingPortAgent implements AutoCloseable {
         while (running) {
             for (ManagedRingPort port : ports) {
                 try {
-                    port.supervise();
+                    port.supervise(ovsdb);
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "supervising ring port failed: port=" + port.name() + " "
                             + e.getMessage(), e);
