@@ -20,8 +20,9 @@ import org.ovshighway.guest.PortNotFoundException;
  * peer's stream arriving on it (see {@link StreamChecker}).
  *
  * <p>Phases: <b>send</b> (transmit and receive) for {@code --seconds} or until SIGTERM/SIGINT,
- * of which the first {@code --warmup-ms} are warm-up (the check of the peer's stream starts
- * again from the first frame after it; {@code received} counts every frame);
+ * the first {@code --warmup-ms} after a port's first frame from its peer are that port's warm-up
+ * (its check of the peer's stream starts again from the first frame after it, so the peer's
+ * start-up does not count; {@code received} counts every frame);
  * then <b>drain</b> (receive only) until nothing has arrived on any port for {@code --drain-ms},
  * so the peer's last frames are counted and the ring holds nothing when the summary is taken;
  * then one {@code TRAFFIC_SUMMARY} line per port on stdout. Every second a
@@ -224,7 +225,8 @@ public final class TrafficGuest {
             final int burst = settings.burst;
             final long start = System.nanoTime();
             final long deadline = settings.seconds == 0 ? Long.MAX_VALUE : start + settings.seconds * 1_000_000_000L;
-            long warmupEnd = settings.warmupMs == 0 ? Long.MIN_VALUE : start + settings.warmupMs * 1_000_000L;
+            final long warmupNanos = settings.warmupMs * 1_000_000L;
+            boolean warming = warmupNanos != 0;
             final boolean paced = settings.rate != 0;
             final double perNano = settings.rate / 1e9;
             final double[] credit = new double[ps.length];
@@ -239,11 +241,12 @@ public final class TrafficGuest {
                     if (now > deadline) {
                         break;
                     }
-                    if (now > warmupEnd && warmupEnd != Long.MIN_VALUE) {
+                    if (warming) {
+                        boolean over = true;
                         for (TrafficPort p : ps) {
-                            p.endWarmup();
+                            over &= p.warmupOver(now, warmupNanos);
                         }
-                        warmupEnd = Long.MIN_VALUE;
+                        warming = !over;
                     }
                     double earned = (now - last) * perNano;
                     last = now;

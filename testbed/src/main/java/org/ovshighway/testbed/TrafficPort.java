@@ -25,6 +25,10 @@ final class TrafficPort {
     private long streamFrames;
     /** Frames received that are not the peer's stream (other streams, other protocols). */
     private long foreign;
+    /** When the first frame of the peer's stream arrived (System.nanoTime), 0 before. */
+    private long firstFrameNanos;
+    /** Whether the warm-up has ended (the checker was reset once). */
+    private boolean warmedUp;
     /** lost + reordered + duplicated as last published. */
     private long publishedErrors;
 
@@ -83,7 +87,9 @@ final class TrafficPort {
             if (TrafficFrame.isTraffic(region, offset, rxBurst.length(i))
                     && TrafficFrame.stream(region, offset) == peerStream) {
                 checker.accept(TrafficFrame.sequence(region, offset));
-                streamFrames++;
+                if (streamFrames++ == 0) {
+                    firstFrameNanos = System.nanoTime();
+                }
             } else {
                 foreign++;
             }
@@ -98,14 +104,26 @@ final class TrafficPort {
     }
 
     /**
-     * Ends the warm-up: the check of the peer's stream starts again from the next frame
-     * ({@code received} keeps counting every frame, for comparison with the switch's counters).
+     * Ends the warm-up once {@code warmupNanos} have passed since the first frame of the peer's
+     * stream arrived (so the peer's own start-up lies inside it): the check of the peer's stream
+     * starts again from the next frame ({@code received} keeps counting every frame, for
+     * comparison with the switch's counters). A zero warm-up never resets.
+     *
+     * @return whether the warm-up is over
      */
-    void endWarmup() {
+    boolean warmupOver(long now, long warmupNanos) {
+        if (warmedUp || warmupNanos == 0) {
+            return true;
+        }
+        if (firstFrameNanos == 0 || now - firstFrameNanos <= warmupNanos) {
+            return false;
+        }
+        warmedUp = true;
         checker.reset();
         long errorsNow = 0;
         errors.releaseAdd(errorsNow - publishedErrors);
         publishedErrors = errorsNow;
+        return true;
     }
 
     /** Hands the buffers of the last receive back to the switch. */

@@ -45,8 +45,12 @@ class TrafficGuestOnLinkRegionTest {
     }
 
     private static TrafficGuest.Settings settings(int rate, int seconds) {
+        return settings(rate, seconds, 0);
+    }
+
+    private static TrafficGuest.Settings settings(int rate, int seconds, int warmupMs) {
         return new TrafficGuest.Settings(Path.of("/unused"), List.of("a", "b"), List.of(1, 2), List.of(2, 1), 64, 32,
-                rate, seconds, 0, 100, TrafficGuest.Idle.PARK, -1, 1000);
+                rate, seconds, warmupMs, 100, TrafficGuest.Idle.PARK, -1, 1000);
     }
 
     @Test
@@ -75,6 +79,18 @@ class TrafficGuestOnLinkRegionTest {
         assertEquals(a.sentFrames(), b.checker().received());
         assertEquals(b.sentFrames(), a.checker().received());
         assertTrue(a.sentFrames() > 0 && b.sentFrames() > 0);
+    }
+
+    @Test
+    void checkingStartsAfterTheWarmupButReceivedCountsEveryFrame() throws Exception {
+        TrafficPort a = port("a", 1, 2);
+        TrafficPort b = port("b", 2, 1);
+        assertEquals(0, TrafficGuest.run(settings(100_000, 1, 300), List.of(a, b)));
+        StreamChecker c = b.checker();
+        assertEquals(a.sentFrames(), b.streamFrames(), "received counts warm-up frames too");
+        assertTrue(c.baseline() > 0, "first checked frame is after the warm-up: " + c.baseline());
+        assertEquals(a.sentFrames() - c.baseline(), c.received(), "every frame from the first checked one on");
+        assertTrue(b.summaryLine().contains(" first_checked=" + c.baseline() + " "), b.summaryLine());
     }
 
     @Test

@@ -22,7 +22,13 @@ final class TrafficGuestProcess implements AutoCloseable {
     }
 
     static TrafficGuestProcess start(String name, Path output, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
+        return start(name, output, List.of(), args);
+    }
+
+    /** As {@link #start(String, Path, String...)} with {@code prefix} (e.g. nice -n -10) before java. */
+    static TrafficGuestProcess start(String name, Path output, List<String> prefix, String... args) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms64m", "-Xmx64m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
