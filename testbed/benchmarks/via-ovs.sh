@@ -153,6 +153,9 @@ CONFIG
 testpmd_round() {
   local dir="$BENCH_RUN_DIR/testpmd-$1" prefix="hwvo$$r$1" s0 s1 pid mem
   mkdir -p "$dir"
+  # the hugepage pool is shared with everything else on the machine: top it up for testpmd's
+  # 256 MiB now (falls back to --no-huge, logged, when the kernel cannot give more)
+  [ "$force_no_huge" = 1 ] || bench_hugepages 140
   ovs-appctl -t "$OVS_DPDK_APPCTL" dpif-netdev/pmd-stats-clear >/dev/null
   s0="$(ovs_dpdk_add_memif_port "$ovs_run" br0 tp-eth0 1)"
   s1="$(ovs_dpdk_add_memif_port "$ovs_run" br0 tp-eth1 2)"
@@ -163,7 +166,8 @@ testpmd_round() {
     --lcores="0@$guest_cpu,1@$guest_cpu" --main-lcore=0 "${mem[@]}" --no-pci \
     --vdev "net_memif0,role=client,id=0,socket=$s0,socket-abstract=no" \
     --vdev "net_memif1,role=client,id=0,socket=$s1,socket-abstract=no" -- \
-    --forward-mode=io --burst=32 --nb-cores=1 --rxq=2 --txq=2 --tx-first --stats-period=1
+    --forward-mode=io --burst=32 --nb-cores=1 --rxq=2 --txq=2 --tx-first --stats-period=1 \
+    --total-num-mbufs=32768
   pid=$BENCH_LAST_PID
   bench_sleep $((warmup + seconds + 1))
   kill -0 "$pid" 2>/dev/null || { tail -20 "$dir/testpmd.log" >&2; die "testpmd exited early (log $dir/testpmd.log)"; }
@@ -171,8 +175,16 @@ testpmd_round() {
   log "testpmd: OVS PMD: $(ovs-appctl -t "$OVS_DPDK_APPCTL" dpif-netdev/pmd-stats-show | grep -E 'avg (processing )?cycles per packet' | tr -s ' \n' ' ')"
   bench_stop "$pid" INT
   testpmd_forget "$prefix"
-  ovs_dpdk_del_port "$ovs_run" br0 tp-eth0
-  ovs_dpdk_del_port "$ovs_run" br0 tp-eth1
+  # not ovs_dpdk_del_port: its status hides a failed ovs-vsctl, and a vswitchd that stopped
+  # answering must end the run with its log, not hang the next part
+  local port
+  for port in tp-eth0 tp-eth1; do
+    ovs-vsctl --timeout=30 --if-exists del-port br0 "$port" || {
+      tail -20 "$ovs_run/ovs-vswitchd.log" >&2
+      die "removing testpmd's memif port=$port failed (ovs-vswitchd pid $(cat "$ovs_run/ovs-vswitchd.pid" 2>/dev/null) alive: $(kill -0 "$(cat "$ovs_run/ovs-vswitchd.pid" 2>/dev/null)" 2>/dev/null && echo yes || echo no))"
+    }
+    rm -f "$ovs_run/memif-$port.sock"
+  done
   # every --stats-period block has one "Rx-pps:" line per port, port 0 first
   local p0 p1 ab ba
   p0="$(grep -oP 'Rx-pps:\s+\K[0-9]+' "$dir/testpmd.log" | awk 'NR % 2 == 1' | tail -n +$((warmup + 1)) | head -n "$seconds" | awk '{ printf "%.3f\n", $1 / 1e6 }')"
