@@ -83,18 +83,22 @@ fi
 has_part highway && bench_java_harness
 log "machine: $(bench_machine)"
 
+# The bridge's LOCAL port is a kernel tap named after the bridge, and the kernel has one
+# namespace: two OVS instances with the same bridge name (other people's "br0") fight over one
+# tap, and the loser's main thread spins on POLLERR at ~90% of a core. Hence a name of our own.
+br="hwb$$"
 ovs_run="$BENCH_RUN_DIR/ovs"
 bench_on_exit "ovs_dpdk_stop '$ovs_run'"
-ovs_dpdk_start "$ovs_run" br0 >&2
+ovs_dpdk_start "$ovs_run" "$br" >&2
 ovs_dpdk_env "$ovs_run"
 ovs-vsctl set Open_vSwitch . "other_config:pmd-cpu-mask=$(printf '0x%x' $((1 << pmd_cpu)))" \
   "other_config:pmd-maxsleep=$pmd_maxsleep"
 
 # set_flows: the two-port loop, whatever ports 1 and 2 are now.
 set_flows() {
-  ovs-ofctl del-flows br0
-  ovs-ofctl add-flow br0 in_port=1,actions=output:2
-  ovs-ofctl add-flow br0 in_port=2,actions=output:1
+  ovs-ofctl del-flows "$br"
+  ovs-ofctl add-flow "$br" in_port=1,actions=output:2
+  ovs-ofctl add-flow "$br" in_port=2,actions=output:1
 }
 
 # window_median FILE PORT: median rx Mpps of PORT's TRAFFIC_SECOND lines after the warm-up.
@@ -114,7 +118,7 @@ highway_round() {
   mkdir -p "$dir/vnf-sysfs"
   cat > "$dir/highway.properties" <<CONFIG
 ovsdb=unix:$ovs_run/db.sock
-bridge=br0
+bridge=$br
 memif-socket-dir=$ovs_run
 ring-port.vnf-eth0.guest=vnf
 ring-port.vnf-eth0.publish-root=$dir/vnf-sysfs
@@ -139,10 +143,10 @@ CONFIG
   wait "$guest_pid" || guest_status=$?
   grep '^TRAFFIC_SUMMARY' "$dir/guest.log" >&2 || { tail -30 "$dir/guest.log" >&2; die "TrafficGuest printed no summary (log $dir/guest.log)"; }
   [ "$guest_status" = 0 ] || log "highway: the guest saw loss, reordering or duplication after warm-up (exit $guest_status; see the summary lines)"
-  log "highway: OVS port counters: $(ovs-ofctl dump-ports br0 | tr -s ' \n' ' ')"
+  log "highway: OVS port counters: $(ovs-ofctl dump-ports "$br" | tr -s ' \n' ' ')"
   log "highway: OVS PMD: $(ovs-appctl -t "$OVS_DPDK_APPCTL" dpif-netdev/pmd-stats-show | grep -E 'avg (processing )?cycles per packet' | tr -s ' \n' ' ')"
   bench_stop "$agent_pid" TERM
-  [ -z "$(ovs-vsctl list-ports br0)" ] || die "highway agent left ports on br0: $(ovs-vsctl list-ports br0)"
+  [ -z "$(ovs-vsctl list-ports $br)" ] || die "highway agent left ports on $br: $(ovs-vsctl list-ports $br)"
   local ab ba
   ab="$(window_median "$dir/guest.log" vnf-eth1)"   # frames vnf-eth0 -> OVS -> vnf-eth1
   ba="$(window_median "$dir/guest.log" vnf-eth0)"
@@ -157,8 +161,8 @@ testpmd_round() {
   # 256 MiB now (falls back to --no-huge, logged, when the kernel cannot give more)
   [ "$force_no_huge" = 1 ] || bench_hugepages 140
   ovs-appctl -t "$OVS_DPDK_APPCTL" dpif-netdev/pmd-stats-clear >/dev/null
-  s0="$(ovs_dpdk_add_memif_port "$ovs_run" br0 tp-eth0 1)"
-  s1="$(ovs_dpdk_add_memif_port "$ovs_run" br0 tp-eth1 2)"
+  s0="$(ovs_dpdk_add_memif_port "$ovs_run" "$br" tp-eth0 1)"
+  s1="$(ovs_dpdk_add_memif_port "$ovs_run" "$br" tp-eth1 2)"
   bench_on_exit "testpmd_forget $prefix"
   set_flows
   mapfile -t mem < <(testpmd_eal_memory "$prefix")
@@ -171,7 +175,7 @@ testpmd_round() {
   pid=$BENCH_LAST_PID
   bench_sleep $((warmup + seconds + 1))
   kill -0 "$pid" 2>/dev/null || { tail -20 "$dir/testpmd.log" >&2; die "testpmd exited early (log $dir/testpmd.log)"; }
-  log "testpmd: OVS port counters: $(ovs-ofctl dump-ports br0 | tr -s ' \n' ' ')"
+  log "testpmd: OVS port counters: $(ovs-ofctl dump-ports "$br" | tr -s ' \n' ' ')"
   log "testpmd: OVS PMD: $(ovs-appctl -t "$OVS_DPDK_APPCTL" dpif-netdev/pmd-stats-show | grep -E 'avg (processing )?cycles per packet' | tr -s ' \n' ' ')"
   bench_stop "$pid" INT
   testpmd_forget "$prefix"
@@ -179,7 +183,7 @@ testpmd_round() {
   # answering must end the run with its log, not hang the next part
   local port
   for port in tp-eth0 tp-eth1; do
-    ovs-vsctl --timeout=30 --if-exists del-port br0 "$port" || {
+    ovs-vsctl --timeout=30 --if-exists del-port "$br" "$port" || {
       tail -20 "$ovs_run/ovs-vswitchd.log" >&2
       die "removing testpmd's memif port=$port failed (ovs-vswitchd pid $(cat "$ovs_run/ovs-vswitchd.pid" 2>/dev/null) alive: $(kill -0 "$(cat "$ovs_run/ovs-vswitchd.pid" 2>/dev/null)" 2>/dev/null && echo yes || echo no))"
     }

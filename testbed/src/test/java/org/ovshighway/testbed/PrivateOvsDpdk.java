@@ -15,11 +15,16 @@ import java.util.stream.Stream;
 /**
  * A private OVS-DPDK started with the project's scripts (testbed/ovs-dpdk-up, -down; see
  * testbed/lib/ovs-dpdk.sh): ovsdb-server and ovs-vswitchd-dpdk under one run directory, bridge
- * br0 (netdev), PMD thread on core 1. {@link #close()} stops both daemons and removes the DPDK
+ * {@link #BRIDGE} (netdev), PMD thread on core 1. {@link #close()} stops both daemons and removes the DPDK
  * files of this instance and the run directory.
  */
 final class PrivateOvsDpdk implements AutoCloseable {
-    static final String BRIDGE = "br0";
+    /**
+     * The bridge's LOCAL port is a kernel tap named after the bridge and the kernel has one
+     * namespace: another OVS instance on this machine with the same bridge name (everyone's
+     * "br0") would fight over that tap, leaving the loser's main thread spinning on POLLERR.
+     */
+    static final String BRIDGE = "hwt" + ProcessHandle.current().pid() % 1_000_000;
 
     private final Path run;
     private final Map<String, String> env;
