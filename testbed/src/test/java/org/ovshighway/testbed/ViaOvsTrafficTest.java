@@ -26,12 +26,13 @@ import org.junit.jupiter.api.Timeout;
  * stream from the first frame it receives one second after the peer's first frame arrived (the
  * warm-up: both guest JVMs start, load classes and compile on core 0 then, and frames the peer
  * sent before this guest was polling are dropped by OVS for want of buffers), at 20,000
- * frames/s per direction: 0.2% of what OVS forwards on this machine, so the 1024 receive buffers a ring port gives OVS cover 50 ms of
- * traffic, more than a scheduling gap of two guests sharing core 0 with whatever else runs
- * there (OVS's PMD thread has core 1; the guests run at nice -10, so other people's builds on
- * this shared machine do not starve them; they park when idle and use little CPU).
- * Each guest sends for 3 s, then keeps receiving until nothing has arrived for 2 s (so both guests have stopped sending and every ring is empty, even when OVS's PMD thread
- * lost its core to other work for a while) before it reports.
+ * frames/s per direction: 0.2% of what OVS forwards on this machine, so the 1024 receive
+ * buffers a ring port gives OVS cover 50 ms of traffic, more than a scheduling gap of two
+ * guests sharing core 0 with whatever else runs there (OVS's PMD thread has core 1; the guests
+ * run at nice -10, so other people's builds on this shared machine do not starve them; they
+ * park when idle and use little CPU). Each guest sends for 3 s, then keeps receiving until
+ * nothing has arrived for 2 s (so both guests have stopped sending and every ring is empty,
+ * even when OVS's PMD thread lost its core to other work for a while) before it reports.
  */
 @Timeout(value = 170, unit = TimeUnit.SECONDS)
 class ViaOvsTrafficTest {
