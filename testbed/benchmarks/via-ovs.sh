@@ -101,6 +101,20 @@ set_flows() {
   ovs-ofctl add-flow "$br" in_port=2,actions=output:1
 }
 
+# vswitchd_alive_or_die WHEN [LOG...]: ends the run with what is known when ovs-vswitchd died
+# (seen here now and then: it exits without a word in its log; the .out file holds what DPDK
+# printed on its way out).
+vswitchd_alive_or_die() {
+  local when="$1" pid file; shift
+  pid="$(cat "$ovs_run/ovs-vswitchd.pid" 2>/dev/null || true)"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && return 0
+  for file in "$ovs_run/ovs-vswitchd.log" "$ovs_run/ovs-vswitchd.out" "$@"; do
+    [ -f "$file" ] || continue
+    log "--- last lines of $file"; tail -15 "$file" >&2
+  done
+  die "ovs-vswitchd (pid ${pid:-unknown}) is gone $when; rerun with --keep-logs to keep $BENCH_RUN_DIR"
+}
+
 # window_median FILE PORT: median rx Mpps of PORT's TRAFFIC_SECOND lines after the warm-up.
 window_median() {
   local values
@@ -142,6 +156,7 @@ CONFIG
   guest_pid=$BENCH_LAST_PID
   wait "$guest_pid" || guest_status=$?
   grep '^TRAFFIC_SUMMARY' "$dir/guest.log" >&2 || { tail -30 "$dir/guest.log" >&2; die "TrafficGuest printed no summary (log $dir/guest.log)"; }
+  vswitchd_alive_or_die "after the Highway guest ran" "$dir/agent.log"
   [ "$guest_status" = 0 ] || log "highway: the guest saw loss, reordering or duplication after warm-up (exit $guest_status; see the summary lines)"
   log "highway: OVS port counters: $(ovs-ofctl dump-ports "$br" | tr -s ' \n' ' ')"
   log "highway: OVS PMD: $(ovs-appctl -t "$OVS_DPDK_APPCTL" dpif-netdev/pmd-stats-show | grep -E 'avg (processing )?cycles per packet' | tr -s ' \n' ' ')"
@@ -175,10 +190,12 @@ testpmd_round() {
   pid=$BENCH_LAST_PID
   bench_sleep $((warmup + seconds + 1))
   kill -0 "$pid" 2>/dev/null || { tail -20 "$dir/testpmd.log" >&2; die "testpmd exited early (log $dir/testpmd.log)"; }
+  vswitchd_alive_or_die "while testpmd ran" "$dir/testpmd.log"
   log "testpmd: OVS port counters: $(ovs-ofctl dump-ports "$br" | tr -s ' \n' ' ')"
   log "testpmd: OVS PMD: $(ovs-appctl -t "$OVS_DPDK_APPCTL" dpif-netdev/pmd-stats-show | grep -E 'avg (processing )?cycles per packet' | tr -s ' \n' ' ')"
   bench_stop "$pid" INT
   testpmd_forget "$prefix"
+  vswitchd_alive_or_die "after testpmd stopped" "$dir/testpmd.log"
   # not ovs_dpdk_del_port: its status hides a failed ovs-vsctl, and a vswitchd that stopped
   # answering must end the run with its log, not hang the next part
   local port
