@@ -87,6 +87,8 @@ log "machine: $(bench_machine)"
 # namespace: two OVS instances with the same bridge name (other people's "br0") fight over one
 # tap, and the loser's main thread spins on POLLERR at ~90% of a core. Hence a name of our own.
 br="hwb$$"
+# Port names of our own too: the agent names region files after their ports.
+eth0="hw$$-eth0" eth1="hw$$-eth1"
 ovs_run="$BENCH_RUN_DIR/ovs"
 bench_on_exit "ovs_dpdk_stop '$ovs_run'"
 ovs_dpdk_start "$ovs_run" "$br" >&2
@@ -134,12 +136,12 @@ highway_round() {
 ovsdb=unix:$ovs_run/db.sock
 bridge=$br
 memif-socket-dir=$ovs_run
-ring-port.vnf-eth0.guest=vnf
-ring-port.vnf-eth0.publish-root=$dir/vnf-sysfs
-ring-port.vnf-eth0.ofport=1
-ring-port.vnf-eth1.guest=vnf
-ring-port.vnf-eth1.publish-root=$dir/vnf-sysfs
-ring-port.vnf-eth1.ofport=2
+ring-port.$eth0.guest=vnf
+ring-port.$eth0.publish-root=$dir/vnf-sysfs
+ring-port.$eth0.ofport=1
+ring-port.$eth1.guest=vnf
+ring-port.$eth1.publish-root=$dir/vnf-sysfs
+ring-port.$eth1.ofport=2
 CONFIG
   bench_spawn "$dir/agent.log" taskset -c "$guest_cpu" "$HIGHWAY_ROOT/highway" agent --config "$dir/highway.properties"
   agent_pid=$BENCH_LAST_PID
@@ -149,9 +151,14 @@ CONFIG
     sleep 0.1
   done
   grep -q '^highway agent running' "$dir/agent.log" || { tail -30 "$dir/agent.log" >&2; die "highway agent did not bring its ring ports up (log $dir/agent.log)"; }
+  # the agent deletes its region files on SIGTERM; should it have to be killed, we do
+  local file
+  for file in $(sed -n 's/.*ring port up: .* region=\([^ ]*\) .*/\1/p' "$dir/agent.log"); do
+    bench_on_exit "rm -f '$file'"
+  done
   set_flows
   bench_spawn "$dir/guest.log" taskset -c "$guest_cpu" "${BENCH_JAVA[@]}" org.ovshighway.testbed.TrafficGuest \
-    --root "$dir/vnf-sysfs" --ports vnf-eth0,vnf-eth1 --streams 1,2 --peer-streams 2,1 \
+    --root "$dir/vnf-sysfs" --ports "$eth0,$eth1" --streams 1,2 --peer-streams 2,1 \
     --seconds $((warmup + seconds)) --warmup-ms $((warmup * 1000)) --drain-ms 300 --idle spin --cpu "$guest_cpu"
   guest_pid=$BENCH_LAST_PID
   wait "$guest_pid" || guest_status=$?
@@ -163,8 +170,8 @@ CONFIG
   bench_stop "$agent_pid" TERM
   [ -z "$(ovs-vsctl list-ports $br)" ] || die "highway agent left ports on $br: $(ovs-vsctl list-ports $br)"
   local ab ba
-  ab="$(window_median "$dir/guest.log" vnf-eth1)"   # frames vnf-eth0 -> OVS -> vnf-eth1
-  ba="$(window_median "$dir/guest.log" vnf-eth0)"
+  ab="$(window_median "$dir/guest.log" "$eth1")"   # frames eth0 -> OVS -> eth1
+  ba="$(window_median "$dir/guest.log" "$eth0")"
   log "highway round $1: eth0->eth1 $ab Mpps, eth1->eth0 $ba Mpps"
   round_value="$(awk -v a="$ab" -v b="$ba" 'BEGIN { printf "%.2f\n", (a + b) / 2 }')"
 }

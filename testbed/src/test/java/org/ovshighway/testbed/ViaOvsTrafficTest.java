@@ -39,6 +39,9 @@ class ViaOvsTrafficTest {
     private static final int RATE = 20_000;
     private static final int SECONDS = 3;
     private static final List<String> NICE = List.of("nice", "-n", "-10");
+    /** Port names of this run only: the agent names region files after their ports. */
+    private static final String PORT_A = "vm1-" + ProcessHandle.current().pid() + "-eth0";
+    private static final String PORT_B = "vm2-" + ProcessHandle.current().pid() + "-eth0";
 
     @Test
     void framesCrossOvsBothWaysWithoutLossAndCountersAgree() throws Exception {
@@ -54,14 +57,14 @@ class ViaOvsTrafficTest {
                     "ovsdb=unix:" + ovs.run().resolve("db.sock"),
                     "bridge=" + PrivateOvsDpdk.BRIDGE,
                     "memif-socket-dir=" + ovs.run(),
-                    "ring-port.vm1-eth0.guest=vm1",
-                    "ring-port.vm1-eth0.publish-root=" + rootA,
-                    "ring-port.vm1-eth0.ofport=1",
-                    "ring-port.vm2-eth0.guest=vm2",
-                    "ring-port.vm2-eth0.publish-root=" + rootB,
-                    "ring-port.vm2-eth0.ofport=2", ""));
+                    "ring-port." + PORT_A + ".guest=vm1",
+                    "ring-port." + PORT_A + ".publish-root=" + rootA,
+                    "ring-port." + PORT_A + ".ofport=1",
+                    "ring-port." + PORT_B + ".guest=vm2",
+                    "ring-port." + PORT_B + ".publish-root=" + rootB,
+                    "ring-port." + PORT_B + ".ofport=2", ""));
             try (HighwayAgentProcess agent = HighwayAgentProcess.start(config, ovs.run().resolve("agent.log"))) {
-                assertEquals("vm1-eth0\nvm2-eth0", ovs.vsctl("list-ports", PrivateOvsDpdk.BRIDGE), "ring ports in OVS");
+                assertEquals(PORT_A + "\n" + PORT_B, ovs.vsctl("list-ports", PrivateOvsDpdk.BRIDGE), "ring ports in OVS");
                 regionFiles.addAll(publishedRegions(rootA));
                 regionFiles.addAll(publishedRegions(rootB));
                 assertEquals(2, regionFiles.size(), "one published region per guest: " + regionFiles);
@@ -110,18 +113,18 @@ class ViaOvsTrafficTest {
         String[] common = {"--rate", Integer.toString(RATE),
                 "--seconds", Integer.toString(SECONDS), "--warmup-ms", "1000", "--drain-ms", "2000", "--idle", "park", "--cpu", "0"};
         try (TrafficGuestProcess a = TrafficGuestProcess.start("guest A", ovs.run().resolve("guest-a.log"), NICE,
-                concat(common, "--root", rootA.toString(), "--ports", "vm1-eth0", "--streams", "1", "--peer-streams", "2"));
+                concat(common, "--root", rootA.toString(), "--ports", PORT_A, "--streams", "1", "--peer-streams", "2"));
              TrafficGuestProcess b = TrafficGuestProcess.start("guest B", ovs.run().resolve("guest-b.log"), NICE,
-                concat(common, "--root", rootB.toString(), "--ports", "vm2-eth0", "--streams", "2", "--peer-streams", "1"))) {
+                concat(common, "--root", rootB.toString(), "--ports", PORT_B, "--streams", "2", "--peer-streams", "1"))) {
             int statusA = a.await(60);
             int statusB = b.await(60);
-            Map<String, String> sa = a.summary("vm1-eth0");
-            Map<String, String> sb = b.summary("vm2-eth0");
+            Map<String, String> sa = a.summary(PORT_A);
+            Map<String, String> sb = b.summary(PORT_B);
             System.out.println("guest A:\n" + a.output() + "\nguest B:\n" + b.output());
             assertEquals(0, statusA, "guest A exit status; output:\n" + a.output());
             assertEquals(0, statusB, "guest B exit status; output:\n" + b.output());
-            checkDirection(ovs, "vm1-eth0", sa, "vm2-eth0", sb);
-            checkDirection(ovs, "vm2-eth0", sb, "vm1-eth0", sa);
+            checkDirection(ovs, PORT_A, sa, PORT_B, sb);
+            checkDirection(ovs, PORT_B, sb, PORT_A, sa);
         }
     }
 
