@@ -2,7 +2,8 @@
 # summary: two ring ports through a private OVS-DPDK, both ways, 64-byte frames: Highway guest vs dpdk-testpmd
 #
 # One private OVS-DPDK (testbed/lib/ovs-dpdk.sh), its PMD thread alone on core 1 (pmd-cpu-mask
-# 0x2, pmd-maxsleep 0 so it never naps), flows in_port=1 -> output:2 and in_port=2 -> output:1.
+# 0x2, pmd-maxsleep 0 so it never naps), flows in_port=1 -> output:2 and in_port=2 -> output:1;
+# ovs-vswitchd is restarted before each part (same database, same settings).
 # The guest side runs on core 0, both ports in ONE process on ONE thread, because that is what
 # dpdk-testpmd does with two memif ports and one forwarding core; the two are compared like for
 # like:
@@ -129,9 +130,18 @@ window_median() {
   bench_median $values
 }
 
+# fresh_vswitchd: restarts ovs-vswitchd (ovsdb keeps bridge and settings) so every part starts
+# from the same state: after several memif ports came and went, vswitchd here has hung or died
+# when the next one was added.
+fresh_vswitchd() {
+  ovs_dpdk_restart_vswitchd "$ovs_run" >&2
+  ovs_dpdk_env "$ovs_run"
+}
+
 highway_round() {
   local dir="$BENCH_RUN_DIR/highway-$1" agent_pid guest_pid guest_status=0 i
   mkdir -p "$dir/vnf-sysfs"
+  fresh_vswitchd
   cat > "$dir/highway.properties" <<CONFIG
 ovsdb=unix:$ovs_run/db.sock
 bridge=$br
@@ -182,6 +192,7 @@ testpmd_round() {
   # the hugepage pool is shared with everything else on the machine: top it up for testpmd's
   # 256 MiB now (falls back to --no-huge, logged, when the kernel cannot give more)
   [ "$force_no_huge" = 1 ] || bench_hugepages 140
+  fresh_vswitchd
   ovs-appctl -t "$OVS_DPDK_APPCTL" dpif-netdev/pmd-stats-clear >/dev/null
   s0="$(ovs_dpdk_add_memif_port "$ovs_run" "$br" tp-eth0 1)"
   s1="$(ovs_dpdk_add_memif_port "$ovs_run" "$br" tp-eth1 2)"
