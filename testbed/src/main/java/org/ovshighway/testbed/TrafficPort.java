@@ -1,0 +1,178 @@
+package org.ovshighway.testbed;
+
+import java.lang.foreign.MemorySegment;
+
+import org.ovshighway.guest.GuestPort;
+import org.ovshighway.guest.PacketBurst;
+import org.ovshighway.guest.PortStats;
+
+/**
+ * One port of the traffic guest: sends its own stream (numbered 0, 1, 2, ... in the order the
+ * frames are committed, so a frame the ring refused takes no number) and checks the peer's.
+ * Data-path methods belong to the worker thread; the {@link PublishedCounter}s are for the
+ * reporter thread.
+ */
+final class TrafficPort {
+    private final GuestPort port;
+    private final TrafficFrame frame;
+    private final int peerStream;
+    private final PacketBurst txBurst;
+    private final PacketBurst rxBurst;
+    private final StreamChecker checker = new StreamChecker();
+    /** Next sequence number to send = frames sent. */
+    private long nextSequence;
+    /** Frames of the peer's stream received, warm-up included. */
+    private long streamFrames;
+    /** Frames received that are not the peer's stream (other streams, other protocols). */
+    private long foreign;
+    /** When the first frame of the peer's stream arrived (System.nanoTime), 0 before. */
+    private long firstFrameNanos;
+    /** Whether the warm-up has ended (the checker was reset once). */
+    private boolean warmedUp;
+    /** lost + reordered + duplicated as last published. */
+    private long publishedErrors;
+
+    final PublishedCounter sent = new PublishedCounter();
+    final PublishedCounter received = new PublishedCounter();
+    final PublishedCounter errors = new PublishedCounter();
+
+    TrafficPort(GuestPort port, TrafficFrame frame, int peerStream, int burst) {
+        if (frame.length() > port.maxPacketSize()) {
+            throw new IllegalArgumentException("traffic frame length=" + frame.length() + " larger than the port's"
+                    + " buffers maxPacketSize=" + port.maxPacketSize() + " port=" + port.portName());
+        }
+        this.port = port;
+        this.frame = frame;
+        this.peerStream = peerStream;
+        this.txBurst = new PacketBurst(burst);
+        this.rxBurst = new PacketBurst(burst);
+    }
+
+    /**
+     * Sends up to {@code max} frames (at most one burst) in place.
+     *
+     * @return frames sent
+     */
+    int transmit(int max) {
+        int n = port.txReserve(txBurst, Math.min(max, txBurst.capacity()));
+        if (n == 0) {
+            return 0;
+        }
+        MemorySegment region = txBurst.region();
+        int length = frame.length();
+        long sequence = nextSequence;
+        for (int k = 0; k < n; k++) {
+            frame.write(region, txBurst.regionOffset(k), sequence + k);
+            txBurst.packet(k).setLength(length);
+        }
+        port.txCommit(txBurst, n);
+        nextSequence = sequence + n;
+        sent.releaseAdd(n);
+        return n;
+    }
+
+    /**
+     * Receives one burst and checks every frame of it.
+     *
+     * @return frames received (traffic or not)
+     */
+    int receive() {
+        int n = port.rxBurst(rxBurst);
+        if (n == 0) {
+            return 0;
+        }
+        MemorySegment region = rxBurst.region();
+        for (int i = 0; i < n; i++) {
+            long offset = rxBurst.regionOffset(i);
+            if (TrafficFrame.isTraffic(region, offset, rxBurst.length(i))
+                    && TrafficFrame.stream(region, offset) == peerStream) {
+                checker.accept(TrafficFrame.sequence(region, offset));
+                if (streamFrames++ == 0) {
+                    firstFrameNanos = System.nanoTime();
+                }
+            } else {
+                foreign++;
+            }
+        }
+        received.releaseAdd(n);
+        long errorsNow = checker.lost() + checker.reordered() + checker.duplicated();
+        if (errorsNow != publishedErrors) {
+            errors.releaseAdd(errorsNow - publishedErrors);
+            publishedErrors = errorsNow;
+        }
+        return n;
+    }
+
+    /**
+     * Ends the warm-up once {@code warmupNanos} have passed since the first frame of the peer's
+     * stream arrived (so the peer's own start-up lies inside it): the check of the peer's stream
+     * starts again from the next frame ({@code received} keeps counting every frame, for
+     * comparison with the switch's counters). A zero warm-up never resets.
+     *
+     * @return whether the warm-up is over
+     */
+    boolean warmupOver(long now, long warmupNanos) {
+        if (warmedUp || warmupNanos == 0) {
+            return true;
+        }
+        if (firstFrameNanos == 0 || now - firstFrameNanos <= warmupNanos) {
+            return false;
+        }
+        warmedUp = true;
+        checker.reset();
+        long errorsNow = 0;
+        errors.releaseAdd(errorsNow - publishedErrors);
+        publishedErrors = errorsNow;
+        return true;
+    }
+
+    /** Hands the buffers of the last receive back to the switch. */
+    void release() {
+        port.rxRelease();
+    }
+
+    /** Frames sent so far (worker thread, or anyone after the worker stopped). */
+    long sentFrames() {
+        return nextSequence;
+    }
+
+    /** Frames of the peer's stream received, warm-up included (same threading as {@link #sentFrames()}). */
+    long streamFrames() {
+        return streamFrames;
+    }
+
+    /** The check of the peer's stream since the warm-up (same threading as {@link #sentFrames()}). */
+    StreamChecker checker() {
+        return checker;
+    }
+
+    String name() {
+        return port.portName();
+    }
+
+    /** Whether the stream checks found nothing lost, reordered or duplicated, and something arrived. */
+    boolean clean() {
+        return checker.started() && checker.lost() == 0 && checker.reordered() == 0 && checker.duplicated() == 0;
+    }
+
+    /** The machine-readable summary line (worker stopped: its fields are final by then). */
+    String summaryLine() {
+        PortStats s = port.stats();
+        return "TRAFFIC_SUMMARY port=" + port.portName() + " stream=" + frame.streamId() + " peer_stream=" + peerStream
+                + " sent=" + nextSequence + " received=" + streamFrames + " checked=" + checker.received()
+                + " lost=" + checker.lost()
+                + " reordered=" + checker.reordered() + " duplicated=" + checker.duplicated() + " foreign=" + foreign
+                + " first_checked=" + (checker.started() ? Long.toString(checker.baseline()) : "none")
+                + " clean=" + clean()
+                + " port_rx_packets=" + s.rxPackets() + " port_rx_bytes=" + s.rxBytes()
+                + " port_rx_invalid_descriptors=" + s.rxInvalidDescriptors()
+                + " port_rx_invalid_indices=" + s.rxInvalidIndices()
+                + " port_tx_packets=" + s.txPackets() + " port_tx_bytes=" + s.txBytes()
+                + " port_tx_ring_full_drops=" + s.txRingFullDrops()
+                + " port_tx_invalid_indices=" + s.txInvalidIndices();
+    }
+
+    void close() {
+        port.close();
+    }
+}

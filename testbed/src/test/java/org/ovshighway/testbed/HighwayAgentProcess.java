@@ -1,0 +1,70 @@
+package org.ovshighway.testbed;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code highway agent --config FILE} in its own JVM: the highway command's main class with the
+ * JVM options the {@code ./highway} script gives it, on this test's class path (the agent module
+ * is a test dependency, so the reactor has built it). Stopped with SIGTERM, as an operator would.
+ */
+final class HighwayAgentProcess implements AutoCloseable {
+    private static final String READY = "highway agent running:";
+
+    private final Process process;
+    private final Path output;
+
+    private HighwayAgentProcess(Process process, Path output) {
+        this.process = process;
+        this.output = output;
+    }
+
+    /** Starts the agent and waits until it says its ring ports are up. */
+    static HighwayAgentProcess start(Path config, Path output) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", System.getProperty("java.class.path"),
+                "org.ovshighway.agent.HighwayCommand", "agent", "--config", config.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        HighwayAgentProcess agent = new HighwayAgentProcess(process, output);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!agent.output().contains(READY)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                agent.close();
+                throw new IOException("highway agent did not report its ring ports up (alive=" + process.isAlive()
+                        + "); output:\n" + agent.output());
+            }
+            Thread.sleep(50);
+        }
+        return agent;
+    }
+
+    String output() throws IOException {
+        return Files.readString(output);
+    }
+
+    /** SIGTERM and wait for the agent's cleanup; returns its exit status. */
+    int stop() throws IOException, InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IOException("highway agent still running 30 s after SIGTERM; output:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    /** Kills the agent if it still runs (a failed test's cleanup). */
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package org.ovshighway.testbed;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A private OVS-DPDK started with the project's scripts (testbed/ovs-dpdk-up, -down; see
+ * testbed/lib/ovs-dpdk.sh): ovsdb-server and ovs-vswitchd-dpdk under one run directory, bridge
+ * {@link #BRIDGE} (netdev), PMD thread on core 1. {@link #close()} stops both daemons and removes the DPDK
+ * files of this instance and the run directory.
+ */
+final class PrivateOvsDpdk implements AutoCloseable {
+    /**
+     * The bridge's LOCAL port is a kernel tap named after the bridge and the kernel has one
+     * namespace: another OVS instance on this machine with the same bridge name (everyone's
+     * "br0") would fight over that tap, leaving the loser's main thread spinning on POLLERR.
+     */
+    static final String BRIDGE = "hwt" + ProcessHandle.current().pid() % 1_000_000;
+
+    private final Path run;
+    private final Map<String, String> env;
+    private final String filePrefix;
+
+    private PrivateOvsDpdk(Path run) throws IOException {
+        this.run = run;
+        this.env = Map.of("OVS_RUNDIR", run.toString(), "OVS_LOGDIR", run.toString(), "OVS_DBDIR", run.toString());
+        this.filePrefix = Files.readString(run.resolve("dpdk-file-prefix")).strip();
+    }
+
+    static boolean isRoot() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[1].equals("0"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static PrivateOvsDpdk start() throws IOException, InterruptedException {
+        Path run = Files.createTempDirectory("hw-via-ovs");
+        try {
+            exec(Map.of(), List.of(script("ovs-dpdk-up").toString(), run.toString(), BRIDGE));
+            return new PrivateOvsDpdk(run);
+        } catch (IOException | RuntimeException e) {
+            try {
+                exec(Map.of(), List.of(script("ovs-dpdk-down").toString(), run.toString()));
+            } catch (IOException stopFailure) {
+                e.addSuppressed(stopFailure);
+            }
+            deleteTree(run);
+            throw e;
+        }
+    }
+
+    Path run() {
+        return run;
+    }
+
+    /** The environment that points the OVS tools at this instance. */
+    Map<String, String> env() {
+        return env;
+    }
+
+    /** DPDK's --file-prefix of this instance (hugepage files are named after it). */
+    String filePrefix() {
+        return filePrefix;
+    }
+
+    String vsctl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("ovs-vsctl", "--timeout=10"));
+        command.addAll(Arrays.asList(args));
+        return exec(env, command).strip();
+    }
+
+    String ofctl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("ovs-ofctl"));
+        command.addAll(Arrays.asList(args));
+        return exec(env, command);
+    }
+
+    /**
+     * The live OpenFlow port counters of {@code port} ({@code ovs-ofctl dump-ports}; the
+     * Interface statistics column in OVSDB is refreshed only every 5 s): keys {@code rx_pkts},
+     * {@code rx_drop}, {@code tx_pkts}, {@code tx_drop}, ...
+     */
+    Map<String, Long> portCounters(String port) throws IOException, InterruptedException {
+        String reply = ofctl("dump-ports", BRIDGE, port);
+        Map<String, Long> counters = new java.util.HashMap<>();
+        String prefix = null;
+        for (String rawLine : reply.split("\n")) {
+            String line = rawLine.strip();
+            if (line.startsWith("port")) {
+                line = line.substring(line.indexOf(':') + 1).strip();
+            }
+            if (line.startsWith("rx ") || line.startsWith("tx ")) {
+                prefix = line.substring(0, 2);
+                line = line.substring(3);
+            } else {
+                continue;
+            }
+            for (String field : line.split(",")) {
+                String[] kv = field.strip().split("=", 2);
+                if (kv.length == 2 && kv[1].matches("\\d+")) {
+                    counters.put(prefix + "_" + kv[0], Long.parseLong(kv[1]));
+                }
+            }
+        }
+        if (!counters.containsKey("rx_pkts") || !counters.containsKey("tx_pkts")) {
+            throw new IOException("cannot read rx/tx pkts of port=" + port + " from dump-ports reply:\n" + reply);
+        }
+        return counters;
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        try {
+            exec(Map.of(), List.of(script("ovs-dpdk-down").toString(), run.toString()));
+        } finally {
+            deleteTree(run);
+        }
+    }
+
+    static Path root() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("testbed/lib/common.sh"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("testbed/lib/common.sh not found above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    static Path script(String name) {
+        return root().resolve("testbed").resolve(name);
+    }
+
+    /** Runs a command to completion (at most 120 s); returns stdout, throws with its output on failure. */
+    static String exec(Map<String, String> env, List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        // files, not pipes: a detached daemon inheriting a pipe would keep a reader waiting forever
+        Path out = Files.createTempFile("hw-cmd", ".out");
+        Path err = Files.createTempFile("hw-cmd", ".err");
+        try {
+            Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException("command did not finish in 120 s: " + command + "\nstderr: " + Files.readString(err));
+            }
+            String stdout = Files.readString(out, StandardCharsets.UTF_8);
+            if (process.exitValue() != 0) {
+                throw new IOException("command failed: exit=" + process.exitValue() + " command=" + command
+                        + "\nstdout: " + stdout + "\nstderr: " + Files.readString(err));
+            }
+            return stdout;
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
