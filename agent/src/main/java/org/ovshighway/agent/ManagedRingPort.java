@@ -122,6 +122,7 @@ public final class ManagedRingPort {
      * notices a connection OVS does not serve: a client that registers between DPDK's probe of
      * the device (which creates the socket) and OVS's configure/start of it gets CONNECTED, but
      * the port stays {@code link_state=down}; after {@link #LINK_GRACE_NANOS} of that it reconnects.
+     * The guest is told UP only when OVS shows the port up (or the reconnects are used up).
      */
     void supervise(OvsdbSession ovsdb) {
         MemifClient.State state = client.state();
@@ -159,11 +160,13 @@ public final class ManagedRingPort {
                 .map("up"::equals).orElse(false);
         if (up) {
             connectedAt = 0;
+            record(region.publishUp());
         } else if (System.nanoTime() - connectedAt > LINK_GRACE_NANOS && linkRetries >= MAX_LINK_RETRIES) {
             LOG.log(System.Logger.Level.WARNING, "ring port connected, OVS still reports link_state=down after "
                     + linkRetries + " reconnects: port=" + config.name() + " generation=" + region.generation()
-                    + " (OVSDB's link_state may be stale; leaving the connection as it is)");
+                    + " (OVSDB's link_state may be stale; leaving the connection as it is and telling the guest UP)");
             connectedAt = 0;
+            record(region.publishUp());
         } else if (System.nanoTime() - connectedAt > LINK_GRACE_NANOS) {
             linkRetries++;
             LOG.log(System.Logger.Level.WARNING, "ring port connected but OVS reports link_state=down: port="
@@ -186,7 +189,9 @@ public final class ManagedRingPort {
 
         @Override
         public void connected(int connection, String serverInterfaceName) {
-            record(region.publishUp());
+            // The guest hears UP only once OVS serves the port (checkServed): a connection made
+            // before OVS started the device may have to be redone, and frames the guest put in its
+            // rings before that would be lost with the rings' reset.
             connectedAt = Math.max(1, System.nanoTime());
             if (downSince != 0) {
                 long outage = System.nanoTime() - downSince;

@@ -125,8 +125,14 @@ class RingPortAgentOvsDpdkTest {
                 a = GuestPort.open(DeviceSource.sysfs(rootA), "pa");
                 b = GuestPort.open(DeviceSource.sysfs(rootB), "pb");
                 assertEquals("guest-a", a.identity().name1());
+                // the guest is told UP once OVS shows the port up (link_state), shortly after CONNECTED
+                long upDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!PortConnection.isUp(agent.port("pa").orElseThrow().connectionWord())
+                        && System.nanoTime() < upDeadline) {
+                    Thread.sleep(1);
+                }
                 long before = agent.port("pa").orElseThrow().connectionWord();
-                assertTrue(PortConnection.isUp(before));
+                assertTrue(PortConnection.isUp(before), "pa UP: " + PortConnection.describe(before));
 
                 ovs.ofctl("add-flow", "br0", "in_port=11,actions=output:12");
                 byte[] first = frame(1);

@@ -23,21 +23,21 @@ import org.junit.jupiter.api.Timeout;
  * files. Needs root (hugepages or --no-huge DPDK, daemons).
  *
  * <p><b>Steady state</b>, where nothing may be lost, reordered or duplicated: each receiver's
- * stream from the first frame it receives one second after the peer's first frame arrived (the
+ * stream from the first frame it receives two seconds after the peer's first frame arrived (the
  * warm-up: both guest JVMs start, load classes and compile on core 0 then, and frames the peer
  * sent before this guest was polling are dropped by OVS for want of buffers), at 20,000
  * frames/s per direction: 0.2% of what OVS forwards on this machine, so the 1024 receive
  * buffers a ring port gives OVS cover 50 ms of traffic, more than a scheduling gap of two
  * guests sharing core 0 with whatever else runs there (OVS's PMD thread has core 1; the guests
  * run at nice -10, so other people's builds on this shared machine do not starve them; they
- * park when idle and use little CPU). Each guest sends for 3 s, then keeps receiving until
+ * park when idle and use little CPU). Each guest sends for 4 s, then keeps receiving until
  * nothing has arrived for 2 s (so both guests have stopped sending and every ring is empty,
  * even when OVS's PMD thread lost its core to other work for a while) before it reports.
  */
 @Timeout(value = 170, unit = TimeUnit.SECONDS)
 class ViaOvsTrafficTest {
     private static final int RATE = 20_000;
-    private static final int SECONDS = 3;
+    private static final int SECONDS = 4;
     private static final List<String> NICE = List.of("nice", "-n", "-10");
     /** Port names of this run only: the agent names region files after their ports. */
     private static final String PORT_A = "vm1-" + ProcessHandle.current().pid() + "-eth0";
@@ -111,7 +111,7 @@ class ViaOvsTrafficTest {
 
     private static void exchange(PrivateOvsDpdk ovs, Path rootA, Path rootB) throws Exception {
         String[] common = {"--rate", Integer.toString(RATE),
-                "--seconds", Integer.toString(SECONDS), "--warmup-ms", "1000", "--drain-ms", "2000", "--idle", "park", "--cpu", "0"};
+                "--seconds", Integer.toString(SECONDS), "--warmup-ms", "2000", "--drain-ms", "2000", "--idle", "park", "--cpu", "0"};
         try (TrafficGuestProcess a = TrafficGuestProcess.start("guest A", ovs.run().resolve("guest-a.log"), NICE,
                 concat(common, "--root", rootA.toString(), "--ports", PORT_A, "--streams", "1", "--peer-streams", "2"));
              TrafficGuestProcess b = TrafficGuestProcess.start("guest B", ovs.run().resolve("guest-b.log"), NICE,
@@ -121,10 +121,10 @@ class ViaOvsTrafficTest {
             Map<String, String> sa = a.summary(PORT_A);
             Map<String, String> sb = b.summary(PORT_B);
             System.out.println("guest A:\n" + a.output() + "\nguest B:\n" + b.output());
-            assertEquals(0, statusA, "guest A exit status; output:\n" + a.output());
-            assertEquals(0, statusB, "guest B exit status; output:\n" + b.output());
             checkDirection(ovs, PORT_A, sa, PORT_B, sb);
             checkDirection(ovs, PORT_B, sb, PORT_A, sa);
+            assertEquals(0, statusA, "guest A exit status; output:\n" + a.output());
+            assertEquals(0, statusB, "guest B exit status; output:\n" + b.output());
         }
     }
 
@@ -136,7 +136,15 @@ class ViaOvsTrafficTest {
         long checked = Long.parseLong(receiver.get("checked"));
         long first = Long.parseLong(receiver.get("first_checked"));
         String direction = from + "->" + to;
-        assertEquals("0", receiver.get("lost"), direction + " lost");
+        Map<String, Long> fromCounters = ovs.portCounters(from);
+        Map<String, Long> toCounters = ovs.portCounters(to);
+        System.out.println("ovs-ofctl dump-ports " + from + ": " + fromCounters + "\n" + to + ": " + toCounters);
+        long ovsRx = fromCounters.get("rx_pkts");
+        long ovsTx = toCounters.get("tx_pkts");
+        long ovsTxDropped = toCounters.getOrDefault("tx_drop", 0L);
+        System.out.printf("%s: sent=%d ovs_rx(%s)=%d ovs_tx(%s)=%d ovs_tx_dropped(%s)=%d received=%d checked=%d from=%d%n",
+                direction, sent, from, ovsRx, to, ovsTx, to, ovsTxDropped, received, checked, first);
+        assertEquals("0", receiver.get("lost"), direction + " lost (OVS tx_dropped toward the receiver=" + ovsTxDropped + ")");
         assertEquals("0", receiver.get("reordered"), direction + " reordered");
         assertEquals("0", receiver.get("duplicated"), direction + " duplicated");
         assertEquals("0", receiver.get("foreign"), direction + " foreign frames");
@@ -147,14 +155,6 @@ class ViaOvsTrafficTest {
         assertEquals(sent, Long.parseLong(sender.get("port_tx_packets")), from + ": guest's ring counter");
         assertEquals(received, Long.parseLong(receiver.get("port_rx_packets")), to + ": guest's ring counter");
 
-        Map<String, Long> fromCounters = ovs.portCounters(from);
-        Map<String, Long> toCounters = ovs.portCounters(to);
-        System.out.println("ovs-ofctl dump-ports " + from + ": " + fromCounters + "\n" + to + ": " + toCounters);
-        long ovsRx = fromCounters.get("rx_pkts");
-        long ovsTx = toCounters.get("tx_pkts");
-        long ovsTxDropped = toCounters.getOrDefault("tx_drop", 0L);
-        System.out.printf("%s: sent=%d ovs_rx(%s)=%d ovs_tx(%s)=%d ovs_tx_dropped(%s)=%d received=%d checked=%d from=%d%n",
-                direction, sent, from, ovsRx, to, ovsTx, to, ovsTxDropped, received, checked, first);
         assertEquals(sent, ovsRx, "OVS rx pkts of " + from + " == frames its guest sent");
         assertEquals(received, ovsTx, "OVS tx pkts of " + to + " == frames its guest received");
         assertEquals(ovsRx, ovsTx + ovsTxDropped, direction + ": OVS forwarded or dropped every frame it received");
