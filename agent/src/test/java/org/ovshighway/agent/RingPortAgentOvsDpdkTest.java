@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.ovshighway.ovs.testing.PrivateOvsDpdk;
 import org.junit.jupiter.api.Timeout;
 import org.ovshighway.guest.DeviceSource;
 import org.ovshighway.guest.GuestPort;
@@ -107,7 +108,7 @@ class RingPortAgentOvsDpdkTest {
         Path rootB = Files.createDirectory(work.resolve("guest-b"));
         try (PrivateOvsDpdk ovs = PrivateOvsDpdk.start("br0")) {
             Path file = Files.writeString(work.resolve("highway.conf"), String.join("\n",
-                    "ovsdb=unix:" + ovs.run.resolve("db.sock"), "bridge=br0", "memif-socket-dir=" + ovs.run,
+                    "ovsdb=unix:" + ovs.run().resolve("db.sock"), "bridge=br0", "memif-socket-dir=" + ovs.run(),
                     "region-dir=" + regions,
                     "ring-port.pa.guest=guest-a", "ring-port.pa.publish-root=" + rootA, "ring-port.pa.ofport=11",
                     "ring-port.pb.guest=guest-b", "ring-port.pb.publish-root=" + rootB, "ring-port.pb.ofport=12", ""));
@@ -179,7 +180,7 @@ class RingPortAgentOvsDpdkTest {
             assertEquals(List.of(), tree(regions).subList(1, tree(regions).size()), "no region file left");
             assertEquals(List.of(rootA), tree(rootA), "no published tree left");
             assertEquals(List.of(rootB), tree(rootB));
-            assertFalse(Files.exists(ovs.run.resolve("memif-pa.sock")));
+            assertFalse(Files.exists(ovs.run().resolve("memif-pa.sock")));
             assertTrue(Thread.getAllStackTraces().keySet().stream()
                     .noneMatch(t -> t.getName().equals(RingPortAgent.SUPERVISOR_THREAD) && t.isAlive()),
                     "supervisor thread ended");

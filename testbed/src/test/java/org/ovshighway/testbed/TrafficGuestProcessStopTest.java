@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ovshighway.ovs.testing.PrivateOvsDpdk;
 import org.ovshighway.guest.abi.RegionIdentity;
 import org.ovshighway.guest.abi.RegionLayout;
 import org.ovshighway.remapper.RegionFile;

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ovshighway.ovs.testing.PrivateOvsDpdk;
 
 /**
  * Two traffic guests exchange frames both ways through a real, private OVS-DPDK over two ring
@@ -36,6 +37,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 170, unit = TimeUnit.SECONDS)
 class ViaOvsTrafficTest {
+    /**
+     * A bridge name of this run only: the bridge's LOCAL port is a tap named after it, so two
+     * instances sharing a name would fight over it if they ever shared a network namespace.
+     */
+    private static final String BRIDGE = "hwt" + ProcessHandle.current().pid() % 1_000_000;
     private static final int RATE = 20_000;
     private static final int SECONDS = 4;
     private static final List<String> NICE = List.of("nice", "-n", "-10");
@@ -48,14 +54,14 @@ class ViaOvsTrafficTest {
         assumeTrue(PrivateOvsDpdk.isRoot(), "OVS-DPDK needs root");
         String prefix;
         List<Path> regionFiles = new ArrayList<>();
-        try (PrivateOvsDpdk ovs = PrivateOvsDpdk.start()) {
+        try (PrivateOvsDpdk ovs = PrivateOvsDpdk.start(BRIDGE)) {
             prefix = ovs.filePrefix();
             Path rootA = Files.createDirectory(ovs.run().resolve("vm1-sysfs"));
             Path rootB = Files.createDirectory(ovs.run().resolve("vm2-sysfs"));
             Path config = ovs.run().resolve("highway.properties");
             Files.writeString(config, String.join("\n",
                     "ovsdb=unix:" + ovs.run().resolve("db.sock"),
-                    "bridge=" + PrivateOvsDpdk.BRIDGE,
+                    "bridge=" + BRIDGE,
                     "memif-socket-dir=" + ovs.run(),
                     "ring-port." + PORT_A + ".guest=vm1",
                     "ring-port." + PORT_A + ".publish-root=" + rootA,
@@ -64,19 +70,19 @@ class ViaOvsTrafficTest {
                     "ring-port." + PORT_B + ".publish-root=" + rootB,
                     "ring-port." + PORT_B + ".ofport=2", ""));
             try (HighwayAgentProcess agent = HighwayAgentProcess.start(config, ovs.run().resolve("agent.log"))) {
-                assertEquals(PORT_A + "\n" + PORT_B, ovs.vsctl("list-ports", PrivateOvsDpdk.BRIDGE), "ring ports in OVS");
+                assertEquals(PORT_A + "\n" + PORT_B, ovs.vsctl("list-ports", BRIDGE), "ring ports in OVS");
                 regionFiles.addAll(publishedRegions(rootA));
                 regionFiles.addAll(publishedRegions(rootB));
                 assertEquals(2, regionFiles.size(), "one published region per guest: " + regionFiles);
-                ovs.ofctl("del-flows", PrivateOvsDpdk.BRIDGE);
-                ovs.ofctl("add-flow", PrivateOvsDpdk.BRIDGE, "in_port=1,actions=output:2");
-                ovs.ofctl("add-flow", PrivateOvsDpdk.BRIDGE, "in_port=2,actions=output:1");
+                ovs.ofctl("del-flows", BRIDGE);
+                ovs.ofctl("add-flow", BRIDGE, "in_port=1,actions=output:2");
+                ovs.ofctl("add-flow", BRIDGE, "in_port=2,actions=output:1");
                 exchange(ovs, rootA, rootB);
                 // a JVM ended by SIGTERM exits 128+15 once its shutdown hook (the agent's cleanup) returned;
                 // the cleanup is checked by its effects below (JUL drops log records made during shutdown)
                 assertEquals(143, agent.stop(), "agent exit status after SIGTERM; output:\n" + agent.output());
             }
-            assertEquals("", ovs.vsctl("list-ports", PrivateOvsDpdk.BRIDGE), "agent removed its ring ports");
+            assertEquals("", ovs.vsctl("list-ports", BRIDGE), "agent removed its ring ports");
             assertEquals(List.of(), publishedRegions(rootA), "agent unpublished vm1's region");
             assertEquals(List.of(), publishedRegions(rootB), "agent unpublished vm2's region");
             for (Path file : regionFiles) {

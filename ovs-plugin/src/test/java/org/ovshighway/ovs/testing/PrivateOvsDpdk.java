@@ -1,9 +1,10 @@
-package org.ovshighway.testbed;
+package org.ovshighway.ovs.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -13,30 +14,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A private OVS-DPDK started with the project's scripts (testbed/ovs-dpdk-up, -down; see
- * testbed/lib/ovs-dpdk.sh): ovsdb-server and ovs-vswitchd-dpdk under one run directory, bridge
- * {@link #BRIDGE} (netdev), PMD thread on core 1. {@link #close()} stops both daemons and removes the DPDK
+ * A private OVS-DPDK for tests, started with the project's scripts (testbed/ovs-dpdk-up, -down;
+ * see testbed/lib/ovs-dpdk.sh): ovsdb-server and ovs-vswitchd-dpdk (in a network namespace of its
+ * own) under one run directory, one netdev bridge, PMD thread on core 1. {@link #close()} keeps
+ * the daemons' logs under {@code target/ovs-dpdk-logs/}, stops both daemons and removes the DPDK
  * files of this instance and the run directory.
  */
-final class PrivateOvsDpdk implements AutoCloseable {
-    /**
-     * The bridge's LOCAL port is a kernel tap named after the bridge and the kernel has one
-     * namespace: another OVS instance on this machine with the same bridge name (everyone's
-     * "br0") would fight over that tap, leaving the loser's main thread spinning on POLLERR.
-     */
-    static final String BRIDGE = "hwt" + ProcessHandle.current().pid() % 1_000_000;
-
+public final class PrivateOvsDpdk implements AutoCloseable {
     private final Path run;
+    private final String bridge;
     private final Map<String, String> env;
     private final String filePrefix;
 
-    private PrivateOvsDpdk(Path run) throws IOException {
+    private PrivateOvsDpdk(Path run, String bridge) throws IOException {
         this.run = run;
+        this.bridge = bridge;
         this.env = Map.of("OVS_RUNDIR", run.toString(), "OVS_LOGDIR", run.toString(), "OVS_DBDIR", run.toString());
         this.filePrefix = Files.readString(run.resolve("dpdk-file-prefix")).strip();
     }
 
-    static boolean isRoot() {
+    public static boolean isRoot() {
         try {
             return Files.readAllLines(Path.of("/proc/self/status")).stream()
                     .anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[1].equals("0"));
@@ -45,11 +42,12 @@ final class PrivateOvsDpdk implements AutoCloseable {
         }
     }
 
-    static PrivateOvsDpdk start() throws IOException, InterruptedException {
-        Path run = Files.createTempDirectory("hw-via-ovs");
+    /** Starts an instance with bridge {@code bridge}; on failure stops what started and removes the run directory. */
+    public static PrivateOvsDpdk start(String bridge) throws IOException, InterruptedException {
+        Path run = Files.createTempDirectory("hw-ovs-dpdk");
         try {
-            exec(Map.of(), List.of(script("ovs-dpdk-up").toString(), run.toString(), BRIDGE));
-            return new PrivateOvsDpdk(run);
+            exec(Map.of(), List.of(script("ovs-dpdk-up").toString(), run.toString(), bridge));
+            return new PrivateOvsDpdk(run, bridge);
         } catch (IOException | RuntimeException e) {
             try {
                 exec(Map.of(), List.of(script("ovs-dpdk-down").toString(), run.toString()));
@@ -61,30 +59,39 @@ final class PrivateOvsDpdk implements AutoCloseable {
         }
     }
 
-    Path run() {
+    public Path run() {
         return run;
     }
 
+    public String bridge() {
+        return bridge;
+    }
+
     /** The environment that points the OVS tools at this instance. */
-    Map<String, String> env() {
+    public Map<String, String> env() {
         return env;
     }
 
     /** DPDK's --file-prefix of this instance (hugepage files are named after it). */
-    String filePrefix() {
+    public String filePrefix() {
         return filePrefix;
     }
 
-    String vsctl(String... args) throws IOException, InterruptedException {
+    public String vsctl(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("ovs-vsctl", "--timeout=10"));
         command.addAll(Arrays.asList(args));
         return exec(env, command).strip();
     }
 
-    String ofctl(String... args) throws IOException, InterruptedException {
+    public String ofctl(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("ovs-ofctl"));
         command.addAll(Arrays.asList(args));
         return exec(env, command);
+    }
+
+    /** Restarts ovs-vswitchd only (OVSDB and its configuration stay; OpenFlow flows do not). */
+    public void restartVswitchd() throws IOException, InterruptedException {
+        exec(Map.of(), List.of(script("ovs-dpdk-restart-vswitchd").toString(), run.toString()));
     }
 
     /**
@@ -92,8 +99,8 @@ final class PrivateOvsDpdk implements AutoCloseable {
      * Interface statistics column in OVSDB is refreshed only every 5 s): keys {@code rx_pkts},
      * {@code rx_drop}, {@code tx_pkts}, {@code tx_drop}, ...
      */
-    Map<String, Long> portCounters(String port) throws IOException, InterruptedException {
-        String reply = ofctl("dump-ports", BRIDGE, port);
+    public Map<String, Long> portCounters(String port) throws IOException, InterruptedException {
+        String reply = ofctl("dump-ports", bridge, port);
         Map<String, Long> counters = new java.util.HashMap<>();
         String prefix = null;
         for (String rawLine : reply.split("\n")) {
@@ -122,6 +129,12 @@ final class PrivateOvsDpdk implements AutoCloseable {
 
     @Override
     public void close() throws IOException, InterruptedException {
+        Path logs = Files.createDirectories(Path.of("target", "ovs-dpdk-logs", run.getFileName().toString()));
+        try (Stream<Path> files = Files.list(run)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".out")).toList()) {
+                Files.copy(p, logs.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
         try {
             exec(Map.of(), List.of(script("ovs-dpdk-down").toString(), run.toString()));
         } finally {
@@ -129,7 +142,7 @@ final class PrivateOvsDpdk implements AutoCloseable {
         }
     }
 
-    static Path root() {
+    private static Path root() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("testbed/lib/common.sh"))) {
             dir = dir.getParent();
@@ -140,12 +153,12 @@ final class PrivateOvsDpdk implements AutoCloseable {
         return dir;
     }
 
-    static Path script(String name) {
+    private static Path script(String name) {
         return root().resolve("testbed").resolve(name);
     }
 
     /** Runs a command to completion (at most 120 s); returns stdout, throws with its output on failure. */
-    static String exec(Map<String, String> env, List<String> command) throws IOException, InterruptedException {
+    public static String exec(Map<String, String> env, List<String> command) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
         // files, not pipes: a detached daemon inheriting a pipe would keep a reader waiting forever
@@ -169,7 +182,7 @@ final class PrivateOvsDpdk implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
