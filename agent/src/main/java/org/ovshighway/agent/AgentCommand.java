@@ -32,6 +32,9 @@ final class AgentCommand implements Subcommand {
                 guest's memif client, and publishes the region to the guest. When ovs-vswitchd
                 restarts it reconnects the ports (the guest sees DOWN, then UP with a new
                 generation). On exit it removes the ports, publications and region files.
+                An agent that was killed leaves them; the next one re-adopts them: the same
+                region file (the guest keeps its mapping), the same OVS interface when it is
+                still Highway's for the same guest and socket, a new memif generation.
 
                 FILE (Java properties syntax):
                   ovsdb=unix:/var/run/openvswitch/db.sock     OVSDB endpoint (unix:PATH or tcp:HOST:PORT)

@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import org.ovshighway.guest.abi.PortConnection;
+import org.ovshighway.guest.abi.RegionFormatException;
 import org.ovshighway.hotplug.LocalPublication;
 import org.ovshighway.hotplug.LocalPublisher;
 import org.ovshighway.ovs.memif.DisconnectReason;
@@ -86,10 +88,10 @@ public final class ManagedRingPort {
     static ManagedRingPort provision(RingPortConfig config, String bridge, Path socket, int memifIndex,
                                      RegionFiles files, LocalPublisher publisher, OvsdbSession ovsdb)
             throws IOException, MemifException {
-        PortRegion region = PortRegion.create(files, "highway-port-" + config.name(), config.name(), config.guest());
+        PortRegion region = PortRegion.create(files, RingPortAgent.regionFileName(config), config.name(), config.guest());
         ManagedRingPort port = new ManagedRingPort(config, bridge, socket, region);
         try {
-            port.start(memifIndex, publisher, ovsdb);
+            port.start(memifIndex, publisher, ovsdb, false);
             return port;
         } catch (IOException | MemifException | RuntimeException e) {
             port.closeAfterFailure(ovsdb, e);
@@ -97,7 +99,41 @@ public final class ManagedRingPort {
         }
     }
 
-    private void start(int memifIndex, LocalPublisher localPublisher, OvsdbSession ovsdb)
+    /**
+     * Takes over ring port {@code config} left by an agent that stopped without cleaning up: maps
+     * its region file {@code regionFile} as it is (the guest may still map it), keeps the OVS
+     * interface {@code existing} when there is one (else creates it with {@code memifIndex}),
+     * connects as the guest's memif client with a new generation and takes over the publication.
+     * On failure what this call made is removed; an adopted OVS port and region file stay.
+     *
+     * @throws RegionFormatException when the file is not this port's region
+     */
+    static ManagedRingPort adopt(RingPortConfig config, String bridge, Path socket, int memifIndex, Path regionFile,
+                                 Optional<InterfaceInfo> existing, RegionFiles files, LocalPublisher publisher,
+                                 OvsdbSession ovsdb) throws IOException, MemifException {
+        PortRegion region = PortRegion.adopt(files, regionFile, config.name(), config.guest());
+        ManagedRingPort port = new ManagedRingPort(config, bridge, socket, region);
+        try {
+            if (existing.isPresent()) {
+                port.portCreated = true;
+                port.ofport = existing.get().ofport();
+                port.connectAndPublish(publisher, true);
+            } else {
+                port.start(memifIndex, publisher, ovsdb, true);
+            }
+            return port;
+        } catch (IOException | MemifException | RuntimeException e) {
+            // the region and the interface outlive this attempt: the guest may still use them
+            port.record(region.publishDown());
+            if (port.client != null) {
+                port.client.close();
+            }
+            region.close();
+            throw e;
+        }
+    }
+
+    private void start(int memifIndex, LocalPublisher localPublisher, OvsdbSession ovsdb, boolean adopting)
             throws IOException, MemifException {
         // a socket file left by an earlier vswitchd makes the new server fail to bind
         Files.deleteIfExists(socket);
@@ -106,13 +142,19 @@ public final class ManagedRingPort {
         PortInfo info = ovsdb.addRingPort(spec);
         portCreated = true;
         ofport = info.iface(config.name()).map(InterfaceInfo::ofport).orElse(OptionalLong.empty());
+        connectAndPublish(localPublisher, adopting);
+    }
+
+    private void connectAndPublish(LocalPublisher localPublisher, boolean adopting) throws IOException, MemifException {
+        // a guest that still maps an adopted region may hold an UP word the lost agent wrote
+        record(region.publishDown());
         client = new MemifClient(MemifPortConfig.of(socket, config.name()),
                 MemifRegions.fromLayout(region.file().path(), region.layout()), new ConnectionListener());
         client.connect(FIRST_CONNECT);
-        publication = localPublisher.publish(region.file().path());
+        publication = adopting ? localPublisher.adopt(region.file().path()) : localPublisher.publish(region.file().path());
         publisher = localPublisher;
-        LOG.log(System.Logger.Level.INFO, "ring port up: port=" + config.name() + " ofport="
-                + (ofport.isPresent() ? ofport.getAsLong() : "?") + " guest=" + config.guest() + " region="
+        LOG.log(System.Logger.Level.INFO, "ring port " + (adopting ? "re-adopted" : "up") + ": port=" + config.name()
+                + " ofport=" + (ofport.isPresent() ? ofport.getAsLong() : "?") + " guest=" + config.guest() + " region="
                 + region.file().path() + " generation=" + region.generation() + " published="
                 + publication.deviceDirectory());
     }

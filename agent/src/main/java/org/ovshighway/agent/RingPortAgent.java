@@ -78,19 +78,36 @@ public final class RingPortAgent implements AutoCloseable {
             Map<Path, LocalPublisher> publishers = new HashMap<>();
             int memifIndex = nextMemifIndex(snapshot);
             for (RingPortConfig port : config.ringPorts()) {
-                Optional<PortInfo> existing = snapshot.findPort(port.name());
-                if (existing.isPresent()) {
-                    throw new AgentException("port already exists in OVSDB: port=" + port.name() + " ring-port="
-                            + existing.get().interfaces().stream().anyMatch(InterfaceInfo::isRingPort)
-                            + " (delete it first)", null);
-                }
                 LocalPublisher publisher = publishers.computeIfAbsent(port.publishRoot(), LocalPublisher::new);
+                Path socket = config.memifSocket(port.name());
+                Optional<InterfaceInfo> iface = snapshot.findInterface(port.name());
+                if (snapshot.findPort(port.name()).isPresent() && iface.isEmpty()) {
+                    throw new AgentException("port already exists in OVSDB without an interface of that name: port="
+                            + port.name() + " (delete it first)", null);
+                }
+                if (iface.isPresent()) {
+                    checkAdoptable(port, socket, iface.get());
+                }
+                Optional<Path> regionFile = files.existing(regionFileName(port));
+                if (iface.isPresent() && regionFile.isEmpty()) {
+                    LOG.log(System.Logger.Level.WARNING, "ring port left by an earlier agent has no region file any"
+                            + " more: port=" + port.name() + " file=" + regionFileName(port)
+                            + "; deleting the interface and provisioning it anew (the guest must reopen the port)");
+                    ovsdb.deleteRingPort(config.bridge(), port.name());
+                    iface = Optional.empty();
+                }
                 try {
-                    started.add(ManagedRingPort.provision(port, config.bridge(), config.memifSocket(port.name()),
-                            memifIndex++, files, publisher, ovsdb));
+                    if (regionFile.isPresent()) {
+                        started.add(ManagedRingPort.adopt(port, config.bridge(), socket, memifIndex++, regionFile.get(),
+                                iface, files, publisher, ovsdb));
+                    } else {
+                        started.add(ManagedRingPort.provision(port, config.bridge(), socket, memifIndex++, files,
+                                publisher, ovsdb));
+                    }
                 } catch (IOException | MemifException | RuntimeException e) {
                     throw new AgentException("ring port not started: port=" + port.name() + " guest=" + port.guest()
-                            + " (" + e.getMessage() + ")", e);
+                            + (regionFile.isPresent() ? " adopting=" + regionFile.get() : "") + " (" + e.getMessage()
+                            + ")", e);
                 }
             }
         } catch (AgentException e) {
@@ -109,6 +126,29 @@ public final class RingPortAgent implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "agent running: bridge=" + config.bridge() + " ring_ports="
                 + started.stream().map(ManagedRingPort::name).toList() + " config=" + config.file());
         return agent;
+    }
+
+    /** Region file name of ring port {@code port}: the same across agent restarts, so it can be re-adopted. */
+    static String regionFileName(RingPortConfig port) {
+        return "highway-port-" + port.name();
+    }
+
+    /**
+     * An interface of that name may be taken over only when Highway made it for the same guest and
+     * memif socket (an agent that stopped without cleaning up left it).
+     */
+    private static void checkAdoptable(RingPortConfig port, Path socket, InterfaceInfo iface) throws AgentException {
+        if (!iface.isRingPort()) {
+            throw new AgentException("port already exists in OVSDB and is not a Highway ring port: port="
+                    + port.name() + " type=" + iface.type() + " (delete it first)", null);
+        }
+        String guest = iface.externalIds().getOrDefault(InterfaceInfo.GUEST_KEY, "");
+        String devargs = iface.options().getOrDefault("dpdk-devargs", "");
+        if (!guest.equals(port.guest()) || !devargs.contains(",socket=" + socket + ",")) {
+            throw new AgentException("ring port left by an earlier agent does not match the configuration: port="
+                    + port.name() + " guest=" + guest + " configured-guest=" + port.guest() + " dpdk-devargs=" + devargs
+                    + " configured-socket=" + socket + " (delete it first)", null);
+        }
     }
 
     /** One above the highest net_memifN any interface of this OVS uses (DPDK device names must be unique). */

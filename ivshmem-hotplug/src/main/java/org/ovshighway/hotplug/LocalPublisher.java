@@ -124,6 +124,43 @@ public final class LocalPublisher {
     }
 
     /**
+     * Takes over the publication of {@code regionFile} that a previous agent left in this tree
+     * (its guest may be using the device), or publishes it when there is none. An adopted
+     * publication is removed by {@link #unpublish} like one this publisher made, and so are the
+     * {@code bus/pci/devices} directories once empty.
+     *
+     * @throws IOException as {@link #publish}, or naming the directory that cannot be listed
+     */
+    public synchronized LocalPublication adopt(Path regionFile) throws IOException {
+        Objects.requireNonNull(regionFile, "regionFile");
+        Path file = regionFile.toAbsolutePath().normalize();
+        Path devices = devicesDirectory();
+        if (Files.isDirectory(devices, LinkOption.NOFOLLOW_LINKS)) {
+            try (var entries = Files.list(devices)) {
+                for (Path device : entries.sorted().toList()) {
+                    Path resource = device.resolve(RESOURCE2);
+                    if (Files.isSymbolicLink(resource) && Files.readSymbolicLink(resource).equals(file)) {
+                        for (Path dir : List.of(devices, root.resolve("bus").resolve("pci"), root.resolve("bus"))) {
+                            if (!createdParents.contains(dir)) {
+                                createdParents.addLast(dir);
+                            }
+                        }
+                        live.add(device);
+                        LocalPublication publication = new LocalPublication(device.getFileName().toString(), device, file);
+                        LOG.log(System.Logger.Level.INFO, () -> "adopted publication of region file=" + file
+                                + " device=" + device);
+                        return publication;
+                    }
+                }
+            } catch (IOException e) {
+                throw new IOException("cannot look for an earlier publication of region file=" + file + " under path="
+                        + devices + ": " + e, e);
+            }
+        }
+        return publish(file);
+    }
+
+    /**
      * Removes what {@link #publish} made for {@code publication}: its three entries, its device
      * directory and the parent directories it created, each directory only when empty (another
      * publication may live beside it). Entries already gone are fine.

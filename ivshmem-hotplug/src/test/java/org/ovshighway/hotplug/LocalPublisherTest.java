@@ -80,6 +80,25 @@ class LocalPublisherTest {
     }
 
     @Test
+    void aRestartedPublisherAdoptsWhatTheLostOneLeftAndCleansItUp() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("guest-root"));
+        Path fileA = region("port-a", "ring-a", "g1");
+        Path fileB = region("port-b", "ring-b", "g1");
+        LocalPublication left = new LocalPublisher(root).publish(fileA);
+        // the agent that made it is gone; the guest keeps its device
+        LocalPublisher restarted = new LocalPublisher(root);
+        LocalPublication adopted = restarted.adopt(fileA);
+        assertEquals(left.deviceDirectory(), adopted.deviceDirectory(), "same device, not a second one");
+        assertEquals(1, new IvshmemScanner(root).scan().size());
+        LocalPublication fresh = restarted.adopt(fileB);
+        assertNotEquals(adopted.address(), fresh.address(), "nothing to adopt: published anew");
+        assertEquals(2, new IvshmemScanner(root).scan().size());
+        restarted.unpublish(adopted);
+        restarted.unpublish(fresh);
+        assertEquals(List.of(root), tree(root), "the adopted publication and its directories are gone");
+    }
+
+    @Test
     void directoriesThatExistedBeforeAreKept() throws Exception {
         Path root = Files.createDirectory(dir.resolve("sysfs-like"));
         Files.createDirectories(root.resolve("bus/pci/devices"));

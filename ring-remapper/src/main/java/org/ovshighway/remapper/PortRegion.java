@@ -3,11 +3,16 @@ package org.ovshighway.remapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.Objects;
 
 import org.ovshighway.guest.abi.PortConnection;
+import org.ovshighway.guest.abi.RegionFormatException;
 import org.ovshighway.guest.abi.RegionIdentity;
+import org.ovshighway.guest.abi.RegionKind;
 import org.ovshighway.guest.abi.RegionLayout;
+import org.ovshighway.guest.abi.RegionValidator;
+import org.ovshighway.guest.abi.ValidatedRegion;
 import org.ovshighway.guest.mapping.MappedRegion;
 
 /**
@@ -58,6 +63,47 @@ public final class PortRegion implements AutoCloseable {
                 throw new UncheckedIOException("cannot map region file path=" + file.path() + " port=" + port, io);
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Maps the existing region file {@code path} of ring port {@code port} of guest {@code guest},
+     * left by an agent that stopped without cleaning up (killed, crashed): its guest may still map
+     * it, so it is reused as it is and the connection generation carries on from the one it holds.
+     *
+     * @throws RegionFormatException when the header is not a valid PORT region of this port and
+     *                               guest with {@link #QUEUES} queues (the file is left untouched)
+     * @throws UncheckedIOException  naming the path when it cannot be mapped
+     */
+    public static PortRegion adopt(RegionFiles files, Path path, String port, String guest) throws RegionFormatException {
+        Objects.requireNonNull(files, "files");
+        MappedRegion mapping;
+        try {
+            mapping = MappedRegion.map(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot map region file path=" + path + " port=" + port, e);
+        }
+        try {
+            ValidatedRegion validated = RegionValidator.validate(mapping.segment());
+            RegionIdentity identity = validated.identity();
+            if (identity.kind() != RegionKind.PORT || !identity.name0().equals(port) || !identity.name1().equals(guest)) {
+                throw new RegionFormatException("identity", "path=" + path + " found=" + identity.kind() + "/"
+                        + identity.name0() + "/" + identity.name1() + " expected=PORT/" + port + "/" + guest);
+            }
+            RegionLayout expected = RegionLayout.port(QUEUES);
+            if (!validated.layout().rings().equals(expected.rings())
+                    || validated.layout().regionSize() != expected.regionSize()) {
+                throw new RegionFormatException("layout", "path=" + path + " found=" + validated.layout()
+                        + " expected=" + expected);
+            }
+            RegionFile file = new RegionFile(path, validated.layout(), identity, files.onHugetlbfs(path));
+            PortRegion region = new PortRegion(file, mapping);
+            LOG.log(System.Logger.Level.INFO, () -> "adopted region file path=" + path + " port=" + port + " guest="
+                    + guest + " connection=" + PortConnection.describe(region.connectionWord()));
+            return region;
+        } catch (RegionFormatException | RuntimeException e) {
+            mapping.close();
+            throw e;
         }
     }
 

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,8 +16,10 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -165,6 +168,34 @@ public final class RegionFiles {
         LOG.log(System.Logger.Level.INFO, () -> "created region file path=" + path + " size=" + layout.regionSize()
                 + " kind=" + identity.kind() + " generation=" + identity.generation());
         return new RegionFile(path, layout, identity, placement.hugetlbfs());
+    }
+
+    /**
+     * Where an existing region file {@code name} is: in the configured directory, or else in the
+     * first hugetlbfs mount or {@code /dev/shm} that holds it (an agent that restarts looks for
+     * the regions its guests still map, wherever free pages had put them).
+     */
+    public Optional<Path> existing(String name) {
+        checkName(name);
+        List<Path> candidates = new ArrayList<>();
+        if (directory != null) {
+            candidates.add(directory);
+        } else {
+            hugetlbfs.get().forEach(mount -> candidates.add(mount.mountPoint()));
+            candidates.add(DEV_SHM);
+        }
+        for (Path dir : candidates) {
+            Path path = dir.resolve(name);
+            if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                return Optional.of(path);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code path} lies on one of the hugetlbfs mounts this policy knows. */
+    boolean onHugetlbfs(Path path) {
+        return hugetlbfs.get().stream().anyMatch(mount -> path.startsWith(mount.mountPoint()));
     }
 
     /** Deletes the file; {@code false} when it was already gone. */

@@ -2,13 +2,16 @@ package org.ovshighway.remapper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.ovshighway.guest.abi.PortConnection;
+import org.ovshighway.guest.abi.RegionFormatException;
 import org.ovshighway.guest.abi.RegionKind;
 import org.ovshighway.guest.abi.RegionValidator;
 import org.ovshighway.guest.abi.RingTableEntryDescriptor;
@@ -46,5 +49,56 @@ class PortRegionTest {
             assertTrue(port.delete());
         }
         assertFalse(Files.exists(path));
+    }
+
+    @Test
+    void adoptsTheRegionALostAgentLeftAndCarriesOnItsGeneration() throws Exception {
+        Path dir = Files.createTempDirectory(RegionFiles.DEV_SHM, "hw-adopt-test");
+        RegionFiles files = RegionFiles.in(dir);
+        PortRegion first = PortRegion.create(files, "highway-port-ring0", "ring0", "guest-a");
+        Path path = first.file().path();
+        try {
+            first.nextGeneration();
+            first.nextGeneration();
+            first.publishUp();
+            first.close(); // the agent died: the file stays, UP of generation 2 in it
+
+            assertEquals(Optional.of(path), files.existing("highway-port-ring0"));
+            assertEquals(Optional.empty(), files.existing("highway-port-other"));
+            PortRegion adopted = PortRegion.adopt(files, path, "ring0", "guest-a");
+            try {
+                assertEquals(2, adopted.generation());
+                assertEquals(PortConnection.word(2, true), adopted.connectionWord(), "adoption writes nothing");
+                assertEquals(3, adopted.nextGeneration());
+                assertEquals("guest-a", adopted.file().identity().name1());
+            } finally {
+                adopted.close();
+            }
+        } finally {
+            Files.deleteIfExists(path);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void refusesToAdoptTheRegionOfAnotherPortOrGarbage() throws Exception {
+        Path dir = Files.createTempDirectory(RegionFiles.DEV_SHM, "hw-adopt-test");
+        RegionFiles files = RegionFiles.in(dir);
+        PortRegion other = PortRegion.create(files, "highway-port-ring0", "ring0", "guest-a");
+        Path garbage = Files.write(dir.resolve("highway-port-ring1"), new byte[8192]);
+        try {
+            other.close();
+            RegionFormatException wrongGuest = assertThrows(RegionFormatException.class,
+                    () -> PortRegion.adopt(files, other.file().path(), "ring0", "guest-b"));
+            assertTrue(wrongGuest.getMessage().contains("expected=PORT/ring0/guest-b"), wrongGuest.getMessage());
+            RegionFormatException zeros = assertThrows(RegionFormatException.class,
+                    () -> PortRegion.adopt(files, garbage, "ring1", "guest-a"));
+            assertTrue(zeros.getMessage().contains("magic"), zeros.getMessage());
+            assertTrue(Files.exists(other.file().path()), "a refused file is left untouched");
+        } finally {
+            Files.deleteIfExists(other.file().path());
+            Files.deleteIfExists(garbage);
+            Files.deleteIfExists(dir);
+        }
     }
 }
