@@ -31,7 +31,10 @@ final class AgentCommand implements Subcommand {
                 external_ids:highway-ring-port=true, highway-guest=GUEST), connects to it as the
                 guest's memif client, and publishes the region to the guest. When ovs-vswitchd
                 restarts it reconnects the ports (the guest sees DOWN, then UP with a new
-                generation). On exit it removes the ports, publications and region files.
+                generation). It watches the bridge's flow tables through its own OpenFlow
+                connection and logs which ring-port directions become point-to-point or stop
+                being so ('highway links' shows them). On exit it removes the ports,
+                publications and region files.
                 An agent that was killed leaves them; the next one re-adopts them: the same
                 region file (the guest keeps its mapping), the same OVS interface when it is
                 still Highway's for the same guest and socket, a new memif generation.
@@ -44,6 +47,12 @@ final class AgentCommand implements Subcommand {
                   ring-port.NAME.guest=GUEST                 one group per ring port
                   ring-port.NAME.publish-root=/run/GUEST     existing directory: the process guest's sysfs-shaped root
                   ring-port.NAME.ofport=10                   optional requested OpenFlow port number
+                  openflow=unix:/var/run/openvswitch/br0.mgmt optional; the bridge's OpenFlow endpoint for
+                                                             flow monitoring (default BRIDGE.mgmt beside a
+                                                             unix: OVSDB socket; required with tcp: OVSDB)
+                  control-socket=/var/run/highway/highway.ctl optional; the management socket that
+                                                             'highway links' asks (default highway.ctl in
+                                                             memif-socket-dir)
 
                   --config FILE   the configuration file (required)
                 """;
@@ -59,11 +68,12 @@ final class AgentCommand implements Subcommand {
             err.println("highway agent: " + e.getMessage());
             return 1;
         }
-        RingPortAgent agent = RingPortAgent.start(config);
+        HighwayAgent agent = HighwayAgent.start(config);
         // SIGTERM/SIGINT run the hook; the JVM exits only after it returns, so cleanup completes
         Thread hook = Thread.ofPlatform().name("highway-agent-shutdown").unstarted(agent::close);
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("highway agent running: ring ports " + agent.ports().stream().map(ManagedRingPort::name).toList()
+        out.println("highway agent running: ring ports " + agent.ringPorts().ports().stream()
+                .map(ManagedRingPort::name).toList() + ", control socket " + agent.control().path()
                 + " (SIGTERM or SIGINT to stop)");
         out.flush();
         agent.awaitClosed();

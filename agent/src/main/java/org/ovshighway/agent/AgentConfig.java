@@ -30,6 +30,11 @@ import java.util.regex.Pattern;
  * ring-port.NAME.guest=vm1                    the port's guest, required per port
  * ring-port.NAME.publish-root=/run/vm1-sysfs  existing directory: process guest's sysfs-shaped root, required
  * ring-port.NAME.ofport=10                    requested OpenFlow port number (1..65279), optional
+ * openflow=unix:/var/run/openvswitch/br0.mgmt  the bridge's OpenFlow endpoint for flow monitoring
+ *                                             (unix:PATH or tcp:HOST:PORT; default: BRIDGE.mgmt beside
+ *                                             a unix: OVSDB socket, required with tcp: OVSDB)
+ * control-socket=/var/run/highway/highway.ctl  the agent's management socket (default: highway.ctl in
+ *                                             memif-socket-dir)
  * </pre>
  * Unknown keys, keys given twice, empty values, relative or missing directories, bad numbers and
  * names are errors naming the file and the key.
@@ -40,16 +45,19 @@ import java.util.regex.Pattern;
  * @param regionDir      directory for region files, empty for automatic placement
  * @param memifSocketDir directory for memif sockets
  * @param ringPorts      ring ports in name order
+ * @param openflow       the bridge's OpenFlow endpoint, unix:PATH or tcp:HOST:PORT
+ * @param controlSocket  the agent's management socket
  */
 public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path> regionDir, Path memifSocketDir,
-                          List<RingPortConfig> ringPorts) {
+                          List<RingPortConfig> ringPorts, String openflow, Path controlSocket) {
 
     /** A port name: usable as OVS interface name, region file name part and region header name. */
     static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
     /** A guest name: what a region header name field holds (printable ASCII, no space). */
     static final Pattern GUEST_NAME = Pattern.compile("[\\x21-\\x7e]{1,32}");
     private static final Pattern RING_PORT_KEY = Pattern.compile("ring-port\\.([^.]*)\\.([^.]*)");
-    private static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir");
+    private static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir", "openflow",
+            "control-socket");
     private static final Set<String> PORT_KEYS = Set.of("guest", "publish-root", "ofport");
     /** The longest socket path a sockaddr_un holds. */
     private static final int MAX_SOCKET_PATH = 107;
@@ -157,7 +165,34 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
             }
             ringPorts.add(new RingPortConfig(name, guest, publishRoot, ofport));
         }
-        return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts);
+        String openflow;
+        if (values.containsKey("openflow")) {
+            openflow = values.get("openflow").strip();
+            if (!openflow.matches("unix:/.+|tcp:.+:\\d+")) {
+                throw new ConfigException(file, "openflow", "must be unix:/PATH or tcp:HOST:PORT: value=" + openflow);
+            }
+        } else if (ovsdb.startsWith("unix:")) {
+            openflow = "unix:" + Path.of(ovsdb.substring("unix:".length())).resolveSibling(bridge + ".mgmt");
+        } else {
+            throw new ConfigException(file, "openflow", "missing (required when ovsdb is tcp:; e.g."
+                    + " unix:/var/run/openvswitch/" + bridge + ".mgmt)");
+        }
+        Path controlSocket;
+        if (values.containsKey("control-socket")) {
+            controlSocket = Path.of(values.get("control-socket").strip());
+            if (!controlSocket.isAbsolute() || controlSocket.getParent() == null
+                    || !Files.isDirectory(controlSocket.getParent())) {
+                throw new ConfigException(file, "control-socket", "must be an absolute path in an existing directory:"
+                        + " value=" + controlSocket);
+            }
+        } else {
+            controlSocket = memifSocketDir.resolve("highway.ctl");
+        }
+        if (controlSocket.toString().length() > MAX_SOCKET_PATH) {
+            throw new ConfigException(file, "control-socket", "longer than " + MAX_SOCKET_PATH + " bytes: path="
+                    + controlSocket);
+        }
+        return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts, openflow, controlSocket);
     }
 
     /** The memif socket file of port {@code name} inside {@link #memifSocketDir}. */

@@ -21,7 +21,7 @@ public final class HighwayCommand {
     }
 
     static HighwayCommand standard() {
-        return new HighwayCommand(List.of(new AgentCommand(), new DetectCommand(System.getenv()), new VersionCommand()));
+        return new HighwayCommand(List.of(new AgentCommand(), new DetectCommand(System.getenv()), new LinksCommand(), new VersionCommand()));
     }
 
     public static void main(String[] args) {

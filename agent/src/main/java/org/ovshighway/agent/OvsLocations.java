@@ -27,6 +27,11 @@ record OvsLocations(Path runDir) {
         if (target == null) {
             return BridgeEndpoint.managementSocket(runDir, bridge);
         }
+        return parseOpenflowTarget(bridge, target);
+    }
+
+    /** Parses {@code unix:PATH} or {@code tcp:HOST:PORT} as bridge {@code bridge}'s OpenFlow endpoint. */
+    static BridgeEndpoint parseOpenflowTarget(String bridge, String target) throws UsageException {
         if (target.startsWith("unix:") && target.length() > "unix:".length()) {
             return new BridgeEndpoint.UnixSocket(bridge, Path.of(target.substring("unix:".length())));
         }

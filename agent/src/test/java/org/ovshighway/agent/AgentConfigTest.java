@@ -54,6 +54,21 @@ class AgentConfigTest {
         assertEquals(List.of(new RingPortConfig("pa", "ga", rootA, OptionalLong.of(11)),
                 new RingPortConfig("pb", "gb", rootA, OptionalLong.empty())), config.ringPorts());
         assertEquals(sockets.resolve("memif-pa.sock"), config.memifSocket("pa"));
+        assertEquals("unix:/run/ovs/br0.mgmt", config.openflow(), "default: the bridge's mgmt socket beside OVSDB's");
+        assertEquals(sockets.resolve("highway.ctl"), config.controlSocket());
+    }
+
+    @Test
+    void openflowAndControlSocketAreCheckedAndRequiredWithTcpOvsdb() throws Exception {
+        AgentConfig config = AgentConfig.load(write(valid() + "openflow=tcp:127.0.0.1:6653\ncontrol-socket=" + dir.resolve("c.ctl") + "\n"));
+        assertEquals("tcp:127.0.0.1:6653", config.openflow());
+        assertEquals(dir.resolve("c.ctl"), config.controlSocket());
+        assertTrue(refused(valid().replace("unix:/run/ovs/db.sock", "tcp:127.0.0.1:6640")).getMessage()
+                .contains("key=openflow: missing (required when ovsdb is tcp:"));
+        assertTrue(refused(valid() + "openflow=ssl:1.2.3.4:6653\n").getMessage()
+                .contains("key=openflow: must be unix:/PATH or tcp:HOST:PORT"));
+        assertTrue(refused(valid() + "control-socket=" + dir.resolve("missing/c.ctl") + "\n").getMessage()
+                .contains("key=control-socket: must be an absolute path in an existing directory"));
     }
 
     @Test

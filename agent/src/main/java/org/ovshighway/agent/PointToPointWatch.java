@@ -1,0 +1,140 @@
+package org.ovshighway.agent;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.ovshighway.ovs.openflow.BridgeEndpoint;
+import org.ovshighway.ovs.openflow.BridgeFlowMonitor;
+import org.ovshighway.ovs.openflow.FlowEventBatchListener;
+import org.ovshighway.p2p.LinkEvent;
+import org.ovshighway.p2p.LinkListener;
+import org.ovshighway.p2p.P2pDetector;
+import org.ovshighway.p2p.flow.FlowEvent;
+import org.ovshighway.p2p.flow.PortNo;
+
+/**
+ * The agent's live view of which ring-port directions are point-to-point: the bridge's flow
+ * tables come from Highway's own flow monitor connection, a {@link P2pDetector} decides, and
+ * every verdict change is logged and passed on to the registered {@link LinkListener}s.
+ *
+ * <p>Threads: the monitor's event loop feeds the detector; {@link #verdicts} is called from other
+ * threads (the control socket). Both hold the detector's monitor, so a reader never sees a batch
+ * half applied. Listeners run on the event loop and must not block.
+ */
+final class PointToPointWatch implements FlowEventBatchListener, LinkListener, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PointToPointWatch.class.getName());
+
+    private final SortedMap<PortNo, String> candidates;
+    private final P2pDetector detector;
+    private final Clock clock;
+    private final List<LinkListener> listeners = new CopyOnWriteArrayList<>();
+    /** Guarded by detector: when each candidate's verdict last changed. */
+    private final Map<PortNo, Instant> since = new TreeMap<>();
+    /** Guarded by detector: true once the first complete dump was consumed. */
+    private boolean synced;
+    private BridgeFlowMonitor monitor;
+
+    PointToPointWatch(SortedMap<PortNo, String> candidates, Clock clock) {
+        this.candidates = new TreeMap<>(candidates);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.detector = new P2pDetector(this);
+        detector.setCandidatePorts(this.candidates.keySet());
+        Instant now = clock.instant();
+        this.candidates.keySet().forEach(port -> since.put(port, now));
+    }
+
+    /** Starts monitoring {@code endpoint}; verdicts exist once the first dump is consumed. */
+    void start(BridgeEndpoint endpoint) {
+        monitor = BridgeFlowMonitor.start(endpoint, this);
+        LOG.log(System.Logger.Level.INFO, "watching flow tables: bridge=" + endpoint.bridge() + " openflow=" + endpoint
+                + " candidates=" + candidates);
+    }
+
+    /** Adds a receiver of verdict changes (called on the monitor's event loop). */
+    void addListener(LinkListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void onFlowEvents(List<FlowEvent> events) {
+        synchronized (detector) {
+            detector.acceptAll(events);
+        }
+    }
+
+    @Override
+    public void onFlowEvent(FlowEvent event) {
+        synchronized (detector) {
+            detector.accept(event);
+            if (event instanceof FlowEvent.ResyncCompleted && !synced) {
+                synced = true;
+                LOG.log(System.Logger.Level.INFO, "flow tables read: flows=" + detector.flowCount() + " groups="
+                        + detector.groupCount() + " point-to-point=" + names(detector.pointToPointDirections()));
+            }
+        }
+    }
+
+    /** Runs inside {@link P2pDetector#accept} (detector's monitor held). */
+    @Override
+    public void onLinkEvent(LinkEvent event) {
+        since.put(event.from(), clock.instant());
+        switch (event) {
+            case LinkEvent.DirectionUp up -> LOG.log(System.Logger.Level.INFO, "point-to-point: "
+                    + name(up.from()) + " -> " + name(up.to()));
+            case LinkEvent.DirectionDown down -> LOG.log(System.Logger.Level.INFO, "no longer point-to-point: "
+                    + name(down.from()) + " -> " + name(down.to()) + " (" + down.reason() + ")");
+        }
+        for (LinkListener listener : listeners) {
+            listener.onLinkEvent(event);
+        }
+    }
+
+    /** The verdict of every candidate port, empty until the first dump was consumed. */
+    List<DirectionVerdict> verdicts() {
+        synchronized (detector) {
+            if (!synced) {
+                return List.of();
+            }
+            List<DirectionVerdict> verdicts = new ArrayList<>();
+            for (PortNo port : candidates.keySet()) {
+                Optional<PortNo> peer = detector.pointToPointPeer(port);
+                Optional<String> reason = peer.isPresent() ? Optional.empty()
+                        : Optional.of(detector.explain(port).orElse("no verdict yet"));
+                verdicts.add(new DirectionVerdict(port, peer, reason, since.get(port)));
+            }
+            return verdicts;
+        }
+    }
+
+    /** Whether the first complete dump of the flow tables has been consumed. */
+    boolean synced() {
+        synchronized (detector) {
+            return synced;
+        }
+    }
+
+    /** The port name of {@code port}, or its number when it is not a candidate. */
+    String name(PortNo port) {
+        String name = candidates.get(port);
+        return name == null ? port.toString() : name + "(" + port + ")";
+    }
+
+    private List<String> names(Map<PortNo, PortNo> directions) {
+        return directions.entrySet().stream().map(e -> name(e.getKey()) + "->" + name(e.getValue())).toList();
+    }
+
+    @Override
+    public void close() {
+        if (monitor != null) {
+            monitor.close();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package org.ovshighway.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.ovshighway.ovs.testing.PrivateOvsDpdk;
+
+/**
+ * The whole agent against a real private OVS-DPDK (needs root): ring ports, the flow tables
+ * watched through its own OpenFlow connection, and {@code highway links} asking it through the
+ * control socket while {@code ovs-ofctl} changes the rules.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class HighwayAgentOvsDpdkTest {
+
+    private static String links(Path config) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = HighwayCommand.standard().run(List.of("links", "--config", config.toString()),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String awaitLinks(Path config, Predicate<String> condition) throws InterruptedException {
+        String text = "";
+        for (int i = 0; i < 300; i++) {
+            text = links(config);
+            if (condition.test(text)) {
+                return text;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("highway links never showed what was expected; last answer:\n" + text);
+    }
+
+    private static String line(String text, String prefix) {
+        return text.lines().filter(l -> l.startsWith(prefix)).findFirst().orElse("");
+    }
+
+    @Test
+    void linksFollowTheRulesOfTheLiveBridge() throws Exception {
+        assumeTrue(PrivateOvsDpdk.isRoot(), "OVS-DPDK needs root");
+        Path work = Files.createTempDirectory("hw-links-test");
+        Path regions = Files.createDirectory(Path.of("/dev/shm", "hw-links-test-" + ProcessHandle.current().pid()
+                + "-" + System.nanoTime()));
+        try (PrivateOvsDpdk ovs = PrivateOvsDpdk.start("br0")) {
+            Files.createDirectories(work.resolve("guest-a"));
+            Files.createDirectories(work.resolve("guest-b"));
+            Path config = Files.writeString(work.resolve("highway.conf"), String.join("\n",
+                    "ovsdb=unix:" + ovs.run().resolve("db.sock"), "bridge=br0", "memif-socket-dir=" + ovs.run(),
+                    "region-dir=" + regions,
+                    "ring-port.pa.guest=guest-a", "ring-port.pa.publish-root=" + work.resolve("guest-a"),
+                    "ring-port.pa.ofport=11",
+                    "ring-port.pb.guest=guest-b", "ring-port.pb.publish-root=" + work.resolve("guest-b"),
+                    "ring-port.pb.ofport=12", ""));
+            ovs.ofctl("del-flows", "br0");
+            Path control;
+            try (HighwayAgent agent = HighwayAgent.start(AgentConfig.load(config))) {
+                control = agent.control().path();
+                assertEquals(ovs.run().resolve("highway.ctl"), control);
+                String empty = awaitLinks(config, t -> t.startsWith("pa(11)"));
+                assertTrue(line(empty, "pa(11)").matches("pa\\(11\\) -> -\\s+not-p2p\\s+path=ovs\\s+since=\\S+\\s+reason: .+"),
+                        empty);
+
+                ovs.ofctl("add-flow", "br0", "in_port=11,actions=output:12");
+                String p2p = awaitLinks(config, t -> line(t, "pa(11)").contains("-> pb(12)"));
+                assertTrue(line(p2p, "pa(11)").matches("pa\\(11\\) -> pb\\(12\\)\\s+p2p\\s+path=ovs\\s+since=\\S+"), p2p);
+                assertTrue(line(p2p, "pb(12)").contains("not-p2p"), "nothing leaves pb: " + p2p);
+
+                // a rule that copies pa's traffic to LOCAL makes the direction no longer point-to-point
+                ovs.ofctl("add-flow", "br0", "priority=40000,in_port=11,dl_type=0x0800,actions=output:12,LOCAL");
+                String broken = awaitLinks(config, t -> line(t, "pa(11)").contains("not-p2p"));
+                assertTrue(line(broken, "pa(11)").contains("reason: "), broken);
+            }
+            assertFalse(Files.exists(control), "control socket removed");
+            assertEquals("", ovs.vsctl("list-ports", "br0"));
+            assertTrue(Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().equals(ControlSocket.THREAD) && t.isAlive()), "control thread ended");
+        } finally {
+            PrivateOvsDpdk.deleteTree(regions);
+            PrivateOvsDpdk.deleteTree(work);
+        }
+    }
+}
