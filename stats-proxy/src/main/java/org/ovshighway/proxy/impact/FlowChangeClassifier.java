@@ -1,0 +1,151 @@
+package org.ovshighway.proxy.impact;
+
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.projectfloodlight.openflow.exceptions.OFParseError;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFFlowMod;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.action.OFActionEnqueue;
+import org.projectfloodlight.openflow.protocol.action.OFActionGroup;
+import org.projectfloodlight.openflow.protocol.action.OFActionOutput;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstructionApplyActions;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstructionWriteActions;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.OFPort;
+
+/**
+ * Works out the {@link FlowChangeImpact} of one complete OpenFlow frame a controller sends toward
+ * the switch. Reads the header itself; parses FLOW_MODs of every version with openflowj; anything
+ * that changes forwarding in a way it does not analyse is {@link FlowChangeImpact.Everything}.
+ *
+ * <p>Message types by number (the same in OF1.0 and OF1.3–1.5 where named): OF1.0 FLOW_MOD 14,
+ * PORT_MOD 15, VENDOR 4; OF1.1+ FLOW_MOD 14, GROUP_MOD 15, PORT_MOD 16, TABLE_MOD 17,
+ * EXPERIMENTER 4; OF1.4+ BUNDLE_CONTROL 33 (a commit applies the bundle's messages), BUNDLE_ADD 34.
+ */
+public final class FlowChangeClassifier {
+    private static final FlowChangeImpact NONE = new FlowChangeImpact.None();
+    private static final int HEADER = 8;
+    private static final int EXPERIMENTER = 4;
+    private static final int FLOW_MOD = 14;
+    private static final int OF10_PORT_MOD = 15;
+    private static final int GROUP_MOD = 15;
+    private static final int PORT_MOD = 16;
+    private static final int TABLE_MOD = 17;
+    private static final int BUNDLE_CONTROL = 33;
+    private static final int BUNDLE_CONTROL_TYPE_OFFSET = 12;
+    private static final int BUNDLE_COMMIT_REQUEST = 4;
+    private static final int OF10 = 1;
+
+    private FlowChangeClassifier() {
+    }
+
+    /** The impact of {@code frame} (a whole message, header included); the buffer is not modified. */
+    public static FlowChangeImpact classify(ByteBuf frame) {
+        if (frame.readableBytes() < HEADER) {
+            return new FlowChangeImpact.Everything("frame shorter than an OpenFlow header: bytes=" + frame.readableBytes());
+        }
+        int start = frame.readerIndex();
+        int version = frame.getUnsignedByte(start);
+        int type = frame.getUnsignedByte(start + 1);
+        if (type == FLOW_MOD) {
+            return flowMod(frame);
+        }
+        if (type == EXPERIMENTER) {
+            return new FlowChangeImpact.Everything("experimenter message (e.g. Nicira NXT_FLOW_MOD) version=" + version);
+        }
+        if (version == OF10) {
+            return type == OF10_PORT_MOD ? new FlowChangeImpact.Everything("PORT_MOD") : NONE;
+        }
+        return switch (type) {
+            case GROUP_MOD -> new FlowChangeImpact.Everything("GROUP_MOD");
+            case PORT_MOD -> new FlowChangeImpact.Everything("PORT_MOD");
+            case TABLE_MOD -> new FlowChangeImpact.Everything("TABLE_MOD");
+            case BUNDLE_CONTROL -> frame.readableBytes() >= BUNDLE_CONTROL_TYPE_OFFSET + 2
+                    && frame.getUnsignedShort(start + BUNDLE_CONTROL_TYPE_OFFSET) == BUNDLE_COMMIT_REQUEST
+                    ? new FlowChangeImpact.Everything("BUNDLE_CONTROL commit") : NONE;
+            default -> NONE;
+        };
+    }
+
+    private static FlowChangeImpact flowMod(ByteBuf frame) {
+        OFMessage message;
+        try {
+            message = OFFactories.getGenericReader().readFrom(frame.duplicate());
+        } catch (OFParseError | RuntimeException e) {
+            return new FlowChangeImpact.Everything("FLOW_MOD openflowj cannot parse: " + e.getMessage());
+        }
+        if (message == null) {
+            return new FlowChangeImpact.Everything("FLOW_MOD openflowj cannot parse: incomplete frame bytes="
+                    + frame.readableBytes());
+        }
+        if (!(message instanceof OFFlowMod flowMod)) {
+            return new FlowChangeImpact.Everything("FLOW_MOD parsed as " + message.getType());
+        }
+        Set<Long> sources = new HashSet<>();
+        boolean anySource;
+        if (flowMod.getMatch().isFullyWildcarded(MatchField.IN_PORT)) {
+            anySource = true;
+        } else if (flowMod.getMatch().isExact(MatchField.IN_PORT)) {
+            anySource = false;
+            sources.add(portNumber(flowMod.getMatch().get(MatchField.IN_PORT)));
+        } else {
+            anySource = true;
+        }
+        Set<Long> outputs = new HashSet<>();
+        boolean anyOutput = false;
+        List<OFAction> actions = flowMod.getVersion() == OFVersion.OF_10 ? flowMod.getActions() : instructionActions(flowMod);
+        if (actions == null) {
+            anyOutput = true;
+        } else {
+            for (OFAction action : actions) {
+                switch (action) {
+                    case OFActionOutput output -> anyOutput |= addOutput(outputs, output.getPort());
+                    case OFActionEnqueue enqueue -> anyOutput |= addOutput(outputs, enqueue.getPort());
+                    case OFActionGroup group -> anyOutput = true;
+                    default -> { } // header rewrites and the like send nothing anywhere by themselves
+                }
+            }
+        }
+        return new FlowChangeImpact.Ports(sources, anySource, outputs, anyOutput);
+    }
+
+    /** Apply- and write-actions of an OF1.1+ FLOW_MOD; null when an instruction is not understood. */
+    private static List<OFAction> instructionActions(OFFlowMod flowMod) {
+        List<OFAction> actions = new ArrayList<>();
+        for (OFInstruction instruction : flowMod.getInstructions()) {
+            switch (instruction) {
+                case OFInstructionApplyActions apply -> actions.addAll(apply.getActions());
+                case OFInstructionWriteActions write -> actions.addAll(write.getActions());
+                default -> {
+                    // goto_table: the rules of the later table are seen as flow changes of their own;
+                    // clear/meter/metadata send nothing anywhere
+                }
+            }
+        }
+        return actions;
+    }
+
+    /** Adds a physical output port; returns true when the port reaches more than one known port. */
+    private static boolean addOutput(Set<Long> outputs, OFPort port) {
+        long number = portNumber(port);
+        if (number < 0xffffff00L) {
+            outputs.add(number);
+            return false;
+        }
+        // IN_PORT, TABLE, NORMAL, FLOOD, ALL, CONTROLLER, LOCAL, ANY: IN_PORT and TABLE and the
+        // forwarding ones may reach a ring port; CONTROLLER and LOCAL never do
+        return number != portNumber(OFPort.CONTROLLER) && number != portNumber(OFPort.LOCAL);
+    }
+
+    private static long portNumber(OFPort port) {
+        return Integer.toUnsignedLong(port.getPortNumber());
+    }
+}

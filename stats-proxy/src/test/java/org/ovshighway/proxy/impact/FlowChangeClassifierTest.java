@@ -1,0 +1,121 @@
+package org.ovshighway.proxy.impact;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+import org.projectfloodlight.openflow.protocol.OFBundleCtrlType;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowModCommand;
+import org.projectfloodlight.openflow.protocol.OFGroupType;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.BundleId;
+import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.OFGroup;
+import org.projectfloodlight.openflow.types.OFPort;
+
+class FlowChangeClassifierTest {
+
+    private static ByteBuf bytes(OFMessage message) {
+        ByteBuf buf = Unpooled.buffer();
+        message.writeTo(buf);
+        return buf;
+    }
+
+    private static OFMessage flowMod(OFFactory f, OFFlowModCommand command, Match match, List<OFAction> actions) {
+        var builder = switch (command) {
+            case ADD -> f.buildFlowAdd();
+            case MODIFY -> f.buildFlowModify();
+            case DELETE -> f.buildFlowDelete();
+            default -> throw new IllegalArgumentException(command.toString());
+        };
+        builder.setMatch(match).setPriority(100);
+        if (f.getVersion() == OFVersion.OF_10) {
+            builder.setActions(actions);
+        } else {
+            builder.setInstructions(List.of(f.instructions().applyActions(actions)));
+        }
+        return builder.build();
+    }
+
+    private static OFAction output(OFFactory f, OFPort port) {
+        return f.actions().output(port, 0xffff);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13", "OF_14", "OF_15"})
+    void aRuleReachesItsInPortAndItsOutputs(OFVersion version) {
+        OFFactory f = OFFactories.getFactory(version);
+        FlowChangeImpact impact = FlowChangeClassifier.classify(bytes(flowMod(f, OFFlowModCommand.ADD,
+                f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(13)).build(),
+                List.of(output(f, OFPort.of(14))))));
+        assertEquals(new FlowChangeImpact.Ports(Set.of(13L), false, Set.of(14L), false), impact);
+        assertTrue(impact.mayAffect(13, 99), "its traffic source");
+        assertTrue(impact.mayAffect(11, 14), "its output hears from 13 now");
+        assertFalse(impact.mayAffect(11, 12), "an unrelated direction is left alone");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13", "OF_14", "OF_15"})
+    void aRuleWithoutInPortOrWithFloodReachesEverything(OFVersion version) {
+        OFFactory f = OFFactories.getFactory(version);
+        FlowChangeImpact wildcard = FlowChangeClassifier.classify(bytes(flowMod(f, OFFlowModCommand.ADD,
+                f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4).build(), List.of(output(f, OFPort.of(14))))));
+        assertTrue(wildcard.mayAffect(11, 12));
+        FlowChangeImpact flood = FlowChangeClassifier.classify(bytes(flowMod(f, OFFlowModCommand.MODIFY,
+                f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(13)).build(), List.of(output(f, OFPort.FLOOD)))));
+        assertTrue(flood.mayAffect(11, 12), "FLOOD may reach 12");
+        FlowChangeImpact toController = FlowChangeClassifier.classify(bytes(flowMod(f, OFFlowModCommand.ADD,
+                f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(13)).build(),
+                List.of(output(f, OFPort.CONTROLLER), output(f, OFPort.LOCAL)))));
+        assertFalse(toController.mayAffect(11, 12), "CONTROLLER and LOCAL never reach a ring port");
+        FlowChangeImpact delete = FlowChangeClassifier.classify(bytes(flowMod(f, OFFlowModCommand.DELETE,
+                f.buildMatch().build(), List.of())));
+        assertTrue(delete.mayAffect(11, 12), "deleting every rule may remove 11's");
+    }
+
+    @Test
+    void messagesThatChangeNoForwardingAreNone() {
+        OFFactory f13 = OFFactories.getFactory(OFVersion.OF_13);
+        OFFactory f14 = OFFactories.getFactory(OFVersion.OF_14);
+        assertInstanceOf(FlowChangeImpact.None.class, FlowChangeClassifier.classify(bytes(f13.buildBarrierRequest().build())));
+        assertInstanceOf(FlowChangeImpact.None.class, FlowChangeClassifier.classify(bytes(
+                f13.buildFlowStatsRequest().build())));
+        assertInstanceOf(FlowChangeImpact.None.class, FlowChangeClassifier.classify(bytes(f14.buildBundleCtrlMsg()
+                .setBundleId(BundleId.of(7)).setBundleCtrlType(OFBundleCtrlType.OPEN_REQUEST).build())));
+    }
+
+    @Test
+    void groupsPortModsBundleCommitsExtensionsAndGarbageReachEverything() {
+        OFFactory f13 = OFFactories.getFactory(OFVersion.OF_13);
+        OFFactory f14 = OFFactories.getFactory(OFVersion.OF_14);
+        assertInstanceOf(FlowChangeImpact.Everything.class, FlowChangeClassifier.classify(bytes(f13.buildGroupAdd()
+                .setGroup(OFGroup.of(1)).setGroupType(OFGroupType.ALL).setBuckets(List.of()).build())));
+        assertInstanceOf(FlowChangeImpact.Everything.class, FlowChangeClassifier.classify(bytes(f14.buildBundleCtrlMsg()
+                .setBundleId(BundleId.of(7)).setBundleCtrlType(OFBundleCtrlType.COMMIT_REQUEST).build())));
+        // Nicira NXT_FLOW_MOD (vendor message, subtype 13), not analysed
+        ByteBuf nicira = Unpooled.wrappedBuffer(new byte[] {1, 4, 0, 16, 0, 0, 0, 1, 0, 0, 0x23, 0x20, 0, 0, 0, 13});
+        assertInstanceOf(FlowChangeImpact.Everything.class, FlowChangeClassifier.classify(nicira));
+        ByteBuf truncated = bytes(flowMod(f13, OFFlowModCommand.ADD, f13.buildMatch().build(), List.of()));
+        truncated.writerIndex(20);
+        truncated.setShort(2, 20);
+        FlowChangeImpact cut = FlowChangeClassifier.classify(truncated);
+        assertInstanceOf(FlowChangeImpact.Everything.class, cut);
+        assertTrue(((FlowChangeImpact.Everything) cut).why().startsWith("FLOW_MOD openflowj cannot parse"), cut.toString());
+        assertInstanceOf(FlowChangeImpact.Everything.class, FlowChangeClassifier.classify(Unpooled.wrappedBuffer(new byte[3])));
+    }
+}
