@@ -18,7 +18,9 @@ import org.ovshighway.guest.ring.RingConsumer;
  * actions=output:to), used where a unit test cannot run OVS-DPDK (the testbed's remap tests use the
  * real one). It consumes the C2S ring of {@code from} as the memif server does and writes each
  * frame into the next buffer the guest of {@code to} handed out on S2C queue 0; it can drop FENCE
- * frames the way a full ring drops them.
+ * frames the way a full ring drops them. Unlike OVS it never drops data for want of buffers: it
+ * takes from {@code from} only as many frames as {@code to} has buffers for (back-pressure), so a
+ * test can demand exact sequences on a busy machine.
  */
 public final class FakeMemifSwitch implements AutoCloseable {
     private final MappedRegion fromMapping;
@@ -32,6 +34,7 @@ public final class FakeMemifSwitch implements AutoCloseable {
     public long forwarded;
     public long dropped;
     public long fencesDropped;
+    public long fencesForwarded;
 
     public FakeMemifSwitch(Path from, Path to) throws IOException, RegionFormatException {
         this.fromMapping = MappedRegion.map(from);
@@ -44,9 +47,11 @@ public final class FakeMemifSwitch implements AutoCloseable {
     public int forward() {
         MemorySegment src = fromMapping.segment();
         MemorySegment dst = toMapping.segment();
-        int n = fromC2s.receive(offsets, lengths, offsets.length);
-        int sent = 0;
         long tailOffset = toS2c.ringOffset() + RingDescriptor.TAIL_OFFSET;
+        int handedOut = (((short) Le.U16_HANDLE.getAcquire(dst, toS2c.ringOffset() + RingDescriptor.HEAD_OFFSET) & 0xffff)
+                - ((short) Le.U16_HANDLE.getOpaque(dst, tailOffset) & 0xffff)) & 0xffff;
+        int n = fromC2s.receive(offsets, lengths, Math.min(offsets.length, handedOut));
+        int sent = 0;
         for (int i = 0; i < n; i++) {
             if (fencesToDrop > 0 && FenceFrameDescriptor.isFence(src, offsets[i], lengths[i])) {
                 fencesToDrop--;
@@ -61,6 +66,9 @@ public final class FakeMemifSwitch implements AutoCloseable {
             }
             long d = toS2c.ringOffset() + RingDescriptor.descriptorOffset(tail & (toS2c.ringSize() - 1));
             long offset = dst.get(Le.U32, d + PacketDescriptorDescriptor.DATA_OFFSET_OFFSET) & 0xffffffffL;
+            if (FenceFrameDescriptor.isFence(src, offsets[i], lengths[i])) {
+                fencesForwarded++;
+            }
             MemorySegment.copy(src, offsets[i], dst, offset, lengths[i]);
             dst.set(Le.U32, d + PacketDescriptorDescriptor.LENGTH_OFFSET, lengths[i]);
             Le.U16_HANDLE.setRelease(dst, tailOffset, (short) (tail + 1));
