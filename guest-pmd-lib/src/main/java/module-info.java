@@ -10,4 +10,5 @@ module org.ovshighway.guest {
     exports org.ovshighway.guest.abi;
     exports org.ovshighway.guest.ring;
     exports org.ovshighway.guest.mapping;
+    exports org.ovshighway.guest.remap;
 }

@@ -23,6 +23,9 @@ import org.ovshighway.guest.mapping.MappedRegion;
 import org.ovshighway.guest.ring.MemifClientReceiver;
 import org.ovshighway.guest.ring.RingConsumer;
 import org.ovshighway.guest.ring.RingProducer;
+import org.ovshighway.guest.remap.OldReceivePath;
+import org.ovshighway.guest.remap.PortRemap;
+import org.ovshighway.guest.remap.RemapStats;
 
 /**
  * A guest's network port on a Highway region: burst receive and transmit, DPDK style.
@@ -99,8 +102,12 @@ public final class GuestPort implements AutoCloseable {
     private final long[] scratchOffsets = new long[PacketBurst.DEFAULT_CAPACITY];
     private final int[] scratchLengths = new int[PacketBurst.DEFAULT_CAPACITY];
     private int nextPortRx;
+    /** PORT region of ABI 1.2 or later opened from a device source: the remap protocol, else null. */
+    private final PortRemap remap;
+    /** Transmit thread: the producer the current reservation was taken from. */
+    private RingProducer reservedProducer;
 
-    private GuestPort(String portName, MappedRegion mapping, ValidatedRegion validated) {
+    private GuestPort(String portName, MappedRegion mapping, ValidatedRegion validated, DeviceSource source) {
         this.portName = portName;
         this.mapping = mapping;
         this.region = mapping.segment();
@@ -147,6 +154,11 @@ public final class GuestPort implements AutoCloseable {
         this.rxRingsGeneration = generation;
         this.txRingsGeneration = generation;
         adoptedGeneration.set(generation);
+        int minor = region.get(Le.U16, RegionHeaderDescriptor.VERSION_MINOR_OFFSET) & 0xffff;
+        this.remap = identity.kind() == RegionKind.PORT && source != null && minor >= AbiVersion.MINOR_REMAP
+                ? new PortRemap(portName, region, mapping.path(), source, txRing == null ? 0 : txRing.bufferSize(),
+                        System::nanoTime)
+                : null;
     }
 
     /**
@@ -202,7 +214,7 @@ public final class GuestPort implements AutoCloseable {
             throw new PortNotFoundException("no region names the port: port=" + portName + " source=" + source
                     + " candidates:" + (passedOver.isEmpty() ? " none" : passedOver));
         }
-        return open(best, bestRegion, portName);
+        return open(best, bestRegion, portName, source);
     }
 
     /**
@@ -210,12 +222,22 @@ public final class GuestPort implements AutoCloseable {
      * tests use this). The port takes ownership of {@code mapping} and closes it.
      */
     public static GuestPort open(MappedRegion mapping, ValidatedRegion validated, String portName) {
+        return open(mapping, validated, portName, null);
+    }
+
+    /**
+     * As {@link #open(MappedRegion, ValidatedRegion, String)}; on a PORT region (ABI 1.2 or later)
+     * the port follows the agent's remap requests and looks for link devices in {@code source}
+     * (null: never remapped).
+     */
+    public static GuestPort open(MappedRegion mapping, ValidatedRegion validated, String portName,
+                                 DeviceSource source) {
         if (!names(validated.identity(), portName)) {
             throw new IllegalArgumentException("region does not name the port: port=" + portName
                     + " name0=" + validated.identity().name0() + " name1=" + validated.identity().name1()
                     + " kind=" + validated.identity().kind());
         }
-        GuestPort port = new GuestPort(portName, mapping, validated);
+        GuestPort port = new GuestPort(portName, mapping, validated, source);
         LOG.log(System.Logger.Level.INFO, "opened port=" + portName + " kind=" + validated.identity().kind()
                 + " end=" + port.end + " generation=" + validated.identity().generation() + " path=" + mapping.path());
         return port;
@@ -241,45 +263,64 @@ public final class GuestPort implements AutoCloseable {
      */
     public int rxBurst(PacketBurst burst) {
         int n;
+        if (remap != null) {
+            // the remap protocol picks old rings or link and consumes FENCE frames
+            n = remap.receive(burst.offsets, burst.lengths, burst.offsets.length, oldReceivePath);
+            burst.receivedFrom(remap.receivedRegion(), n);
+            return n;
+        }
         if (linkRx != null) {
             n = linkRx.receive(burst.offsets, burst.lengths, burst.offsets.length);
         } else if (followsConnection && !receiveSideServing()) {
             n = 0;
         } else {
-            n = receiveFromPortRings(burst);
+            n = receiveFromPortRings(burst.offsets, burst.lengths);
         }
         burst.receivedFrom(region, n);
         return n;
     }
 
-    private int receiveFromPortRings(PacketBurst burst) {
+    /** The old path as the remap protocol polls it: this port's S2C rings while they are served. */
+    private final OldReceivePath oldReceivePath = new OldReceivePath() {
+        @Override
+        public int receive(long[] offsets, int[] lengths, int max) {
+            return followsConnection && !receiveSideServing() ? 0 : receiveFromPortRings(offsets, lengths);
+        }
+
+        @Override
+        public MemorySegment region() {
+            return region;
+        }
+    };
+
+    private int receiveFromPortRings(long[] offsets, int[] lengths) {
         MemifClientReceiver[] receivers = portRx;
         int rings = receivers.length;
         if (rings == 0) {
             return 0;
         }
         if (rings == 1) {
-            return receivers[0].receive(burst.offsets, burst.lengths, burst.offsets.length);
+            return receivers[0].receive(offsets, lengths, offsets.length);
         }
         // several queues share one burst: gather into scratch space, fairness by rotating the start queue
         int total = 0;
         int start = nextPortRx;
         nextPortRx = start + 1 == rings ? 0 : start + 1;
-        for (int k = 0; k < rings && total < burst.offsets.length; k++) {
+        for (int k = 0; k < rings && total < offsets.length; k++) {
             int q = start + k;
             if (q >= rings) {
                 q -= rings;
             }
-            total += receiveInto(receivers[q], burst, total);
+            total += receiveInto(receivers[q], offsets, lengths, total);
         }
         return total;
     }
 
-    private int receiveInto(MemifClientReceiver receiver, PacketBurst burst, int at) {
-        int room = Math.min(burst.offsets.length - at, scratchOffsets.length);
+    private int receiveInto(MemifClientReceiver receiver, long[] offsets, int[] lengths, int at) {
+        int room = Math.min(offsets.length - at, scratchOffsets.length);
         int n = receiver.receive(scratchOffsets, scratchLengths, room);
-        System.arraycopy(scratchOffsets, 0, burst.offsets, at, n);
-        System.arraycopy(scratchLengths, 0, burst.lengths, at, n);
+        System.arraycopy(scratchOffsets, 0, offsets, at, n);
+        System.arraycopy(scratchLengths, 0, lengths, at, n);
         return n;
     }
 
@@ -309,14 +350,15 @@ public final class GuestPort implements AutoCloseable {
      */
     public int txReserve(PacketBurst burst, int count) {
         transmitRing();
-        boolean serving = !followsConnection || transmitSideServing();
-        RingProducer producer = tx;
-        int n = serving ? producer.reserve(Math.min(count, burst.offsets.length)) : 0;
+        RingProducer serving = transmitProducer();
+        RingProducer producer = serving == null ? tx : serving;
+        int n = serving != null ? producer.reserve(Math.min(count, burst.offsets.length)) : 0;
         for (int k = 0; k < n; k++) {
             burst.offsets[k] = producer.bufferOffset(k);
             burst.lengths[k] = 0;
         }
-        burst.region = region;
+        reservedProducer = producer;
+        burst.region = producer.region();
         burst.count = n;
         burst.bufferSize = producer.bufferSize();
         burst.reservedBy = this;
@@ -343,7 +385,7 @@ public final class GuestPort implements AutoCloseable {
         }
         if (count != 0) {
             // nothing reserved (e.g. while the connection is DOWN) publishes nothing
-            tx.commit(burst.lengths, count);
+            reservedProducer.commit(burst.lengths, count);
         }
         burst.reservedBy = null;
         burst.count = 0;
@@ -361,10 +403,8 @@ public final class GuestPort implements AutoCloseable {
             throw new IllegalStateException("burst holds a transmit reservation; use txCommit: port=" + portName);
         }
         transmitRing();
-        if (followsConnection && !transmitSideServing()) {
-            return 0;
-        }
-        return tx.send(packets.region, packets.offsets, packets.lengths, packets.count);
+        RingProducer producer = transmitProducer();
+        return producer == null ? 0 : producer.send(packets.region, packets.offsets, packets.lengths, packets.count);
     }
 
     /**
@@ -375,19 +415,24 @@ public final class GuestPort implements AutoCloseable {
      */
     public int txBurst(MemorySegment[] frames, int count) {
         transmitRing();
-        if (followsConnection && !transmitSideServing()) {
-            return 0;
-        }
-        return tx.send(frames, count);
+        RingProducer producer = transmitProducer();
+        return producer == null ? 0 : producer.send(frames, count);
     }
 
     /** As {@link #txBurst(MemorySegment[], int)} for frames in byte arrays (whole arrays). */
     public int txBurst(byte[][] frames, int count) {
         transmitRing();
-        if (followsConnection && !transmitSideServing()) {
-            return 0;
-        }
-        return tx.send(frames, count);
+        RingProducer producer = transmitProducer();
+        return producer == null ? 0 : producer.send(frames, count);
+    }
+
+    /**
+     * Transmit thread, once per burst: the port's TX ring when served (else null), or the link's
+     * while the remap protocol has this side on a link.
+     */
+    private RingProducer transmitProducer() {
+        RingProducer old = !followsConnection || transmitSideServing() ? tx : null;
+        return remap == null ? old : remap.transmitVia(old);
     }
 
     /**
@@ -510,6 +555,16 @@ public final class GuestPort implements AutoCloseable {
                 txInvalidIndices, reconnects.get());
     }
 
+    /** Counters of the remap protocol (all zero on a port that does not follow it). */
+    public RemapStats remapStats() {
+        return remap == null ? new RemapStats(0, 0, 0, 0, 0, 0, 0) : remap.stats();
+    }
+
+    /** The remap machinery of this port, or null (LINK region, ABI before 1.2, or no device source). */
+    public PortRemap remap() {
+        return remap;
+    }
+
     /** The port name this port was opened as. */
     public String portName() {
         return portName;
@@ -533,6 +588,9 @@ public final class GuestPort implements AutoCloseable {
     /** Unmaps the region; the port and its views must not be used afterwards. */
     @Override
     public void close() {
+        if (remap != null) {
+            remap.close();
+        }
         mapping.close();
     }
 

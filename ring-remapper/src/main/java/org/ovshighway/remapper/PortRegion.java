@@ -146,6 +146,11 @@ public final class PortRegion implements AutoCloseable {
         return word;
     }
 
+    /** The mapped region (the remapper writes the request word through {@link PortEnd#of}). */
+    public MemorySegment segment() {
+        return region;
+    }
+
     /** The connection word as it is in the region now. */
     public long connectionWord() {
         return PortConnection.acquire(region);

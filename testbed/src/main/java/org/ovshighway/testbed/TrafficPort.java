@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import org.ovshighway.guest.GuestPort;
 import org.ovshighway.guest.PacketBurst;
 import org.ovshighway.guest.PortStats;
+import org.ovshighway.guest.remap.RemapStats;
 
 /**
  * One port of the traffic guest: sends its own stream (numbered 0, 1, 2, ... in the order the
@@ -158,6 +159,7 @@ final class TrafficPort {
     /** The machine-readable summary line (worker stopped: its fields are final by then). */
     String summaryLine() {
         PortStats s = port.stats();
+        RemapStats r = port.remapStats();
         return "TRAFFIC_SUMMARY port=" + port.portName() + " stream=" + frame.streamId() + " peer_stream=" + peerStream
                 + " sent=" + nextSequence + " received=" + streamFrames + " checked=" + checker.received()
                 + " lost=" + checker.lost()
@@ -169,7 +171,10 @@ final class TrafficPort {
                 + " port_rx_invalid_indices=" + s.rxInvalidIndices()
                 + " port_tx_packets=" + s.txPackets() + " port_tx_bytes=" + s.txBytes()
                 + " port_tx_ring_full_drops=" + s.txRingFullDrops()
-                + " port_tx_invalid_indices=" + s.txInvalidIndices();
+                + " port_tx_invalid_indices=" + s.txInvalidIndices()
+                + " remap_links=" + r.linksFinished() + " remap_fences_sent=" + r.fencesSent()
+                + " remap_fences_consumed=" + r.fencesConsumed() + " remap_stale_fences=" + r.staleFencesConsumed()
+                + " remap_forced=" + r.forcedReverts() + " remap_rejected_regions=" + r.rejectedRegions();
     }
 
     void close() {

@@ -9,9 +9,14 @@ public final class AbiVersion {
     /** Incompatible layout changes bump this. */
     public static final int MAJOR = 1;
     /** Compatible additions (reserved bytes given a meaning) bump this. */
-    public static final int MINOR = 1;
+    public static final int MINOR = 2;
     /** First minor version whose PORT regions carry the connection word ({@link PortConnection}). */
     public static final int MINOR_PORT_CONNECTION = 1;
+    /**
+     * First minor version with the remap protocol's revertReady words in LINK regions and the
+     * FENCE frame ({@link FenceFrameDescriptor}); see docs/remap-protocol.md.
+     */
+    public static final int MINOR_REMAP = 2;
 
     private AbiVersion() {
     }

@@ -3,7 +3,7 @@ package org.ovshighway.guest.abi;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The handshake words of a LINK region (lines 4..8 of {@link RegionHeaderDescriptor}). Each
+ * The handshake words of a LINK region (lines 2..8 of {@link RegionHeaderDescriptor}). Each
  * word has one writer; every store is a release and every load an acquire, so whatever the
  * writer did before the store (mapping, draining a ring) is visible to the reader after it.
  */
@@ -42,5 +42,20 @@ public final class LinkControl {
     /** Sender of {@code direction}: the last fence its receiver acknowledged. */
     public static long acquireFenceAck(MemorySegment region, int direction) {
         return (long) Le.U64_HANDLE.getAcquire(region, RegionHeaderDescriptor.fenceAckOffset(direction));
+    }
+
+    /**
+     * Receiver of {@code direction}: it stopped reading its old RX ring and waits for FENCE_OUT on
+     * the link for generation {@code generation} (0 = not ready).
+     */
+    public static void releaseRevertReady(MemorySegment region, int direction, long generation) {
+        // pairs with acquireRevertReady in the sender of that direction: the receiver no longer
+        // reads its old RX ring, so the sender's next frames on its old TX ring cannot overtake
+        Le.U64_HANDLE.setRelease(region, RegionHeaderDescriptor.revertReadyOffset(direction), generation);
+    }
+
+    /** Sender of {@code direction}: the generation whose revert its receiver is ready for, 0 if none. */
+    public static long acquireRevertReady(MemorySegment region, int direction) {
+        return (long) Le.U64_HANDLE.getAcquire(region, RegionHeaderDescriptor.revertReadyOffset(direction));
     }
 }

@@ -22,11 +22,14 @@ package org.ovshighway.guest.abi;
  *   +96  32 bytes name1       LINK: port name of end 1;  PORT: the guest's name
  *                             (ASCII 0x21..0x7e, NUL-padded, at least one character)
  * line 2 @128  PORT controlRequest  (agent writes; see {@link PortControl})
+ *              LINK revertReady[0]  (since ABI 1.2; receiver of direction 0, end 1, writes) u64:
+ *                                   generation whose revert it is ready for, 0 = not ready
  *   +128 u64 requestWord      bits 0..7 opcode (NONE=0, ATTACH=1, DETACH=2),
  *                             bits 8..63 sequence; odd sequence = write in progress
  *   +136 u64 requestLinkId
  *   +144 u64 requestGeneration
  * line 3 @192  PORT controlAck      (guest writes)
+ *              LINK revertReady[1]  (since ABI 1.2; receiver of direction 1, end 0, writes) u64: same
  *   +192 u64 ackWord          the requestWord the guest has finished handling
  *   +200 u64 ackStatus        0 = done, other values see {@link PortControl}
  * line 4 @256  LINK mapped[0]       (guest at end 0 writes) u64: generation it mapped, 0 = not mapped
@@ -40,8 +43,8 @@ package org.ovshighway.guest.abi;
  * @576+64n     counters: per ring two lines, {@link RingCountersDescriptor}
  * @576+192n    end of header (= headerSize)
  * </pre>
- * The control lines of the other kind are reserved (zero); line 4 means mapped[0] in a LINK
- * region and the port connection word in a PORT region. Every line after line 1 has exactly one
+ * Lines 2..4 mean different words in the two kinds: PORT request/ack/connection, LINK
+ * revertReady[0]/revertReady[1]/mapped[0]. The lines a kind does not use are reserved (zero). Every line after line 1 has exactly one
  * writer, so no two sides ever write the same cache line.
  */
 public final class RegionHeaderDescriptor {
@@ -94,6 +97,11 @@ public final class RegionHeaderDescriptor {
     public static final long FENCE_ACK0_OFFSET = USABLE_OFFSET + CACHE_LINE;
     public static final long FENCE_ACK1_OFFSET = FENCE_ACK0_OFFSET + CACHE_LINE;
 
+    /** LINK (since ABI 1.2): revertReady[0] on line 2, which a PORT region uses for its request. */
+    public static final long REVERT_READY0_OFFSET = CONTROL_REQUEST_OFFSET;
+    /** LINK (since ABI 1.2): revertReady[1] on line 3, which a PORT region uses for its acknowledgement. */
+    public static final long REVERT_READY1_OFFSET = CONTROL_ACK_OFFSET;
+
     /** PORT: the agent's connection word (line 4, which a LINK region uses for mapped[0]). */
     public static final long PORT_CONNECTION_OFFSET = MAPPED0_OFFSET;
 
@@ -111,6 +119,11 @@ public final class RegionHeaderDescriptor {
     /** Offset of {@code fenceAck[direction]}, direction 0 or 1. */
     public static long fenceAckOffset(int direction) {
         return FENCE_ACK0_OFFSET + (long) checkEnd(direction) * CACHE_LINE;
+    }
+
+    /** Offset of {@code revertReady[direction]}, direction 0 or 1 (LINK, ABI 1.2). */
+    public static long revertReadyOffset(int direction) {
+        return checkEnd(direction) == 0 ? REVERT_READY0_OFFSET : REVERT_READY1_OFFSET;
     }
 
     /** Offset of the ring table entry of ring {@code index}. */

@@ -1,0 +1,89 @@
+package org.ovshighway.guest.remap;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ovshighway.guest.abi.FenceFrameDescriptor;
+import org.ovshighway.guest.abi.RegionIdentity;
+import org.ovshighway.guest.abi.RingLayout;
+import org.ovshighway.guest.abi.ValidatedRegion;
+import org.ovshighway.guest.mapping.MappedRegion;
+import org.ovshighway.guest.ring.RingConsumer;
+import org.ovshighway.guest.ring.RingProducer;
+
+/**
+ * One mapped link region as one port uses it: this port's end, the ring it produces (the
+ * direction it sends, null on a one-way link where it only receives) and the ring it consumes.
+ *
+ * <p>Invariant: the mapping stays open until every role of this port on the link is finished
+ * ({@link #roleFinished} returned true) and nobody holds views into it; then the port closes it.
+ */
+final class LinkSession {
+    final MappedRegion mapping;
+    final MemorySegment region;
+    final RegionIdentity identity;
+    final long linkId;
+    final long generation;
+    /** This port's end: 0 or 1; it sends direction {@code end} and receives direction {@code 1 - end}. */
+    final int end;
+    final RingProducer linkTx;
+    final RingConsumer linkRx;
+    /** Fence frames, one each, ready for {@code RingProducer.send(MemorySegment[], 1)}. */
+    final MemorySegment[] fenceIn;
+    final MemorySegment[] fenceOut;
+    /** Roles (sender, receiver) still to finish before the port may unmap. */
+    private final AtomicInteger rolesLeft;
+    private final Arena fenceArena = Arena.ofAuto();
+
+    LinkSession(MappedRegion mapping, ValidatedRegion validated, int end) {
+        this.mapping = mapping;
+        this.region = mapping.segment();
+        this.identity = validated.identity();
+        this.linkId = identity.linkId();
+        this.generation = identity.generation();
+        this.end = end;
+        RingLayout txRing = validated.layout().find(end, 0);
+        RingLayout rxRing = validated.layout().find(1 - end, 0);
+        this.linkTx = txRing == null ? null : new RingProducer(region, txRing);
+        this.linkRx = rxRing == null ? null : new RingConsumer(region, rxRing);
+        this.fenceIn = new MemorySegment[] {fence(FenceFrameDescriptor.KIND_IN)};
+        this.fenceOut = new MemorySegment[] {fence(FenceFrameDescriptor.KIND_OUT)};
+        this.rolesLeft = new AtomicInteger((linkTx == null ? 0 : 1) + (linkRx == null ? 0 : 1));
+    }
+
+    private MemorySegment fence(int kind) {
+        MemorySegment frame = fenceArena.allocate(FenceFrameDescriptor.SIZE, 8);
+        FenceFrameDescriptor.write(frame, 0, linkId, generation, kind, end, 0);
+        return frame;
+    }
+
+    /** The direction this port sends (its end). */
+    int sendDirection() {
+        return end;
+    }
+
+    /** The direction this port receives. */
+    int receiveDirection() {
+        return 1 - end;
+    }
+
+    boolean matches(long requestLinkId, long requestGeneration) {
+        return linkId == requestLinkId && generation == requestGeneration;
+    }
+
+    /** Marks one role finished; true when it was the last one. */
+    boolean roleFinished() {
+        return rolesLeft.decrementAndGet() == 0;
+    }
+
+    /** Whether every role finished. */
+    boolean finished() {
+        return rolesLeft.get() <= 0;
+    }
+
+    @Override
+    public String toString() {
+        return "LinkSession[linkId=" + linkId + ", generation=" + generation + ", end=" + end + ", path="
+                + mapping.path() + "]";
+    }
+}

@@ -1,0 +1,569 @@
+package org.ovshighway.guest.remap;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.ovshighway.guest.DeviceSource;
+import org.ovshighway.guest.abi.FenceFrameDescriptor;
+import org.ovshighway.guest.abi.Le;
+import org.ovshighway.guest.abi.LinkControl;
+import org.ovshighway.guest.abi.PortControl;
+import org.ovshighway.guest.abi.RegionFormatException;
+import org.ovshighway.guest.abi.RegionKind;
+import org.ovshighway.guest.abi.RegionValidator;
+import org.ovshighway.guest.abi.RingLayout;
+import org.ovshighway.guest.abi.ValidatedRegion;
+import org.ovshighway.guest.mapping.MappedRegion;
+import org.ovshighway.guest.ring.RingProducer;
+
+/**
+ * The guest's side of the remap protocol for one ring port (docs/remap-protocol.md): follows the
+ * agent's request word in the port region (ATTACH link L generation g / DETACH), maps the link
+ * region when its device appears, and moves this port's transmit and receive sides onto the link
+ * and back without loss, reordering or duplication.
+ *
+ * <p>Cost while nothing is pending: {@link #transmitVia} and {@link #receive} each do one acquire
+ * load of the request word and compare it with the value their side last saw; the receive side
+ * also checks the EtherType of each packet from the old RX rings for FENCE frames, which are
+ * consumed and counted, never delivered.
+ *
+ * <p>Threads: the transmit side ({@link #transmitVia}) and the receive side ({@link #receive})
+ * may run on two threads; each keeps its own phase. Mapping, acknowledging and unmapping happen
+ * under a lock taken with {@code tryLock} only: a side that finds it busy retries on its next
+ * burst, so bursts never block. A side whose thread never calls in (an application that never
+ * transmits on a two-way link) holds its role until the agent's deadline forces the revert.
+ */
+public final class PortRemap {
+    private static final System.Logger LOG = System.getLogger(PortRemap.class.getName());
+    /** Least time between two scans of the device source while waiting for a link device. */
+    public static final long DEFAULT_SCAN_INTERVAL_NANOS = 5_000_000L;
+    /** Least time between two copies of an unacknowledged FENCE_IN. */
+    public static final long DEFAULT_FENCE_REPEAT_NANOS = 1_000_000L;
+    /** A request word no region holds: forces the first burst of each side through the slow path. */
+    private static final long UNSEEN = -1;
+
+    private final String portName;
+    private final MemorySegment portRegion;
+    private final Path portPath;
+    private final DeviceSource source;
+    private final int portTxBufferSize;
+    private final LongSupplier clock;
+    private final long scanIntervalNanos;
+    private final long fenceRepeatNanos;
+    /** Mapping, acknowledging and unmapping; only ever taken with tryLock from a burst. */
+    private final ReentrantLock slow = new ReentrantLock();
+    /** The link this port is on, or null; written under {@link #slow}. */
+    private volatile LinkSession session;
+    /** Guarded by slow: when the device source was last scanned, and the request word last acknowledged. */
+    private long lastScan = Long.MIN_VALUE;
+    private long acknowledgedWord = UNSEEN;
+
+    private final AtomicLong linksMapped = new AtomicLong();
+    private final AtomicLong linksFinished = new AtomicLong();
+    private final AtomicLong fencesSent = new AtomicLong();
+    private final AtomicLong fencesConsumed = new AtomicLong();
+    private final AtomicLong staleFences = new AtomicLong();
+    private final AtomicLong forcedReverts = new AtomicLong();
+    private final AtomicLong rejectedRegions = new AtomicLong();
+
+    // transmit side (its thread only)
+    private long txSeenWord = UNSEEN;
+    private boolean txSettled;
+    private LinkSession txSession;
+    private SenderPhase txPhase = SenderPhase.OLD;
+    private boolean txFenceAcked;
+    private long txNextFence;
+    private int txFenceCopies;
+
+    // receive side (its thread only)
+    private long rxSeenWord = UNSEEN;
+    private boolean rxSettled;
+    private LinkSession rxSession;
+    private ReceiverPhase rxPhase = ReceiverPhase.OLD;
+    private boolean rxForced;
+    private int rxBursts;
+    private MemorySegment rxRegion = MemorySegment.NULL;
+
+    /**
+     * @param portName         the port (a link region names it as one of its ends)
+     * @param portRegion       the mapped PORT region (request word, acknowledgement)
+     * @param portPath         its path (never taken for a link)
+     * @param source           where link devices appear
+     * @param portTxBufferSize the port's transmit buffer size: a link whose ring buffers are smaller
+     *                         is refused (the application may send frames that large)
+     * @param clock            nanosecond clock (System::nanoTime; tests pass their own)
+     */
+    public PortRemap(String portName, MemorySegment portRegion, Path portPath, DeviceSource source,
+                     int portTxBufferSize, LongSupplier clock) {
+        this(portName, portRegion, portPath, source, portTxBufferSize, clock, DEFAULT_SCAN_INTERVAL_NANOS,
+                DEFAULT_FENCE_REPEAT_NANOS);
+    }
+
+    public PortRemap(String portName, MemorySegment portRegion, Path portPath, DeviceSource source,
+                     int portTxBufferSize, LongSupplier clock, long scanIntervalNanos, long fenceRepeatNanos) {
+        this.portName = Objects.requireNonNull(portName, "portName");
+        this.portRegion = Objects.requireNonNull(portRegion, "portRegion");
+        this.portPath = portPath;
+        this.source = Objects.requireNonNull(source, "source");
+        this.portTxBufferSize = portTxBufferSize;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.scanIntervalNanos = scanIntervalNanos;
+        this.fenceRepeatNanos = fenceRepeatNanos;
+    }
+
+    // ------------------------------------------------------------------ transmit side
+
+    /**
+     * Transmit side, once per burst: the producer this burst must use, {@code old} (the port's own
+     * TX ring, null when it is not served) or the link's. May be null: then the burst sends nothing.
+     */
+    public RingProducer transmitVia(RingProducer old) {
+        // pairs with the agent's release store in PortControl.publishRequest
+        long word = PortControl.acquireRequestWord(portRegion);
+        if (word == txSeenWord && txSettled) {
+            return txPhase == SenderPhase.ON_LINK ? txSession.linkTx : old;
+        }
+        return transmitSlow(word, old);
+    }
+
+    private RingProducer transmitSlow(long word, RingProducer old) {
+        txSeenWord = word;
+        txSettled = false;
+        PortControl.Request request = PortControl.readRequest(portRegion);
+        if (request == null) {
+            return txPhase.sendsOnLink() ? txSession.linkTx : old;  // the agent is writing: retry next burst
+        }
+        boolean idleDone = session != null || handleWithoutSession(request);
+        LinkSession s = session;
+        if (s != txSession) {
+            txSession = s;
+            txPhase = s == null || s.linkTx == null ? SenderPhase.OLD : SenderPhase.MAPPED;
+            txFenceAcked = false;
+            txFenceCopies = 0;
+        }
+        if (s != null) {
+            stepSender(s, request, old);
+        }
+        txSettled = idleDone && (txPhase == SenderPhase.ON_LINK
+                || ((txPhase == SenderPhase.OLD || txPhase == SenderPhase.DONE) && !finishPending(s)));
+        return txPhase.sendsOnLink() ? txSession.linkTx : old;
+    }
+
+    private void stepSender(LinkSession s, PortControl.Request request, RingProducer old) {
+        boolean revert = !wantsAttached(request, s);
+        int direction = s.sendDirection();
+        switch (txPhase) {
+            case OLD, DONE -> tryFinish(s);
+            case MAPPED -> {
+                if (revert) {
+                    // rolled back (or forced) before this side left the old ring: nothing on the link
+                    finishSender(s, false);
+                } else if (LinkControl.acquireUsable(s.region) == s.generation && old != null
+                        && placeFence(old, s.fenceIn)) {
+                    // pairs with the agent's release of usable: both ends mapped
+                    txPhase = SenderPhase.FENCING;
+                    txNextFence = clock.getAsLong() + fenceRepeatNanos;
+                }
+            }
+            case FENCING, ON_LINK, REVERTING -> {
+                if (LinkControl.acquireUsable(s.region) != s.generation) {
+                    // the agent forced the revert: leave the link without a FENCE_OUT
+                    finishSender(s, true);
+                    return;
+                }
+                if (!txFenceAcked) {
+                    // pairs with the receiver's release in LinkControl.releaseFenceAck
+                    txFenceAcked = LinkControl.acquireFenceAck(s.region, direction) >= FenceFrameDescriptor.SEQUENCE_IN;
+                    if (!txFenceAcked && old != null && clock.getAsLong() - txNextFence >= 0 && placeFence(old, s.fenceIn)) {
+                        // OVS may have dropped it (full ring): repeat until acknowledged
+                        txNextFence = clock.getAsLong() + fenceRepeatNanos;
+                    }
+                }
+                if (!revert) {
+                    txPhase = txFenceAcked ? SenderPhase.ON_LINK : SenderPhase.FENCING;
+                    return;
+                }
+                txPhase = SenderPhase.REVERTING;
+                // pairs with the receiver's release in LinkControl.releaseRevertReady: it no longer reads its old RX ring
+                if (txFenceAcked && LinkControl.acquireRevertReady(s.region, direction) == s.generation
+                        && placeFence(s.linkTx, s.fenceOut)) {
+                    finishSender(s, false);
+                }
+            }
+        }
+    }
+
+    private boolean placeFence(RingProducer ring, MemorySegment[] fence) {
+        if (ring.freeSlots(1) < 1) {
+            return false;
+        }
+        fence[0].set(Le.U32_UNALIGNED, FenceFrameDescriptor.COPY_OFFSET, txFenceCopies);
+        if (ring.send(fence, 1) != 1) {
+            return false;
+        }
+        txFenceCopies++;
+        fencesSent.incrementAndGet();
+        return true;
+    }
+
+    private void finishSender(LinkSession s, boolean forced) {
+        txPhase = SenderPhase.DONE;
+        if (forced) {
+            forcedReverts.incrementAndGet();
+        }
+        LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " sender left link " + s + " forced=" + forced);
+        if (s.roleFinished()) {
+            tryFinish(s);
+        }
+    }
+
+    // ------------------------------------------------------------------ receive side
+
+    /**
+     * Receive side, once per burst: receives up to {@code max} packets from where the protocol
+     * says (old RX rings, link ring), consumes FENCE frames, and returns how many packets are in
+     * {@code offsets}/{@code lengths}, relative to {@link #receivedRegion()}.
+     */
+    public int receive(long[] offsets, int[] lengths, int max, OldReceivePath old) {
+        // pairs with the agent's release store in PortControl.publishRequest
+        long word = PortControl.acquireRequestWord(portRegion);
+        if (word != rxSeenWord || !rxSettled) {
+            receiveSlow(word);
+        }
+        return switch (rxPhase) {
+            case ON_LINK -> receiveOnLink(offsets, lengths, max, old);
+            case DRAINING -> drainLink(offsets, lengths, max);
+            case RELEASING -> {
+                LinkSession s = rxSession;
+                s.linkRx.release();
+                finishReceiver(s, rxForced);
+                yield receiveOld(offsets, lengths, max, old);
+            }
+            default -> receiveOld(offsets, lengths, max, old);
+        };
+    }
+
+    /** The segment the offsets of the last {@link #receive} are relative to. */
+    public MemorySegment receivedRegion() {
+        return rxRegion;
+    }
+
+    private void receiveSlow(long word) {
+        rxSeenWord = word;
+        rxSettled = false;
+        PortControl.Request request = PortControl.readRequest(portRegion);
+        if (request == null) {
+            return;
+        }
+        boolean idleDone = session != null || handleWithoutSession(request);
+        LinkSession s = session;
+        if (s != rxSession && (rxPhase == ReceiverPhase.OLD || rxPhase == ReceiverPhase.DONE)) {
+            rxSession = s;
+            rxPhase = s == null || s.linkRx == null ? ReceiverPhase.OLD : ReceiverPhase.WAITING_FENCE;
+            rxForced = false;
+        }
+        if (s != null && s == rxSession) {
+            stepReceiver(s, request);
+        }
+        rxSettled = idleDone && (rxPhase == ReceiverPhase.ON_LINK
+                || ((rxPhase == ReceiverPhase.OLD || rxPhase == ReceiverPhase.DONE) && !finishPending(s)));
+    }
+
+    private void stepReceiver(LinkSession s, PortControl.Request request) {
+        boolean revert = !wantsAttached(request, s);
+        switch (rxPhase) {
+            case OLD, DONE -> tryFinish(s);
+            case WAITING_FENCE -> {
+                // the agent reverts only links whose fences were acknowledged: a revert seen here is a
+                // rollback (usable never set) or a forced revert (usable cleared)
+                if (revert && LinkControl.acquireUsable(s.region) != s.generation) {
+                    finishReceiver(s, false);
+                }
+            }
+            case ON_LINK -> {
+                if (revert) {
+                    rxPhase = ReceiverPhase.DRAINING;
+                    // from now on the old RX ring is not read until FENCE_OUT: the sender's next frames on
+                    // its old TX ring cannot overtake those still on the link
+                    LinkControl.releaseRevertReady(s.region, s.receiveDirection(), s.generation);
+                }
+            }
+            case DRAINING -> rxForced = LinkControl.acquireUsable(s.region) != s.generation;
+            case RELEASING -> {
+            }
+        }
+    }
+
+    private int receiveOnLink(long[] offsets, int[] lengths, int max, OldReceivePath old) {
+        LinkSession s = rxSession;
+        // the link first; every 64th burst the old rings first, so PACKET_OUTs and stale fences are
+        // never starved by a busy link
+        if ((++rxBursts & 63) != 0) {
+            int n = s.linkRx.receive(offsets, lengths, max);
+            if (n != 0) {
+                rxRegion = s.region;
+                return n;
+            }
+            return receiveOld(offsets, lengths, max, old);
+        }
+        int n = receiveOld(offsets, lengths, max, old);
+        if (n != 0) {
+            return n;
+        }
+        rxRegion = s.region;
+        return s.linkRx.receive(offsets, lengths, max);
+    }
+
+    private int drainLink(long[] offsets, int[] lengths, int max) {
+        LinkSession s = rxSession;
+        MemorySegment link = s.region;
+        rxRegion = link;
+        int n = s.linkRx.receive(offsets, lengths, max);
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            if (FenceFrameDescriptor.isFence(link, offsets[i], lengths[i])) {
+                if (FenceFrameDescriptor.matches(link, offsets[i], s.linkId, s.generation,
+                        FenceFrameDescriptor.KIND_OUT, s.receiveDirection())) {
+                    fencesConsumed.incrementAndGet();
+                    // pairs with nothing the sender waits on; the agent reads it when the link ends
+                    LinkControl.releaseFenceAck(s.region, s.receiveDirection(), FenceFrameDescriptor.SEQUENCE_OUT);
+                    rxPhase = ReceiverPhase.RELEASING;
+                } else {
+                    staleFences.incrementAndGet();
+                }
+                continue;
+            }
+            offsets[kept] = offsets[i];
+            lengths[kept] = lengths[i];
+            kept++;
+        }
+        if (n == 0 && rxForced) {
+            // the sender stopped: what was on the link has been delivered
+            rxPhase = ReceiverPhase.RELEASING;
+        }
+        return kept;
+    }
+
+    private int receiveOld(long[] offsets, int[] lengths, int max, OldReceivePath old) {
+        MemorySegment region = old.region();
+        rxRegion = region;
+        int n = old.receive(offsets, lengths, max);
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            if (FenceFrameDescriptor.isFence(region, offsets[i], lengths[i])) {
+                consumeOldRingFence(region, offsets[i]);
+                continue;
+            }
+            if (kept != i) {
+                offsets[kept] = offsets[i];
+                lengths[kept] = lengths[i];
+            }
+            kept++;
+        }
+        return kept;
+    }
+
+    private void consumeOldRingFence(MemorySegment region, long offset) {
+        LinkSession s = rxSession;
+        if (rxPhase == ReceiverPhase.WAITING_FENCE && FenceFrameDescriptor.matches(region, offset, s.linkId,
+                s.generation, FenceFrameDescriptor.KIND_IN, s.receiveDirection())) {
+            fencesConsumed.incrementAndGet();
+            // pairs with the sender's acquire in stepSender: it may stop repeating the fence
+            LinkControl.releaseFenceAck(s.region, s.receiveDirection(), FenceFrameDescriptor.SEQUENCE_IN);
+            rxPhase = ReceiverPhase.ON_LINK;
+            rxSettled = false;
+            LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver on link " + s);
+        } else {
+            staleFences.incrementAndGet();
+        }
+    }
+
+    private void finishReceiver(LinkSession s, boolean forced) {
+        rxPhase = ReceiverPhase.DONE;
+        rxSettled = false;
+        if (forced) {
+            forcedReverts.incrementAndGet();
+        }
+        LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver left link " + s + " forced=" + forced);
+        if (s.roleFinished()) {
+            tryFinish(s);
+        }
+    }
+
+    // ------------------------------------------------------------------ mapping, acknowledging, unmapping
+
+    private static boolean wantsAttached(PortControl.Request request, LinkSession s) {
+        return request.opcode() == PortControl.OP_ATTACH && s.matches(request.linkId(), request.generation());
+    }
+
+    private boolean finishPending(LinkSession s) {
+        return s != null && s == session && s.finished();
+    }
+
+    /**
+     * With no session: maps the requested link (rate-limited scan) or acknowledges a DETACH.
+     * Returns whether nothing is left to do for this request.
+     */
+    private boolean handleWithoutSession(PortControl.Request request) {
+        if (request.opcode() == PortControl.OP_NONE) {
+            return true;
+        }
+        if (!slow.tryLock()) {
+            return false;
+        }
+        try {
+            if (session != null) {
+                return true;
+            }
+            if (request.opcode() == PortControl.OP_ATTACH) {
+                return tryMap(request);
+            }
+            if (acknowledgedWord != request.word()) {
+                long status = request.opcode() == PortControl.OP_DETACH ? PortControl.STATUS_DONE : PortControl.STATUS_FAILED;
+                PortControl.acknowledge(portRegion, request.word(), status);
+                acknowledgedWord = request.word();
+                if (status == PortControl.STATUS_FAILED) {
+                    LOG.log(System.Logger.Level.WARNING, () -> "port=" + portName + " unknown request opcode="
+                            + request.opcode() + " word=0x" + Long.toHexString(request.word()));
+                }
+            }
+            return true;
+        } finally {
+            slow.unlock();
+        }
+    }
+
+    /** Under slow: looks for the link's device at most once per scan interval. */
+    private boolean tryMap(PortControl.Request request) {
+        long now = clock.getAsLong();
+        if (lastScan != Long.MIN_VALUE && now - lastScan < scanIntervalNanos) {
+            return false;
+        }
+        lastScan = now;
+        List<Path> candidates;
+        try {
+            candidates = source.candidates();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "port=" + portName + " cannot list source=" + source + ": " + e);
+            return false;
+        }
+        for (Path path : candidates) {
+            if (path.equals(portPath)) {
+                continue;
+            }
+            LinkSession found = tryCandidate(path, request);
+            if (found != null) {
+                // pairs with the agent's acquire of mapped[end]: the ring objects exist, the region is validated
+                LinkControl.releaseMapped(found.region, found.end, found.generation);
+                session = found;
+                PortControl.acknowledge(portRegion, request.word(), PortControl.STATUS_DONE);
+                acknowledgedWord = request.word();
+                linksMapped.incrementAndGet();
+                LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " mapped " + found);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private LinkSession tryCandidate(Path path, PortControl.Request request) {
+        MappedRegion mapping;
+        try {
+            mapping = MappedRegion.map(path);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        try {
+            ValidatedRegion validated = RegionValidator.validate(mapping.segment());
+            var id = validated.identity();
+            if (id.kind() != RegionKind.LINK || id.linkId() != request.linkId()
+                    || id.generation() != request.generation() || id.endOf(portName) < 0) {
+                mapping.close();
+                return null;   // another region: not an error
+            }
+            int end = id.endOf(portName);
+            RingLayout tx = validated.layout().find(end, 0);
+            RingLayout rx = validated.layout().find(1 - end, 0);
+            if ((tx == null && rx == null) || (tx != null && tx.bufferSize() < portTxBufferSize)) {
+                rejectedRegions.incrementAndGet();
+                LOG.log(System.Logger.Level.WARNING, () -> "port=" + portName + " refuses link path=" + path
+                        + " linkId=" + id.linkId() + " end=" + end + " (no ring for this end, or buffers smaller than"
+                        + " the port's bufferSize=" + portTxBufferSize + ")");
+                mapping.close();
+                return null;
+            }
+            return new LinkSession(mapping, validated, end);
+        } catch (RegionFormatException e) {
+            rejectedRegions.incrementAndGet();
+            LOG.log(System.Logger.Level.DEBUG, () -> "port=" + portName + " passes over path=" + path + ": " + e.getMessage());
+            mapping.close();
+            return null;
+        }
+    }
+
+    /** Unmaps {@code s} once every role finished; retried by the sides' next slow paths if busy. */
+    private void tryFinish(LinkSession s) {
+        if (s != session || !s.finished() || !slow.tryLock()) {
+            return;
+        }
+        try {
+            if (s != session) {
+                return;
+            }
+            // pairs with the agent's acquire of mapped[end]: this port no longer touches the link
+            LinkControl.releaseMapped(s.region, s.end, 0);
+            PortControl.Request request = PortControl.readRequest(portRegion);
+            if (request != null && !wantsAttached(request, s) && request.opcode() != PortControl.OP_ATTACH) {
+                PortControl.acknowledge(portRegion, request.word(), PortControl.STATUS_DONE);
+                acknowledgedWord = request.word();
+            }
+            session = null;
+            s.mapping.close();
+            linksFinished.incrementAndGet();
+            LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " unmapped " + s);
+        } finally {
+            slow.unlock();
+        }
+    }
+
+    /** The protocol's counters for this port. */
+    public RemapStats stats() {
+        return new RemapStats(linksMapped.get(), linksFinished.get(), fencesSent.get(), fencesConsumed.get(),
+                staleFences.get(), forcedReverts.get(), rejectedRegions.get());
+    }
+
+    /** Transmit side's phase (for tests and diagnostics; read from the transmit thread). */
+    public SenderPhase senderPhase() {
+        return txPhase;
+    }
+
+    /** Receive side's phase (for tests and diagnostics; read from the receive thread). */
+    public ReceiverPhase receiverPhase() {
+        return rxPhase;
+    }
+
+    /** The link currently mapped, as "linkId/generation", or null. */
+    public String currentLink() {
+        LinkSession s = session;
+        return s == null ? null : s.linkId + "/" + s.generation;
+    }
+
+    /** Unmaps a link still mapped (the port is closing; the agent's deadline handles the rest). */
+    public void close() {
+        slow.lock();
+        try {
+            LinkSession s = session;
+            if (s != null) {
+                session = null;
+                s.mapping.close();
+            }
+        } finally {
+            slow.unlock();
+        }
+    }
+}

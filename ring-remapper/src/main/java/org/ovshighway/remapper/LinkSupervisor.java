@@ -1,0 +1,315 @@
+package org.ovshighway.remapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.ovshighway.guest.abi.RegionIdentity;
+import org.ovshighway.guest.abi.RegionLayout;
+import org.ovshighway.guest.mapping.MappedRegion;
+import org.ovshighway.remapper.BypassCounters.PortCounters;
+import org.ovshighway.remapper.BypassCounters.TrafficCounters;
+
+/**
+ * Drives every link of one agent through its lifecycle ({@link LinkState}) on a single thread:
+ * {@link #tick} looks at each open link's shared words once and moves it on, or rolls it back /
+ * forces it when its deadline passed. No thread per link; {@link #establish} and {@link #revert}
+ * may be called from any thread and take effect on the next tick.
+ *
+ * <p>It is also the {@link BypassCounters} supplier: ended links are folded into a
+ * {@link PortCounterBase} in the same critical section that removes them from the open set, so a
+ * reader never misses or double-counts a link.
+ */
+public final class LinkSupervisor implements BypassCounters, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LinkSupervisor.class.getName());
+
+    private final RegionFiles files;
+    private final RegionAttacher attacher;
+    private final RemapDeadlines deadlines;
+    private final LongSupplier clock;
+    private final Consumer<LinkStatus> listener;
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    /** Open links by id; guarded by {@link #base} for readers, changed only by the tick thread. */
+    private final Map<Long, Link> links = new LinkedHashMap<>();
+    private final PortCounterBase base = new PortCounterBase();
+    private final AtomicLong nextLinkId;
+    private final AtomicLong forcedReverts = new AtomicLong();
+    private final AtomicLong rollbacks = new AtomicLong();
+    private final AtomicLong reverts = new AtomicLong();
+
+    /**
+     * @param files    where link regions are created
+     * @param attacher how they reach the guests
+     * @param deadlines how long each state may take
+     * @param clock    nanosecond clock (System::nanoTime; tests pass their own)
+     * @param listener told about every state change (on the tick thread; keep it short)
+     */
+    public LinkSupervisor(RegionFiles files, RegionAttacher attacher, RemapDeadlines deadlines, LongSupplier clock,
+                          Consumer<LinkStatus> listener) {
+        this.files = Objects.requireNonNull(files, "files");
+        this.attacher = Objects.requireNonNull(attacher, "attacher");
+        this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        // ids unique across agent restarts: a guest never confuses a new link with an old one
+        this.nextLinkId = new AtomicLong(System.currentTimeMillis() * 1000);
+    }
+
+    /**
+     * Asks for a link between {@code end0} and {@code end1}: direction 0 is end0 -> end1; with
+     * {@code twoWay} also end1 -> end0. The future completes with the status once the link is
+     * ACTIVE, or once it ended without becoming active (ROLLED_BACK, FORCED or FAILED).
+     */
+    public CompletableFuture<LinkStatus> establish(PortEnd end0, PortEnd end1, boolean twoWay) {
+        Objects.requireNonNull(end0, "end0");
+        Objects.requireNonNull(end1, "end1");
+        if (end0.port().equals(end1.port())) {
+            throw new IllegalArgumentException("a link needs two ports: port=" + end0.port());
+        }
+        long linkId = nextLinkId.incrementAndGet();
+        CompletableFuture<LinkStatus> result = new CompletableFuture<>();
+        commands.add(() -> open(linkId, end0, end1, twoWay, result));
+        return result;
+    }
+
+    /**
+     * Asks for link {@code linkId} to be reverted (rolled back if not yet usable). The future
+     * completes when it is CLOSED; exceptionally when no such link is open.
+     */
+    public CompletableFuture<LinkStatus> revert(long linkId) {
+        CompletableFuture<LinkStatus> result = new CompletableFuture<>();
+        commands.add(() -> {
+            Link link = links.get(linkId);
+            if (link == null) {
+                result.completeExceptionally(new IllegalArgumentException("no open link: linkId=" + linkId));
+                return;
+            }
+            link.requestRevert();
+            link.closed.whenComplete((status, e) -> result.complete(status));
+        });
+        return result;
+    }
+
+    /** The link (open) a port belongs to, or null. Any thread. */
+    public LinkStatus linkOf(String port) {
+        synchronized (base) {
+            for (Link link : links.values()) {
+                if (link.end0.port().equals(port) || link.end1.port().equals(port)) {
+                    return link.status();
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Snapshots of the open links. Any thread. */
+    public List<LinkStatus> links() {
+        synchronized (base) {
+            List<LinkStatus> out = new ArrayList<>();
+            for (Link link : links.values()) {
+                out.add(link.status());
+            }
+            return out;
+        }
+    }
+
+    /** One step of every link; runs queued commands first. Supervisor thread only. */
+    public void tick() {
+        for (Runnable command = commands.poll(); command != null; command = commands.poll()) {
+            command.run();
+        }
+        long now = clock.getAsLong();
+        for (Link link : List.copyOf(links.values())) {
+            LinkState before = link.state();
+            boolean done;
+            try {
+                done = link.step(now, deadlines);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "link=" + link.linkId + " step failed; closing it: " + e, e);
+                done = true;
+            }
+            if (done) {
+                close(link, link.outcome() == LinkOutcome.OPEN ? LinkOutcome.FORCED : link.outcome());
+            } else if (link.state() != before) {
+                listener.accept(link.status());
+            }
+        }
+    }
+
+    private void open(long linkId, PortEnd end0, PortEnd end1, boolean twoWay, CompletableFuture<LinkStatus> result) {
+        LinkStatus failed = new LinkStatus(linkId, 1, end0.port(), end1.port(), twoWay, LinkState.CLOSED, LinkOutcome.FAILED);
+        synchronized (base) {
+            for (Link other : links.values()) {
+                for (PortEnd end : List.of(end0, end1)) {
+                    if (other.end0.port().equals(end.port()) || other.end1.port().equals(end.port())) {
+                        result.completeExceptionally(new IllegalStateException("port already on a link: port="
+                                + end.port() + " linkId=" + other.linkId));
+                        return;
+                    }
+                }
+            }
+        }
+        long generation = 1;
+        RegionFile file;
+        MappedRegion mapping;
+        try {
+            file = files.create("hwlink-" + linkId, RegionLayout.link(twoWay),
+                    RegionIdentity.link(linkId, generation, end0.port(), end1.port()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "cannot create link region linkId=" + linkId + ": " + e, e);
+            result.complete(failed);
+            return;
+        }
+        try {
+            mapping = MappedRegion.map(file.path());
+        } catch (IOException e) {
+            RegionFiles.delete(file);
+            LOG.log(System.Logger.Level.ERROR, "cannot map link region path=" + file.path() + ": " + e, e);
+            result.complete(failed);
+            return;
+        }
+        Link link = new Link(linkId, generation, end0, end1, twoWay, file, mapping);
+        try {
+            for (PortEnd end : List.of(end0, end1)) {
+                link.attachments.add(attacher.attach(end.guest(), file.path(), "hwlink-" + linkId));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "cannot attach link region linkId=" + linkId + ": " + e, e);
+            detachAll(link);
+            mapping.close();
+            RegionFiles.delete(file);
+            result.complete(failed);
+            return;
+        }
+        link.publishAttach(clock.getAsLong(), deadlines);
+        link.established.whenComplete((status, e) -> result.complete(status));
+        synchronized (base) {
+            links.put(linkId, link);
+        }
+        listener.accept(link.status());
+    }
+
+    private void close(Link link, LinkOutcome outcome) {
+        detachAll(link);
+        synchronized (base) {
+            // fold and forget in one step: readers see either the open link or its folded counters
+            for (PortEnd end : List.of(link.end0, link.end1)) {
+                base.foldPort(end.port(), link.portCounters(end.port()));
+            }
+            base.foldDirection(link.end0.port(), link.end1.port(), link.directionCounters(link.end0.port(), link.end1.port()));
+            if (link.twoWay) {
+                base.foldDirection(link.end1.port(), link.end0.port(),
+                        link.directionCounters(link.end1.port(), link.end0.port()));
+            }
+            links.remove(link.linkId);
+            link.mapping.close();
+        }
+        RegionFiles.delete(link.file);
+        switch (outcome) {
+            case FORCED -> forcedReverts.incrementAndGet();
+            case ROLLED_BACK -> rollbacks.incrementAndGet();
+            case REVERTED -> reverts.incrementAndGet();
+            default -> {
+            }
+        }
+        link.closedAs(outcome);
+        LOG.log(outcome == LinkOutcome.REVERTED ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                () -> "link=" + link.linkId + " closed outcome=" + outcome);
+        listener.accept(link.status());
+    }
+
+    private void detachAll(Link link) {
+        for (AttachedRegion attached : link.attachments) {
+            try {
+                attacher.detach(attached);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot detach link region linkId=" + link.linkId + " guest="
+                        + attached.guest() + " name=" + attached.name() + ": " + e, e);
+            }
+        }
+        link.attachments.clear();
+    }
+
+    @Override
+    public PortCounters port(String port) {
+        synchronized (base) {
+            PortCounters live = PortCounters.ZERO;
+            for (Link link : links.values()) {
+                live = live.plus(link.portCounters(port));
+            }
+            return base.port(port, live);
+        }
+    }
+
+    @Override
+    public TrafficCounters direction(String from, String to) {
+        synchronized (base) {
+            TrafficCounters live = TrafficCounters.ZERO;
+            for (Link link : links.values()) {
+                live = live.plus(link.directionCounters(from, to));
+            }
+            return base.direction(from, to, live);
+        }
+    }
+
+    /** Links ended by force (a guest stopped after usable). */
+    public long forcedReverts() {
+        return forcedReverts.get();
+    }
+
+    /** Links rolled back before they became usable. */
+    public long rollbacks() {
+        return rollbacks.get();
+    }
+
+    /** Links reverted by the protocol. */
+    public long reverts() {
+        return reverts.get();
+    }
+
+    /**
+     * Runs {@link #tick} every {@code periodNanos} on a daemon thread of its own until
+     * {@link #close}; returns that thread.
+     */
+    public Thread startTicking(long periodNanos) {
+        Thread thread = Thread.ofPlatform().daemon().name("highway-link-supervisor").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    tick();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "supervisor tick failed: " + e, e);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(periodNanos);
+            }
+        });
+        ticker = thread;
+        return thread;
+    }
+
+    private volatile Thread ticker;
+
+    /**
+     * Stops the ticking thread (if any). Open links stay as they are: the link data path never
+     * depends on the agent.
+     */
+    @Override
+    public void close() {
+        Thread t = ticker;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package org.ovshighway.remapper;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Makes a region file appear to a guest as an ivshmem-plain device, and disappear again: libvirt
+ * hot-plug for a VM, a sysfs-shaped tree for a process guest (ivshmem-hotplug implements both).
+ */
+public interface RegionAttacher {
+    /**
+     * Attaches {@code regionFile} to guest {@code guest} under {@code name} (a libvirt shmem name:
+     * one path component).
+     *
+     * @throws IOException naming guest, file and name when the device cannot be attached
+     */
+    AttachedRegion attach(String guest, Path regionFile, String name) throws IOException;
+
+    /**
+     * Detaches what {@link #attach} returned; a device already gone is fine.
+     *
+     * @throws IOException naming guest and name when it cannot be detached
+     */
+    void detach(AttachedRegion attached) throws IOException;
+}

@@ -1,0 +1,288 @@
+package org.ovshighway.remapper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.ovshighway.guest.abi.FenceFrameDescriptor;
+import org.ovshighway.guest.abi.Le;
+import org.ovshighway.guest.abi.LinkControl;
+import org.ovshighway.guest.abi.PortControl;
+import org.ovshighway.guest.abi.RegionValidator;
+import org.ovshighway.guest.abi.RingCountersDescriptor;
+import org.ovshighway.guest.abi.RingLayout;
+import org.ovshighway.guest.mapping.MappedRegion;
+
+/**
+ * The host side of the remap protocol step by step, with a fake clock and the test writing the
+ * guests' words (mapped, fence acknowledgements, revertReady, request acknowledgements) directly:
+ * each state change, each deadline, and the counter folding.
+ */
+class LinkLifecycleTest {
+    private static final RemapDeadlines DEADLINES = new RemapDeadlines(Duration.ofSeconds(5), Duration.ofSeconds(2),
+            Duration.ofSeconds(2), Duration.ofSeconds(1));
+
+    private Path dir;
+    private long now = 1_000;
+    private PortRegion portX;
+    private PortRegion portY;
+    private final RecordingAttacher attacher = new RecordingAttacher();
+    private final List<LinkStatus> events = new ArrayList<>();
+    private LinkSupervisor supervisor;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        dir = Files.createDirectory(Path.of("/dev/shm", "hw-lifecycle-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
+        RegionFiles files = RegionFiles.in(dir);
+        portX = PortRegion.create(files, "port-x", "x", "guest-x");
+        portY = PortRegion.create(files, "port-y", "y", "guest-y");
+        supervisor = new LinkSupervisor(files, attacher, DEADLINES, () -> now, events::add);
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        portX.delete();
+        portY.delete();
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(dir);
+    }
+
+    private Path linkFile(long linkId) {
+        return dir.resolve("hwlink-" + linkId);
+    }
+
+    /** What a guest library does when it mapped: mapped[end] = generation, ATTACH acknowledged. */
+    private static void guestMaps(MemorySegment link, int end, PortRegion port) {
+        LinkControl.releaseMapped(link, end, 1);
+        PortControl.acknowledge(port.segment(), PortControl.acquireRequestWord(port.segment()), PortControl.STATUS_DONE);
+    }
+
+    /** What a guest library does when its roles are finished: mapped[end] = 0, DETACH acknowledged. */
+    private static void guestUnmaps(MemorySegment link, int end, PortRegion port) {
+        LinkControl.releaseMapped(link, end, 0);
+        PortControl.acknowledge(port.segment(), PortControl.acquireRequestWord(port.segment()), PortControl.STATUS_DONE);
+    }
+
+    private static void producerCounters(MemorySegment link, RingLayout ring, long packets, long bytes) {
+        link.set(Le.U64, ring.producerCountersOffset() + RingCountersDescriptor.PRODUCER_PACKETS_OFFSET, packets);
+        link.set(Le.U64, ring.producerCountersOffset() + RingCountersDescriptor.PRODUCER_BYTES_OFFSET, bytes);
+    }
+
+    private static void consumerCounters(MemorySegment link, RingLayout ring, long packets, long bytes) {
+        link.set(Le.U64, ring.producerCountersOffset() + RingCountersDescriptor.CONSUMER_PACKETS_OFFSET, packets);
+        link.set(Le.U64, ring.producerCountersOffset() + RingCountersDescriptor.CONSUMER_BYTES_OFFSET, bytes);
+    }
+
+    @Test
+    void establishesRevertsAndFoldsCountersStepByStep() throws Exception {
+        CompletableFuture<LinkStatus> established = supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);
+        supervisor.tick();
+        LinkStatus status = supervisor.linkOf("x");
+        long id = status.linkId();
+        assertEquals(LinkState.ATTACHING, status.state());
+        assertEquals(List.of("attach guest-x hwlink-" + id, "attach guest-y hwlink-" + id), attacher.calls);
+        long attachX = PortControl.acquireRequestWord(portX.segment());
+        assertEquals(PortControl.OP_ATTACH, PortControl.opcode(attachX));
+        assertEquals(id, PortControl.readRequest(portX.segment()).linkId());
+        try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+            MemorySegment link = guests.segment();
+            RingLayout ring0 = RegionValidator.validate(link).layout().find(0, 0);
+            guestMaps(link, 0, portX);
+            supervisor.tick();
+            assertEquals(LinkState.ATTACHING, supervisor.linkOf("x").state(), "one end is not enough");
+            assertEquals(0, LinkControl.acquireUsable(link));
+            guestMaps(link, 1, portY);
+            supervisor.tick();
+            assertEquals(LinkState.USABLE, supervisor.linkOf("x").state());
+            assertEquals(1, LinkControl.acquireUsable(link));
+            assertFalse(established.isDone());
+            LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_IN);
+            supervisor.tick();
+            assertEquals(LinkState.ACTIVE, established.get().state());
+
+            // traffic on the link: 100 frames of 100 bytes, 90 of them received so far
+            producerCounters(link, ring0, 100, 10_000);
+            consumerCounters(link, ring0, 90, 9_000);
+            assertEquals(new BypassCounters.PortCounters(100, 10_000, 0, 0), supervisor.port("x"));
+            assertEquals(new BypassCounters.PortCounters(0, 0, 90, 9_000), supervisor.port("y"));
+            assertEquals(new BypassCounters.TrafficCounters(100, 10_000), supervisor.direction("x", "y"));
+            assertEquals(BypassCounters.TrafficCounters.ZERO, supervisor.direction("y", "x"));
+
+            CompletableFuture<LinkStatus> reverted = supervisor.revert(id);
+            supervisor.tick();
+            assertEquals(LinkState.REVERTING, supervisor.linkOf("x").state());
+            assertEquals(PortControl.OP_DETACH, PortControl.opcode(PortControl.acquireRequestWord(portX.segment())));
+            assertEquals(PortControl.OP_DETACH, PortControl.opcode(PortControl.acquireRequestWord(portY.segment())));
+            // Y ready, X puts FENCE_OUT (one more produced frame of 64 bytes), Y consumes it with the rest
+            LinkControl.releaseRevertReady(link, 0, 1);
+            producerCounters(link, ring0, 101, 10_000 + FenceFrameDescriptor.SIZE);
+            consumerCounters(link, ring0, 101, 10_000 + FenceFrameDescriptor.SIZE);
+            LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_OUT);
+            supervisor.tick();
+            assertEquals(LinkState.REVERTING, supervisor.linkOf("x").state(), "ends still mapped");
+            guestUnmaps(link, 0, portX);
+            guestUnmaps(link, 1, portY);
+            supervisor.tick();
+            assertEquals(LinkOutcome.REVERTED, reverted.get().outcome());
+        }
+        assertNull(supervisor.linkOf("x"));
+        assertFalse(Files.exists(linkFile(id)), "region deleted");
+        assertEquals(4, attacher.calls.size());
+        assertTrue(attacher.calls.get(3).startsWith("detach"));
+        // folded: exactly what OVS would have counted, without the FENCE_OUT
+        assertEquals(new BypassCounters.PortCounters(100, 10_000, 0, 0), supervisor.port("x"));
+        assertEquals(new BypassCounters.PortCounters(0, 0, 100, 10_000), supervisor.port("y"));
+        assertEquals(new BypassCounters.TrafficCounters(100, 10_000), supervisor.direction("x", "y"));
+        assertEquals(1, supervisor.reverts());
+        assertEquals(LinkState.CLOSED, events.getLast().state());
+    }
+
+    @Test
+    void aSecondLinkAddsToTheFoldedBase() throws Exception {
+        for (int round = 1; round <= 2; round++) {
+            CompletableFuture<LinkStatus> established = supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), true);
+            supervisor.tick();
+            long id = supervisor.linkOf("y").linkId();
+            try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+                MemorySegment link = guests.segment();
+                var layout = RegionValidator.validate(link).layout();
+                guestMaps(link, 0, portX);
+                guestMaps(link, 1, portY);
+                supervisor.tick();
+                LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_IN);
+                supervisor.tick();
+                assertEquals(LinkState.USABLE, supervisor.linkOf("x").state(), "a two-way link waits for both fences");
+                LinkControl.releaseFenceAck(link, 1, FenceFrameDescriptor.SEQUENCE_IN);
+                supervisor.tick();
+                assertEquals(LinkState.ACTIVE, established.get().state());
+                producerCounters(link, layout.find(1, 0), 7, 700);
+                consumerCounters(link, layout.find(1, 0), 7, 700);
+                assertEquals(new BypassCounters.PortCounters(7L * round, 700L * round, 0, 0), supervisor.port("y"));
+                CompletableFuture<LinkStatus> reverted = supervisor.revert(id);
+                supervisor.tick();
+                for (int d = 0; d < 2; d++) {
+                    LinkControl.releaseRevertReady(link, d, 1);
+                    LinkControl.releaseFenceAck(link, d, FenceFrameDescriptor.SEQUENCE_OUT);
+                }
+                // each sender's FENCE_OUT went over the link: the ring counters include it
+                producerCounters(link, layout.find(0, 0), 1, FenceFrameDescriptor.SIZE);
+                consumerCounters(link, layout.find(0, 0), 1, FenceFrameDescriptor.SIZE);
+                producerCounters(link, layout.find(1, 0), 8, 700 + FenceFrameDescriptor.SIZE);
+                consumerCounters(link, layout.find(1, 0), 8, 700 + FenceFrameDescriptor.SIZE);
+                guestUnmaps(link, 0, portX);
+                guestUnmaps(link, 1, portY);
+                supervisor.tick();
+                assertEquals(LinkOutcome.REVERTED, reverted.get().outcome());
+            }
+            assertEquals(new BypassCounters.PortCounters(7L * round, 700L * round, 0, 0), supervisor.port("y"));
+            assertEquals(new BypassCounters.PortCounters(0, 0, 7L * round, 700L * round), supervisor.port("x"));
+            assertEquals(new BypassCounters.TrafficCounters(7L * round, 700L * round), supervisor.direction("y", "x"));
+        }
+    }
+
+    @Test
+    void rollsBackWhenAnEndDoesNotMapBeforeTheDeadline() throws Exception {
+        CompletableFuture<LinkStatus> established = supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);
+        supervisor.tick();
+        long id = supervisor.linkOf("x").linkId();
+        try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+            MemorySegment link = guests.segment();
+            guestMaps(link, 0, portX);
+            now += DEADLINES.map().toNanos() - 1;
+            supervisor.tick();
+            assertEquals(LinkState.ATTACHING, supervisor.linkOf("x").state());
+            now += 1;
+            supervisor.tick();
+            assertEquals(LinkState.ROLLING_BACK, supervisor.linkOf("x").state());
+            assertEquals(0, LinkControl.acquireUsable(link), "never usable: traffic never left OVS");
+            assertEquals(PortControl.OP_DETACH, PortControl.opcode(PortControl.acquireRequestWord(portX.segment())));
+            guestUnmaps(link, 0, portX);
+            supervisor.tick();
+            assertEquals(LinkState.ROLLING_BACK, supervisor.linkOf("x").state(), "Y has not acknowledged DETACH");
+            now += DEADLINES.grace().toNanos();
+            supervisor.tick();
+        }
+        assertEquals(LinkOutcome.ROLLED_BACK, established.get().outcome());
+        assertNull(supervisor.linkOf("x"));
+        assertEquals(1, supervisor.rollbacks());
+        assertFalse(Files.exists(linkFile(id)));
+    }
+
+    @Test
+    void forcesTheRevertWhenAGuestStopsAfterUsable() throws Exception {
+        supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);
+        supervisor.tick();
+        long id = supervisor.linkOf("x").linkId();
+        try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+            MemorySegment link = guests.segment();
+            guestMaps(link, 0, portX);
+            guestMaps(link, 1, portY);
+            supervisor.tick();
+            assertEquals(LinkState.USABLE, supervisor.linkOf("x").state());
+            // Y stopped: its fence acknowledgement never comes
+            now += DEADLINES.fence().toNanos();
+            supervisor.tick();
+            assertEquals(LinkState.FORCING, supervisor.linkOf("x").state());
+            assertEquals(0, LinkControl.acquireUsable(link));
+            assertEquals(PortControl.OP_DETACH, PortControl.opcode(PortControl.acquireRequestWord(portY.segment())));
+            guestUnmaps(link, 0, portX);
+            supervisor.tick();
+            assertEquals(LinkState.FORCING, supervisor.linkOf("x").state());
+            now += DEADLINES.grace().toNanos();
+            supervisor.tick();
+        }
+        assertNull(supervisor.linkOf("x"));
+        assertEquals(1, supervisor.forcedReverts());
+        assertEquals(LinkOutcome.FORCED, events.getLast().outcome());
+    }
+
+    @Test
+    void aRevertDeadlineForcesTheRevert() throws Exception {
+        supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);
+        supervisor.tick();
+        long id = supervisor.linkOf("x").linkId();
+        try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+            MemorySegment link = guests.segment();
+            guestMaps(link, 0, portX);
+            guestMaps(link, 1, portY);
+            supervisor.tick();
+            LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_IN);
+            supervisor.tick();
+            CompletableFuture<LinkStatus> reverted = supervisor.revert(id);
+            supervisor.tick();
+            now += DEADLINES.revert().toNanos();
+            supervisor.tick();
+            assertEquals(LinkState.FORCING, supervisor.linkOf("x").state());
+            guestUnmaps(link, 0, portX);
+            guestUnmaps(link, 1, portY);
+            supervisor.tick();
+            assertEquals(LinkOutcome.FORCED, reverted.get().outcome());
+        }
+    }
+
+    @Test
+    void aPortOnALinkCannotJoinASecondOne() throws Exception {
+        supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);
+        supervisor.tick();
+        CompletableFuture<LinkStatus> second = supervisor.establish(PortEnd.of(portY), PortEnd.of(portX), false);
+        supervisor.tick();
+        assertTrue(second.isCompletedExceptionally());
+        assertEquals(1, supervisor.links().size());
+    }
+}

@@ -1,0 +1,39 @@
+package org.ovshighway.remapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Test attacher for process guests that read regions with {@code DeviceSource.files(dir)}: attach
+ * puts a symbolic link to the region file into the guest's directory, detach removes it; every
+ * call is recorded. (The sysfs-shaped LocalPublisher lives in ivshmem-hotplug, which depends on this
+ * module, and has its own test there.)
+ */
+final class RecordingAttacher implements RegionAttacher {
+    final Map<String, Path> guestDirs = new HashMap<>();
+    final List<String> calls = new ArrayList<>();
+
+    @Override
+    public synchronized AttachedRegion attach(String guest, Path regionFile, String name) throws IOException {
+        calls.add("attach " + guest + " " + name);
+        Path dir = guestDirs.get(guest);
+        Path entry = null;
+        if (dir != null) {
+            entry = Files.createSymbolicLink(dir.resolve(name), regionFile);
+        }
+        return new AttachedRegion(guest, name, regionFile, entry);
+    }
+
+    @Override
+    public synchronized void detach(AttachedRegion attached) throws IOException {
+        calls.add("detach " + attached.guest() + " " + attached.name());
+        if (attached.handle() instanceof Path entry) {
+            Files.deleteIfExists(entry);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package org.ovshighway.remapper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.ovshighway.guest.DeviceSource;
+import org.ovshighway.guest.FakeMemifSwitch;
+import org.ovshighway.guest.GuestPort;
+import org.ovshighway.guest.PacketBurst;
+import org.ovshighway.guest.abi.FenceFrameDescriptor;
+import org.ovshighway.guest.abi.Le;
+
+/**
+ * Two guests (real {@link GuestPort}s, one polling thread each) exchange sequence-numbered frames
+ * both ways while the supervisor establishes and reverts links between them again and again. The
+ * old path is a {@link FakeMemifSwitch} standing in for OVS-DPDK (a unit test cannot run it;
+ * testbed's ViaOvsRemapTest does the same through the real one). Every frame must arrive exactly
+ * once and in order, no FENCE frame may reach the application, and what the switch forwarded plus
+ * what {@link BypassCounters} reports must be exactly what each guest sent.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RemapTwoGuestsFakeSwitchTest {
+    private static final int CYCLES = 20;
+
+    /** One guest's polling loop: sends its own sequence, checks the peer's. */
+    private static final class Guest implements Runnable {
+        final GuestPort port;
+        final AtomicBoolean sending = new AtomicBoolean(true);
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong received = new AtomicLong();
+        final AtomicLong outOfOrder = new AtomicLong();
+        final AtomicLong fencesSeen = new AtomicLong();
+        volatile Throwable failure;
+
+        Guest(GuestPort port) {
+            this.port = port;
+        }
+
+        @Override
+        public void run() {
+            PacketBurst rx = new PacketBurst();
+            byte[][] frames = new byte[4][];
+            long next = 1;
+            long expect = 1;
+            try {
+                while (running.get()) {
+                    if (sending.get()) {
+                        for (int k = 0; k < frames.length; k++) {
+                            frames[k] = frame(next + k);
+                        }
+                        int n = port.txBurst(frames, frames.length);
+                        next += n;
+                        sent.set(next - 1);
+                    }
+                    int n = port.rxBurst(rx);
+                    MemorySegment region = rx.region();
+                    for (int i = 0; i < n; i++) {
+                        long offset = rx.regionOffset(i);
+                        if (FenceFrameDescriptor.isFence(region, offset, rx.length(i))) {
+                            fencesSeen.incrementAndGet();
+                            continue;
+                        }
+                        long seq = region.get(Le.U64_UNALIGNED, offset + 16);
+                        if (seq != expect) {
+                            outOfOrder.incrementAndGet();
+                        }
+                        expect = seq + 1;
+                        received.incrementAndGet();
+                    }
+                    LockSupport.parkNanos(20_000);
+                }
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        private static byte[] frame(long seq) {
+            ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+            b.put(new byte[] {0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1});
+            b.order(ByteOrder.BIG_ENDIAN).putShort((short) 0x0800).order(ByteOrder.LITTLE_ENDIAN);
+            b.putLong(16, seq);
+            return b.array();
+        }
+    }
+
+    @Test
+    void establishAndRevertCyclesUnderTrafficLoseReorderAndDuplicateNothing() throws Exception {
+        Path dir = Files.createDirectory(Path.of("/dev/shm", "hw-remap2-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
+        Path dirX = Files.createDirectory(dir.resolve("guest-x"));
+        Path dirY = Files.createDirectory(dir.resolve("guest-y"));
+        RegionFiles files = RegionFiles.in(dir);
+        PortRegion portX = PortRegion.create(files, "port-x", "x", "guest-x");
+        PortRegion portY = PortRegion.create(files, "port-y", "y", "guest-y");
+        for (PortRegion p : new PortRegion[] {portX, portY}) {
+            p.nextGeneration();
+            p.publishUp();
+        }
+        Files.createSymbolicLink(dirX.resolve("port-x"), portX.file().path());
+        Files.createSymbolicLink(dirY.resolve("port-y"), portY.file().path());
+        RecordingAttacher attacher = new RecordingAttacher();
+        attacher.guestDirs.put("guest-x", dirX);
+        attacher.guestDirs.put("guest-y", dirY);
+        RemapDeadlines deadlines = new RemapDeadlines(Duration.ofSeconds(20), Duration.ofSeconds(20),
+                Duration.ofSeconds(20), Duration.ofSeconds(5));
+        AtomicBoolean switching = new AtomicBoolean(true);
+        try (GuestPort x = GuestPort.open(DeviceSource.files(dirX), "x");
+             GuestPort y = GuestPort.open(DeviceSource.files(dirY), "y");
+             FakeMemifSwitch xToY = new FakeMemifSwitch(portX.file().path(), portY.file().path());
+             FakeMemifSwitch yToX = new FakeMemifSwitch(portY.file().path(), portX.file().path());
+             LinkSupervisor supervisor = new LinkSupervisor(files, attacher, deadlines, System::nanoTime, s -> { })) {
+            Guest gx = new Guest(x);
+            Guest gy = new Guest(y);
+            Thread tx = Thread.ofPlatform().name("guest-x").start(gx);
+            Thread ty = Thread.ofPlatform().name("guest-y").start(gy);
+            Thread sw = Thread.ofPlatform().name("fake-switch").start(() -> {
+                while (switching.get()) {
+                    xToY.forward();
+                    yToX.forward();
+                    LockSupport.parkNanos(20_000);
+                }
+            });
+            supervisor.startTicking(100_000);
+            try {
+                for (int cycle = 0; cycle < CYCLES; cycle++) {
+                    boolean twoWay = cycle % 2 == 0;
+                    LinkStatus up = supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), twoWay)
+                            .get(60, TimeUnit.SECONDS);
+                    assertEquals(LinkState.ACTIVE, up.state(), "cycle=" + cycle + " " + up);
+                    long before = gy.received.get();
+                    while (gy.received.get() < before + 50) {
+                        Thread.sleep(1);
+                    }
+                    LinkStatus down = supervisor.revert(up.linkId()).get(60, TimeUnit.SECONDS);
+                    assertEquals(LinkOutcome.REVERTED, down.outcome(), "cycle=" + cycle + " " + down);
+                }
+            } finally {
+                gx.sending.set(false);
+                gy.sending.set(false);
+            }
+            // drain: everything sent arrives
+            for (int i = 0; i < 20_000 && (gy.received.get() < gx.sent.get() || gx.received.get() < gy.sent.get()); i++) {
+                Thread.sleep(1);
+            }
+            gx.running.set(false);
+            gy.running.set(false);
+            tx.join();
+            ty.join();
+            switching.set(false);
+            sw.join();
+            if (gx.failure != null || gy.failure != null) {
+                throw new AssertionError("a guest failed", gx.failure != null ? gx.failure : gy.failure);
+            }
+            assertEquals(0, gx.fencesSeen.get() + gy.fencesSeen.get(), "FENCE frames reached the application");
+            assertEquals(0, gx.outOfOrder.get() + gy.outOfOrder.get(), "lost, reordered or duplicated frames");
+            assertEquals(gx.sent.get(), gy.received.get(), "frames X sent and Y received");
+            assertEquals(gy.sent.get(), gx.received.get(), "frames Y sent and X received");
+            assertTrue(gx.sent.get() > 1000, "traffic flowed: sent=" + gx.sent.get());
+            // exact counters: what OVS (here the switch) forwarded plus what went on links
+            long viaSwitchX = xToY.forwarded - xToY.fencesForwarded;
+            long viaSwitchY = yToX.forwarded - yToX.fencesForwarded;
+            assertEquals(gx.sent.get(), viaSwitchX + supervisor.direction("x", "y").packets());
+            assertEquals(gy.sent.get(), viaSwitchY + supervisor.direction("y", "x").packets());
+            assertEquals(supervisor.direction("x", "y").packets(), supervisor.port("x").rxPackets());
+            assertEquals(supervisor.direction("x", "y").packets(), supervisor.port("y").txPackets());
+            assertTrue(supervisor.direction("x", "y").packets() > 0, "traffic went over links");
+            assertEquals(CYCLES, supervisor.reverts());
+            assertEquals(CYCLES, x.remapStats().linksFinished());
+            assertEquals(0, x.remapStats().forcedReverts() + y.remapStats().forcedReverts());
+        } finally {
+            switching.set(false);
+            portX.delete();
+            portY.delete();
+            try (var s = Files.walk(dir)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+}

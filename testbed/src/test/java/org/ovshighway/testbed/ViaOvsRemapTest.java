@@ -1,0 +1,192 @@
+package org.ovshighway.testbed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.ovshighway.hotplug.LocalRegionAttacher;
+import org.ovshighway.ovs.testing.PrivateOvsDpdk;
+import org.ovshighway.remapper.LinkOutcome;
+import org.ovshighway.remapper.LinkState;
+import org.ovshighway.remapper.LinkStatus;
+import org.ovshighway.remapper.LinkSupervisor;
+import org.ovshighway.remapper.PortEnd;
+import org.ovshighway.remapper.RegionFiles;
+import org.ovshighway.remapper.RemapDeadlines;
+
+/**
+ * The remap protocol through a real, private OVS-DPDK: two traffic guests (JVMs of their own) on
+ * ring ports that {@code highway agent} provisions exchange sequence-numbered frames both ways
+ * (flows in_port=1 -> output:2 and in_port=2 -> output:1), while a {@link LinkSupervisor} in this
+ * JVM establishes a link between them and reverts it, {@value #DEFAULT_CYCLES} times (one-way and
+ * two-way alternately; {@code -Dhighway.remap.cycles=N} for a soak run, see testbed/soak-remap).
+ *
+ * <p>Asserted: every cycle reaches ACTIVE and is REVERTED (no rollback, nothing forced); while a
+ * direction is bypassed the OVS rx counter of its sending port does not follow the traffic (at most
+ * a few FENCE copies); after the run each receiver's checked stream has nothing lost, reordered,
+ * duplicated or foreign; and OVS's rx counter of each port plus the link traffic the supervisor
+ * reports equals the frames the guest sent plus the FENCE frames it put on its old ring, exactly.
+ * Needs root (hugepages or --no-huge DPDK, daemons).
+ */
+@Timeout(value = 1800, unit = TimeUnit.SECONDS)
+class ViaOvsRemapTest {
+    static final int DEFAULT_CYCLES = 10;
+    private static final String BRIDGE = "hwr" + ProcessHandle.current().pid() % 1_000_000;
+    private static final int RATE = 20_000;
+    private static final List<String> NICE = List.of("nice", "-n", "-10");
+    private static final String PORT_A = "vm1-" + ProcessHandle.current().pid() + "-r0";
+    private static final String PORT_B = "vm2-" + ProcessHandle.current().pid() + "-r0";
+
+    @Test
+    void establishAndRevertCyclesThroughOvsDpdkLoseNothingAndKeepCountersExact() throws Exception {
+        assumeTrue(PrivateOvsDpdk.isRoot(), "OVS-DPDK needs root");
+        int cycles = Integer.getInteger("highway.remap.cycles", DEFAULT_CYCLES);
+        try (PrivateOvsDpdk ovs = PrivateOvsDpdk.start(BRIDGE)) {
+            Path rootA = Files.createDirectory(ovs.run().resolve("vm1-sysfs"));
+            Path rootB = Files.createDirectory(ovs.run().resolve("vm2-sysfs"));
+            Path config = ovs.run().resolve("highway.properties");
+            Files.writeString(config, String.join("\n",
+                    "ovsdb=unix:" + ovs.run().resolve("db.sock"),
+                    "bridge=" + BRIDGE,
+                    "memif-socket-dir=" + ovs.run(),
+                    "ring-port." + PORT_A + ".guest=vm1",
+                    "ring-port." + PORT_A + ".publish-root=" + rootA,
+                    "ring-port." + PORT_A + ".ofport=1",
+                    "ring-port." + PORT_B + ".guest=vm2",
+                    "ring-port." + PORT_B + ".publish-root=" + rootB,
+                    "ring-port." + PORT_B + ".ofport=2", ""));
+            Path linkDir = Files.createDirectory(ovs.run().resolve("links"));
+            try (HighwayAgentProcess agent = HighwayAgentProcess.start(config, ovs.run().resolve("agent.log"))) {
+                Path regionA = publishedRegions(rootA).getFirst();
+                Path regionB = publishedRegions(rootB).getFirst();
+                ovs.ofctl("del-flows", BRIDGE);
+                ovs.ofctl("add-flow", BRIDGE, "in_port=1,actions=output:2");
+                ovs.ofctl("add-flow", BRIDGE, "in_port=2,actions=output:1");
+                try (PortEnd endA = PortEnd.map(regionA);
+                     PortEnd endB = PortEnd.map(regionB)) {
+                    run(ovs, cycles, rootA, rootB, endA, endB, linkDir);
+                }
+                assertEquals(143, agent.stop(), "agent exit status after SIGTERM; output:\n" + agent.output());
+            }
+        }
+    }
+
+    private static void run(PrivateOvsDpdk ovs, int cycles, Path rootA, Path rootB, PortEnd endA, PortEnd endB,
+                            Path linkDir) throws Exception {
+        String[] common = {"--rate", Integer.toString(RATE), "--seconds", "0", "--warmup-ms", "2000",
+                "--drain-ms", "2000", "--idle", "park", "--cpu", "0"};
+        LocalRegionAttacher attacher = new LocalRegionAttacher().guest(endA.guest(), rootA).guest(endB.guest(), rootB);
+        RemapDeadlines deadlines = new RemapDeadlines(Duration.ofSeconds(30), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), Duration.ofSeconds(5));
+        int twoWayCycles = 0;
+        try (TrafficGuestProcess a = TrafficGuestProcess.start("guest A", ovs.run().resolve("guest-a.log"), NICE,
+                concat(common, "--root", rootA.toString(), "--ports", PORT_A, "--streams", "1", "--peer-streams", "2"));
+             TrafficGuestProcess b = TrafficGuestProcess.start("guest B", ovs.run().resolve("guest-b.log"), NICE,
+                concat(common, "--root", rootB.toString(), "--ports", PORT_B, "--streams", "2", "--peer-streams", "1"));
+             LinkSupervisor supervisor = new LinkSupervisor(RegionFiles.in(linkDir), attacher, deadlines,
+                     System::nanoTime, s -> { })) {
+            awaitOutput(a, "second=4 ");
+            awaitOutput(b, "second=4 ");
+            supervisor.startTicking(200_000);
+            for (int cycle = 0; cycle < cycles; cycle++) {
+                boolean twoWay = cycle % 2 == 1;
+                twoWayCycles += twoWay ? 1 : 0;
+                LinkStatus up = supervisor.establish(endA, endB, twoWay).get(120, TimeUnit.SECONDS);
+                assertEquals(LinkState.ACTIVE, up.state(), "cycle=" + cycle + " " + up);
+                long rxA = ovs.portCounters(PORT_A).get("rx_pkts");
+                long rxB = ovs.portCounters(PORT_B).get("rx_pkts");
+                Thread.sleep(300);   // ~6,000 frames per direction at the guests' rate
+                long movedA = ovs.portCounters(PORT_A).get("rx_pkts") - rxA;
+                long movedB = ovs.portCounters(PORT_B).get("rx_pkts") - rxB;
+                assertTrue(movedA <= 8, "cycle=" + cycle + ": OVS still receives " + PORT_A + "'s frames: moved=" + movedA);
+                if (twoWay) {
+                    assertTrue(movedB <= 8, "cycle=" + cycle + ": OVS still receives " + PORT_B + "'s frames: moved=" + movedB);
+                } else {
+                    assertTrue(movedB > 8, "cycle=" + cycle + ": one-way link: " + PORT_B + "'s frames still go through OVS");
+                }
+                LinkStatus down = supervisor.revert(up.linkId()).get(120, TimeUnit.SECONDS);
+                assertEquals(LinkOutcome.REVERTED, down.outcome(), "cycle=" + cycle + " " + down);
+                Thread.sleep(100);
+            }
+            a.terminate();
+            b.terminate();
+            int statusA = a.await(60);
+            int statusB = b.await(60);
+            Map<String, String> sa = a.summary(PORT_A);
+            Map<String, String> sb = b.summary(PORT_B);
+            System.out.println("guest A:\n" + sa + "\nguest B:\n" + sb);
+            assertEquals(cycles, supervisor.reverts(), "reverted links");
+            assertEquals(0, supervisor.forcedReverts() + supervisor.rollbacks(), "forced or rolled back links");
+            checkDirection(ovs, supervisor, PORT_A, sa, PORT_B, sb, cycles);
+            checkDirection(ovs, supervisor, PORT_B, sb, PORT_A, sa, twoWayCycles);
+            // a JVM ended by SIGTERM exits 128+15 after its summary; cleanliness is in the summary
+            assertEquals(143, statusA, "guest A exit status; output:\n" + a.output());
+            assertEquals(143, statusB, "guest B exit status; output:\n" + b.output());
+            assertEquals("true", sa.get("clean"), "guest A's check of B's stream");
+            assertEquals("true", sb.get("clean"), "guest B's check of A's stream");
+        }
+    }
+
+    private static void checkDirection(PrivateOvsDpdk ovs, LinkSupervisor supervisor, String from,
+                                       Map<String, String> sender, String to, Map<String, String> receiver,
+                                       int cyclesAsSender) throws Exception {
+        String direction = from + "->" + to;
+        long sent = Long.parseLong(sender.get("sent"));
+        long checked = Long.parseLong(receiver.get("checked"));
+        long first = Long.parseLong(receiver.get("first_checked"));
+        long ovsRx = ovs.portCounters(from).get("rx_pkts");
+        long bypassed = supervisor.direction(from, to).packets();
+        long fences = Long.parseLong(sender.get("remap_fences_sent"));
+        System.out.printf("%s: sent=%d ovs_rx=%d bypassed=%d fences_sent=%d checked=%d first=%d%n", direction, sent,
+                ovsRx, bypassed, fences, checked, first);
+        assertEquals("0", receiver.get("lost"), direction + " lost");
+        assertEquals("0", receiver.get("reordered"), direction + " reordered");
+        assertEquals("0", receiver.get("duplicated"), direction + " duplicated");
+        assertEquals("0", receiver.get("foreign"), direction + " foreign frames (a FENCE delivered?)");
+        assertEquals(sent - first, checked, direction + ": frames sent from the receiver's first checked one on");
+        assertEquals("0", sender.get("remap_forced"), from + ": forced reverts seen by the guest");
+        assertTrue(bypassed > 0, direction + ": traffic went over links");
+        // one FENCE_OUT per revert went on the link (the supervisor's counters leave it out); every
+        // other fence copy went through OVS, which counted it as received from the port
+        assertEquals(sent + (fences - cyclesAsSender), ovsRx + bypassed,
+                direction + ": OVS rx + link traffic == frames sent + FENCE_IN copies through OVS");
+    }
+
+    private static void awaitOutput(TrafficGuestProcess guest, String marker) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            if (guest.output().contains(marker)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("guest never printed '" + marker + "': " + guest.output());
+    }
+
+    private static List<Path> publishedRegions(Path root) throws Exception {
+        Path devices = root.resolve("bus/pci/devices");
+        try (Stream<Path> entries = Files.list(devices)) {
+            List<Path> out = new ArrayList<>();
+            for (Path device : entries.toList()) {
+                Path link = device.resolve("resource2");
+                if (Files.isSymbolicLink(link)) {
+                    out.add(Files.readSymbolicLink(link));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
+    }
+}
