@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -35,6 +36,9 @@ import java.util.regex.Pattern;
  *                                             a unix: OVSDB socket, required with tcp: OVSDB)
  * control-socket=/var/run/highway/highway.ctl  the agent's management socket (default: highway.ctl in
  *                                             memif-socket-dir)
+ * bypass=true                                 move point-to-point directions onto links (default true)
+ * bypass-quiet-ms=20                          no link within this many ms of a flow change the proxy
+ *                                             forwarded (0..10000, default 20)
  * </pre>
  * Unknown keys, keys given twice, empty values, relative or missing directories, bad numbers and
  * names are errors naming the file and the key.
@@ -47,9 +51,12 @@ import java.util.regex.Pattern;
  * @param ringPorts      ring ports in name order
  * @param openflow       the bridge's OpenFlow endpoint, unix:PATH or tcp:HOST:PORT
  * @param controlSocket  the agent's management socket
+ * @param bypass         whether point-to-point directions are moved onto links
+ * @param bypassQuiet    no link within this time of a flow change the proxy forwarded
  */
 public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path> regionDir, Path memifSocketDir,
-                          List<RingPortConfig> ringPorts, String openflow, Path controlSocket) {
+                          List<RingPortConfig> ringPorts, String openflow, Path controlSocket, boolean bypass,
+                          Duration bypassQuiet) {
 
     /** A port name: usable as OVS interface name, region file name part and region header name. */
     static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
@@ -57,7 +64,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
     static final Pattern GUEST_NAME = Pattern.compile("[\\x21-\\x7e]{1,32}");
     private static final Pattern RING_PORT_KEY = Pattern.compile("ring-port\\.([^.]*)\\.([^.]*)");
     private static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir", "openflow",
-            "control-socket");
+            "control-socket", "bypass", "bypass-quiet-ms");
     private static final Set<String> PORT_KEYS = Set.of("guest", "publish-root", "ofport");
     /** The longest socket path a sockaddr_un holds. */
     private static final int MAX_SOCKET_PATH = 107;
@@ -192,7 +199,28 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
             throw new ConfigException(file, "control-socket", "longer than " + MAX_SOCKET_PATH + " bytes: path="
                     + controlSocket);
         }
-        return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts, openflow, controlSocket);
+        boolean bypass = true;
+        if (values.containsKey("bypass")) {
+            String value = values.get("bypass").strip();
+            if (!value.equals("true") && !value.equals("false")) {
+                throw new ConfigException(file, "bypass", "must be true or false: value=" + value);
+            }
+            bypass = Boolean.parseBoolean(value);
+        }
+        Duration quiet = Duration.ofMillis(20);
+        if (values.containsKey("bypass-quiet-ms")) {
+            String value = values.get("bypass-quiet-ms").strip();
+            try {
+                quiet = Duration.ofMillis(Long.parseLong(value));
+            } catch (NumberFormatException e) {
+                quiet = Duration.ofMillis(-1);
+            }
+            if (quiet.isNegative() || quiet.toMillis() > 10_000) {
+                throw new ConfigException(file, "bypass-quiet-ms", "must be a whole number 0..10000: value=" + value);
+            }
+        }
+        return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts, openflow, controlSocket,
+                bypass, quiet);
     }
 
     /** The memif socket file of port {@code name} inside {@link #memifSocketDir}. */

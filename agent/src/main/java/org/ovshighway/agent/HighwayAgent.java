@@ -2,32 +2,51 @@ package org.ovshighway.agent;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 
 import org.ovshighway.ovs.openflow.BridgeEndpoint;
+import org.ovshighway.hotplug.LocalRegionAttacher;
 import org.ovshighway.p2p.flow.PortNo;
+import org.ovshighway.remapper.LinkSupervisor;
+import org.ovshighway.remapper.PortEnd;
+import org.ovshighway.remapper.RegionFiles;
+import org.ovshighway.remapper.RemapDeadlines;
 
 /**
  * The running agent: the ring ports ({@link RingPortAgent}), the live point-to-point view of
- * the bridge's flow tables ({@link PointToPointWatch}) and the management socket
- * ({@link ControlSocket}). {@link #close} stops them in reverse order and leaves nothing behind.
+ * the bridge's flow tables ({@link PointToPointWatch}), the links that take point-to-point
+ * directions off OVS ({@link BypassController} over a {@link LinkSupervisor}) and the management
+ * socket ({@link ControlSocket}). {@link #close} reverts the links, then stops the rest in reverse
+ * order and leaves nothing behind.
  */
 final class HighwayAgent implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HighwayAgent.class.getName());
 
+    /** How often the link supervisor looks at the links' shared words: bounds establish and revert latency. */
+    private static final long LINK_TICK_NANOS = 200_000;
+    /** How long a clean stop waits for open links to be reverted before the ring ports go. */
+    private static final Duration REVERT_ON_STOP = Duration.ofSeconds(10);
+
     private final RingPortAgent ringPorts;
     private final PointToPointWatch watch;
     private final ControlSocket control;
+    private final LinkSupervisor links;
+    private final BypassController bypass;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
 
-    private HighwayAgent(RingPortAgent ringPorts, PointToPointWatch watch, ControlSocket control) {
+    private HighwayAgent(RingPortAgent ringPorts, PointToPointWatch watch, ControlSocket control, LinkSupervisor links,
+                         BypassController bypass) {
         this.ringPorts = ringPorts;
         this.watch = watch;
         this.control = control;
+        this.links = links;
+        this.bypass = bypass;
     }
 
     /**
@@ -43,23 +62,56 @@ final class HighwayAgent implements AutoCloseable {
         }
         RingPortAgent ringPorts = RingPortAgent.start(config);
         PointToPointWatch watch = null;
+        LinkSupervisor links = null;
+        BypassController bypass = null;
         try {
             SortedMap<PortNo, String> candidates = new TreeMap<>();
+            Map<String, PortEnd> ends = new HashMap<>();
+            Map<String, Long> ofports = new HashMap<>();
+            Map<String, PortNo> numbers = new HashMap<>();
+            LocalRegionAttacher attacher = new LocalRegionAttacher();
             for (ManagedRingPort port : ringPorts.ports()) {
+                attacher.guest(port.config().guest(), port.config().publishRoot());
                 if (port.ofport().isPresent() && port.ofport().getAsLong() > 0) {
-                    candidates.put(new PortNo(port.ofport().getAsLong()), port.name());
+                    PortNo number = new PortNo(port.ofport().getAsLong());
+                    candidates.put(number, port.name());
+                    numbers.put(port.name(), number);
+                    ofports.put(port.name(), port.ofport().getAsLong());
+                    ends.put(port.name(), port.portEnd());
                 } else {
                     LOG.log(System.Logger.Level.WARNING, "ring port has no OpenFlow port number; it is not a"
                             + " bypass candidate: port=" + port.name());
                 }
             }
             watch = new PointToPointWatch(candidates, Clock.systemUTC());
+            if (config.bypass()) {
+                RegionFiles files = config.regionDir().map(RegionFiles::in).orElseGet(RegionFiles::automatic);
+                links = new LinkSupervisor(files, attacher, RemapDeadlines.defaults(), System::nanoTime,
+                        status -> LOG.log(System.Logger.Level.DEBUG, () -> "link " + status));
+                links.startTicking(LINK_TICK_NANOS);
+                PointToPointWatch view = watch;
+                bypass = new BypassController(links, (from, to) -> view.pointToPoint(numbers.get(from), numbers.get(to)),
+                        ends, ofports, config.bypassQuiet(), System::nanoTime);
+                BypassController controller = bypass;
+                watch.addListener(event -> controller.verdictsChanged());
+                bypass.start();
+            }
             watch.start(openflow);
             PointToPointWatch view = watch;
+            BypassController controller = bypass;
+            LinkSupervisor counters = links;
             ControlSocket control = ControlSocket.open(config.controlSocket(),
-                    Map.of("links", () -> LinksReport.render(view)));
-            return new HighwayAgent(ringPorts, watch, control);
+                    Map.of("links", () -> LinksReport.render(view, controller, counters)));
+            LOG.log(System.Logger.Level.INFO, "agent running: bridge=" + config.bridge() + " bypass=" + config.bypass()
+                    + " control=" + config.controlSocket());
+            return new HighwayAgent(ringPorts, watch, control, links, bypass);
         } catch (IOException | RuntimeException e) {
+            if (bypass != null) {
+                bypass.revertAllAndStop(REVERT_ON_STOP);
+            }
+            if (links != null) {
+                links.close();
+            }
             if (watch != null) {
                 watch.close();
             }
@@ -80,6 +132,16 @@ final class HighwayAgent implements AutoCloseable {
         return control;
     }
 
+    /** The bypass controller, null when bypass=false. */
+    BypassController bypass() {
+        return bypass;
+    }
+
+    /** The link supervisor (also the bypass counters), null when bypass=false. */
+    LinkSupervisor links() {
+        return links;
+    }
+
     /** Blocks until {@link #close} finished. */
     void awaitClosed() throws InterruptedException {
         closed.await();
@@ -96,6 +158,11 @@ final class HighwayAgent implements AutoCloseable {
         }
         try {
             control.close();
+            if (bypass != null) {
+                // links ride on the ring ports' regions: revert them while the ports still exist
+                bypass.revertAllAndStop(REVERT_ON_STOP);
+                links.close();
+            }
             watch.close();
             ringPorts.close();
         } finally {

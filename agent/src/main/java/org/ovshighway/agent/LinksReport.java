@@ -2,30 +2,55 @@ package org.ovshighway.agent;
 
 import java.util.List;
 
+import org.ovshighway.remapper.BypassCounters;
+
 /**
- * The text of {@code highway links}: one line per candidate direction, ports by name and
- * OpenFlow number.
+ * The text of {@code highway links}: one line per candidate port X, ports by name and OpenFlow
+ * number, where X's traffic goes now and, for a link, what it carried.
  * <pre>
- * pa(11) -> pb(12)  p2p      path=ovs  since=2026-11-22T01:50:00Z
- * pb(12) -> -       not-p2p  path=ovs  since=2026-11-22T01:49:58Z  reason: ...
+ * pa(11) -> pb(12)   p2p      path=link(1763776000000001,ACTIVE)  link_packets=1200  link_bytes=76800  since=...
+ * pb(12) -> -        not-p2p  path=ovs  since=...  reason: ...
  * </pre>
+ * {@code link_packets}/{@code link_bytes} count every frame of that direction that ever went on
+ * a link (ended links included): what OVS did not see.
  */
 final class LinksReport {
     private LinksReport() {
     }
 
-    static String render(PointToPointWatch watch) {
+    /** {@code bypass} and {@code counters} are null when the agent runs with bypass=false. */
+    static String render(PointToPointWatch watch, BypassController bypass, BypassCounters counters) {
         if (!watch.synced()) {
             return "flow tables not read yet (the agent's OpenFlow connection to the bridge is still dumping them)\n";
         }
         List<DirectionVerdict> verdicts = watch.verdicts();
         StringBuilder text = new StringBuilder();
         for (DirectionVerdict verdict : verdicts) {
+            String from = watch.candidateName(verdict.from());
+            String to = verdict.to().map(watch::candidateName).orElse(null);
             String direction = watch.name(verdict.from()) + " -> " + verdict.to().map(watch::name).orElse("-");
-            text.append(String.format("%-28s %-8s path=ovs  since=%s", direction,
-                    verdict.pointToPoint() ? "p2p" : "not-p2p", verdict.since()));
+            String path = "ovs";
+            String problem = "";
+            if (bypass != null && to != null) {
+                for (BypassController.PairView view : bypass.snapshot()) {
+                    boolean forward = view.a().equals(from) && view.b().equals(to);
+                    boolean backward = view.b().equals(from) && view.a().equals(to);
+                    if ((forward && view.shape().aToB()) || (backward && view.shape().bToA())) {
+                        path = "link(" + view.linkId() + "," + view.state() + ")";
+                    }
+                    if ((forward || backward) && !view.lastProblem().isEmpty()) {
+                        problem = "  problem: " + view.lastProblem();
+                    }
+                }
+            }
+            text.append(String.format("%-28s %-8s path=%s", direction, verdict.pointToPoint() ? "p2p" : "not-p2p", path));
+            if (counters != null && to != null) {
+                BypassCounters.TrafficCounters carried = counters.direction(from, to);
+                text.append("  link_packets=").append(carried.packets()).append("  link_bytes=").append(carried.bytes());
+            }
+            text.append("  since=").append(verdict.since());
             verdict.reason().ifPresent(reason -> text.append("  reason: ").append(reason));
-            text.append('\n');
+            text.append(problem).append('\n');
         }
         return text.toString();
     }

@@ -22,6 +22,7 @@ import org.ovshighway.ovs.ovsdb.InterfaceInfo;
 import org.ovshighway.ovs.ovsdb.OvsdbSession;
 import org.ovshighway.ovs.ovsdb.PortInfo;
 import org.ovshighway.ovs.ovsdb.RingPortSpec;
+import org.ovshighway.remapper.PortEnd;
 import org.ovshighway.remapper.PortRegion;
 import org.ovshighway.remapper.RegionFiles;
 
@@ -72,6 +73,7 @@ public final class ManagedRingPort {
     /** At most this many such reconnects per outage: they do not always help (see checkServed). */
     static final int MAX_LINK_RETRIES = 2;
     private volatile long lastOutageNanos = -1;
+    private PortEnd portEnd;
 
     private ManagedRingPort(RingPortConfig config, String bridge, Path socket, PortRegion region) {
         this.config = config;
@@ -275,6 +277,14 @@ public final class ManagedRingPort {
     /** OpenFlow port number OVS gave the interface when it was created. */
     public OptionalLong ofport() {
         return ofport;
+    }
+
+    /** The port as the remap protocol drives it (the request words of its region). */
+    synchronized PortEnd portEnd() {
+        if (portEnd == null) {
+            portEnd = PortEnd.of(region);
+        }
+        return portEnd;
     }
 
     /** The region file. */

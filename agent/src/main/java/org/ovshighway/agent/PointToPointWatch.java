@@ -114,11 +114,23 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
         }
     }
 
+    /** Whether all of {@code from}'s traffic goes to {@code to} alone now; false before the first dump. Any thread. */
+    boolean pointToPoint(PortNo from, PortNo to) {
+        synchronized (detector) {
+            return synced && !detector.isResyncing() && detector.isPointToPoint(from, to);
+        }
+    }
+
     /** Whether the first complete dump of the flow tables has been consumed. */
     boolean synced() {
         synchronized (detector) {
             return synced;
         }
+    }
+
+    /** The name of candidate port {@code port}, null when it is not one. */
+    String candidateName(PortNo port) {
+        return candidates.get(port);
     }
 
     /** The port name of {@code port}, or its number when it is not a candidate. */

@@ -21,7 +21,7 @@ import org.ovshighway.ovs.testing.PrivateOvsDpdk;
 /**
  * The whole agent against a real private OVS-DPDK (needs root): ring ports, the flow tables
  * watched through its own OpenFlow connection, and {@code highway links} asking it through the
- * control socket while {@code ovs-ofctl} changes the rules.
+ * control socket while {@code ovs-ofctl} changes the rules (bypass off: no guest runs here).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HighwayAgentOvsDpdkTest {
@@ -66,7 +66,7 @@ class HighwayAgentOvsDpdkTest {
                     "ring-port.pa.guest=guest-a", "ring-port.pa.publish-root=" + work.resolve("guest-a"),
                     "ring-port.pa.ofport=11",
                     "ring-port.pb.guest=guest-b", "ring-port.pb.publish-root=" + work.resolve("guest-b"),
-                    "ring-port.pb.ofport=12", ""));
+                    "ring-port.pb.ofport=12", "bypass=false", ""));
             ovs.ofctl("del-flows", "br0");
             Path control;
             try (HighwayAgent agent = HighwayAgent.start(AgentConfig.load(config))) {

@@ -1,0 +1,368 @@
+package org.ovshighway.agent;
+
+import io.netty.buffer.ByteBuf;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import org.ovshighway.proxy.HoldDecider;
+import org.ovshighway.proxy.impact.FlowChangeClassifier;
+import org.ovshighway.proxy.impact.FlowChangeImpact;
+import org.ovshighway.remapper.LinkOutcome;
+import org.ovshighway.remapper.LinkState;
+import org.ovshighway.remapper.LinkStatus;
+import org.ovshighway.remapper.LinkSupervisor;
+import org.ovshighway.remapper.PortEnd;
+
+/**
+ * Turns point-to-point verdicts into links: for every pair of ring ports it keeps the link the
+ * flow tables allow ({@link LinkShape}), establishing, reverting and re-shaping through the
+ * {@link LinkSupervisor}, and it holds a controller's flow change that may break a live link until
+ * that link is reverted ({@link #holdDecider}).
+ *
+ * <p>Threads: one thread ({@value #THREAD}) owns every pair's state; verdict changes, link
+ * completions and hold requests reach it as commands. {@link #snapshot} and the hold decider read
+ * only volatile immutable snapshots.
+ *
+ * <p>Safety rules: a pair gets a link only while the detector says so; never within
+ * {@code quiet} of a flow change the proxy forwarded (OVS may not have applied it, nor the flow
+ * monitor reported it, when the detector was asked); never within {@link #HOLD_COOLDOWN} of a
+ * revert a held flow change caused (the change must reach the detector first); a failed link
+ * backs off before it is tried again. The quiet margin is a heuristic: a forwarded flow change
+ * that OVS takes longer than that to apply and report can meet a link that is being established;
+ * the detector then sees it and the link is reverted.
+ */
+final class BypassController implements AutoCloseable {
+    static final String THREAD = "highway-bypass";
+    /** Default of {@code quiet}: no link is established within this time of a flow change the proxy forwarded. */
+    static final Duration DEFAULT_QUIET = Duration.ofMillis(20);
+    /** After a held revert the pair waits this long before it may be linked again. */
+    static final Duration HOLD_COOLDOWN = Duration.ofMillis(500);
+    /** First wait after a link failed; doubles up to {@link #MAX_BACKOFF}. */
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final System.Logger LOG = System.getLogger(BypassController.class.getName());
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    /** What the controller needs to know about the flow tables. */
+    interface Verdicts {
+        /** Whether all of {@code from}'s traffic goes to {@code to} alone now (port names). */
+        boolean pointToPoint(String from, String to);
+    }
+
+    /** One pair's link as the controller sees it; immutable. */
+    record PairView(String a, String b, LinkShape shape, LinkState state, long linkId, String lastProblem) {
+    }
+
+    private final LinkSupervisor links;
+    private final Verdicts verdicts;
+    private final Map<String, PortEnd> ends;
+    private final Map<String, Long> ofports;
+    private final LongSupplier clock;
+    private final LinkedBlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
+    /** Thread-owned. */
+    private final Map<String, Pair> pairs = new TreeMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile List<PairView> snapshot = List.of();
+    private final long quietNanos;
+    /** Nanos of the last flow change the proxy forwarded. */
+    private volatile long lastForwardedChange;
+
+    /** Thread-owned state of one pair. */
+    private static final class Pair {
+        final String a;
+        final String b;
+        /** What the open link carries (NONE when none is open or asked for). */
+        LinkShape current = LinkShape.NONE;
+        long linkId;
+        LinkState state = LinkState.CLOSED;
+        /** An establish or revert is in flight: wait for its completion. */
+        boolean busy;
+        /** Not before this (backoff after a failure, cool-down after a held revert). */
+        long notBefore;
+        Duration backoff = FIRST_BACKOFF;
+        String lastProblem = "";
+        final List<CompletableFuture<Void>> revertWaiters = new ArrayList<>();
+
+        Pair(String a, String b) {
+            this.a = a;
+            this.b = b;
+        }
+    }
+
+    /**
+     * @param ends    the ring ports that may be linked, by name
+     * @param ofports their OpenFlow numbers, by name (for matching flow changes)
+     */
+    BypassController(LinkSupervisor links, Verdicts verdicts, Map<String, PortEnd> ends, Map<String, Long> ofports,
+                     Duration quiet, LongSupplier clock) {
+        this.quietNanos = quiet.toNanos();
+        this.links = Objects.requireNonNull(links, "links");
+        this.verdicts = Objects.requireNonNull(verdicts, "verdicts");
+        this.ends = Map.copyOf(ends);
+        this.ofports = Map.copyOf(ofports);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        List<String> names = new ArrayList<>(new TreeMap<>(ends).keySet());
+        for (int i = 0; i < names.size(); i++) {
+            for (int j = i + 1; j < names.size(); j++) {
+                pairs.put(key(names.get(i), names.get(j)), new Pair(names.get(i), names.get(j)));
+            }
+        }
+        this.lastForwardedChange = clock.getAsLong() - quietNanos;
+        this.thread = Thread.ofPlatform().name(THREAD).daemon().unstarted(this::loop);
+        publishSnapshot();
+    }
+
+    private static String key(String a, String b) {
+        return a + "\u0000" + b;
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** The detector's verdicts may have changed (flow monitor): look at the pairs now. Any thread. */
+    void verdictsChanged() {
+        commands.add(() -> { });
+    }
+
+    /** The proxy's hold hook: holds a flow change that may break a live or starting link until it is reverted. */
+    HoldDecider holdDecider() {
+        return this::holdBefore;
+    }
+
+    private CompletionStage<?> holdBefore(String connection, ByteBuf frame) {
+        FlowChangeImpact impact = FlowChangeClassifier.classify(frame);
+        if (impact instanceof FlowChangeImpact.None) {
+            return null;
+        }
+        lastForwardedChange = clock.getAsLong();
+        List<PairView> affected = new ArrayList<>();
+        for (PairView view : snapshot) {
+            if (view.shape() != LinkShape.NONE && mayAffect(impact, view)) {
+                affected.add(view);
+            }
+        }
+        if (affected.isEmpty()) {
+            return null;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        commands.add(() -> revertForHold(affected, impact, connection, done));
+        return done;
+    }
+
+    private boolean mayAffect(FlowChangeImpact impact, PairView view) {
+        long a = ofports.getOrDefault(view.a(), -1L);
+        long b = ofports.getOrDefault(view.b(), -1L);
+        return (view.shape().aToB() && impact.mayAffect(a, b)) || (view.shape().bToA() && impact.mayAffect(b, a));
+    }
+
+    private void revertForHold(List<PairView> affected, FlowChangeImpact impact, String connection,
+                               CompletableFuture<Void> done) {
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        for (PairView view : affected) {
+            Pair pair = pairs.get(key(view.a(), view.b()));
+            if (pair.current == LinkShape.NONE && !pair.busy) {
+                continue;
+            }
+            LOG.log(System.Logger.Level.INFO, "holding a flow change from connection=" + connection + " until link "
+                    + pair.a + "<->" + pair.b + " is reverted (" + impact + ")");
+            pair.notBefore = Math.max(pair.notBefore, clock.getAsLong() + HOLD_COOLDOWN.toNanos());
+            CompletableFuture<Void> wait = new CompletableFuture<>();
+            pair.revertWaiters.add(wait);
+            waits.add(wait);
+            if (!pair.busy) {
+                revert(pair, "a held flow change may break it");
+            }
+        }
+        CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> done.complete(null));
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                Runnable command = commands.poll(TICK_NANOS, TimeUnit.NANOSECONDS);
+                while (command != null) {
+                    command.run();
+                    command = commands.poll();
+                }
+                for (Pair pair : pairs.values()) {
+                    reconcile(pair);
+                }
+                publishSnapshot();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "bypass controller step failed: " + e, e);
+            }
+        }
+    }
+
+    private void reconcile(Pair pair) {
+        if (pair.busy) {
+            return;
+        }
+        LinkShape wanted = LinkShape.of(verdicts.pointToPoint(pair.a, pair.b), verdicts.pointToPoint(pair.b, pair.a));
+        if (wanted == pair.current) {
+            finishWaiters(pair);
+            return;
+        }
+        if (pair.current != LinkShape.NONE) {
+            revert(pair, wanted == LinkShape.NONE ? "no longer point-to-point" : "re-shaping to " + wanted);
+            return;
+        }
+        finishWaiters(pair);
+        long now = clock.getAsLong();
+        if (now < pair.notBefore || now - lastForwardedChange < quietNanos) {
+            return;
+        }
+        establish(pair, wanted);
+    }
+
+    private void establish(Pair pair, LinkShape shape) {
+        PortEnd end0 = shape == LinkShape.B_TO_A ? ends.get(pair.b) : ends.get(pair.a);
+        PortEnd end1 = shape == LinkShape.B_TO_A ? ends.get(pair.a) : ends.get(pair.b);
+        pair.busy = true;
+        pair.current = shape;
+        pair.state = LinkState.ATTACHING;
+        publishSnapshot();
+        LOG.log(System.Logger.Level.INFO, "establishing link " + end0.port() + (shape == LinkShape.BOTH ? " <-> " : " -> ")
+                + end1.port());
+        links.establish(end0, end1, shape == LinkShape.BOTH).whenComplete((status, error) ->
+                commands.add(() -> established(pair, shape, status, error)));
+    }
+
+    private void established(Pair pair, LinkShape shape, LinkStatus status, Throwable error) {
+        pair.busy = false;
+        if (error == null && status.outcome() == LinkOutcome.OPEN && status.state() == LinkState.ACTIVE) {
+            pair.linkId = status.linkId();
+            pair.state = LinkState.ACTIVE;
+            pair.backoff = FIRST_BACKOFF;
+            pair.lastProblem = "";
+            LOG.log(System.Logger.Level.INFO, "link active: linkId=" + status.linkId() + " " + status.end0()
+                    + (status.twoWay() ? " <-> " : " -> ") + status.end1());
+            return;
+        }
+        pair.current = LinkShape.NONE;
+        pair.state = LinkState.CLOSED;
+        pair.lastProblem = error != null ? "establish failed: " + error.getMessage()
+                : "link ended " + status.outcome() + " before it was active";
+        pair.notBefore = clock.getAsLong() + pair.backoff.toNanos();
+        LOG.log(System.Logger.Level.WARNING, "link " + pair.a + "<->" + pair.b + " (" + shape + ") not established: "
+                + pair.lastProblem + "; next attempt in " + pair.backoff.toMillis() + " ms");
+        pair.backoff = pair.backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : pair.backoff.multipliedBy(2);
+        finishWaiters(pair);
+    }
+
+    private void revert(Pair pair, String why) {
+        LinkStatus open = links.linkOf(pair.a);
+        if (open == null) {
+            pair.current = LinkShape.NONE;
+            pair.state = LinkState.CLOSED;
+            finishWaiters(pair);
+            return;
+        }
+        pair.busy = true;
+        pair.state = LinkState.REVERTING;
+        publishSnapshot();
+        LOG.log(System.Logger.Level.INFO, "reverting link linkId=" + open.linkId() + " " + pair.a + "<->" + pair.b
+                + ": " + why);
+        links.revert(open.linkId()).whenComplete((status, error) -> commands.add(() -> reverted(pair, status, error)));
+    }
+
+    private void reverted(Pair pair, LinkStatus status, Throwable error) {
+        pair.busy = false;
+        pair.current = LinkShape.NONE;
+        pair.state = LinkState.CLOSED;
+        if (error != null || status.outcome() != LinkOutcome.REVERTED) {
+            pair.lastProblem = "revert ended " + (error != null ? error.getMessage() : status.outcome().toString());
+            LOG.log(System.Logger.Level.WARNING, "link " + pair.a + "<->" + pair.b + ": " + pair.lastProblem);
+        }
+        finishWaiters(pair);
+    }
+
+    private void finishWaiters(Pair pair) {
+        if (pair.busy || pair.current != LinkShape.NONE) {
+            return;
+        }
+        pair.revertWaiters.forEach(w -> w.complete(null));
+        pair.revertWaiters.clear();
+    }
+
+    private void publishSnapshot() {
+        List<PairView> views = new ArrayList<>(pairs.size());
+        for (Pair pair : pairs.values()) {
+            views.add(new PairView(pair.a, pair.b, pair.current, pair.state, pair.linkId, pair.lastProblem));
+        }
+        snapshot = List.copyOf(views);
+    }
+
+    /** Every pair's link, as of the controller's last step. Any thread. */
+    List<PairView> snapshot() {
+        return snapshot;
+    }
+
+    /** Where {@code from}'s traffic to {@code to} goes now: on a link (true) or through OVS. Any thread. */
+    boolean onLink(String from, String to) {
+        for (PairView view : snapshot) {
+            if (view.a().equals(from) && view.b().equals(to)) {
+                return view.state() == LinkState.ACTIVE && view.shape().aToB();
+            }
+            if (view.b().equals(from) && view.a().equals(to)) {
+                return view.state() == LinkState.ACTIVE && view.shape().bToA();
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Reverts every open link and waits for that (at most {@code wait}), then stops the thread.
+     * Used on a clean agent stop, before the ring ports go away.
+     */
+    void revertAllAndStop(Duration wait) {
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        commands.add(() -> {
+            List<CompletableFuture<Void>> waits = new ArrayList<>();
+            for (Pair pair : pairs.values()) {
+                pair.notBefore = Long.MAX_VALUE;
+                if (pair.current != LinkShape.NONE || pair.busy) {
+                    CompletableFuture<Void> w = new CompletableFuture<>();
+                    pair.revertWaiters.add(w);
+                    waits.add(w);
+                    if (!pair.busy) {
+                        revert(pair, "agent stopping");
+                    }
+                }
+            }
+            CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> all.complete(null));
+        });
+        try {
+            all.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "links not all reverted within " + wait.toMillis() + " ms: "
+                    + snapshot);
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

@@ -1,0 +1,246 @@
+package org.ovshighway.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.ovshighway.guest.DeviceSource;
+import org.ovshighway.guest.FakeMemifSwitch;
+import org.ovshighway.guest.GuestPort;
+import org.ovshighway.guest.PacketBurst;
+import org.ovshighway.guest.abi.FenceFrameDescriptor;
+import org.ovshighway.guest.abi.Le;
+import org.ovshighway.hotplug.LocalPublisher;
+import org.ovshighway.hotplug.LocalRegionAttacher;
+import org.ovshighway.remapper.LinkSupervisor;
+import org.ovshighway.remapper.PortEnd;
+import org.ovshighway.remapper.PortRegion;
+import org.ovshighway.remapper.RegionFiles;
+import org.ovshighway.remapper.RemapDeadlines;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.OFPort;
+
+/**
+ * The bypass controller over a real {@link LinkSupervisor}, real {@link GuestPort}s (one polling
+ * thread each, sequence-numbered frames both ways) and the local publisher; the old path is a
+ * {@link FakeMemifSwitch} standing in for OVS-DPDK (testbed's AgentBypassOvsDpdkTest runs the same
+ * through the real one with the agent's own flow monitor). Verdicts are set by the test.
+ *
+ * <p>Asserted: both directions point-to-point give a two-way link; one direction withdrawn
+ * reshapes it to one way; a held flow change that may touch the live direction is released only
+ * once the link is reverted, and the pair is linked again after the cool-down; a flow change that
+ * touches no live direction is not held; stop reverts everything; every frame arrives once and in
+ * order, no FENCE reaches the application, and switch traffic plus link counters equal what was sent.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class BypassControllerFakeSwitchTest {
+
+    /** One guest's polling loop: sends its own sequence, checks the peer's. */
+    private static final class Guest implements Runnable {
+        final GuestPort port;
+        final AtomicBoolean sending = new AtomicBoolean(true);
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong received = new AtomicLong();
+        final AtomicLong outOfOrder = new AtomicLong();
+        final AtomicLong fencesSeen = new AtomicLong();
+        volatile Throwable failure;
+
+        Guest(GuestPort port) {
+            this.port = port;
+        }
+
+        @Override
+        public void run() {
+            PacketBurst rx = new PacketBurst();
+            byte[][] frames = new byte[4][];
+            long next = 1;
+            long expect = 1;
+            try {
+                while (running.get()) {
+                    if (sending.get()) {
+                        for (int k = 0; k < frames.length; k++) {
+                            frames[k] = frame(next + k);
+                        }
+                        next += port.txBurst(frames, frames.length);
+                        sent.set(next - 1);
+                    }
+                    int n = port.rxBurst(rx);
+                    MemorySegment region = rx.region();
+                    for (int i = 0; i < n; i++) {
+                        long offset = rx.regionOffset(i);
+                        if (FenceFrameDescriptor.isFence(region, offset, rx.length(i))) {
+                            fencesSeen.incrementAndGet();
+                            continue;
+                        }
+                        long seq = region.get(Le.U64_UNALIGNED, offset + 16);
+                        if (seq != expect) {
+                            outOfOrder.incrementAndGet();
+                        }
+                        expect = seq + 1;
+                        received.incrementAndGet();
+                    }
+                    LockSupport.parkNanos(20_000);
+                }
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        private static byte[] frame(long seq) {
+            ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+            b.put(new byte[] {0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1});
+            b.order(ByteOrder.BIG_ENDIAN).putShort((short) 0x0800).order(ByteOrder.LITTLE_ENDIAN);
+            b.putLong(16, seq);
+            return b.array();
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 60 s: " + what);
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    private static ByteBuf flowMod(long inPort, long outPort) {
+        OFFactory f = OFFactories.getFactory(OFVersion.OF_13);
+        OFMessage message = f.buildFlowAdd().setPriority(100)
+                .setMatch(f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of((int) inPort)).build())
+                .setInstructions(List.of(f.instructions().applyActions(List.of(f.actions().output(OFPort.of((int) outPort), 0xffff)))))
+                .build();
+        ByteBuf buf = Unpooled.buffer();
+        message.writeTo(buf);
+        return buf;
+    }
+
+    @Test
+    void verdictsBecomeLinksAndAHeldFlowChangeWaitsForTheRevert() throws Exception {
+        Path dir = Files.createDirectory(Path.of("/dev/shm", "hw-bypass-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
+        Path rootX = Files.createDirectory(dir.resolve("root-x"));
+        Path rootY = Files.createDirectory(dir.resolve("root-y"));
+        RegionFiles files = RegionFiles.in(dir);
+        PortRegion portX = PortRegion.create(files, "port-x", "x", "guest-x");
+        PortRegion portY = PortRegion.create(files, "port-y", "y", "guest-y");
+        for (PortRegion p : new PortRegion[] {portX, portY}) {
+            p.nextGeneration();
+            p.publishUp();
+        }
+        new LocalPublisher(rootX).publish(portX.file().path());
+        new LocalPublisher(rootY).publish(portY.file().path());
+        LocalRegionAttacher attacher = new LocalRegionAttacher().guest("guest-x", rootX).guest("guest-y", rootY);
+        RemapDeadlines deadlines = new RemapDeadlines(Duration.ofSeconds(20), Duration.ofSeconds(20),
+                Duration.ofSeconds(20), Duration.ofSeconds(5));
+        Map<String, Boolean> verdicts = new ConcurrentHashMap<>();
+        AtomicBoolean switching = new AtomicBoolean(true);
+        try (GuestPort x = GuestPort.open(DeviceSource.sysfs(rootX), "x");
+             GuestPort y = GuestPort.open(DeviceSource.sysfs(rootY), "y");
+             FakeMemifSwitch xToY = new FakeMemifSwitch(portX.file().path(), portY.file().path());
+             FakeMemifSwitch yToX = new FakeMemifSwitch(portY.file().path(), portX.file().path());
+             LinkSupervisor supervisor = new LinkSupervisor(files, attacher, deadlines, System::nanoTime, s -> { })) {
+            Guest gx = new Guest(x);
+            Guest gy = new Guest(y);
+            Thread tx = Thread.ofPlatform().name("guest-x").start(gx);
+            Thread ty = Thread.ofPlatform().name("guest-y").start(gy);
+            Thread sw = Thread.ofPlatform().name("fake-switch").start(() -> {
+                while (switching.get()) {
+                    xToY.forward();
+                    yToX.forward();
+                    LockSupport.parkNanos(20_000);
+                }
+            });
+            supervisor.startTicking(100_000);
+            BypassController bypass = new BypassController(supervisor,
+                    (from, to) -> verdicts.getOrDefault(from + ">" + to, false),
+                    Map.of("x", PortEnd.of(portX), "y", PortEnd.of(portY)), Map.of("x", 11L, "y", 12L),
+                    Duration.ZERO, System::nanoTime);
+            bypass.start();
+            try {
+                verdicts.put("x>y", true);
+                verdicts.put("y>x", true);
+                bypass.verdictsChanged();
+                await(() -> bypass.onLink("x", "y") && bypass.onLink("y", "x"), "a two-way link");
+                long before = supervisor.direction("x", "y").packets();
+                await(() -> supervisor.direction("x", "y").packets() > before + 100, "traffic x -> y on the link");
+
+                verdicts.put("x>y", false);
+                bypass.verdictsChanged();
+                await(() -> !bypass.onLink("x", "y") && bypass.onLink("y", "x"), "reshaped to y -> x alone");
+
+                assertNull(bypass.holdDecider().holdBefore("test", flowMod(99, 98)), "touches no live direction");
+                assertNull(bypass.holdDecider().holdBefore("test", flowMod(11, 98)), "x -> y is not on a link");
+                CompletionStage<?> held = bypass.holdDecider().holdBefore("test", flowMod(12, 13));
+                assertNotNull(held, "y's traffic may change: held");
+                held.toCompletableFuture().get(60, TimeUnit.SECONDS);
+                assertTrue(bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
+                        "released only once reverted: " + bypass.snapshot());
+                // the verdict (set by the test) still says y -> x: linked again after the cool-down
+                await(() -> bypass.onLink("y", "x"), "y -> x linked again");
+            } finally {
+                bypass.revertAllAndStop(Duration.ofSeconds(30));
+                gx.sending.set(false);
+                gy.sending.set(false);
+            }
+            assertTrue(bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE), bypass.snapshot().toString());
+            assertEquals(List.of(), supervisor.links(), "no link open after stop");
+            for (int i = 0; i < 20_000 && (gy.received.get() < gx.sent.get() || gx.received.get() < gy.sent.get()); i++) {
+                Thread.sleep(1);
+            }
+            gx.running.set(false);
+            gy.running.set(false);
+            tx.join();
+            ty.join();
+            switching.set(false);
+            sw.join();
+            if (gx.failure != null || gy.failure != null) {
+                throw new AssertionError("a guest failed", gx.failure != null ? gx.failure : gy.failure);
+            }
+            assertEquals(0, gx.fencesSeen.get() + gy.fencesSeen.get(), "FENCE frames reached the application");
+            assertEquals(0, gx.outOfOrder.get() + gy.outOfOrder.get(), "lost, reordered or duplicated frames");
+            assertEquals(gx.sent.get(), gy.received.get(), "frames x sent and y received");
+            assertEquals(gy.sent.get(), gx.received.get(), "frames y sent and x received");
+            assertEquals(gx.sent.get(), xToY.forwarded - xToY.fencesForwarded + supervisor.direction("x", "y").packets());
+            assertEquals(gy.sent.get(), yToX.forwarded - yToX.fencesForwarded + supervisor.direction("y", "x").packets());
+            assertTrue(supervisor.reverts() >= 3, "two-way, reshape, held revert, stop: reverts=" + supervisor.reverts());
+            assertEquals(0, supervisor.forcedReverts() + supervisor.rollbacks());
+        } finally {
+            switching.set(false);
+            portX.delete();
+            portY.delete();
+            try (var s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+}
