@@ -53,7 +53,12 @@ public final class OvsdbSession implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(OvsdbSession.class.getName());
     private static final String DATABASE = "Open_vSwitch";
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Bound of each request and wait. Generous: the first reply (a ~27 KB schema) is parsed while
+     * the JVM is still loading and compiling the JSON classes, which took over 10 s on a 2-core
+     * host at load 18 while ovsdb-server had answered at once.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final OvsdbEndpoint endpoint;
     private final Duration timeout;
