@@ -58,7 +58,7 @@ final class BypassController implements AutoCloseable {
         boolean pointToPoint(String from, String to);
     }
 
-    /** One pair's link as the controller sees it; immutable. */
+    /** One pair's link as the controller sees it (linkId 0 while it is being established); immutable. */
     record PairView(String a, String b, LinkShape shape, LinkState state, long linkId, String lastProblem) {
     }
 
@@ -133,6 +133,33 @@ final class BypassController implements AutoCloseable {
     /** The detector's verdicts may have changed (flow monitor): look at the pairs now. Any thread. */
     void verdictsChanged() {
         commands.add(() -> { });
+    }
+
+    /**
+     * The link supervisor's state changes (its listener; any thread): a link that ended by itself
+     * (a guest went away, a forced revert) is forgotten, and the pair backs off before it is
+     * linked again.
+     */
+    void linkChanged(LinkStatus status) {
+        if (status.state() != LinkState.CLOSED) {
+            return;
+        }
+        commands.add(() -> {
+            for (Pair pair : pairs.values()) {
+                if (!pair.busy && pair.current != LinkShape.NONE && pair.linkId == status.linkId()) {
+                    pair.current = LinkShape.NONE;
+                    pair.state = LinkState.CLOSED;
+                    pair.lastProblem = "link ended by itself: " + status.outcome();
+                    pair.notBefore = clock.getAsLong() + pair.backoff.toNanos();
+                    LOG.log(System.Logger.Level.WARNING, "link linkId=" + status.linkId() + " " + pair.a + "<->"
+                            + pair.b + " ended without being asked (" + status.outcome() + "); next attempt in "
+                            + pair.backoff.toMillis() + " ms");
+                    pair.backoff = pair.backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
+                            : pair.backoff.multipliedBy(2);
+                    finishWaiters(pair);
+                }
+            }
+        });
     }
 
     /** The proxy's hold hook: holds a flow change that may break a live or starting link until it is reverted. */
@@ -234,6 +261,7 @@ final class BypassController implements AutoCloseable {
         pair.busy = true;
         pair.current = shape;
         pair.state = LinkState.ATTACHING;
+        pair.linkId = 0; // known once the supervisor answers
         publishSnapshot();
         LOG.log(System.Logger.Level.INFO, "establishing link " + end0.port() + (shape == LinkShape.BOTH ? " <-> " : " -> ")
                 + end1.port());
@@ -294,6 +322,11 @@ final class BypassController implements AutoCloseable {
         if (pair.busy || pair.current != LinkShape.NONE) {
             return;
         }
+        if (pair.revertWaiters.isEmpty()) {
+            return;
+        }
+        // readers of the snapshot must see the link gone before a held frame moves on
+        publishSnapshot();
         pair.revertWaiters.forEach(w -> w.complete(null));
         pair.revertWaiters.clear();
     }

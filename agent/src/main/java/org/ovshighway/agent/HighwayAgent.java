@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
@@ -86,12 +87,19 @@ final class HighwayAgent implements AutoCloseable {
             watch = new PointToPointWatch(candidates, Clock.systemUTC());
             if (config.bypass()) {
                 RegionFiles files = config.regionDir().map(RegionFiles::in).orElseGet(RegionFiles::automatic);
-                links = new LinkSupervisor(files, attacher, RemapDeadlines.defaults(), System::nanoTime,
-                        status -> LOG.log(System.Logger.Level.DEBUG, () -> "link " + status));
-                links.startTicking(LINK_TICK_NANOS);
+                AtomicReference<BypassController> controllerRef = new AtomicReference<>();
+                links = new LinkSupervisor(files, attacher, RemapDeadlines.defaults(), System::nanoTime, status -> {
+                    LOG.log(System.Logger.Level.DEBUG, () -> "link " + status);
+                    BypassController c = controllerRef.get();
+                    if (c != null) {
+                        c.linkChanged(status);
+                    }
+                });
                 PointToPointWatch view = watch;
                 bypass = new BypassController(links, (from, to) -> view.pointToPoint(numbers.get(from), numbers.get(to)),
                         ends, ofports, config.bypassQuiet(), System::nanoTime);
+                controllerRef.set(bypass);
+                links.startTicking(LINK_TICK_NANOS);
                 BypassController controller = bypass;
                 watch.addListener(event -> controller.verdictsChanged());
                 bypass.start();

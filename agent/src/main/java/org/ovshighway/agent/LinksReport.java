@@ -31,21 +31,26 @@ final class LinksReport {
             String direction = watch.name(verdict.from()) + " -> " + verdict.to().map(watch::name).orElse("-");
             String path = "ovs";
             String problem = "";
-            if (bypass != null && to != null) {
+            String linkPeer = null;
+            if (bypass != null) {
+                // where from's traffic goes now, whatever the verdict says (a revert may be under way)
                 for (BypassController.PairView view : bypass.snapshot()) {
-                    boolean forward = view.a().equals(from) && view.b().equals(to);
-                    boolean backward = view.b().equals(from) && view.a().equals(to);
-                    if ((forward && view.shape().aToB()) || (backward && view.shape().bToA())) {
-                        path = "link(" + view.linkId() + "," + view.state() + ")";
+                    if ((view.a().equals(from) && view.shape().aToB()) || (view.b().equals(from) && view.shape().bToA())) {
+                        path = view.linkId() == 0 ? "link(" + view.state() + ")"
+                                : "link(" + view.linkId() + "," + view.state() + ")";
+                        linkPeer = view.a().equals(from) ? view.b() : view.a();
                     }
-                    if ((forward || backward) && !view.lastProblem().isEmpty()) {
+                    boolean involved = view.a().equals(from) || view.b().equals(from);
+                    if (involved && (to == null || view.a().equals(to) || view.b().equals(to))
+                            && !view.lastProblem().isEmpty()) {
                         problem = "  problem: " + view.lastProblem();
                     }
                 }
             }
             text.append(String.format("%-28s %-8s path=%s", direction, verdict.pointToPoint() ? "p2p" : "not-p2p", path));
-            if (counters != null && to != null) {
-                BypassCounters.TrafficCounters carried = counters.direction(from, to);
+            String peer = to != null ? to : linkPeer;
+            if (counters != null && peer != null) {
+                BypassCounters.TrafficCounters carried = counters.direction(from, peer);
                 text.append("  link_packets=").append(carried.packets()).append("  link_bytes=").append(carried.bytes());
             }
             text.append("  since=").append(verdict.since());

@@ -23,12 +23,14 @@ import org.ovshighway.ovs.testing.PrivateOvsDpdk;
 
 /**
  * The product end to end on a real private OVS-DPDK with two process guests (JVMs of their own)
- * exchanging sequence-numbered frames both ways: {@code highway agent} (bypass on) sees through
+ * exchanging sequence-numbered frames both ways, first through rules that also copy to LOCAL:
+ * {@code highway agent} (bypass on) sees through
  * its own flow monitor that the rules make both directions point-to-point and moves them onto a
  * two-way link (OVS's receive counters stop); a rule added with {@code ovs-ofctl} that also sends
  * A's traffic to LOCAL breaks A -> B, and the agent reshapes the link to B -> A alone
- * (A's frames go through OVS again); SIGTERM reverts the rest. Each guest's check of the other's
- * stream: nothing lost, reordered, duplicated or foreign. Needs root.
+ * (A's frames go through OVS again); the guests stop, then the agent, leaving no link region. Each guest's check of the other's
+ * stream: nothing reordered, duplicated or foreign, and nothing lost beyond what OVS counts as
+ * dropped toward the receiver (tx_drop: its ring was full). Needs root.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class AgentBypassOvsDpdkTest {
@@ -53,6 +55,12 @@ class AgentBypassOvsDpdkTest {
 
     private static String line(String links, String port) {
         return links.lines().filter(l -> l.startsWith(port + "(")).findFirst().orElse("");
+    }
+
+    /** The link id in a {@code highway links} line, or "" when none. */
+    private static String linkId(String line) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("path=link\\((\\d+),").matcher(line);
+        return m.find() ? m.group(1) : "";
     }
 
     private static String awaitLinks(Path control, Predicate<String> condition, String what) throws Exception {
@@ -85,7 +93,10 @@ class AgentBypassOvsDpdkTest {
                     "ring-port." + PORT_B + ".guest=gb", "ring-port." + PORT_B + ".publish-root=" + rootB,
                     "ring-port." + PORT_B + ".ofport=2", ""));
             Path control = ovs.run().resolve("highway.ctl");
+            // from the start every frame has a way, through OVS, but LOCAL gets copies: not point-to-point
             ovs.ofctl("del-flows", BRIDGE);
+            ovs.ofctl("add-flow", BRIDGE, "in_port=1,actions=output:2,LOCAL");
+            ovs.ofctl("add-flow", BRIDGE, "in_port=2,actions=output:1,LOCAL");
             String[] common = {"--rate", "20000", "--seconds", "0", "--warmup-ms", "2000", "--drain-ms", "2000",
                     "--idle", "park", "--cpu", "0"};
             try (HighwayAgentProcess agent = HighwayAgentProcess.start(config, ovs.run().resolve("agent.log"));
@@ -98,11 +109,14 @@ class AgentBypassOvsDpdkTest {
                 String none = awaitLinks(control, t -> line(t, PORT_A).contains("not-p2p"), "A not point-to-point");
                 assertTrue(line(none, PORT_A).contains("path=ovs"), none);
 
+                // the same rules without the copies (add-flow replaces the actions of an equal match)
                 ovs.ofctl("add-flow", BRIDGE, "in_port=1,actions=output:2");
                 ovs.ofctl("add-flow", BRIDGE, "in_port=2,actions=output:1");
                 String both = awaitLinks(control, t -> line(t, PORT_A).contains(",ACTIVE)")
                         && line(t, PORT_B).contains(",ACTIVE)"), "a two-way link ACTIVE");
                 System.out.println("two-way:\n" + both);
+                String twoWayLink = linkId(line(both, PORT_A));
+                assertEquals(twoWayLink, linkId(line(both, PORT_B)), "one link carries both directions");
                 long rxA = rx(ovs, PORT_A);
                 long rxB = rx(ovs, PORT_B);
                 Thread.sleep(500);
@@ -112,8 +126,8 @@ class AgentBypassOvsDpdkTest {
                 // A's traffic now also goes to LOCAL: A -> B is no longer point-to-point, B -> A still is
                 ovs.ofctl("add-flow", BRIDGE, "priority=40000,in_port=1,actions=output:2,LOCAL");
                 String reshaped = awaitLinks(control, t -> line(t, PORT_A).contains("not-p2p")
-                        && line(t, PORT_A).contains("path=ovs") && line(t, PORT_B).contains(",ACTIVE)"),
-                        "A back on OVS, B -> A still on a link");
+                        && line(t, PORT_A).contains("path=ovs") && line(t, PORT_B).contains(",ACTIVE)")
+                        && !twoWayLink.equals(linkId(line(t, PORT_B))), "A back on OVS, B -> A on a one-way link");
                 System.out.println("reshaped:\n" + reshaped);
                 long rxA2 = rx(ovs, PORT_A);
                 long rxB2 = rx(ovs, PORT_B);
@@ -121,23 +135,30 @@ class AgentBypassOvsDpdkTest {
                 assertTrue(rx(ovs, PORT_A) - rxA2 > 1000, "OVS receives A's frames again");
                 assertTrue(rx(ovs, PORT_B) - rxB2 <= 8, "B's frames still bypass OVS");
 
-                assertEquals(143, agent.stop(), "agent exit status after SIGTERM; output:\n" + agent.output());
-                assertTrue(agent.output().contains("reverting link"), agent.output());
-                Thread.sleep(500);
+                // the guests stop sending and drain first: the agent's stop removes their ports
                 a.terminate();
                 b.terminate();
                 a.await(60);
                 b.await(60);
                 Map<String, String> sa = a.summary(PORT_A);
                 Map<String, String> sb = b.summary(PORT_B);
-                System.out.println("guest A:\n" + sa + "\nguest B:\n" + sb);
+                Map<String, Long> ovsA = ovs.portCounters(PORT_A);
+                Map<String, Long> ovsB = ovs.portCounters(PORT_B);
+                System.out.println("guest A:\n" + sa + "\nguest B:\n" + sb + "\nOVS " + PORT_A + ": " + ovsA
+                        + "\nOVS " + PORT_B + ": " + ovsB + "\nagent:\n" + agent.output());
+                // OVS drops a frame when the receiver's ring is full (a guest starved of CPU): that
+                // loss is OVS's tx_drop count toward the receiver, and nothing else may be lost
                 for (Map.Entry<String, Map<String, String>> receiver : Map.of("B->A", sa, "A->B", sb).entrySet()) {
-                    for (String counter : List.of("lost", "reordered", "duplicated", "foreign")) {
+                    long ovsDrops = (receiver.getKey().equals("A->B") ? ovsB : ovsA).getOrDefault("tx_drop", 0L);
+                    assertTrue(Long.parseLong(receiver.getValue().get("lost")) <= ovsDrops, receiver.getKey()
+                            + " lost more than OVS dropped toward the receiver (tx_drop=" + ovsDrops + ")");
+                    for (String counter : List.of("reordered", "duplicated", "foreign")) {
                         assertEquals("0", receiver.getValue().get(counter), receiver.getKey() + " " + counter);
                     }
                     assertEquals("0", receiver.getValue().get("remap_forced"), receiver.getKey() + " forced reverts");
                 }
                 assertTrue(Long.parseLong(sb.get("checked")) > 10_000, "B checked A's stream: " + sb);
+                assertEquals(143, agent.stop(), "agent exit status after SIGTERM; output:\n" + agent.output());
             }
             for (Path dir : List.of(Path.of("/dev/shm"), Path.of("/dev/hugepages"))) {
                 if (Files.isDirectory(dir)) {
