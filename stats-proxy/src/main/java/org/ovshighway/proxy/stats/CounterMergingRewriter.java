@@ -3,6 +3,7 @@ package org.ovshighway.proxy.stats;
 import io.netty.buffer.ByteBuf;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.ovshighway.proxy.StatsRewriter;
 
 /**
@@ -31,13 +32,15 @@ public final class CounterMergingRewriter implements StatsRewriter {
     private long rewrittenReplies;
 
     public CounterMergingRewriter(String connectionName, ExtraCounters extras) {
-        this(connectionName, extras, DEFAULT_REQUEST_MEMORY);
+        this(connectionName, extras, DEFAULT_REQUEST_MEMORY, RateLimitedLog.SYSTEM_LOGGER);
     }
 
-    CounterMergingRewriter(String connectionName, ExtraCounters extras, int requestMemory) {
+    /** With a bounded request memory of {@code requestMemory} entries and warnings going to {@code logSink}. */
+    CounterMergingRewriter(String connectionName, ExtraCounters extras, int requestMemory, Consumer<String> logSink) {
         this.extras = Objects.requireNonNull(extras, "extras");
         this.requests = new RequestMemory(requestMemory);
-        this.log = new RateLimitedLog(Objects.requireNonNull(connectionName, "connectionName"), LOG_INTERVAL_NANOS, System::nanoTime);
+        this.log = new RateLimitedLog(Objects.requireNonNull(connectionName, "connectionName"), LOG_INTERVAL_NANOS, System::nanoTime,
+                Objects.requireNonNull(logSink, "logSink"));
     }
 
     /** A factory giving each connection of the bridge its own rewriter over the bridge's extras. */
