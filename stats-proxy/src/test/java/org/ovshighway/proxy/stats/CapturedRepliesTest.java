@@ -40,7 +40,7 @@ class CapturedRepliesTest {
         ExtraCounters counters = ScenarioExtras.counters(phase);
         CounterMergingRewriter rewriter = new CounterMergingRewriter("captured", counters);
         long[] aggregate = ex.command().contains("dump-aggregate")
-                ? ScenarioExtras.aggregate(ex.command().replaceFirst(".*dump-aggregate\\s*", "").strip())
+                ? ScenarioExtras.aggregate(ex.command().replaceFirst(".*dump-aggregate\\s*", "").strip(), phase)
                 : null;
         int statsReplies = 0;
         for (CapturedExchanges.Frame frame : ex.frames()) {

@@ -68,10 +68,10 @@ final class ScenarioExtras {
                 packets, bytes);
     }
 
-    /** Extra {packets, bytes} the aggregate of {@code match} (ovs-ofctl's argument, "" for all) must show. */
-    static long[] aggregate(String match) {
+    /** Extra {packets, bytes} the aggregate of {@code match} (ovs-ofctl's argument, "" for all) must show in {@code phase}. */
+    static long[] aggregate(String match, int phase) {
         List<FlowExtra> selected = switch (match) {
-            case "" -> List.of(FROM_2, TCP_FROM_1, IP_TABLE1);
+            case "" -> phase == 0 ? List.of(FROM_2, TCP_FROM_1, IP_TABLE1) : List.of(FROM_2, TCP_FROM_1, IP_TABLE1, LAST_OF_MANY);
             case "table=1" -> List.of(IP_TABLE1);
             case "out_port=1" -> List.of(FROM_2);
             case "cookie=0x5/-1" -> List.of(TCP_FROM_1);
