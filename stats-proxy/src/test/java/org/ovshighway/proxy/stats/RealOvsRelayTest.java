@@ -53,7 +53,7 @@ class RealOvsRelayTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"OpenFlow10", "OpenFlow13", "OpenFlow14", "OpenFlow15"})
+    @ValueSource(strings = {"OpenFlow10", "OpenFlow12", "OpenFlow13", "OpenFlow14", "OpenFlow15"})
     void ofctlThroughTheRelayPrintsOvsCountersPlusExactlyTheExtras(String version) throws Exception {
         List<List<String>> commands = new ArrayList<>(StatsScenario.commands(version, 0));
         commands.addAll(StatsScenario.commands(version, 1));
@@ -74,7 +74,7 @@ class RealOvsRelayTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"OpenFlow10", "OpenFlow13", "OpenFlow14", "OpenFlow15"})
+    @ValueSource(strings = {"OpenFlow10", "OpenFlow12", "OpenFlow13", "OpenFlow14", "OpenFlow15"})
     void flowModsPassThroughTheRelayUnchanged(String version) throws Exception {
         int table = 10 + version.charAt(version.length() - 1) - '0';
         String flow = "table=" + table + ",priority=7,cookie=0x77,in_port=2,actions=output:3";

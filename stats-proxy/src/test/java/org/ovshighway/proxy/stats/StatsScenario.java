@@ -14,7 +14,7 @@ import org.ovshighway.ovs.testing.PrivateOvs;
  */
 final class StatsScenario {
 
-    static final List<String> VERSIONS = List.of("OpenFlow10", "OpenFlow13", "OpenFlow14", "OpenFlow15");
+    static final List<String> VERSIONS = List.of("OpenFlow10", "OpenFlow12", "OpenFlow13", "OpenFlow14", "OpenFlow15");
 
     static final int MANY_FLOWS = 900;
 

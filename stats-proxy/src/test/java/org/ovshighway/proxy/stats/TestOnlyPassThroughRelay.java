@@ -64,41 +64,59 @@ final class TestOnlyPassThroughRelay implements AutoCloseable {
         try {
             while (true) {
                 SocketChannel client = server.accept();
-                SocketChannel sw = SocketChannel.open(StandardProtocolFamily.UNIX);
-                sw.connect(UnixDomainSocketAddress.of(switchSocket));
                 StatsRewriter rewriter;
                 synchronized (this) {
                     rewriter = factory.newConnection("test-relay-" + (++connections));
                     channels.add(client);
-                    channels.add(sw);
                 }
-                Thread up = Thread.ofPlatform().daemon().name("relay-up").unstarted(() -> pump(client, sw, rewriter, true));
-                Thread down = Thread.ofPlatform().daemon().name("relay-down").unstarted(() -> pump(sw, client, rewriter, false));
+                Thread up = Thread.ofPlatform().daemon().name("relay-up").unstarted(() -> connectAndPump(client, rewriter));
                 synchronized (this) {
                     threads.add(up);
-                    threads.add(down);
                 }
                 up.start();
-                down.start();
             }
         } catch (IOException closed) {
             // server closed: the relay is shutting down
         }
     }
 
-    private static void pump(SocketChannel from, SocketChannel to, StatsRewriter rewriter, boolean towardSwitch) {
+    /**
+     * Connects to the switch only once the client's first frame (its HELLO) is in hand: OVS drops
+     * a connection whose HELLO does not come within about a second, which a loaded test machine
+     * could otherwise miss between connect and the first relayed frame.
+     */
+    private void connectAndPump(SocketChannel client, StatsRewriter rewriter) {
+        try {
+            byte[] first = readFrame(client);
+            if (first == null) {
+                client.close();
+                return;
+            }
+            SocketChannel sw = SocketChannel.open(StandardProtocolFamily.UNIX);
+            synchronized (this) {
+                channels.add(sw);
+            }
+            sw.connect(UnixDomainSocketAddress.of(switchSocket));
+            Thread down = Thread.ofPlatform().daemon().name("relay-down").unstarted(() -> pump(sw, client, rewriter, false, null));
+            synchronized (this) {
+                threads.add(down);
+            }
+            down.start();
+            pump(client, sw, rewriter, true, first);
+        } catch (IOException e) {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // already failing; the client sees the connection close
+            }
+        }
+    }
+
+    /** Relays frames until either side closes; {@code first}, when given, is relayed before reading more. */
+    private static void pump(SocketChannel from, SocketChannel to, StatsRewriter rewriter, boolean towardSwitch, byte[] first) {
         try (from; to) {
-            ByteBuffer header = ByteBuffer.allocate(HEADER);
-            while (readFully(from, header.clear())) {
-                int length = header.getShort(2) & 0xffff;
-                if (length < HEADER) {
-                    throw new IOException("OpenFlow length below header size: length=" + length);
-                }
-                byte[] frame = new byte[length];
-                header.flip().get(frame, 0, HEADER);
-                if (!readFully(from, ByteBuffer.wrap(frame, HEADER, length - HEADER))) {
-                    return;
-                }
+            byte[] frame = first != null ? first : readFrame(from);
+            while (frame != null) {
                 ByteBuf buf = Unpooled.wrappedBuffer(frame);
                 synchronized (rewriter) {
                     if (towardSwitch) {
@@ -111,10 +129,26 @@ final class TestOnlyPassThroughRelay implements AutoCloseable {
                 while (out.hasRemaining()) {
                     to.write(out);
                 }
+                frame = readFrame(from);
             }
         } catch (IOException e) {
             // either side closed: closing both ends (try-with-resources) ends the other pump too
         }
+    }
+
+    /** One whole OpenFlow frame, or null at end of stream. */
+    private static byte[] readFrame(SocketChannel from) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(HEADER);
+        if (!readFully(from, header)) {
+            return null;
+        }
+        int length = header.getShort(2) & 0xffff;
+        if (length < HEADER) {
+            throw new IOException("OpenFlow length below header size: length=" + length);
+        }
+        byte[] frame = new byte[length];
+        header.flip().get(frame, 0, HEADER);
+        return readFully(from, ByteBuffer.wrap(frame, HEADER, length - HEADER)) ? frame : null;
     }
 
     private static boolean readFully(SocketChannel ch, ByteBuffer dst) throws IOException {
