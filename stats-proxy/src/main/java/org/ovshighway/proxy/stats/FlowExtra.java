@@ -44,8 +44,4 @@ public record FlowExtra(int tableId, int priority, long cookie, Match match, Set
         }
         return new FlowExtra(flow.tableId(), flow.priority(), flow.cookie(), flow.match(), ports, groups, packets, bytes);
     }
-
-    FlowIdentity identity() {
-        return new FlowIdentity(tableId, priority, cookie, match);
-    }
 }

@@ -83,7 +83,7 @@ final class FlowStatsReply {
                 bytes = at + 40;
                 match = MatchDecoder.oxm(buf, at + 48, entryEnd, where);
             }
-            long[] extra = extras.get(new FlowIdentity(table, priority, cookie, match));
+            long[] extra = extras.get(new FlowIdentity(table, priority, cookie, CanonicalMatch.of(match)));
             if (extra != null) {
                 if (packets >= 0) {
                     out.add(packets, extra[0]);

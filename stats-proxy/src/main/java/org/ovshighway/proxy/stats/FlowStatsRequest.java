@@ -21,13 +21,18 @@ record FlowStatsRequest(int tableId, long outPort, long outGroup, long cookie, l
     static final long ANY = 0xffffffffL;
     private static final int OFPP10_NONE = 0xffff;
 
+    /** The request with its match in {@link CanonicalMatch} form, as {@link #selects} expects. */
+    FlowStatsRequest {
+        match = CanonicalMatch.of(match);
+    }
+
     /** True when this request selects {@code flow}. */
     boolean selects(FlowExtra flow) {
         return (tableId == ALL_TABLES || tableId == flow.tableId())
                 && (outPort == ANY || flow.outPorts().contains(outPort))
                 && (outGroup == ANY || flow.outGroups().contains(outGroup))
                 && (flow.cookie() & cookieMask) == (cookie & cookieMask)
-                && match.covers(flow.match());
+                && match.covers(CanonicalMatch.of(flow.match()));
     }
 
     /** Decodes the body of a flow or aggregate request (both have the same body in every version). */

@@ -188,7 +188,7 @@ class CounterMergingRewriterTest {
         FlowExtra extra = FlowExtra.of(entry, 3, 300);
         assertEquals(Set.of(4L), extra.outPorts());
         assertEquals(Set.of(6L), extra.outGroups());
-        assertEquals(new FlowIdentity(2, 5, 0x9, Match.ANY), extra.identity());
+        assertEquals(0x9, extra.cookie());
         assertThrows(IllegalArgumentException.class, () -> FlowExtra.of(entry, -1, 0));
     }
 

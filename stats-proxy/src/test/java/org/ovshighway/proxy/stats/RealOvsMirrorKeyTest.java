@@ -28,11 +28,32 @@ import org.ovshighway.proxy.StatsRewriter;
  * The key the agent will use: extras built with {@link FlowExtra#of} from the flows the agent's
  * real flow mirror reports (ovs-plugin's {@link BridgeFlowMonitor}, in each monitor dialect) must
  * reach the same flows in the flow-stats and aggregate replies ovs-ofctl gets through the relay,
- * in every OpenFlow version: every one of the scenario's 904 rules gets its own extra.
+ * in every OpenFlow version: every one of the scenario's rules, and rules whose fields OVS encodes
+ * differently per version, gets its own extra.
  */
 class RealOvsMirrorKeyTest {
 
     private static final List<String> OFCTL_VERSIONS = List.of("OpenFlow10", "OpenFlow12", "OpenFlow13", "OpenFlow14", "OpenFlow15");
+
+    /**
+     * Rules whose fields OVS writes differently in NXM (OpenFlow 1.0) and OXM (1.2+, ONF
+     * experimenter fields on 1.3/1.4): VLAN as vlan_tci vs vlan_vid/vlan_pcp, TOS as nw_tos vs
+     * ip_dscp, NXM_NX_* vs OXM basic headers, tcp_flags in three encodings.
+     */
+    static final List<String> ENCODING_SENSITIVE = List.of(
+            "table=2,priority=20,dl_vlan=5,actions=output:1",
+            "table=2,priority=19,vlan_tci=0,actions=output:1",
+            "table=2,priority=18,dl_vlan_pcp=3,actions=output:1",
+            "table=2,priority=17,dl_vlan=7,dl_vlan_pcp=2,actions=output:1",
+            "table=2,priority=16,ip,nw_tos=32,actions=output:1",
+            "table=2,priority=15,ip,nw_ecn=1,actions=output:1",
+            "table=2,priority=14,ipv6,ipv6_src=2001:db8::1,ipv6_dst=2001:db8::/32,actions=output:1",
+            "table=2,priority=13,tcp,tcp_flags=+syn-ack,actions=output:1",
+            "table=2,priority=12,arp,arp_sha=50:54:00:00:00:01,arp_tha=50:54:00:00:00:02,actions=output:1",
+            "table=2,priority=11,ipv6,ipv6_label=5,actions=output:1",
+            "table=2,priority=10,icmp6,icmp_type=135,icmp_code=0,nd_target=2001:db8::2,nd_sll=50:54:00:00:00:03,actions=output:1",
+            "table=2,priority=9,tun_id=0x42,actions=output:1",
+            "table=2,priority=8,reg3=0x10/0xf0,actions=output:1");
 
     private static PrivateOvs ovs;
 
@@ -42,6 +63,9 @@ class RealOvsMirrorKeyTest {
         ovs = PrivateOvs.start("br0");
         StatsScenario.setUp(ovs);
         StatsScenario.addManyFlows(ovs);
+        for (String flow : ENCODING_SENSITIVE) {
+            ovs.ofctl("-O", "OpenFlow13", "add-flow", "br0", flow);
+        }
     }
 
     @AfterAll
@@ -55,7 +79,7 @@ class RealOvsMirrorKeyTest {
     @EnumSource(value = OpenFlowVersion.class, names = {"OF10", "OF15"})
     void extrasKeyedByTheMirrorsFlowsReachTheirRepliesInEveryVersion(OpenFlowVersion monitorVersion) throws Exception {
         List<FlowEntry> mirrored = mirror(monitorVersion);
-        assertEquals(4 + StatsScenario.MANY_FLOWS, mirrored.size(), "mirror size");
+        assertEquals(4 + StatsScenario.MANY_FLOWS + ENCODING_SENSITIVE.size(), mirrored.size(), "mirror size");
         List<FlowExtra> flows = new ArrayList<>();
         Map<String, long[]> byLine = new HashMap<>();
         long totalPackets = 0;
