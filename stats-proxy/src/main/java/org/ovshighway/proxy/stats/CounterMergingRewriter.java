@@ -116,7 +116,12 @@ public final class CounterMergingRewriter implements StatsRewriter {
             return;
         }
         if (writes.size() > 0) {
-            writes.applyTo(frame, start, end);
+            int outside = writes.applyTo(frame, start, end);
+            if (outside >= 0) {
+                malformedFrames++;
+                log.warn("decoder failure: counter outside the frame: index=" + outside + " start=" + start + " end=" + end);
+                return;
+            }
             rewrittenReplies++;
         }
     }

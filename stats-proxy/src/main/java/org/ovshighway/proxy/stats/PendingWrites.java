@@ -36,17 +36,19 @@ final class PendingWrites {
     }
 
     /**
-     * Applies every queued addition. Each index was validated against the frame by the decoder that
-     * queued it; the check here keeps a decoder bug from ever writing outside [{@code start}, {@code end}).
+     * Applies every queued addition, or none: each index was validated against the frame by the
+     * decoder that queued it, and the check here keeps a decoder bug from ever writing outside
+     * [{@code start}, {@code end}). Returns the first out-of-frame index, or -1 when all were applied.
      */
-    void applyTo(ByteBuf buf, int start, int end) {
+    int applyTo(ByteBuf buf, int start, int end) {
         for (int i = 0; i < size; i++) {
-            if (indices[i] < start || indices[i] + 8 > end) {
-                throw new IllegalStateException("counter outside the frame: index=" + indices[i] + " start=" + start + " end=" + end);
+            if (indices[i] < start || indices[i] > end - 8) {
+                return indices[i];
             }
         }
         for (int i = 0; i < size; i++) {
             SaturatingCounter.addAt(buf, indices[i], extras[i]);
         }
+        return -1;
     }
 }

@@ -82,6 +82,22 @@ class CounterMergingRewriterTest {
     }
 
     @Test
+    void pendingWritesApplyAllOrNothingInsideTheFrame() {
+        ByteBuf buf = Unpooled.buffer(32).writeZero(32);
+        PendingWrites w = new PendingWrites();
+        w.add(8, 5);
+        w.add(25, 7);
+        assertEquals(25, w.applyTo(buf, 8, 32), "a counter reaching past the end is refused");
+        assertEquals(0, buf.getLong(8), "nothing written when one index is outside");
+        w.clear();
+        w.add(8, 5);
+        w.add(24, 7);
+        assertEquals(-1, w.applyTo(buf, 8, 32));
+        assertEquals(5, buf.getLong(8));
+        assertEquals(7, buf.getLong(24));
+    }
+
+    @Test
     void headerLengthDifferentFromFrameIsMalformed() {
         ByteBuf reply = of13PortReply(7, 1, 112);
         reply.setShort(2, 100);
