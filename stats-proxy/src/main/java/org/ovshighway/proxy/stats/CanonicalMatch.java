@@ -1,5 +1,6 @@
 package org.ovshighway.proxy.stats;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.ovshighway.p2p.flow.FieldId;
@@ -104,8 +105,8 @@ final class CanonicalMatch {
         byte[] v = xreg.value();
         byte[] m = xreg.mask();
         for (int half = 0; half < 2; half++) {
-            byte[] hv = java.util.Arrays.copyOfRange(v, 4 * half, 4 * half + 4);
-            byte[] hm = m == null ? null : java.util.Arrays.copyOfRange(m, 4 * half, 4 * half + 4);
+            byte[] hv = Arrays.copyOfRange(v, 4 * half, 4 * half + 4);
+            byte[] hm = m == null ? null : Arrays.copyOfRange(m, 4 * half, 4 * half + 4);
             FieldMatch reg = new FieldMatch(FieldId.oxm(0x0001, 2 * n + half), hv, hm);
             if (!reg.isWildcard()) {
                 put(out, reg, xreg);

@@ -48,8 +48,8 @@ final class FlowStatsReply {
                 table = buf.getUnsignedByte(at + 4);
                 priority = buf.getUnsignedShort(at + 6);
                 cookie = buf.getLong(at + 16);
-                int matchPadded = MatchDecoder.oxmMatchPaddedLength(buf, at + 24, entryEnd, where);
                 match = MatchDecoder.oxm(buf, at + 24, entryEnd, where);
+                int matchPadded = MatchDecoder.oxmMatchPaddedLength(buf, at + 24, entryEnd, where);
                 OxsStats stats = OxsStats.read(buf, at + 24 + matchPadded, entryEnd, where);
                 packets = stats.packetCount();
                 bytes = stats.byteCount();

@@ -3,6 +3,7 @@ package org.ovshighway.proxy.stats;
 import io.netty.buffer.ByteBuf;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.ovshighway.p2p.flow.FieldId;
 import org.ovshighway.p2p.flow.FieldMatch;
 import org.ovshighway.p2p.flow.Match;
@@ -257,14 +258,14 @@ final class MatchDecoder {
     }
 
     /** OVS's vlan_tci from dl_vlan/dl_vlan_pcp: VLAN_CFI (0x1000) marks a present tag, OFP_VLAN_NONE an absent one. */
-    private static java.util.Optional<FieldMatch> vlanTci(ByteBuf buf, int offset, int w) {
+    private static Optional<FieldMatch> vlanTci(ByteBuf buf, int offset, int w) {
         boolean vidKnown = (w & OFPFW10_DL_VLAN) == 0;
         boolean pcpKnown = (w & OFPFW10_DL_VLAN_PCP) == 0;
         int vid = buf.getUnsignedShort(offset + 18);
         int pcp = buf.getUnsignedByte(offset + 20) & 7;
         FieldId tci = FieldId.named("vlan_tci");
         if (vidKnown && vid == OFP_VLAN_NONE) {
-            return java.util.Optional.of(FieldMatch.exact(tci, 0, 2));
+            return Optional.of(FieldMatch.exact(tci, 0, 2));
         }
         int value = 0;
         int mask = 0;
@@ -276,7 +277,7 @@ final class MatchDecoder {
             value |= 0x1000 | (pcp << 13);
             mask |= 0xf000;
         }
-        return mask == 0 ? java.util.Optional.empty() : java.util.Optional.of(FieldMatch.masked(tci, value, mask, 2));
+        return mask == 0 ? Optional.empty() : Optional.of(FieldMatch.masked(tci, value, mask, 2));
     }
 
     private static void prefix(Map<FieldId, FieldMatch> f, FieldId id, int address, int wildBits) {
