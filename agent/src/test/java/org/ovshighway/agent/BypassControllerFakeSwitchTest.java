@@ -231,6 +231,13 @@ class BypassControllerFakeSwitchTest {
             assertEquals(gx.sent.get(), xToY.forwarded - xToY.fencesForwarded + supervisor.direction("x", "y").packets());
             assertEquals(gy.sent.get(), yToX.forwarded - yToX.fencesForwarded + supervisor.direction("y", "x").packets());
             assertTrue(supervisor.reverts() >= 3, "two-way, reshape, held revert, stop: reverts=" + supervisor.reverts());
+            // what the proxy adds to OVS's port statistics: x's rx is what x sent on links, y's tx what y got
+            BypassExtraCounters extras = new BypassExtraCounters(supervisor, Map.of(11L, "x", 12L, "y"));
+            assertEquals(supervisor.direction("x", "y").packets(), extras.port(11).rxPackets());
+            assertEquals(supervisor.direction("y", "x").packets(), extras.port(11).txPackets());
+            assertEquals(supervisor.direction("x", "y").packets(), extras.port(12).txPackets());
+            assertEquals(supervisor.direction("x", "y").bytes(), extras.port(12).txBytes());
+            assertTrue(extras.port(13).isZero(), "not a ring port");
             assertEquals(0, supervisor.forcedReverts() + supervisor.rollbacks());
         } finally {
             switching.set(false);
