@@ -33,6 +33,7 @@ final class LinkSession {
     final MemorySegment[] fenceOut;
     /** Roles (sender, receiver) still to finish before the port may unmap. */
     private final AtomicInteger rolesLeft;
+    private final java.util.concurrent.atomic.AtomicBoolean forced = new java.util.concurrent.atomic.AtomicBoolean();
     private final Arena fenceArena = Arena.ofAuto();
 
     LinkSession(MappedRegion mapping, ValidatedRegion validated, int end) {
@@ -69,6 +70,11 @@ final class LinkSession {
 
     boolean matches(long requestLinkId, long requestGeneration) {
         return linkId == requestLinkId && generation == requestGeneration;
+    }
+
+    /** Marks the link as left by force; true the first time (the port counts a forced revert once per link). */
+    boolean markForced() {
+        return forced.compareAndSet(false, true);
     }
 
     /** Marks one role finished; true when it was the last one. */

@@ -213,7 +213,7 @@ public final class PortRemap {
 
     private void finishSender(LinkSession s, boolean forced) {
         txPhase = SenderPhase.DONE;
-        if (forced) {
+        if (forced && s.markForced()) {
             forcedReverts.incrementAndGet();
         }
         LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " sender left link " + s + " forced=" + forced);
@@ -386,7 +386,7 @@ public final class PortRemap {
     private void finishReceiver(LinkSession s, boolean forced) {
         rxPhase = ReceiverPhase.DONE;
         rxSettled = false;
-        if (forced) {
+        if (forced && s.markForced()) {
             forcedReverts.incrementAndGet();
         }
         LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver left link " + s + " forced=" + forced);
