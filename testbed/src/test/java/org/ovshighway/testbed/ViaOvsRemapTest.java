@@ -153,7 +153,6 @@ class ViaOvsRemapTest {
      * clean. After SIGCONT the stopped guest leaves the link by itself and a new link works.
      */
     @Test
-    @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void aGuestThatStopsPollingIsRolledBackOrForcedAndThePeerIsUnaffected() throws Exception {
         withTwoRingPorts(ViaOvsRemapTest::stoppedGuest);
     }
