@@ -143,7 +143,7 @@ class ViaOvsRemapTest {
             assertEquals(0, supervisor.forcedReverts() + supervisor.rollbacks(), "forced or rolled back links");
             checkDirection(ovs, supervisor, PORT_A, sa, PORT_B, sb, cycles);
             checkDirection(ovs, supervisor, PORT_B, sb, PORT_A, sa, twoWayCycles);
-            // a JVM ended by SIGTERM exits 128+15 after its summary; cleanliness is in the summary
+            // a JVM ended by SIGTERM exits 128+15 after its summary (its streams were checked above)
             assertEquals(143, statusA, "guest A exit status; output:\n" + a.output());
             assertEquals(143, statusB, "guest B exit status; output:\n" + b.output());
         }
