@@ -332,6 +332,9 @@ public final class GuestPort implements AutoCloseable {
         if (linkRx != null) {
             linkRx.release();
         }
+        if (remap != null) {
+            remap.releaseLink();
+        }
         if (!rxUp) {
             return;
         }

@@ -248,6 +248,17 @@ public final class PortRemap {
         };
     }
 
+    /**
+     * Receive side: hands the link buffers of the last burst back now (GuestPort.rxRelease); the
+     * old rings' buffers are the caller's to refill.
+     */
+    public void releaseLink() {
+        if ((rxPhase == ReceiverPhase.ON_LINK || rxPhase == ReceiverPhase.DRAINING || rxPhase == ReceiverPhase.RELEASING)
+                && rxRegion == rxSession.region) {
+            rxSession.linkRx.release();
+        }
+    }
+
     /** The segment the offsets of the last {@link #receive} are relative to. */
     public MemorySegment receivedRegion() {
         return rxRegion;
