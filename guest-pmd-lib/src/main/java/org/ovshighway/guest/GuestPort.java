@@ -554,6 +554,14 @@ public final class GuestPort implements AutoCloseable {
             rxInvalidDescriptors += c.invalidDescriptors();
             rxInvalidIndices += c.consumerInvalidIndices();
         }
+        if (remap != null) {
+            // traffic that went over links while this port was remapped (FENCE frames left out)
+            long[] link = remap.linkTraffic();
+            txPackets += link[0];
+            txBytes += link[1];
+            rxPackets += link[2];
+            rxBytes += link[3];
+        }
         return new PortStats(rxPackets, rxBytes, rxInvalidDescriptors, rxInvalidIndices, txPackets, txBytes, txDrops,
                 txInvalidIndices, reconnects.get());
     }

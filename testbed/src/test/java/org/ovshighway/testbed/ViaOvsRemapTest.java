@@ -258,6 +258,14 @@ class ViaOvsRemapTest {
         // other fence copy went through OVS, which counted it as received from the port
         assertEquals(sent + (fences - cyclesAsSender), ovsRx + bypassed,
                 direction + ": OVS rx + link traffic == frames sent + FENCE_IN copies through OVS");
+        // the guests' own port counters include their link traffic the same way
+        assertEquals(sent + (fences - cyclesAsSender), Long.parseLong(sender.get("port_tx_packets")),
+                from + ": guest's port tx counter == frames sent + FENCE_IN copies");
+        long received = Long.parseLong(receiver.get("received"));
+        long consumed = Long.parseLong(receiver.get("remap_fences_consumed"));
+        long stale = Long.parseLong(receiver.get("remap_stale_fences"));
+        assertEquals(received + (consumed - cyclesAsSender) + stale, Long.parseLong(receiver.get("port_rx_packets")),
+                to + ": guest's port rx counter == frames received + FENCE_IN frames consumed from its old ring");
     }
 
     private static void awaitOutput(TrafficGuestProcess guest, String marker) throws Exception {

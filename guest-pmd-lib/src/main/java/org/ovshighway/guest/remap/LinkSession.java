@@ -28,6 +28,12 @@ final class LinkSession {
     final int end;
     final RingProducer linkTx;
     final RingConsumer linkRx;
+    /** The rings behind linkTx / linkRx (private copies of the validated layout), or null. */
+    final RingLayout txRing;
+    final RingLayout rxRing;
+    /** FENCE_OUT frames this port put on / took from the link (0 or 1 each; the sides' own threads). */
+    int fenceOutSent;
+    int fenceOutReceived;
     /** Fence frames, one each, ready for {@code RingProducer.send(MemorySegment[], 1)}. */
     final MemorySegment[] fenceIn;
     final MemorySegment[] fenceOut;
@@ -43,8 +49,8 @@ final class LinkSession {
         this.linkId = identity.linkId();
         this.generation = identity.generation();
         this.end = end;
-        RingLayout txRing = validated.layout().find(end, 0);
-        RingLayout rxRing = validated.layout().find(1 - end, 0);
+        this.txRing = validated.layout().find(end, 0);
+        this.rxRing = validated.layout().find(1 - end, 0);
         this.linkTx = txRing == null ? null : new RingProducer(region, txRing);
         this.linkRx = rxRing == null ? null : new RingConsumer(region, rxRing);
         this.fenceIn = new MemorySegment[] {fence(FenceFrameDescriptor.KIND_IN)};
