@@ -332,6 +332,9 @@ public final class GuestPort implements AutoCloseable {
         if (linkRx != null) {
             linkRx.release();
         }
+        if (remap != null) {
+            remap.releaseLink();
+        }
         if (!rxUp) {
             return;
         }
@@ -550,6 +553,14 @@ public final class GuestPort implements AutoCloseable {
             rxBytes += c.consumedBytes();
             rxInvalidDescriptors += c.invalidDescriptors();
             rxInvalidIndices += c.consumerInvalidIndices();
+        }
+        if (remap != null) {
+            // traffic that went over links while this port was remapped (FENCE frames left out)
+            long[] link = remap.linkTraffic();
+            txPackets += link[0];
+            txBytes += link[1];
+            rxPackets += link[2];
+            rxBytes += link[3];
         }
         return new PortStats(rxPackets, rxBytes, rxInvalidDescriptors, rxInvalidIndices, txPackets, txBytes, txDrops,
                 txInvalidIndices, reconnects.get());

@@ -227,6 +227,11 @@ class RemapProtocolFakeSwitchTest {
         assertEquals(PortControl.acquireRequestWord(agentX.segment()), PortControl.acquireAckWord(agentX.segment()));
         assertEquals(PortControl.acquireRequestWord(agentY.segment()), PortControl.acquireAckWord(agentY.segment()));
         assertEquals(2, x.remapStats().fencesSent(), "one FENCE_IN, one FENCE_OUT");
+        // port counters include the link traffic; the FENCE_IN crossed the switch like a frame, the
+        // FENCE_OUT on the link is left out
+        assertEquals(last + 1, x.stats().txPackets(), "data frames + the FENCE_IN on the old ring");
+        assertEquals(last + 1, y.stats().rxPackets(), "data frames + the FENCE_IN consumed from the old ring");
+        assertEquals((last + 1) * 64, x.stats().txBytes());
         assertEquals(2, y.remapStats().fencesConsumed());
         assertEquals(1, x.remapStats().linksFinished());
         assertEquals(0, x.remapStats().forcedReverts() + y.remapStats().forcedReverts());

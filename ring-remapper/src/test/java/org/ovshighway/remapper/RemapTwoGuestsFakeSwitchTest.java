@@ -10,6 +10,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,7 +26,8 @@ import org.ovshighway.guest.abi.FenceFrameDescriptor;
 import org.ovshighway.guest.abi.Le;
 
 /**
- * Two guests (real {@link GuestPort}s, one polling thread each) exchange sequence-numbered frames
+ * Two guests (real {@link GuestPort}s, one polling thread each, or one receiving and one
+ * transmitting thread each) exchange sequence-numbered frames
  * both ways while the supervisor establishes and reverts links between them again and again. The
  * old path is a {@link FakeMemifSwitch} standing in for OVS-DPDK (a unit test cannot run it;
  * testbed's ViaOvsRemapTest does the same through the real one). Every frame must arrive exactly
@@ -45,6 +48,12 @@ class RemapTwoGuestsFakeSwitchTest {
         final AtomicLong outOfOrder = new AtomicLong();
         final AtomicLong fencesSeen = new AtomicLong();
         volatile Throwable failure;
+        /** Transmit side's state (one thread). */
+        private final byte[][] frames = new byte[4][];
+        private long next = 1;
+        /** Receive side's state (one thread). */
+        private final PacketBurst rx = new PacketBurst();
+        private long expect = 1;
 
         Guest(GuestPort port) {
             this.port = port;
@@ -52,39 +61,50 @@ class RemapTwoGuestsFakeSwitchTest {
 
         @Override
         public void run() {
-            PacketBurst rx = new PacketBurst();
-            byte[][] frames = new byte[4][];
-            long next = 1;
-            long expect = 1;
+            loop(true, true);
+        }
+
+        /** The guest's polling loop: transmit and/or receive (two threads may split them). */
+        void loop(boolean transmit, boolean receive) {
             try {
                 while (running.get()) {
-                    if (sending.get()) {
-                        for (int k = 0; k < frames.length; k++) {
-                            frames[k] = frame(next + k);
-                        }
-                        int n = port.txBurst(frames, frames.length);
-                        next += n;
-                        sent.set(next - 1);
+                    if (transmit && sending.get()) {
+                        transmitOnce();
                     }
-                    int n = port.rxBurst(rx);
-                    MemorySegment region = rx.region();
-                    for (int i = 0; i < n; i++) {
-                        long offset = rx.regionOffset(i);
-                        if (FenceFrameDescriptor.isFence(region, offset, rx.length(i))) {
-                            fencesSeen.incrementAndGet();
-                            continue;
-                        }
-                        long seq = region.get(Le.U64_UNALIGNED, offset + 16);
-                        if (seq != expect) {
-                            outOfOrder.incrementAndGet();
-                        }
-                        expect = seq + 1;
-                        received.incrementAndGet();
+                    if (receive) {
+                        receiveOnce();
                     }
                     LockSupport.parkNanos(20_000);
                 }
             } catch (Throwable t) {
                 failure = t;
+            }
+        }
+
+        private void transmitOnce() {
+            for (int k = 0; k < frames.length; k++) {
+                frames[k] = frame(next + k);
+            }
+            int n = port.txBurst(frames, frames.length);
+            next += n;
+            sent.set(next - 1);
+        }
+
+        private void receiveOnce() {
+            int n = port.rxBurst(rx);
+            MemorySegment region = rx.region();
+            for (int i = 0; i < n; i++) {
+                long offset = rx.regionOffset(i);
+                if (FenceFrameDescriptor.isFence(region, offset, rx.length(i))) {
+                    fencesSeen.incrementAndGet();
+                    continue;
+                }
+                long seq = region.get(Le.U64_UNALIGNED, offset + 16);
+                if (seq != expect) {
+                    outOfOrder.incrementAndGet();
+                }
+                expect = seq + 1;
+                received.incrementAndGet();
             }
         }
 
@@ -99,6 +119,16 @@ class RemapTwoGuestsFakeSwitchTest {
 
     @Test
     void establishAndRevertCyclesUnderTrafficLoseReorderAndDuplicateNothing() throws Exception {
+        cycles(false);
+    }
+
+    /** The same with each guest receiving on one thread and transmitting on another. */
+    @Test
+    void receiveAndTransmitOnTwoThreadsPerGuest() throws Exception {
+        cycles(true);
+    }
+
+    private void cycles(boolean splitThreads) throws Exception {
         Path dir = Files.createDirectory(Path.of("/dev/shm", "hw-remap2-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
         Path dirX = Files.createDirectory(dir.resolve("guest-x"));
         Path dirY = Files.createDirectory(dir.resolve("guest-y"));
@@ -124,8 +154,15 @@ class RemapTwoGuestsFakeSwitchTest {
              LinkSupervisor supervisor = new LinkSupervisor(files, attacher, deadlines, System::nanoTime, s -> { })) {
             Guest gx = new Guest(x);
             Guest gy = new Guest(y);
-            Thread tx = Thread.ofPlatform().name("guest-x").start(gx);
-            Thread ty = Thread.ofPlatform().name("guest-y").start(gy);
+            List<Thread> threads = new ArrayList<>();
+            for (Guest g : List.of(gx, gy)) {
+                if (splitThreads) {
+                    threads.add(Thread.ofPlatform().name(g.port.portName() + "-tx").start(() -> g.loop(true, false)));
+                    threads.add(Thread.ofPlatform().name(g.port.portName() + "-rx").start(() -> g.loop(false, true)));
+                } else {
+                    threads.add(Thread.ofPlatform().name(g.port.portName()).start(g));
+                }
+            }
             Thread sw = Thread.ofPlatform().name("fake-switch").start(() -> {
                 while (switching.get()) {
                     xToY.forward();
@@ -157,8 +194,9 @@ class RemapTwoGuestsFakeSwitchTest {
             }
             gx.running.set(false);
             gy.running.set(false);
-            tx.join();
-            ty.join();
+            for (Thread t : threads) {
+                t.join();
+            }
             switching.set(false);
             sw.join();
             if (gx.failure != null || gy.failure != null) {

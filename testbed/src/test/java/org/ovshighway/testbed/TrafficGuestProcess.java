@@ -38,6 +38,19 @@ final class TrafficGuestProcess implements AutoCloseable {
         return new TrafficGuestProcess(name, process, output);
     }
 
+    /** The process id (of the JVM: {@code nice} execs it). */
+    long pid() {
+        return process.pid();
+    }
+
+    /** Sends SIGSTOP (the guest stops polling, as a hung VM would) or SIGCONT. */
+    void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " pid=" + process.pid() + " failed: status=" + kill.exitValue());
+        }
+    }
+
     /** Sends SIGTERM. */
     void terminate() {
         process.destroy();

@@ -28,11 +28,18 @@ final class LinkSession {
     final int end;
     final RingProducer linkTx;
     final RingConsumer linkRx;
+    /** The rings behind linkTx / linkRx (private copies of the validated layout), or null. */
+    final RingLayout txRing;
+    final RingLayout rxRing;
+    /** FENCE_OUT frames this port put on / took from the link (0 or 1 each; the sides' own threads). */
+    int fenceOutSent;
+    int fenceOutReceived;
     /** Fence frames, one each, ready for {@code RingProducer.send(MemorySegment[], 1)}. */
     final MemorySegment[] fenceIn;
     final MemorySegment[] fenceOut;
     /** Roles (sender, receiver) still to finish before the port may unmap. */
     private final AtomicInteger rolesLeft;
+    private final java.util.concurrent.atomic.AtomicBoolean forced = new java.util.concurrent.atomic.AtomicBoolean();
     private final Arena fenceArena = Arena.ofAuto();
 
     LinkSession(MappedRegion mapping, ValidatedRegion validated, int end) {
@@ -42,8 +49,8 @@ final class LinkSession {
         this.linkId = identity.linkId();
         this.generation = identity.generation();
         this.end = end;
-        RingLayout txRing = validated.layout().find(end, 0);
-        RingLayout rxRing = validated.layout().find(1 - end, 0);
+        this.txRing = validated.layout().find(end, 0);
+        this.rxRing = validated.layout().find(1 - end, 0);
         this.linkTx = txRing == null ? null : new RingProducer(region, txRing);
         this.linkRx = rxRing == null ? null : new RingConsumer(region, rxRing);
         this.fenceIn = new MemorySegment[] {fence(FenceFrameDescriptor.KIND_IN)};
@@ -69,6 +76,11 @@ final class LinkSession {
 
     boolean matches(long requestLinkId, long requestGeneration) {
         return linkId == requestLinkId && generation == requestGeneration;
+    }
+
+    /** Marks the link as left by force; true the first time (the port counts a forced revert once per link). */
+    boolean markForced() {
+        return forced.compareAndSet(false, true);
     }
 
     /** Marks one role finished; true when it was the last one. */

@@ -16,6 +16,7 @@ import org.ovshighway.guest.abi.PortControl;
 import org.ovshighway.guest.abi.RegionFormatException;
 import org.ovshighway.guest.abi.RegionKind;
 import org.ovshighway.guest.abi.RegionValidator;
+import org.ovshighway.guest.abi.RingCounters;
 import org.ovshighway.guest.abi.RingLayout;
 import org.ovshighway.guest.abi.ValidatedRegion;
 import org.ovshighway.guest.mapping.MappedRegion;
@@ -62,6 +63,8 @@ public final class PortRemap {
     /** Guarded by slow: when the device source was last scanned, and the request word last acknowledged. */
     private long lastScan = Long.MIN_VALUE;
     private long acknowledgedWord = UNSEEN;
+    /** Guarded by slow: traffic of links already unmapped (tx packets, tx bytes, rx packets, rx bytes). */
+    private final long[] finishedLinkTraffic = new long[4];
 
     private final AtomicLong linksMapped = new AtomicLong();
     private final AtomicLong linksFinished = new AtomicLong();
@@ -192,6 +195,7 @@ public final class PortRemap {
                 // pairs with the receiver's release in LinkControl.releaseRevertReady: it no longer reads its old RX ring
                 if (txFenceAcked && LinkControl.acquireRevertReady(s.region, direction) == s.generation
                         && placeFence(s.linkTx, s.fenceOut)) {
+                    s.fenceOutSent = 1;
                     finishSender(s, false);
                 }
             }
@@ -213,7 +217,7 @@ public final class PortRemap {
 
     private void finishSender(LinkSession s, boolean forced) {
         txPhase = SenderPhase.DONE;
-        if (forced) {
+        if (forced && s.markForced()) {
             forcedReverts.incrementAndGet();
         }
         LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " sender left link " + s + " forced=" + forced);
@@ -246,6 +250,17 @@ public final class PortRemap {
             }
             default -> receiveOld(offsets, lengths, max, old);
         };
+    }
+
+    /**
+     * Receive side: hands the link buffers of the last burst back now (GuestPort.rxRelease); the
+     * old rings' buffers are the caller's to refill.
+     */
+    public void releaseLink() {
+        if ((rxPhase == ReceiverPhase.ON_LINK || rxPhase == ReceiverPhase.DRAINING || rxPhase == ReceiverPhase.RELEASING)
+                && rxRegion == rxSession.region) {
+            rxSession.linkRx.release();
+        }
     }
 
     /** The segment the offsets of the last {@link #receive} are relative to. */
@@ -332,6 +347,7 @@ public final class PortRemap {
                     fencesConsumed.incrementAndGet();
                     // pairs with nothing the sender waits on; the agent reads it when the link ends
                     LinkControl.releaseFenceAck(s.region, s.receiveDirection(), FenceFrameDescriptor.SEQUENCE_OUT);
+                    s.fenceOutReceived = 1;
                     rxPhase = ReceiverPhase.RELEASING;
                 } else {
                     staleFences.incrementAndGet();
@@ -386,7 +402,7 @@ public final class PortRemap {
     private void finishReceiver(LinkSession s, boolean forced) {
         rxPhase = ReceiverPhase.DONE;
         rxSettled = false;
-        if (forced) {
+        if (forced && s.markForced()) {
             forcedReverts.incrementAndGet();
         }
         LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver left link " + s + " forced=" + forced);
@@ -522,6 +538,10 @@ public final class PortRemap {
                 PortControl.acknowledge(portRegion, request.word(), PortControl.STATUS_DONE);
                 acknowledgedWord = request.word();
             }
+            long[] last = linkTraffic(s);
+            for (int i = 0; i < last.length; i++) {
+                finishedLinkTraffic[i] += last[i];
+            }
             session = null;
             s.mapping.close();
             linksFinished.incrementAndGet();
@@ -529,6 +549,44 @@ public final class PortRemap {
         } finally {
             slow.unlock();
         }
+    }
+
+    /**
+     * Traffic this port carried on links, FENCE frames left out: {tx packets, tx bytes, rx packets,
+     * rx bytes}, links already finished plus the one mapped now (its counters in shared memory, at
+     * most one burst behind). Any thread; takes the mapping lock briefly (never called per burst).
+     */
+    public long[] linkTraffic() {
+        slow.lock();
+        try {
+            long[] sum = finishedLinkTraffic.clone();
+            LinkSession s = session;
+            if (s != null) {
+                long[] live = linkTraffic(s);
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += live[i];
+                }
+            }
+            return sum;
+        } finally {
+            slow.unlock();
+        }
+    }
+
+    /** Under slow, with {@code s} mapped. */
+    private static long[] linkTraffic(LinkSession s) {
+        long[] out = new long[4];
+        if (s.txRing != null) {
+            RingCounters c = RingCounters.read(s.region, s.txRing);
+            out[0] = Math.max(0, c.producedPackets() - s.fenceOutSent);
+            out[1] = Math.max(0, c.producedBytes() - (long) s.fenceOutSent * FenceFrameDescriptor.SIZE);
+        }
+        if (s.rxRing != null) {
+            RingCounters c = RingCounters.read(s.region, s.rxRing);
+            out[2] = Math.max(0, c.consumedPackets() - s.fenceOutReceived);
+            out[3] = Math.max(0, c.consumedBytes() - (long) s.fenceOutReceived * FenceFrameDescriptor.SIZE);
+        }
+        return out;
     }
 
     /** The protocol's counters for this port. */

@@ -9,8 +9,8 @@ package org.ovshighway.guest.remap;
  * @param fencesConsumed      FENCE frames this port received and acted on (never delivered)
  * @param staleFencesConsumed FENCE-shaped frames consumed that were not the one awaited (repeated
  *                            copies, other links, other generations); never delivered either
- * @param forcedReverts       link roles ended because the agent gave up (usable cleared); frames
- *                            then in flight on the link may be lost
+ * @param forcedReverts       links this port left because the agent gave up (usable cleared), once
+ *                            per link; frames then in flight on the link may be lost
  * @param rejectedRegions     candidate regions that failed validation or did not fit while looking
  *                            for a link to map (one per candidate and scan)
  */
