@@ -152,6 +152,7 @@ ring-port.$eth0.ofport=1
 ring-port.$eth1.guest=vnf
 ring-port.$eth1.publish-root=$dir/vnf-sysfs
 ring-port.$eth1.ofport=2
+bypass=false
 CONFIG
   bench_spawn "$dir/agent.log" taskset -c "$guest_cpu" "$HIGHWAY_ROOT/highway" agent --config "$dir/highway.properties"
   agent_pid=$BENCH_LAST_PID

@@ -78,7 +78,9 @@ class ViaOvsRemapTest {
                     "ring-port." + PORT_A + ".ofport=1",
                     "ring-port." + PORT_B + ".guest=vm2",
                     "ring-port." + PORT_B + ".publish-root=" + rootB,
-                    "ring-port." + PORT_B + ".ofport=2", ""));
+                    "ring-port." + PORT_B + ".ofport=2",
+                    // this test drives the traffic path itself: the agent must not bypass on its own
+                    "bypass=false", ""));
             Path linkDir = Files.createDirectory(ovs.run().resolve("links"));
             try (HighwayAgentProcess agent = HighwayAgentProcess.start(config, ovs.run().resolve("agent.log"))) {
                 Path regionA = publishedRegions(rootA).getFirst();

@@ -68,7 +68,9 @@ class ViaOvsTrafficTest {
                     "ring-port." + PORT_A + ".ofport=1",
                     "ring-port." + PORT_B + ".guest=vm2",
                     "ring-port." + PORT_B + ".publish-root=" + rootB,
-                    "ring-port." + PORT_B + ".ofport=2", ""));
+                    "ring-port." + PORT_B + ".ofport=2",
+                    // this test drives the traffic path itself: the agent must not bypass on its own
+                    "bypass=false", ""));
             try (HighwayAgentProcess agent = HighwayAgentProcess.start(config, ovs.run().resolve("agent.log"))) {
                 assertEquals(PORT_A + "\n" + PORT_B, ovs.vsctl("list-ports", BRIDGE), "ring ports in OVS");
                 regionFiles.addAll(publishedRegions(rootA));
