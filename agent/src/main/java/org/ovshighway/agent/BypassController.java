@@ -373,6 +373,14 @@ final class BypassController implements AutoCloseable {
                     waits.add(w);
                     if (!pair.busy) {
                         revert(pair, "agent stopping");
+                    } else if (pair.state == LinkState.ATTACHING) {
+                        // do not wait out the map deadline: roll the new link back now
+                        LinkStatus starting = links.linkOf(pair.a);
+                        if (starting != null) {
+                            LOG.log(System.Logger.Level.INFO, "rolling back link linkId=" + starting.linkId() + " "
+                                    + pair.a + "<->" + pair.b + ": agent stopping");
+                            links.revert(starting.linkId());
+                        }
                     }
                 }
             }
