@@ -59,6 +59,7 @@ public final class OvsdbSession implements AutoCloseable {
      * host at load 18 while ovsdb-server had answered at once.
      */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    private static final int SCHEMA_ATTEMPTS = 3;
 
     private final OvsdbEndpoint endpoint;
     private final Duration timeout;
@@ -108,8 +109,7 @@ public final class OvsdbSession implements AutoCloseable {
     }
 
     private void start() {
-        transport = OvsdbTransport.open(endpoint, timeout, this::disconnected);
-        schema = await("read schema", transport.client().getSchema(DATABASE));
+        schema = readSchema();
         if (schema == null) {
             throw new OvsdbException("database not served: endpoint=" + endpoint + " database=" + DATABASE);
         }
@@ -138,6 +138,31 @@ public final class OvsdbSession implements AutoCloseable {
             queued.forEach(this::apply);
             publish();
         }
+    }
+
+    /**
+     * Connects and reads the schema, on a fresh connection up to {@value #SCHEMA_ATTEMPTS} times.
+     * On loaded hosts the library's reply to this first request was seen lost now and then (the
+     * reply reached the socket, the future never completed, a fresh connection worked), so each
+     * attempt gets a third of the timeout.
+     */
+    private DatabaseSchema readSchema() {
+        Duration attemptTimeout = timeout.dividedBy(SCHEMA_ATTEMPTS);
+        OvsdbException last = null;
+        for (int attempt = 1; attempt <= SCHEMA_ATTEMPTS; attempt++) {
+            transport = OvsdbTransport.open(endpoint, timeout, this::disconnected);
+            try {
+                return awaitWithin("read schema", transport.client().getSchema(DATABASE), attemptTimeout);
+            } catch (OvsdbException e) {
+                last = e;
+                if (attempt < SCHEMA_ATTEMPTS) {
+                    LOG.log(System.Logger.Level.WARNING, "no schema from ovsdb-server yet, reconnecting: endpoint="
+                            + endpoint + " attempt=" + attempt + " " + e.getMessage());
+                    transport.close();
+                }
+            }
+        }
+        throw last;
     }
 
     // Runs on the library's I/O thread, in the order ovsdb-server sent the updates.
@@ -512,8 +537,12 @@ public final class OvsdbSession implements AutoCloseable {
     }
 
     private <T> T await(String what, java.util.concurrent.Future<T> future) {
+        return awaitWithin(what, future, timeout);
+    }
+
+    private <T> T awaitWithin(String what, java.util.concurrent.Future<T> future, Duration within) {
         try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(within.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OvsdbException(what + " error=interrupted endpoint=" + endpoint, e);
@@ -522,7 +551,7 @@ public final class OvsdbSession implements AutoCloseable {
         } catch (TimeoutException e) {
             future.cancel(true);
             throw new OvsdbException(what + " error=no reply within timeout endpoint=" + endpoint
-                    + " timeout=" + timeout, e);
+                    + " timeout=" + within, e);
         }
     }
 
