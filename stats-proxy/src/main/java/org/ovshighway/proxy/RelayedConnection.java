@@ -255,6 +255,12 @@ public final class RelayedConnection {
                 + side.name().toLowerCase(java.util.Locale.ROOT) + " peer=" + channel(side).remoteAddress()
                 + " reason=" + reason.getMessage() + " error=" + reason.getClass().getSimpleName());
         channel(side).close();
+        if (side == Side.CONTROLLER && state == State.HOLDING) {
+            // The good frames before the bad bytes still reach the switch, in order, as without the proxy.
+            closeSwitchAfterRelease = true;
+            updateReading();
+            return;
+        }
         closeAfterFlush(channel(side.other()));
         closed();
     }
