@@ -9,10 +9,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDomainSocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -39,13 +35,15 @@ public final class OpenFlowProxy implements AutoCloseable {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
     private final ProxyConfig config;
+    private final RelayTransport transport;
     private final EventLoopGroup group;
     private final List<Channel> southboundListeners = new ArrayList<>();
     private Channel passiveListener;
     private final AtomicLong connectionIds = new AtomicLong();
 
-    private OpenFlowProxy(ProxyConfig config, EventLoopGroup group) {
+    private OpenFlowProxy(ProxyConfig config, RelayTransport transport, EventLoopGroup group) {
         this.config = config;
+        this.transport = transport;
         this.group = group;
     }
 
@@ -56,8 +54,9 @@ public final class OpenFlowProxy implements AutoCloseable {
      */
     public static OpenFlowProxy start(ProxyConfig config) {
         Objects.requireNonNull(config, "config");
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
-        OpenFlowProxy proxy = new OpenFlowProxy(config, group);
+        RelayTransport transport = RelayTransport.best();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, transport.ioHandlerFactory());
+        OpenFlowProxy proxy = new OpenFlowProxy(config, transport, group);
         try {
             for (int i = 0; i < config.southbound().size(); i++) {
                 ProxyRoute route = config.southbound().get(i);
@@ -89,7 +88,7 @@ public final class OpenFlowProxy implements AutoCloseable {
     private Channel listen(ProxyRoute route, Side acceptedSide, String label) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -110,7 +109,7 @@ public final class OpenFlowProxy implements AutoCloseable {
                     + " error=" + bound.cause(), bound.cause());
         }
         LOG.log(System.Logger.Level.INFO, "listening: listener=" + label + " address=" + bound.channel().localAddress()
-                + " target=" + route.target());
+                + " target=" + route.target() + " transport=" + transport);
         return bound.channel();
     }
 
@@ -120,7 +119,7 @@ public final class OpenFlowProxy implements AutoCloseable {
         Optional<SslContext> tls = target.kind() == OpenFlowTarget.Kind.SSL ? config.upstreamTls() : Optional.empty();
         Bootstrap bootstrap = new Bootstrap()
                 .group(accepted.eventLoop())
-                .channel(unix ? NioDomainSocketChannel.class : NioSocketChannel.class)
+                .channel(transport.channel(unix))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -128,7 +127,7 @@ public final class OpenFlowProxy implements AutoCloseable {
         if (!unix) {
             bootstrap.option(ChannelOption.TCP_NODELAY, true);
         }
-        bootstrap.connect(target.address()).addListener((ChannelFuture connected) -> {
+        bootstrap.connect(transport.address(target)).addListener((ChannelFuture connected) -> {
             if (!connected.isSuccess()) {
                 config.policy().metrics().upstreamConnectFailures.increment();
                 LOG.log(System.Logger.Level.WARNING, "upstream connection failed, closing the accepted one:"
