@@ -14,7 +14,9 @@ public final class UpstreamTls {
 
     /**
      * Builds the client context: the bridge's private key and certificate identify the proxy to the
-     * controller as they identified the bridge; the CA certificate verifies the controller.
+     * controller as they identified the bridge; the CA certificate verifies the controller. The
+     * private key must be PKCS#8 PEM ({@code BEGIN PRIVATE KEY}); convert an older one with
+     * {@code openssl pkcs8 -topk8 -nocrypt}.
      *
      * @throws ProxyException naming the file that is missing or unreadable
      */
@@ -28,6 +30,9 @@ public final class UpstreamTls {
             return SslContextBuilder.forClient()
                     .keyManager(certificate.toFile(), privateKey.toFile())
                     .trustManager(caCertificate.toFile())
+                    // As ovs-vswitchd: the controller's certificate must chain to the CA; its
+                    // names are not matched against the target's host.
+                    .endpointIdentificationAlgorithm(null)
                     .build();
         } catch (SSLException | IllegalArgumentException e) {
             throw new ProxyException("TLS settings unusable: privateKey=" + privateKey + " certificate=" + certificate
