@@ -39,6 +39,9 @@ public final class ProxyBench {
                 Optional.of(new ProxyRoute(new InetSocketAddress("127.0.0.1", 0), target)), RelayPolicy.plain(),
                 Optional.empty(), ProxyConfig.DEFAULT_CONNECT_TIMEOUT))) {
             InetSocketAddress proxied = proxy.passiveAddress().orElseThrow();
+            // A cold JVM on a loaded machine can miss OVS's one-second HELLO deadline on its first
+            // relayed connection (OVS then drops it): open short sessions until one succeeds.
+            warmUp(proxied);
             // Warm-up: JIT of both the proxy and this client.
             measure(direct, barriers, Math.min(flowMods, 20_000), batch);
             measure(proxied, barriers, Math.min(flowMods, 20_000), batch);
@@ -70,6 +73,22 @@ public final class ProxyBench {
                     rttP / rttD, fmP / fmD, rttD, rttP, fmD, fmP, flowMods, barriers, rounds);
             if (proxy.metrics().malformedCloses() != 0 || proxy.metrics().upstreamConnectFailures() != 0) {
                 throw new IllegalStateException("proxy misbehaved during the benchmark: " + proxy.metrics());
+            }
+        }
+    }
+
+    private static void warmUp(InetSocketAddress address) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try (OpenFlowBenchClient client = OpenFlowBenchClient.connect(address)) {
+                for (int i = 0; i < 200; i++) {
+                    client.barrierRoundTrip();
+                }
+                return;
+            } catch (java.io.IOException e) {
+                System.err.println("warm-up session failed, retrying: attempt=" + attempt + " error=" + e.getMessage());
+                if (attempt == 5) {
+                    throw e;
+                }
             }
         }
     }
