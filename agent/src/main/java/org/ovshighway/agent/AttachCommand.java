@@ -155,6 +155,18 @@ final class AttachCommand implements Subcommand {
                     routes.add(new ProxyRoute(new InetSocketAddress(listenAddress, port), target));
                 }
             }
+            for (ControllerConfig original : originals) {
+                // A hold also delays the controller's ECHO replies: the bridge disconnects after
+                // two probe intervals without hearing from its controller.
+                String probe = original.settings().get("inactivity_probe");
+                long probeMs = probe == null ? 5000 : Long.parseLong(probe);
+                if (BridgeAttachment.relayed(original) && probeMs > 0 && holdDeadline.toMillis() >= 2 * probeMs) {
+                    err.println("highway attach: warning: hold deadline reaches the bridge's disconnect time:"
+                            + " controller=" + original.target() + " inactivity_probe_ms=" + probeMs
+                            + " hold_deadline_ms=" + holdDeadline.toMillis()
+                            + " (a long hold would make the bridge drop this controller)");
+                }
+            }
             if (routes.isEmpty() && passive.isEmpty()) {
                 err.println("highway attach: bridge=" + bridge + " has no active controller target to relay"
                         + " (controllers=" + originals.stream().map(ControllerConfig::target).toList()
