@@ -88,8 +88,19 @@ public record OpenFlowTarget(Kind kind, String host, int port, Path path) {
         }
     }
 
+    /**
+     * The address to connect to: an IP literal is used as it is (no resolver on the connect path),
+     * a host name is left unresolved so that each connection resolves it anew.
+     */
     public SocketAddress address() {
-        return kind == Kind.UNIX ? UnixDomainSocketAddress.of(path) : InetSocketAddress.createUnresolved(host, port);
+        if (kind == Kind.UNIX) {
+            return UnixDomainSocketAddress.of(path);
+        }
+        try {
+            return new InetSocketAddress(java.net.InetAddress.ofLiteral(host), port);
+        } catch (IllegalArgumentException notLiteral) {
+            return InetSocketAddress.createUnresolved(host, port);
+        }
     }
 
     @Override
