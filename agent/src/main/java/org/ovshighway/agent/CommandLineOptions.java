@@ -87,4 +87,21 @@ final class CommandLineOptions {
             throw new UsageException("option " + name + " is not a whole number of seconds: value=" + text);
         }
     }
+
+    /** A whole number in {@code [min, max]}, or {@code fallback} when absent. */
+    int integer(String name, int fallback, int min, int max) throws UsageException {
+        String text = values.get(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text);
+            if (value < min || value > max) {
+                throw new UsageException("option " + name + " out of range: value=" + text + " range=" + min + ".." + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new UsageException("option " + name + " is not a whole number: value=" + text);
+        }
+    }
 }

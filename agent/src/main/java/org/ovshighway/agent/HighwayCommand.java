@@ -21,7 +21,9 @@ public final class HighwayCommand {
     }
 
     static HighwayCommand standard() {
-        return new HighwayCommand(List.of(new AgentCommand(), new DetectCommand(System.getenv()), new LinksCommand(), new VersionCommand()));
+        return new HighwayCommand(List.of(new AgentCommand(), new DetectCommand(System.getenv()), new LinksCommand(),
+                new AttachCommand(System.getenv(), AttachCommand.shutdownHook()), new DetachCommand(System.getenv()),
+                new VersionCommand()));
     }
 
     public static void main(String[] args) {

@@ -32,7 +32,9 @@ final class OvsdbMirror {
             BRIDGE, List.of("name", "datapath_type", "fail_mode", "controller", "ports", "external_ids"),
             PORT, List.of("name", "interfaces", "external_ids"),
             INTERFACE, List.of("name", "type", "options", "ofport", "external_ids", "link_state", "error"),
-            CONTROLLER, List.of("target"));
+            CONTROLLER, List.of("target", "type", "connection_mode", "local_ip", "local_netmask", "local_gateway",
+                    "max_backoff", "inactivity_probe", "controller_queue_size", "controller_rate_limit",
+                    "controller_burst_limit", "enable_async_messages", "other_config", "external_ids"));
 
     private final Map<String, Map<String, Map<String, Object>>> tables = new HashMap<>();
 
@@ -57,6 +59,34 @@ final class OvsdbMirror {
 
     private Map<String, Map<String, Object>> rows(String table) {
         return tables.getOrDefault(table, Map.of());
+    }
+
+    /** The configuration of the named bridge's controllers sorted by target, or empty when there is no such bridge. */
+    Optional<List<ControllerConfig>> controllers(String bridgeName) {
+        for (Map<String, Object> row : rows(BRIDGE).values()) {
+            if (!bridgeName.equals(str(row.get("name")))) {
+                continue;
+            }
+            List<ControllerConfig> out = new ArrayList<>();
+            for (String ref : uuids(row.get("controller"))) {
+                Map<String, Object> controller = rows(CONTROLLER).get(ref);
+                if (controller == null) {
+                    continue;
+                }
+                TreeMap<String, String> settings = new TreeMap<>();
+                for (String column : COLUMNS.get(CONTROLLER)) {
+                    if (ControllerConfig.STRING_COLUMNS.contains(column) || ControllerConfig.INTEGER_COLUMNS.contains(column)
+                            || ControllerConfig.BOOLEAN_COLUMNS.contains(column)) {
+                        optStr(controller.get(column)).ifPresent(v -> settings.put(column, v));
+                    }
+                }
+                out.add(new ControllerConfig(str(controller.get("target")), settings,
+                        strMap(controller.get("other_config")), strMap(controller.get("external_ids"))));
+            }
+            out.sort(Comparator.comparing(ControllerConfig::target));
+            return Optional.of(out);
+        }
+        return Optional.empty();
     }
 
     private BridgeInfo bridge(String uuid, Map<String, Object> row) {

@@ -114,8 +114,10 @@ public final class OvsdbSession implements AutoCloseable {
             throw new OvsdbException("database not served: endpoint=" + endpoint + " database=" + DATABASE);
         }
         List<MonitorRequest> requests = new ArrayList<>();
+        // Columns an older schema lacks (e.g. Controller:type before OVS 2.16) are left out.
         OvsdbMirror.COLUMNS.forEach((table, columns) -> requests.add(
-                new MonitorRequestBuilder<>(table(table)).addColumns(columns)
+                new MonitorRequestBuilder<>(table(table)).addColumns(columns.stream()
+                                .filter(c -> table(table).getColumns().contains(c)).toList())
                         .with(new MonitorSelect(true, true, true, true)).build()));
         TableUpdates initial = transport.client().monitor(schema, requests, new MonitorCallBack() {
             @Override
@@ -487,6 +489,92 @@ public final class OvsdbSession implements AutoCloseable {
         List<String> sorted = wanted.stream().sorted().toList();
         awaitSnapshotOrEmpty(s -> s.bridge(bridgeName).map(b -> b.controllerTargets().equals(sorted)).orElse(false),
                 timeout).orElseThrow(() -> new OvsdbException("controller change not seen by monitor: " + where));
+    }
+
+    /**
+     * The configuration of the bridge's controllers as of the last monitor update, sorted by target.
+     *
+     * @throws OvsdbException when there is no such bridge
+     */
+    public List<ControllerConfig> controllers(String bridgeName) {
+        synchronized (lock) {
+            return mirror.controllers(bridgeName)
+                    .orElseThrow(() -> new OvsdbException("no such bridge: bridge=" + bridgeName));
+        }
+    }
+
+    /**
+     * Replaces the bridge's controllers with {@code controllers} (every configuration column
+     * written as given) and changes the bridge's {@code external_ids} in the same transaction, so
+     * OVS never sees one without the other. Returns once the monitor shows the new controllers.
+     *
+     * @throws OvsdbException when the bridge does not exist, a column is not in this OVS's schema
+     *                        or OVSDB refuses the transaction
+     */
+    public void replaceControllers(String bridgeName, List<ControllerConfig> controllers,
+                                   Map<String, String> putExternalIds, Collection<String> removeExternalIds) {
+        Objects.requireNonNull(bridgeName, "bridgeName");
+        Map<String, String> puts = Map.copyOf(putExternalIds);
+        Set<String> removes = Set.copyOf(removeExternalIds);
+        String where = "bridge=" + bridgeName + " targets=" + controllers.stream().map(ControllerConfig::target).toList();
+        Set<String> targets = new HashSet<>();
+        for (ControllerConfig c : controllers) {
+            if (!targets.add(c.target())) {
+                throw new IllegalArgumentException("duplicate controller target: " + where + " target=" + c.target());
+            }
+        }
+        GenericTableSchema controller = table(OvsdbMirror.CONTROLLER);
+        GenericTableSchema bridge = table(OvsdbMirror.BRIDGE);
+        List<Operation> ops = new ArrayList<>();
+        Set<UUID> refs = new LinkedHashSet<>();
+        for (int i = 0; i < controllers.size(); i++) {
+            ControllerConfig c = controllers.get(i);
+            String id = "highway_controller" + i;
+            var insert = op.insert(controller).withId(id)
+                    .value(controller.column("target", String.class), c.target())
+                    .value(controller.multiValuedColumn("other_config", String.class, String.class), c.otherConfig())
+                    .value(controller.multiValuedColumn("external_ids", String.class, String.class), c.externalIds());
+            for (Map.Entry<String, String> setting : c.settings().entrySet()) {
+                String column = setting.getKey();
+                if (!controller.getColumns().contains(column)) {
+                    throw new OvsdbException("controllers not set, column not in this OVS's schema: " + where
+                            + " column=" + column);
+                }
+                if (ControllerConfig.INTEGER_COLUMNS.contains(column)) {
+                    insert.value(controller.multiValuedColumn(column, Long.class), Set.of(Long.parseLong(setting.getValue())));
+                } else if (ControllerConfig.BOOLEAN_COLUMNS.contains(column)) {
+                    insert.value(controller.multiValuedColumn(column, Boolean.class),
+                            Set.of(Boolean.parseBoolean(setting.getValue())));
+                } else {
+                    insert.value(controller.multiValuedColumn(column, String.class), Set.of(setting.getValue()));
+                }
+            }
+            ops.add(insert);
+            refs.add(new UUID(id));
+        }
+        Set<String> deleteKeys = new LinkedHashSet<>(removes);
+        deleteKeys.addAll(puts.keySet());
+        ops.add(op.update(bridge).set(bridge.multiValuedColumn("controller", UUID.class), refs)
+                .where(bridge.column("name", String.class).opEqual(bridgeName)).build());
+        int bridgeUpdate = ops.size() - 1;
+        ops.add(op.mutate(bridge)
+                .addMutation(keySetColumn(bridge, "external_ids"), Mutator.DELETE, deleteKeys)
+                .addMutation(bridge.multiValuedColumn("external_ids", String.class, String.class), Mutator.INSERT, puts)
+                .where(bridge.column("name", String.class).opEqual(bridgeName)).build());
+        List<OperationResult> results = transact("controllers not set: " + where, ops);
+        if (results.get(bridgeUpdate).getCount() != 1) {
+            throw new OvsdbException("controllers not set, no such bridge: " + where);
+        }
+        List<ControllerConfig> sorted = controllers.stream().sorted(java.util.Comparator.comparing(ControllerConfig::target))
+                .toList();
+        awaitSnapshotOrEmpty(s -> {
+            synchronized (lock) {
+                return mirror.controllers(bridgeName).map(sorted::equals).orElse(false)
+                        && s.bridge(bridgeName).map(b -> b.externalIds().entrySet().containsAll(puts.entrySet())
+                        && removes.stream().noneMatch(b.externalIds()::containsKey)).orElse(false);
+            }
+        }, timeout).orElseThrow(() -> new OvsdbException("controller change not seen by monitor: " + where
+                + " timeout=" + timeout));
     }
 
     // ---------------------------------------------------------------- transactions

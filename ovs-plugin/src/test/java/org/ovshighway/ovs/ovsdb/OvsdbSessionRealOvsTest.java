@@ -205,6 +205,50 @@ class OvsdbSessionRealOvsTest {
     }
 
     @Test
+    void everyControllerConfigurationColumnIsReadAndWrittenBackExactly() throws IOException {
+        String columns = "target,type,connection_mode,local_ip,local_netmask,local_gateway,max_backoff,"
+                + "inactivity_probe,controller_queue_size,controller_rate_limit,controller_burst_limit,"
+                + "enable_async_messages,other_config,external_ids";
+        try {
+            ovs.vsctl("set-controller", "br0", "tcp:127.0.0.1:6653", "tcp:127.0.0.1:6654");
+            for (String uuid : ovs.vsctl("--bare", "--columns=_uuid", "list", "Controller").strip().split("\\s+")) {
+                ovs.vsctl("--", "set", "Controller", uuid, "inactivity_probe=7000", "max_backoff=2000",
+                    "connection_mode=out-of-band", "controller_rate_limit=150", "controller_burst_limit=40",
+                    "enable_async_messages=false", "controller_queue_size=64", "type=primary",
+                    "local_ip=10.1.1.1", "local_netmask=255.255.255.0", "local_gateway=10.1.1.254",
+                    "other_config:dscp=8", "external_ids:owner=sdn");
+            }
+            String before = ovs.vsctl("--columns=" + columns, "list", "Controller").lines().sorted().toList().toString();
+            session.awaitSnapshot(s -> s.bridge("br0").orElseThrow().controllerTargets().size() == 2,
+                    Duration.ofSeconds(10));
+            session.awaitSnapshot(s -> session.controllers("br0").stream()
+                    .allMatch(c -> c.settings().containsKey("local_gateway")), Duration.ofSeconds(10));
+            List<ControllerConfig> saved = session.controllers("br0");
+            assertEquals(2, saved.size());
+            ControllerConfig first = saved.get(0);
+            assertEquals("tcp:127.0.0.1:6653", first.target());
+            assertEquals("7000", first.settings().get("inactivity_probe"));
+            assertEquals("false", first.settings().get("enable_async_messages"));
+            assertEquals("out-of-band", first.settings().get("connection_mode"));
+            assertEquals(Map.of("dscp", "8"), first.otherConfig());
+            assertEquals(Map.of("owner", "sdn"), first.externalIds());
+
+            session.replaceControllers("br0", List.of(first.withTarget("tcp:127.0.0.1:7001")),
+                    Map.of("highway-test", "x y=z"), List.of());
+            assertEquals("tcp:127.0.0.1:7001", ovs.vsctl("get-controller", "br0").strip());
+            assertEquals("\"x y=z\"", ovs.vsctl("get", "Bridge", "br0", "external_ids:highway-test").strip());
+
+            session.replaceControllers("br0", saved, Map.of(), List.of("highway-test"));
+            String after = ovs.vsctl("--columns=" + columns, "list", "Controller").lines().sorted().toList().toString();
+            assertEquals(before, after, "every configuration column restored");
+            assertFalse(session.snapshot().bridge("br0").orElseThrow().externalIds().containsKey("highway-test"));
+        } finally {
+            ovs.vsctl("del-controller", "br0");
+        }
+        assertThrows(OvsdbException.class, () -> session.replaceControllers("nobr", List.of(), Map.of(), List.of()));
+    }
+
+    @Test
     void tcpEndpointSeesTheSameDatabase() {
         try (OvsdbSession tcp = OvsdbSession.connect(ovs.tcpEndpoint())) {
             assertTrue(tcp.isConnected());

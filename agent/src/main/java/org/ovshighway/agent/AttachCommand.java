@@ -1,0 +1,243 @@
+package org.ovshighway.agent;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.ovshighway.ovs.ovsdb.ControllerConfig;
+import org.ovshighway.ovs.ovsdb.OvsdbEndpoint;
+import org.ovshighway.ovs.ovsdb.OvsdbSession;
+import org.ovshighway.proxy.OpenFlowProxy;
+import org.ovshighway.proxy.OpenFlowTarget;
+import org.ovshighway.proxy.ProxyConfig;
+import org.ovshighway.proxy.ProxyRoute;
+import org.ovshighway.proxy.RelayMetrics;
+import org.ovshighway.proxy.RelayPolicy;
+import org.ovshighway.proxy.UpstreamTls;
+
+/**
+ * {@code highway attach}: puts the OpenFlow proxy between a bridge and its controllers and runs it
+ * in the foreground; a clean stop (SIGTERM, SIGINT) restores the original controllers.
+ */
+final class AttachCommand implements Subcommand {
+
+    /** Blocks until the command should stop; the standard one waits for SIGTERM/SIGINT. */
+    interface StopSignal {
+        void await() throws InterruptedException;
+
+        /** Called once the bridge is restored, so a signal handler can let the JVM exit. */
+        void stopped();
+    }
+
+    private final Map<String, String> environment;
+    private final StopSignal stop;
+
+    AttachCommand(Map<String, String> environment, StopSignal stop) {
+        this.environment = environment;
+        this.stop = stop;
+    }
+
+    /** The stop signal of the real command: the JVM's shutdown hook, which waits for the restore. */
+    static StopSignal shutdownHook() {
+        CountDownLatch requested = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        return new StopSignal() {
+            @Override
+            public void await() throws InterruptedException {
+                Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("highway-attach-stop").unstarted(() -> {
+                    requested.countDown();
+                    try {
+                        done.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+                requested.await();
+            }
+
+            @Override
+            public void stopped() {
+                done.countDown();
+            }
+        };
+    }
+
+    @Override
+    public String name() {
+        return "attach";
+    }
+
+    @Override
+    public String summary() {
+        return "put the OpenFlow proxy between a bridge and its controllers (foreground)";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: highway attach --bridge BR [--ovsdb TARGET] [--listen ADDR] [--listen-port PORT]
+                                      [--passive ADDR:PORT] [--switch-endpoint TARGET]
+                                      [--ssl-private-key FILE --ssl-certificate FILE --ssl-ca-cert FILE]
+                                      [--hold-deadline SECONDS] [--timeout SECONDS]
+
+                Reads bridge BR's controllers from OVSDB, opens one proxy listener per active
+                controller target (tcp:, ssl:, unix:), and re-points each of those controllers at its
+                listener, every other column of the Controller row kept. In the same OVSDB transaction
+                the originals are saved in the bridge's external_ids:highway-original-controllers, so
+                'highway detach' restores them exactly even if this process dies. Passive targets
+                (ptcp:, punix:) are left as they are. When the bridge connects, the proxy connects to
+                the original controller and relays every message byte for byte; if that controller is
+                unreachable, the bridge's connection is closed, so its fail mode applies as before.
+                Runs in the foreground; SIGTERM or SIGINT restores the original controllers and exits.
+                Attaching a bridge that is still attached (the agent died) relays to the saved originals.
+
+                  --bridge BR              the bridge (required)
+                  --ovsdb TARGET           unix:PATH or tcp:HOST:PORT (default unix:$OVS_RUNDIR/db.sock,
+                                           OVS_RUNDIR defaulting to /var/run/openvswitch)
+                  --listen ADDR            address of the bridge-facing listeners (default 127.0.0.1)
+                  --listen-port PORT       port of the first listener, the next ones follow (default 0:
+                                           any free port)
+                  --passive ADDR:PORT      also listen here for OpenFlow clients of the switch
+                                           (ovs-ofctl ... tcp:ADDR:PORT), relayed to --switch-endpoint
+                  --switch-endpoint TARGET the bridge's own OpenFlow listener for --passive
+                                           (default unix:$OVS_RUNDIR/BR.mgmt)
+                  --ssl-private-key FILE   PEM files for ssl: controllers, the bridge's own ones as
+                  --ssl-certificate FILE   'ovs-vsctl get-ssl' lists them
+                  --ssl-ca-cert FILE
+                  --hold-deadline SECONDS  longest hold of a rule that breaks a bypass (default 5)
+                  --timeout SECONDS        OVSDB request timeout (default 10)
+                """;
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        CommandLineOptions options = CommandLineOptions.parse(args,
+                Set.of("--bridge", "--ovsdb", "--listen", "--listen-port", "--passive", "--switch-endpoint",
+                        "--ssl-private-key", "--ssl-certificate", "--ssl-ca-cert", "--hold-deadline", "--timeout"),
+                Set.of());
+        String bridge = options.required("--bridge");
+        Duration timeout = Duration.ofSeconds(options.seconds("--timeout", 10, 1, 3600));
+        Duration holdDeadline = Duration.ofSeconds(options.seconds("--hold-deadline", 5, 1, 3600));
+        OvsLocations locations = OvsLocations.fromEnvironment(environment);
+        String ovsdbTarget = options.value("--ovsdb").orElse(locations.defaultOvsdb());
+        OvsdbEndpoint ovsdbEndpoint;
+        try {
+            ovsdbEndpoint = OvsdbEndpoint.parse(ovsdbTarget);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        String listenAddress = options.value("--listen").orElse("127.0.0.1");
+        int firstPort = options.integer("--listen-port", 0, 0, 65535);
+        Optional<InetSocketAddress> passive = Optional.empty();
+        if (options.value("--passive").isPresent()) {
+            passive = Optional.of(hostPort(options.value("--passive").get()));
+        }
+        OpenFlowTarget switchEndpoint = parseTarget(options.value("--switch-endpoint")
+                .orElse("unix:" + locations.runDir().resolve(bridge + ".mgmt")));
+
+        try (OvsdbSession session = OvsdbSession.connect(ovsdbEndpoint, timeout)) {
+            boolean reattach = BridgeAttachment.isAttached(session, bridge);
+            List<ControllerConfig> originals = BridgeAttachment.originals(session, bridge);
+            List<ProxyRoute> routes = new ArrayList<>();
+            boolean needsTls = false;
+            for (ControllerConfig original : originals) {
+                if (BridgeAttachment.relayed(original)) {
+                    OpenFlowTarget target = parseTarget(original.target());
+                    needsTls |= target.kind() == OpenFlowTarget.Kind.SSL;
+                    int port = firstPort == 0 ? 0 : firstPort + routes.size();
+                    routes.add(new ProxyRoute(new InetSocketAddress(listenAddress, port), target));
+                }
+            }
+            for (ControllerConfig original : originals) {
+                // A hold also delays the controller's ECHO replies: the bridge disconnects after
+                // two probe intervals without hearing from its controller.
+                String probe = original.settings().get("inactivity_probe");
+                long probeMs = probe == null ? 5000 : Long.parseLong(probe);
+                if (BridgeAttachment.relayed(original) && probeMs > 0 && holdDeadline.toMillis() >= 2 * probeMs) {
+                    err.println("highway attach: warning: hold deadline reaches the bridge's disconnect time:"
+                            + " controller=" + original.target() + " inactivity_probe_ms=" + probeMs
+                            + " hold_deadline_ms=" + holdDeadline.toMillis()
+                            + " (a long hold would make the bridge drop this controller)");
+                }
+            }
+            if (routes.isEmpty() && passive.isEmpty()) {
+                err.println("highway attach: bridge=" + bridge + " has no active controller target to relay"
+                        + " (controllers=" + originals.stream().map(ControllerConfig::target).toList()
+                        + ") and no --passive listener was asked for");
+                return 1;
+            }
+            Optional<io.netty.handler.ssl.SslContext> tls = Optional.empty();
+            if (needsTls) {
+                tls = Optional.of(UpstreamTls.fromPemFiles(Path.of(options.required("--ssl-private-key")),
+                        Path.of(options.required("--ssl-certificate")), Path.of(options.required("--ssl-ca-cert"))));
+            }
+            RelayPolicy policy = new RelayPolicy(org.ovshighway.proxy.HoldDecider.NEVER,
+                    n -> org.ovshighway.proxy.StatsRewriter.NONE, holdDeadline, new RelayMetrics());
+            try (OpenFlowProxy proxy = OpenFlowProxy.start(new ProxyConfig(routes,
+                    passive.map(a -> new ProxyRoute(a, switchEndpoint)), policy, tls, ProxyConfig.DEFAULT_CONNECT_TIMEOUT))) {
+                List<String> proxyTargets = new ArrayList<>();
+                for (int i = 0; i < routes.size(); i++) {
+                    InetSocketAddress bound = proxy.southboundAddress(i);
+                    proxyTargets.add("tcp:" + hostText(bound) + ":" + bound.getPort());
+                }
+                BridgeAttachment.pointAtProxy(session, bridge, originals, proxyTargets);
+                for (int i = 0; i < routes.size(); i++) {
+                    out.println("attached: bridge=" + bridge + " listener=" + proxyTargets.get(i)
+                            + " controller=" + routes.get(i).target() + (reattach ? " reattached=true" : ""));
+                }
+                proxy.passiveAddress().ifPresent(a -> out.println("passive: bridge=" + bridge + " listener=tcp:"
+                        + hostText(a) + ":" + a.getPort() + " switch=" + switchEndpoint));
+                out.flush();
+                try {
+                    stop.await();
+                } finally {
+                    List<ControllerConfig> restored = BridgeAttachment.restore(session, bridge);
+                    out.println("detached: bridge=" + bridge + " controllers="
+                            + restored.stream().map(ControllerConfig::target).toList() + " " + proxy.metrics());
+                    out.flush();
+                }
+            }
+        } finally {
+            stop.stopped();
+        }
+        return 0;
+    }
+
+    private static String hostText(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    private static OpenFlowTarget parseTarget(String text) throws UsageException {
+        try {
+            return OpenFlowTarget.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static InetSocketAddress hostPort(String text) throws UsageException {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new UsageException("--passive needs ADDR:PORT: value=" + text);
+        }
+        String host = text.substring(0, colon).replace("[", "").replace("]", "");
+        int port;
+        try {
+            port = Integer.parseInt(text.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--passive port is not a number: value=" + text);
+        }
+        if (port < 0 || port > 65535) {
+            throw new UsageException("--passive port out of range: value=" + text);
+        }
+        return new InetSocketAddress(host, port);
+    }
+}

@@ -1,0 +1,53 @@
+package org.ovshighway.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+
+/** Netty's native epoll transport where it loads (Linux), else NIO; the relay works the same on both. */
+enum RelayTransport {
+    /** Native epoll: fewer system calls and wake-ups per relayed frame. */
+    EPOLL,
+    /** Java NIO: the portable fallback. */
+    NIO;
+
+    static RelayTransport best() {
+        return Epoll.isAvailable() ? EPOLL : NIO;
+    }
+
+    IoHandlerFactory ioHandlerFactory() {
+        return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    }
+
+    Class<? extends ServerChannel> serverChannel() {
+        return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    Class<? extends Channel> channel(boolean unix) {
+        if (this == EPOLL) {
+            return unix ? EpollDomainSocketChannel.class : EpollSocketChannel.class;
+        }
+        return unix ? NioDomainSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /** The address form the transport's channel class connects to. */
+    SocketAddress address(OpenFlowTarget target) {
+        SocketAddress address = target.address();
+        if (this == EPOLL && address instanceof UnixDomainSocketAddress unix) {
+            return new DomainSocketAddress(unix.getPath().toString());
+        }
+        return address;
+    }
+}

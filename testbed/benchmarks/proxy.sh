@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# summary: OpenFlow proxy: BARRIER round trip and 100k FLOW_MODs + BARRIER, through the proxy vs directly to the same OVS
+#
+# A private userspace OVS (testbed/lib/ovs.sh) with one netdev bridge listening on ptcp:PORT on
+# loopback. ProxyBench (testbed module) speaks OpenFlow 1.3 over TCP: per round it measures the
+# median BARRIER round trip (--barriers of them) and the time from the first of --flowmods
+# FLOW_MOD ADDs to the reply of the BARRIER after them, once directly to the bridge and once
+# through an in-process OpenFlowProxy relaying to the same listener; rounds alternate which goes
+# first. Figures are medians over the rounds.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$here/lib/common.sh"
+source "$here/lib/bench.sh"
+source "$here/lib/ovs.sh"
+
+rounds=5 barriers=2000 flowmods=100000 quiet_wait=60
+
+usage() {
+  cat <<USAGE
+usage: testbed/bench proxy [options]
+  --rounds N       measured rounds, each direct and proxied (default $rounds)
+  --barriers N     BARRIER round trips per measurement, median kept (default $barriers)
+  --flowmods N     FLOW_MODs before the closing BARRIER (default $flowmods)
+  --quiet-wait N   wait up to N s for the machine to go idle first (default $quiet_wait)
+  --keep-logs      keep the run directory (/tmp/highway-bench-proxy.*)
+Ends with: RESULT proxy barrier_rtt_ratio=<proxy/direct> flowmod_throughput_ratio=<proxy/direct> ...
+(targets: barrier_rtt_ratio <= 1.1, flowmod_throughput_ratio >= 0.9).
+USAGE
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds="${2:?--rounds needs a value}"; shift 2 ;;
+    --barriers) barriers="${2:?--barriers needs a value}"; shift 2 ;;
+    --flowmods) flowmods="${2:?--flowmods needs a value}"; shift 2 ;;
+    --quiet-wait) quiet_wait="${2:?--quiet-wait needs a value}"; shift 2 ;;
+    --keep-logs) export BENCH_KEEP_LOGS=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown option=$1" ;;
+  esac
+done
+for v in rounds barriers flowmods; do
+  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "--$v value=${!v} must be a positive integer"
+done
+[[ "$quiet_wait" =~ ^[0-9]+$ ]] || die "--quiet-wait value=$quiet_wait must be an integer >= 0"
+
+bench_init proxy
+log "machine: $(bench_machine)"
+bench_java_harness
+ovs_install
+run="$BENCH_RUN_DIR/ovs"
+ovs_start "$run"
+bench_on_exit "ovs_stop '$run'"
+ovs_add_bridge "$run" br0
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+ovs-vsctl --db=unix:"$run/db.sock" --timeout=10 set-controller br0 "ptcp:$port:127.0.0.1" \
+  || die "cannot make br0 listen: port=$port"
+ovs-vsctl --db=unix:"$run/db.sock" --timeout=10 -- add-port br0 p1 -- set Interface p1 type=dummy ofport_request=1 \
+  -- add-port br0 p2 -- set Interface p2 type=dummy ofport_request=2 >/dev/null
+bench_wait_quiet "$quiet_wait"
+log "ProxyBench: rounds=$rounds barriers=$barriers flowmods=$flowmods switch=tcp:127.0.0.1:$port"
+"${BENCH_JAVA[@]}" org.ovshighway.testbed.ProxyBench --switch "tcp:127.0.0.1:$port" --rounds "$rounds" \
+  --barriers "$barriers" --flowmods "$flowmods" >"$BENCH_RUN_DIR/bench.out" 2>"$BENCH_RUN_DIR/bench.log" \
+  || { tail -30 "$BENCH_RUN_DIR/bench.log" >&2; die "ProxyBench failed (log: $BENCH_RUN_DIR/bench.log)"; }
+cat "$BENCH_RUN_DIR/bench.log" >&2
+grep '^RESULT proxy ' "$BENCH_RUN_DIR/bench.out" || die "ProxyBench printed no RESULT line"

@@ -1,0 +1,188 @@
+package org.ovshighway.testbed;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A minimal OpenFlow 1.3 controller-side client for benchmarks: HELLO, BARRIER round trips and
+ * bulk FLOW_MODs over one blocking TCP connection. Single-threaded: it only reads when it waits
+ * for a barrier reply, answering ECHO requests and counting ERRORs on the way.
+ */
+final class OpenFlowBenchClient implements AutoCloseable {
+
+    static final byte OF13 = 4;
+    private static final int HELLO = 0;
+    private static final int ERROR = 1;
+    private static final int ECHO_REQUEST = 2;
+    private static final int ECHO_REPLY = 3;
+    private static final int FLOW_MOD = 14;
+    private static final int BARRIER_REQUEST = 20;
+    private static final int BARRIER_REPLY = 21;
+    /** FLOW_MOD ADD: 48 bytes fixed, 32 bytes match (in_port, eth_type, ipv4_dst), 24 bytes apply_actions(output:2). */
+    static final int FLOW_MOD_LENGTH = 104;
+
+    private final SocketChannel channel;
+    private final ByteBuffer in = ByteBuffer.allocateDirect(1 << 20);
+    private int xid = 1;
+    private long errors;
+
+    private OpenFlowBenchClient(SocketChannel channel) {
+        this.channel = channel;
+        in.flip();
+    }
+
+    static OpenFlowBenchClient connect(InetSocketAddress address) throws IOException {
+        SocketChannel channel = SocketChannel.open(address);
+        channel.socket().setTcpNoDelay(true);
+        OpenFlowBenchClient client = new OpenFlowBenchClient(channel);
+        ByteBuffer hello = ByteBuffer.allocate(8);
+        header(hello, HELLO, 8, 0);
+        hello.flip();
+        client.writeAll(hello);
+        while (client.readFrame() != HELLO) {
+            // the switch's HELLO comes first; anything else before it is skipped
+        }
+        return client;
+    }
+
+    long errors() {
+        return errors;
+    }
+
+    /** One BARRIER round trip; returns its time in nanoseconds. */
+    long barrierRoundTrip() throws IOException {
+        ByteBuffer barrier = ByteBuffer.allocate(8);
+        int id = xid++;
+        header(barrier, BARRIER_REQUEST, 8, id);
+        barrier.flip();
+        long start = System.nanoTime();
+        writeAll(barrier);
+        awaitBarrier(id);
+        return System.nanoTime() - start;
+    }
+
+    /**
+     * Sends {@code count} FLOW_MOD ADDs (distinct ipv4_dst) and a BARRIER, waits for its reply;
+     * returns the nanoseconds from the first byte sent to the reply.
+     */
+    long flowModsThenBarrier(int count, int batch) throws IOException {
+        ByteBuffer out = ByteBuffer.allocateDirect(batch * FLOW_MOD_LENGTH + 8);
+        long start = System.nanoTime();
+        for (int sent = 0; sent < count; ) {
+            out.clear();
+            int n = Math.min(batch, count - sent);
+            for (int i = 0; i < n; i++) {
+                flowMod(out, xid++, 0x0A000000 + sent + i);
+            }
+            sent += n;
+            out.flip();
+            writeAll(out);
+        }
+        out.clear();
+        int id = xid++;
+        header(out, BARRIER_REQUEST, 8, id);
+        out.flip();
+        writeAll(out);
+        awaitBarrier(id);
+        return System.nanoTime() - start;
+    }
+
+    /** Deletes every flow of every table and waits until the switch has done it. */
+    void deleteAllFlows() throws IOException {
+        ByteBuffer out = ByteBuffer.allocate(64);
+        header(out, FLOW_MOD, 56, xid++);
+        out.putLong(0).putLong(0);
+        out.put((byte) 0xFF).put((byte) 3); // all tables, OFPFC_DELETE
+        out.putShort((short) 0).putShort((short) 0).putShort((short) 0);
+        out.putInt(0xFFFFFFFF).putInt(0xFFFFFFFF).putInt(0xFFFFFFFF); // buffer, out_port ANY, out_group ANY
+        out.putShort((short) 0).putShort((short) 0);
+        out.putShort((short) 1).putShort((short) 4).putInt(0); // empty OXM match, padded
+        out.flip();
+        writeAll(out);
+        barrierRoundTrip();
+    }
+
+    private static void flowMod(ByteBuffer out, int id, int ipv4Dst) {
+        header(out, FLOW_MOD, FLOW_MOD_LENGTH, id);
+        out.putLong(0).putLong(0); // cookie, cookie mask
+        out.put((byte) 0).put((byte) 0); // table 0, OFPFC_ADD
+        out.putShort((short) 0).putShort((short) 0).putShort((short) 100); // idle, hard, priority
+        out.putInt(0xFFFFFFFF).putInt(0).putInt(0); // no buffer, out_port, out_group
+        out.putShort((short) 0).putShort((short) 0); // flags, pad
+        out.putShort((short) 1).putShort((short) 26); // OXM match, length without padding
+        out.putInt(0x80000004).putInt(1); // in_port=1
+        out.putInt(0x80000A02).putShort((short) 0x0800); // eth_type=ipv4
+        out.putInt(0x80001804).putInt(ipv4Dst); // ipv4_dst
+        out.putShort((short) 0).putInt(0); // pad to 32
+        out.putShort((short) 4).putShort((short) 24).putInt(0); // APPLY_ACTIONS
+        out.putShort((short) 0).putShort((short) 16).putInt(2).putShort((short) 0xFFFF); // OUTPUT:2
+        out.putShort((short) 0).putInt(0); // pad
+    }
+
+    private static void header(ByteBuffer out, int type, int length, int id) {
+        out.put(OF13).put((byte) type).putShort((short) length).putInt(id);
+    }
+
+    private void awaitBarrier(int id) throws IOException {
+        while (true) {
+            int type = readFrame();
+            if (type == BARRIER_REPLY && lastXid == id) {
+                return;
+            }
+        }
+    }
+
+    private int lastXid;
+
+    /** Reads one frame, handles ECHO and ERROR, and returns its type. */
+    private int readFrame() throws IOException {
+        fill(8);
+        int start = in.position();
+        int type = in.get(start + 1) & 0xFF;
+        int length = in.getShort(start + 2) & 0xFFFF;
+        lastXid = in.getInt(start + 4);
+        if (length < 8) {
+            throw new IOException("bad frame from switch: length=" + length);
+        }
+        fill(length);
+        if (type == ECHO_REQUEST) {
+            ByteBuffer reply = ByteBuffer.allocate(length);
+            for (int i = 0; i < length; i++) {
+                reply.put(in.get(start + i));
+            }
+            reply.put(1, (byte) ECHO_REPLY);
+            reply.flip();
+            writeAll(reply);
+        } else if (type == ERROR) {
+            errors++;
+        }
+        in.position(start + length);
+        return type;
+    }
+
+    private void fill(int bytes) throws IOException {
+        if (in.remaining() >= bytes) {
+            return;
+        }
+        in.compact();
+        while (in.position() < bytes) {
+            if (channel.read(in) < 0) {
+                throw new IOException("switch closed the connection");
+            }
+        }
+        in.flip();
+    }
+
+    private void writeAll(ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}
