@@ -2,6 +2,7 @@ package org.ovshighway.agent;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,11 @@ import java.util.regex.Pattern;
  * bypass=true                                 move point-to-point directions onto links (default true)
  * bypass-quiet-ms=20                          no link within this many ms of a flow change the proxy
  *                                             forwarded (0..10000, default 20)
+ * controller-proxy=false                      put the OpenFlow proxy between the bridge and its
+ *                                             controllers (default false)
+ * proxy-listen=127.0.0.1                      address of the proxy's bridge-facing listeners
+ * proxy-passive=127.0.0.1:6634                optional listener for the switch's own OpenFlow clients
+ * proxy-hold-deadline-ms=5000                 longest hold of a rule that breaks a link (1..60000)
  * </pre>
  * Unknown keys, keys given twice, empty values, relative or missing directories, bad numbers and
  * names are errors naming the file and the key.
@@ -53,10 +59,15 @@ import java.util.regex.Pattern;
  * @param controlSocket  the agent's management socket
  * @param bypass         whether point-to-point directions are moved onto links
  * @param bypassQuiet    no link within this time of a flow change the proxy forwarded
+ * @param controllerProxy whether the OpenFlow proxy relays the bridge's controllers
+ * @param proxyListen    address of the proxy's bridge-facing listeners
+ * @param proxyPassive   the proxy's listener for the switch's own clients, if any
+ * @param proxyHoldDeadline longest hold of a rule that breaks a link
  */
 public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path> regionDir, Path memifSocketDir,
                           List<RingPortConfig> ringPorts, String openflow, Path controlSocket, boolean bypass,
-                          Duration bypassQuiet) {
+                          Duration bypassQuiet, boolean controllerProxy, String proxyListen,
+                          Optional<InetSocketAddress> proxyPassive, Duration proxyHoldDeadline) {
 
     /** A port name: usable as OVS interface name, region file name part and region header name. */
     static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
@@ -64,7 +75,8 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
     static final Pattern GUEST_NAME = Pattern.compile("[\\x21-\\x7e]{1,32}");
     private static final Pattern RING_PORT_KEY = Pattern.compile("ring-port\\.([^.]*)\\.([^.]*)");
     private static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir", "openflow",
-            "control-socket", "bypass", "bypass-quiet-ms");
+            "control-socket", "bypass", "bypass-quiet-ms", "controller-proxy", "proxy-listen", "proxy-passive",
+            "proxy-hold-deadline-ms");
     private static final Set<String> PORT_KEYS = Set.of("guest", "publish-root", "ofport");
     /** The longest socket path a sockaddr_un holds. */
     private static final int MAX_SOCKET_PATH = 107;
@@ -199,13 +211,35 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
             throw new ConfigException(file, "control-socket", "longer than " + MAX_SOCKET_PATH + " bytes: path="
                     + controlSocket);
         }
-        boolean bypass = true;
-        if (values.containsKey("bypass")) {
-            String value = values.get("bypass").strip();
-            if (!value.equals("true") && !value.equals("false")) {
-                throw new ConfigException(file, "bypass", "must be true or false: value=" + value);
+        boolean bypass = bool(file, values, "bypass", true);
+        boolean controllerProxy = bool(file, values, "controller-proxy", false);
+        String proxyListen = values.getOrDefault("proxy-listen", "127.0.0.1").strip();
+        Optional<InetSocketAddress> proxyPassive = Optional.empty();
+        if (values.containsKey("proxy-passive")) {
+            String value = values.get("proxy-passive").strip();
+            int colon = value.lastIndexOf(':');
+            int port = -1;
+            try {
+                port = colon > 0 ? Integer.parseInt(value.substring(colon + 1)) : -1;
+            } catch (NumberFormatException e) {
+                port = -1;
             }
-            bypass = Boolean.parseBoolean(value);
+            if (port < 1 || port > 65535) {
+                throw new ConfigException(file, "proxy-passive", "must be ADDRESS:PORT with a port 1..65535: value=" + value);
+            }
+            proxyPassive = Optional.of(new InetSocketAddress(value.substring(0, colon).replace("[", "").replace("]", ""), port));
+        }
+        Duration holdDeadline = Duration.ofMillis(5000);
+        if (values.containsKey("proxy-hold-deadline-ms")) {
+            String value = values.get("proxy-hold-deadline-ms").strip();
+            try {
+                holdDeadline = Duration.ofMillis(Long.parseLong(value));
+            } catch (NumberFormatException e) {
+                holdDeadline = Duration.ZERO;
+            }
+            if (holdDeadline.toMillis() < 1 || holdDeadline.toMillis() > 60_000) {
+                throw new ConfigException(file, "proxy-hold-deadline-ms", "must be a whole number 1..60000: value=" + value);
+            }
         }
         Duration quiet = Duration.ofMillis(20);
         if (values.containsKey("bypass-quiet-ms")) {
@@ -220,7 +254,18 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
             }
         }
         return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts, openflow, controlSocket,
-                bypass, quiet);
+                bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline);
+    }
+
+    private static boolean bool(Path file, Map<String, String> values, String key, boolean fallback) throws ConfigException {
+        if (!values.containsKey(key)) {
+            return fallback;
+        }
+        String value = values.get(key).strip();
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new ConfigException(file, key, "must be true or false: value=" + value);
+        }
+        return Boolean.parseBoolean(value);
     }
 
     /** The memif socket file of port {@code name} inside {@link #memifSocketDir}. */

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +15,6 @@ import org.ovshighway.ovs.ovsdb.OvsdbEndpoint;
 import org.ovshighway.ovs.ovsdb.OvsdbSession;
 import org.ovshighway.proxy.OpenFlowProxy;
 import org.ovshighway.proxy.OpenFlowTarget;
-import org.ovshighway.proxy.ProxyConfig;
 import org.ovshighway.proxy.ProxyRoute;
 import org.ovshighway.proxy.RelayMetrics;
 import org.ovshighway.proxy.RelayPolicy;
@@ -145,16 +143,13 @@ final class AttachCommand implements Subcommand {
         try (OvsdbSession session = OvsdbSession.connect(ovsdbEndpoint, timeout)) {
             boolean reattach = BridgeAttachment.isAttached(session, bridge);
             List<ControllerConfig> originals = BridgeAttachment.originals(session, bridge);
-            List<ProxyRoute> routes = new ArrayList<>();
-            boolean needsTls = false;
-            for (ControllerConfig original : originals) {
-                if (BridgeAttachment.relayed(original)) {
-                    OpenFlowTarget target = parseTarget(original.target());
-                    needsTls |= target.kind() == OpenFlowTarget.Kind.SSL;
-                    int port = firstPort == 0 ? 0 : firstPort + routes.size();
-                    routes.add(new ProxyRoute(new InetSocketAddress(listenAddress, port), target));
-                }
+            List<ProxyRoute> routes;
+            try {
+                routes = ControllerProxy.routes(originals, listenAddress, firstPort);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
             }
+            boolean needsTls = routes.stream().anyMatch(r -> r.target().kind() == OpenFlowTarget.Kind.SSL);
             for (ControllerConfig original : originals) {
                 // A hold also delays the controller's ECHO replies: the bridge disconnects after
                 // two probe intervals without hearing from its controller.
@@ -180,27 +175,24 @@ final class AttachCommand implements Subcommand {
             }
             RelayPolicy policy = new RelayPolicy(org.ovshighway.proxy.HoldDecider.NEVER,
                     n -> org.ovshighway.proxy.StatsRewriter.NONE, holdDeadline, new RelayMetrics());
-            try (OpenFlowProxy proxy = OpenFlowProxy.start(new ProxyConfig(routes,
-                    passive.map(a -> new ProxyRoute(a, switchEndpoint)), policy, tls, ProxyConfig.DEFAULT_CONNECT_TIMEOUT))) {
-                List<String> proxyTargets = new ArrayList<>();
-                for (int i = 0; i < routes.size(); i++) {
-                    InetSocketAddress bound = proxy.southboundAddress(i);
-                    proxyTargets.add("tcp:" + hostText(bound) + ":" + bound.getPort());
-                }
-                BridgeAttachment.pointAtProxy(session, bridge, originals, proxyTargets);
+            try (ControllerProxy attached = ControllerProxy.start(session, bridge, originals, routes,
+                    passive.map(a -> new ProxyRoute(a, switchEndpoint)), policy, tls)) {
+                OpenFlowProxy proxy = attached.proxy();
+                List<String> proxyTargets = attached.proxyTargets();
                 for (int i = 0; i < routes.size(); i++) {
                     out.println("attached: bridge=" + bridge + " listener=" + proxyTargets.get(i)
                             + " controller=" + routes.get(i).target() + (reattach ? " reattached=true" : ""));
                 }
                 proxy.passiveAddress().ifPresent(a -> out.println("passive: bridge=" + bridge + " listener=tcp:"
-                        + hostText(a) + ":" + a.getPort() + " switch=" + switchEndpoint));
+                        + ControllerProxy.hostText(a) + ":" + a.getPort() + " switch=" + switchEndpoint));
                 out.flush();
                 try {
                     stop.await();
                 } finally {
-                    List<ControllerConfig> restored = BridgeAttachment.restore(session, bridge);
+                    String metrics = proxy.metrics().toString();
+                    List<ControllerConfig> restored = attached.restore();
                     out.println("detached: bridge=" + bridge + " controllers="
-                            + restored.stream().map(ControllerConfig::target).toList() + " " + proxy.metrics());
+                            + restored.stream().map(ControllerConfig::target).toList() + " " + metrics);
                     out.flush();
                 }
             }
@@ -208,11 +200,6 @@ final class AttachCommand implements Subcommand {
             stop.stopped();
         }
         return 0;
-    }
-
-    private static String hostText(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return host.contains(":") ? "[" + host + "]" : host;
     }
 
     private static OpenFlowTarget parseTarget(String text) throws UsageException {

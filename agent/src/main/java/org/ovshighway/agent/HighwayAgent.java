@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -12,6 +14,15 @@ import java.util.concurrent.CountDownLatch;
 
 import org.ovshighway.ovs.openflow.BridgeEndpoint;
 import org.ovshighway.hotplug.LocalRegionAttacher;
+import org.ovshighway.ovs.ovsdb.ControllerConfig;
+import org.ovshighway.ovs.ovsdb.OvsdbSession;
+import org.ovshighway.proxy.HoldDecider;
+import org.ovshighway.proxy.OpenFlowTarget;
+import org.ovshighway.proxy.ProxyRoute;
+import org.ovshighway.proxy.RelayMetrics;
+import org.ovshighway.proxy.RelayPolicy;
+import org.ovshighway.proxy.StatsRewriter;
+import org.ovshighway.proxy.stats.CounterMergingRewriter;
 import org.ovshighway.p2p.flow.PortNo;
 import org.ovshighway.remapper.LinkSupervisor;
 import org.ovshighway.remapper.PortEnd;
@@ -38,11 +49,13 @@ final class HighwayAgent implements AutoCloseable {
     private final ControlSocket control;
     private final LinkSupervisor links;
     private final BypassController bypass;
+    private final ControllerProxy controllerProxy;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
 
     private HighwayAgent(RingPortAgent ringPorts, PointToPointWatch watch, ControlSocket control, LinkSupervisor links,
-                         BypassController bypass) {
+                         BypassController bypass, ControllerProxy controllerProxy) {
+        this.controllerProxy = controllerProxy;
         this.ringPorts = ringPorts;
         this.watch = watch;
         this.control = control;
@@ -65,6 +78,7 @@ final class HighwayAgent implements AutoCloseable {
         PointToPointWatch watch = null;
         LinkSupervisor links = null;
         BypassController bypass = null;
+        ControllerProxy controllerProxy = null;
         try {
             SortedMap<PortNo, String> candidates = new TreeMap<>();
             Map<String, PortEnd> ends = new HashMap<>();
@@ -105,6 +119,11 @@ final class HighwayAgent implements AutoCloseable {
                 bypass.start();
             }
             watch.start(openflow);
+            if (config.controllerProxy()) {
+                Map<Long, String> names = new HashMap<>();
+                ofports.forEach((name, number) -> names.put(number, name));
+                controllerProxy = startControllerProxy(config, ringPorts, bypass, links, names);
+            }
             PointToPointWatch view = watch;
             BypassController controller = bypass;
             LinkSupervisor counters = links;
@@ -112,8 +131,11 @@ final class HighwayAgent implements AutoCloseable {
                     Map.of("links", () -> LinksReport.render(view, controller, counters)));
             LOG.log(System.Logger.Level.INFO, "agent running: bridge=" + config.bridge() + " bypass=" + config.bypass()
                     + " control=" + config.controlSocket());
-            return new HighwayAgent(ringPorts, watch, control, links, bypass);
+            return new HighwayAgent(ringPorts, watch, control, links, bypass, controllerProxy);
         } catch (IOException | RuntimeException e) {
+            if (controllerProxy != null) {
+                controllerProxy.restore();
+            }
             if (bypass != null) {
                 bypass.revertAllAndStop(REVERT_ON_STOP);
             }
@@ -126,6 +148,42 @@ final class HighwayAgent implements AutoCloseable {
             ringPorts.close();
             throw new AgentException("agent not started: bridge=" + config.bridge() + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * Relays the bridge's controllers through the proxy: flow changes that may break a live link
+     * wait for its revert, port statistics include link traffic. Null when there is nothing to
+     * relay (no active controller target, no passive listener asked for).
+     */
+    private static ControllerProxy startControllerProxy(AgentConfig config, RingPortAgent ringPorts,
+                                                        BypassController bypass, LinkSupervisor links,
+                                                        Map<Long, String> portNames) throws AgentException {
+        OvsdbSession session = ringPorts.ovsdb();
+        List<ControllerConfig> originals = BridgeAttachment.originals(session, config.bridge());
+        List<ProxyRoute> routes = ControllerProxy.routes(originals, config.proxyListen(), 0);
+        if (routes.stream().anyMatch(r -> r.target().kind() == OpenFlowTarget.Kind.SSL)) {
+            throw new AgentException("controller-proxy: bridge=" + config.bridge() + " has ssl: controllers, which only"
+                    + " 'highway attach --ssl-*' relays today: controllers=" + originals.stream()
+                    .map(ControllerConfig::target).toList(), null);
+        }
+        Optional<ProxyRoute> passive = config.proxyPassive()
+                .map(address -> new ProxyRoute(address, OpenFlowTarget.parse(config.openflow())));
+        if (routes.isEmpty() && passive.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "controller-proxy: bridge=" + config.bridge() + " has no active"
+                    + " controller target and no proxy-passive listener is configured; nothing to relay");
+            return null;
+        }
+        HoldDecider hold = bypass != null ? bypass.holdDecider() : HoldDecider.NEVER;
+        StatsRewriter.Factory rewriters = links != null
+                ? CounterMergingRewriter.factory(new BypassExtraCounters(links, portNames))
+                : connection -> StatsRewriter.NONE;
+        RelayPolicy policy = new RelayPolicy(hold, rewriters, config.proxyHoldDeadline(), new RelayMetrics());
+        return ControllerProxy.start(session, config.bridge(), originals, routes, passive, policy, Optional.empty());
+    }
+
+    /** The controller proxy, null when the agent does not relay controllers. */
+    ControllerProxy controllerProxy() {
+        return controllerProxy;
     }
 
     RingPortAgent ringPorts() {
@@ -166,6 +224,14 @@ final class HighwayAgent implements AutoCloseable {
         }
         try {
             control.close();
+            if (controllerProxy != null) {
+                try {
+                    controllerProxy.restore();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "original controllers not restored; 'highway detach --bridge "
+                            + "BRIDGE' restores them from OVSDB: " + e.getMessage(), e);
+                }
+            }
             if (bypass != null) {
                 // links ride on the ring ports' regions: revert them while the ports still exist
                 bypass.revertAllAndStop(REVERT_ON_STOP);

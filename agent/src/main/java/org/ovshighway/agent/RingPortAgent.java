@@ -191,6 +191,11 @@ public final class RingPortAgent implements AutoCloseable {
         return ports.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
+    /** The agent's OVSDB session (open until {@link #close}). */
+    OvsdbSession ovsdb() {
+        return ovsdb;
+    }
+
     /** The configuration it runs. */
     public AgentConfig config() {
         return config;

@@ -27,8 +27,11 @@ import org.ovshighway.ovs.testing.PrivateOvsDpdk;
  * {@code highway agent} (bypass on) sees through
  * its own flow monitor that the rules make both directions point-to-point and moves them onto a
  * two-way link (OVS's receive counters stop); a rule added with {@code ovs-ofctl} that also sends
- * A's traffic to LOCAL breaks A -> B, and the agent reshapes the link to B -> A alone
- * (A's frames go through OVS again); the guests stop, then the agent, leaving no link region. Each guest's check of the other's
+ * A's traffic to LOCAL, sent through the agent's OpenFlow proxy, is held until A -> B is reverted
+ * (ovs-ofctl's barrier reply comes after the revert); the agent reshapes the link to B -> A alone
+ * (A's frames go through OVS again). Port statistics read through the proxy keep counting while
+ * OVS's stand still, and at the end equal what each guest sent plus its FENCE copies. The guests
+ * stop, then the agent, leaving no link region. Each guest's check of the other's
  * stream: nothing reordered, duplicated or foreign, and nothing lost beyond what OVS counts as
  * dropped toward the receiver (tx_drop: its ring was full). Needs root.
  */
@@ -75,6 +78,16 @@ class AgentBypassOvsDpdkTest {
         throw new AssertionError("highway links never showed " + what + "; last answer:\n" + text);
     }
 
+    /** Port {@code port}'s rx packets as a controller reads them: ovs-ofctl through the agent's proxy. */
+    private static long proxyRx(String proxy, int port) throws Exception {
+        Process p = new ProcessBuilder("ovs-ofctl", "dump-ports", proxy, Integer.toString(port)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("rx pkts=(\\d+)").matcher(out);
+        assertTrue(m.find(), out);
+        return Long.parseLong(m.group(1));
+    }
+
     private static long rx(PrivateOvsDpdk ovs, String port) throws Exception {
         return ovs.portCounters(port).get("rx_pkts");
     }
@@ -86,12 +99,18 @@ class AgentBypassOvsDpdkTest {
             Path rootA = Files.createDirectory(ovs.run().resolve("ga-sysfs"));
             Path rootB = Files.createDirectory(ovs.run().resolve("gb-sysfs"));
             Path config = ovs.run().resolve("highway.properties");
+            int passivePort;
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+                passivePort = probe.getLocalPort();
+            }
+            String proxy = "tcp:127.0.0.1:" + passivePort;
             Files.writeString(config, String.join("\n",
                     "ovsdb=unix:" + ovs.run().resolve("db.sock"), "bridge=" + BRIDGE, "memif-socket-dir=" + ovs.run(),
                     "ring-port." + PORT_A + ".guest=ga", "ring-port." + PORT_A + ".publish-root=" + rootA,
                     "ring-port." + PORT_A + ".ofport=1",
                     "ring-port." + PORT_B + ".guest=gb", "ring-port." + PORT_B + ".publish-root=" + rootB,
-                    "ring-port." + PORT_B + ".ofport=2", ""));
+                    "ring-port." + PORT_B + ".ofport=2",
+                    "controller-proxy=true", "proxy-passive=127.0.0.1:" + passivePort, ""));
             Path control = ovs.run().resolve("highway.ctl");
             // from the start every frame has a way, through OVS, but LOCAL gets copies: not point-to-point
             ovs.ofctl("del-flows", BRIDGE);
@@ -123,8 +142,20 @@ class AgentBypassOvsDpdkTest {
                 assertTrue(rx(ovs, PORT_A) - rxA <= 8, "OVS still receives A's frames while bypassed");
                 assertTrue(rx(ovs, PORT_B) - rxB <= 8, "OVS still receives B's frames while bypassed");
 
-                // A's traffic now also goes to LOCAL: A -> B is no longer point-to-point, B -> A still is
-                ovs.ofctl("add-flow", BRIDGE, "priority=40000,in_port=1,actions=output:2,LOCAL");
+                // statistics read through the proxy keep counting what OVS no longer sees
+                long proxyRxB = proxyRx(proxy, 2);
+                long ovsRxB = rx(ovs, PORT_B);
+                Thread.sleep(300);
+                assertTrue(proxyRx(proxy, 2) - proxyRxB > 1000, "port 2 rx through the proxy keeps counting");
+                assertTrue(rx(ovs, PORT_B) - ovsRxB <= 8, "while OVS's own count stands still");
+
+                // A's traffic now also goes to LOCAL, sent through the proxy: held until A -> B is reverted,
+                // so when ovs-ofctl has its barrier reply A no longer sends on the link
+                ovs.ofctl("add-flow", proxy, "priority=40000,in_port=1,actions=output:2,LOCAL");
+                String afterBarrier = links(control);
+                System.out.println("after the barrier reply:\n" + afterBarrier);
+                assertTrue(line(afterBarrier, PORT_A).contains("path=ovs"),
+                        "the link carrying A -> B was reverted before the rule's barrier reply: " + afterBarrier);
                 String reshaped = awaitLinks(control, t -> line(t, PORT_A).contains("not-p2p")
                         && line(t, PORT_A).contains("path=ovs") && line(t, PORT_B).contains(",ACTIVE)")
                         && !twoWayLink.equals(linkId(line(t, PORT_B))), "A back on OVS, B -> A on a one-way link");
@@ -144,6 +175,19 @@ class AgentBypassOvsDpdkTest {
                 Map<String, String> sb = b.summary(PORT_B);
                 Map<String, Long> ovsA = ovs.portCounters(PORT_A);
                 Map<String, Long> ovsB = ovs.portCounters(PORT_B);
+                // through the proxy: OVS's count plus the link traffic, i.e. every frame the guest sent
+                // plus the FENCE copies its library put on the old ring (OVS counted those itself)
+                for (Object[] port : new Object[][] {{1, sa}, {2, sb}}) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, String> sender = (Map<String, String>) port[1];
+                    long viaProxy = proxyRx(proxy, (Integer) port[0]);
+                    long sent = Long.parseLong(sender.get("sent"));
+                    long fences = Long.parseLong(sender.get("remap_fences_sent"));
+                    System.out.printf("port %d: rx through the proxy %d, sent %d, fences sent %d%n", port[0], viaProxy,
+                            sent, fences);
+                    assertTrue(viaProxy >= sent && viaProxy - sent <= fences, "port " + port[0]
+                            + " rx through the proxy=" + viaProxy + " sent=" + sent + " fences=" + fences);
+                }
                 System.out.println("guest A:\n" + sa + "\nguest B:\n" + sb + "\nOVS " + PORT_A + ": " + ovsA
                         + "\nOVS " + PORT_B + ": " + ovsB + "\nagent:\n" + agent.output());
                 // OVS drops a frame when the receiver's ring is full (a guest starved of CPU): that
