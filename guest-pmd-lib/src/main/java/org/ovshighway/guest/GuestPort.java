@@ -311,40 +311,34 @@ public final class GuestPort implements AutoCloseable {
         transmitRing();
         boolean serving = !followsConnection || transmitSideServing();
         RingProducer producer = tx;
-        PacketView[] views = burst.views;
-        int n = serving ? producer.reserve(Math.min(count, views.length)) : 0;
+        int n = serving ? producer.reserve(Math.min(count, burst.offsets.length)) : 0;
         if (n != 0) {
-            placeOnReservedSlots(views, n, producer);
+            placeOnReservedSlots(burst, n, producer);
         }
         burst.region = region;
         burst.count = n;
+        burst.bufferSize = producer.bufferSize();
         burst.reservedBy = this;
         return n;
     }
 
     /**
-     * Points views {@code [0, n)} at the reserved slots' buffers. No calls inside the loop: this
-     * runs on every transmit poll, most of which reserve nothing while a ring is full, and C2
-     * judges a call site in a loop by how often it ran per call of the enclosing method, so a
-     * call here would stay out of line after such a profile (seen: "low call site frequency").
+     * Points slots {@code [0, n)} of {@code burst} at the reserved buffers, length 0. No calls
+     * inside the loop: txReserve runs on every transmit poll, most of which reserve nothing while
+     * a ring is full, and C2 judges a call site in a loop by how often it ran per call of the
+     * enclosing method, so after such a profile it left a call here out of line ("low call site
+     * frequency" in -XX:+PrintInlining of the direct-link producer).
      */
-    private void placeOnReservedSlots(PacketView[] views, int n, RingProducer producer) {
-        final MemorySegment r = region;
-        final int capacity = producer.bufferSize();
+    private static void placeOnReservedSlots(PacketBurst burst, int n, RingProducer producer) {
+        final long[] offsets = burst.offsets;
+        final int[] lengths = burst.lengths;
         final long area = producer.bufferAreaOffset();
+        final int bufferSize = producer.bufferSize();
         final int mask = producer.size() - 1;
         final int head = producer.head();
         for (int k = 0; k < n; k++) {
-            PacketView v = views[k];
-            if (v.segment != r) {
-                v.segment = r;
-            }
-            if (!v.writable) {
-                v.writable = true;
-            }
-            v.base = area + (long) ((head + k) & mask) * capacity;
-            v.limit = capacity;
-            v.length = 0;
+            offsets[k] = area + (long) ((head + k) & mask) * bufferSize;
+            lengths[k] = 0;
         }
     }
 
@@ -368,12 +362,7 @@ public final class GuestPort implements AutoCloseable {
         }
         if (count != 0) {
             // nothing reserved (e.g. while the connection is DOWN) publishes nothing
-            final int[] lengths = burst.lengths;
-            final PacketView[] views = burst.views;
-            for (int k = 0; k < count; k++) {
-                lengths[k] = views[k].length;
-            }
-            tx.commit(lengths, count);
+            tx.commit(burst.lengths, count);
         }
         burst.reservedBy = null;
         burst.count = 0;

@@ -15,16 +15,13 @@ public final class PacketBurst {
     /** Default number of packets per burst. */
     public static final int DEFAULT_CAPACITY = 32;
 
-    /**
-     * Scratch space of the ring layer: a receive fills them and {@link #receivedFrom} copies them
-     * into the views; a commit gathers the views' lengths into {@code lengths}. The views are the
-     * truth the application sees ({@link #length}, {@link #regionOffset}).
-     */
     final long[] offsets;
     final int[] lengths;
-    final PacketView[] views;
+    private final PacketView[] views;
     MemorySegment region = MemorySegment.NULL;
     int count;
+    /** TX: bytes each reserved buffer holds; RX: 0 (views are read-only by contract). */
+    int bufferSize;
     /** TX: the port whose slots are reserved here, else null. */
     GuestPort reservedBy;
 
@@ -42,7 +39,7 @@ public final class PacketBurst {
         lengths = new int[capacity];
         views = new PacketView[capacity];
         for (int i = 0; i < capacity; i++) {
-            views[i] = new PacketView(i);
+            views[i] = new PacketView(this, i);
         }
     }
 
@@ -65,13 +62,13 @@ public final class PacketBurst {
     /** Length of packet {@code i}. */
     public int length(int i) {
         checkPacket(i);
-        return views[i].length;
+        return lengths[i];
     }
 
     /** Offset of packet {@code i}'s data from the start of {@link #region()}. */
     public long regionOffset(int i) {
         checkPacket(i);
-        return views[i].base;
+        return offsets[i];
     }
 
     /** The shared region the packets are in. */
@@ -85,31 +82,10 @@ public final class PacketBurst {
         }
     }
 
-    /** Owner thread: {@code offsets/lengths[0..count)} hold validated received packets of {@code region}. */
     void receivedFrom(MemorySegment region, int count) {
-        final long[] o = offsets;
-        final int[] l = lengths;
-        final PacketView[] v = views;
-        // no calls inside the loop: it runs on every receive poll (see GuestPort.placeOnReservedSlots)
-        for (int i = 0; i < count; i++) {
-            PacketView view = v[i];
-            if (view.segment != region) {
-                view.segment = region;
-            }
-            if (view.writable) {
-                view.writable = false;
-            }
-            int length = l[i];
-            view.base = o[i];
-            view.limit = length;
-            view.length = length;
-        }
-        if (this.region != region) {
-            this.region = region;
-        }
+        this.region = region;
         this.count = count;
-        if (reservedBy != null) {
-            reservedBy = null;
-        }
+        this.bufferSize = 0;
+        this.reservedBy = null;
     }
 }
