@@ -41,7 +41,11 @@ import org.ovshighway.remapper.RegionFiles;
  * guest API (same frames, same in-place writes, big-endian sequence number): it separates the
  * cost of the API's transmit side from the ring's (the consumer always uses {@link GuestPort}).
  *
- * <p>Bench output (stdout): {@code HIGHWAY_TX mpps=<median> windows=<...> sent=<n> full_refusals=<n>}.
+ * <p>Bench output (stdout): {@code HIGHWAY_TX mpps=<median> windows=<...> sent=<n> full_refusals=<n>
+ * traffic_sent=<n> traffic_full_refusals=<n>}: the {@code traffic_} pair counts only from the consumer's
+ * first burst to the end of the last window (slots refused because the ring was full: a
+ * consumer-bound run refuses many, a producer-bound one few; {@code full_refusals} also counts the
+ * polls of a full ring before the consumer attached).
  */
 public final class DirectLinkProducer {
     public static final int BURST = 32;
@@ -108,7 +112,12 @@ public final class DirectLinkProducer {
             }
             WindowSampler sampler = new WindowSampler("producer", options.nonNegativeInt("warmup-ms"),
                     options.positiveInt("windows"), options.positiveInt("window-ms"), progress);
+            RingCounters atStart = readCounters(file);
             RateSamples samples = sampler.sample(sent, thread::isAlive);
+            RingCounters atEnd = readCounters(file);
+            // refusals while the consumer ran (warm-up and windows): how often the ring was full
+            long refusedDuringTraffic = atEnd.ringFullDrops() - atStart.ringFullDrops();
+            long sentDuringTraffic = atEnd.producedPackets() - atStart.producedPackets();
             Thread.sleep(options.nonNegativeInt("tail-ms"));
             worker.stop = true;
             thread.join();
@@ -122,11 +131,19 @@ public final class DirectLinkProducer {
             } else {
                 System.out.println("HIGHWAY_TX mpps=" + RateSamples.format(samples.medianMpps())
                         + " windows=" + samples.windowsCsv() + " sent=" + worker.sequence
-                        + " full_refusals=" + worker.fullRefusals);
+                        + " full_refusals=" + worker.fullRefusals
+                        + " traffic_sent=" + sentDuringTraffic + " traffic_full_refusals=" + refusedDuringTraffic);
             }
         } finally {
             worker.stop = true;
             thread.join();
+        }
+    }
+
+    /** The producer's counters as the region holds them (at most one burst behind), through a mapping of its own. */
+    private static RingCounters readCounters(RegionFile file) throws IOException {
+        try (MappedRegion monitor = MappedRegion.map(file.path())) {
+            return RingCounters.read(monitor.segment(), file.layout().ring(0));
         }
     }
 
