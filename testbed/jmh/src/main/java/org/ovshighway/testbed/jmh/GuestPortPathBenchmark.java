@@ -50,6 +50,11 @@ import org.ovshighway.guest.ring.RingProducer;
  *     {@link RingConsumer} (the same drain for both, so the difference is the transmit path).</li>
  * <li>{@code rx*}: one burst filled by a {@link RingProducer}, then received and checked through
  *     the path under test.</li>
+ * <li>{@code txGuestPortRawWrites}: GuestPort's reservation and commit, frames written through
+ *     {@link PacketBurst#region()} and {@link PacketBurst#regionOffset} instead of
+ *     {@link PacketView}: splits the API's transmit cost between the burst calls and the views.</li>
+ * <li>{@code txRingSegmentField}: {@code txRing} with the segment read from a mutable field at
+ *     every access, as a view does.</li>
  * </ul>
  * Time per packet in nanoseconds. A single thread keeps every line in its own cache: this shows
  * the instructions a path adds, not the cross-core line transfers of the two-process harness
@@ -180,6 +185,48 @@ public class GuestPortPathBenchmark {
             long offset = producer.bufferOffset(k);
             MemorySegment.copy(template, 0, region, offset, LENGTH);
             region.set(SEQUENCE, offset + SEQUENCE_OFFSET, seq + k);
+        }
+        producer.commit(lengths, n);
+        sequence = seq + n;
+        return txRingDrain.receive(offsets, lengths, BURST);
+    }
+
+    /** GuestPort reservation and commit, frames written through the burst's region (no PacketView). */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public int txGuestPortRawWrites() {
+        PacketBurst b = burst;
+        int n = txPort.txReserve(b, BURST);
+        long seq = sequence;
+        MemorySegment region = b.region();
+        for (int k = 0; k < n; k++) {
+            long offset = b.regionOffset(k);
+            MemorySegment.copy(template, 0, region, offset, LENGTH);
+            region.set(SEQUENCE, offset + SEQUENCE_OFFSET, seq + k);
+        }
+        txPort.txCommit(b, n);
+        sequence = seq + n;
+        return txDrain.receive(offsets, lengths, BURST);
+    }
+
+    /** The segment in a mutable field, read at every access (as a view reads its burst's region). */
+    private MemorySegment regionField;
+
+    /**
+     * {@code txRing} with the segment read from a mutable field at every access instead of a
+     * local: isolates the cost of not having the segment loop-invariant.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public int txRingSegmentField() {
+        RingProducer producer = txRing;
+        regionField = producer.region();
+        int n = producer.reserve(BURST);
+        long seq = sequence;
+        for (int k = 0; k < n; k++) {
+            long offset = producer.bufferOffset(k);
+            MemorySegment.copy(template, 0, regionField, offset, LENGTH);
+            regionField.set(SEQUENCE, offset + SEQUENCE_OFFSET, seq + k);
         }
         producer.commit(lengths, n);
         sequence = seq + n;
