@@ -3,7 +3,10 @@ package org.ovshighway.testbed;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +22,7 @@ import org.ovshighway.guest.abi.RingSpec;
 import org.ovshighway.guest.abi.RingTableEntryDescriptor;
 import org.ovshighway.guest.abi.ValidatedRegion;
 import org.ovshighway.guest.mapping.MappedRegion;
+import org.ovshighway.guest.ring.RingProducer;
 import org.ovshighway.remapper.RegionFile;
 import org.ovshighway.remapper.RegionFiles;
 
@@ -33,10 +37,20 @@ import org.ovshighway.remapper.RegionFiles;
  * is still fed. Deletes the region file when done. The ring is the link default (1024 slots of
  * 2048 bytes) unless {@code --log2-ring-size}/{@code --buffer-size} say otherwise.
  *
- * <p>Bench output (stdout): {@code HIGHWAY_TX mpps=<median> windows=<...> sent=<n> full_refusals=<n>}.
+ * <p>{@code --tx-path ring} sends through {@link RingProducer} on the mapping instead of the
+ * guest API (same frames, same in-place writes, big-endian sequence number): it separates the
+ * cost of the API's transmit side from the ring's (the consumer always uses {@link GuestPort}).
+ *
+ * <p>Bench output (stdout): {@code HIGHWAY_TX mpps=<median> windows=<...> sent=<n> full_refusals=<n>
+ * traffic_sent=<n> traffic_full_refusals=<n>}: the {@code traffic_} pair counts only from the consumer's
+ * first burst to the end of the last window (slots refused because the ring was full: a
+ * consumer-bound run refuses many, a producer-bound one few; {@code full_refusals} also counts the
+ * polls of a full ring before the consumer attached).
  */
 public final class DirectLinkProducer {
     public static final int BURST = 32;
+    /** The sequence number as PacketView.putLong writes it (network order). */
+    private static final ValueLayout.OfLong SEQUENCE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     /** Port name of the sending end (end 0 of the link region). */
     public static final String TX_PORT = "bench-tx";
 
@@ -56,6 +70,7 @@ public final class DirectLinkProducer {
                 Map.entry("buffer-size", String.valueOf(RingSpec.DEFAULT_BUFFER_SIZE)),
                 Map.entry("log2-ring-size", String.valueOf(RingSpec.DEFAULT_LOG2_RING_SIZE)),
                 Map.entry("pause-when-full", "true"),
+                Map.entry("tx-path", "guestport"),
                 Map.entry("format", "bench")));
         boolean human = HarnessFormat.isHuman(options);
         PrintStream progress = human ? System.out : System.err;
@@ -80,7 +95,13 @@ public final class DirectLinkProducer {
             throws Exception {
         int cpu = options.cpuOrNone("cpu");
         PublishedCounter sent = new PublishedCounter();
-        Worker worker = new Worker(file.path(), cpu, sent, Boolean.parseBoolean(options.string("pause-when-full")));
+        String txPath = options.string("tx-path");
+        if (!txPath.equals("guestport") && !txPath.equals("ring")) {
+            throw new IllegalArgumentException("DirectLinkProducer: option=--tx-path value=" + txPath
+                    + " (guestport or ring)");
+        }
+        Worker worker = new Worker(file.path(), cpu, sent, Boolean.parseBoolean(options.string("pause-when-full")),
+                txPath.equals("ring"));
         Thread thread = new Thread(worker, "highway-producer");
         thread.setUncaughtExceptionHandler((t, e) -> worker.failure = e);
         thread.start();
@@ -91,7 +112,12 @@ public final class DirectLinkProducer {
             }
             WindowSampler sampler = new WindowSampler("producer", options.nonNegativeInt("warmup-ms"),
                     options.positiveInt("windows"), options.positiveInt("window-ms"), progress);
+            RingCounters atStart = readCounters(file);
             RateSamples samples = sampler.sample(sent, thread::isAlive);
+            RingCounters atEnd = readCounters(file);
+            // refusals while the consumer ran (warm-up and windows): how often the ring was full
+            long refusedDuringTraffic = atEnd.ringFullDrops() - atStart.ringFullDrops();
+            long sentDuringTraffic = atEnd.producedPackets() - atStart.producedPackets();
             Thread.sleep(options.nonNegativeInt("tail-ms"));
             worker.stop = true;
             thread.join();
@@ -105,11 +131,19 @@ public final class DirectLinkProducer {
             } else {
                 System.out.println("HIGHWAY_TX mpps=" + RateSamples.format(samples.medianMpps())
                         + " windows=" + samples.windowsCsv() + " sent=" + worker.sequence
-                        + " full_refusals=" + worker.fullRefusals);
+                        + " full_refusals=" + worker.fullRefusals
+                        + " traffic_sent=" + sentDuringTraffic + " traffic_full_refusals=" + refusedDuringTraffic);
             }
         } finally {
             worker.stop = true;
             thread.join();
+        }
+    }
+
+    /** The producer's counters as the region holds them (at most one burst behind), through a mapping of its own. */
+    private static RingCounters readCounters(RegionFile file) throws IOException {
+        try (MappedRegion monitor = MappedRegion.map(file.path())) {
+            return RingCounters.read(monitor.segment(), file.layout().ring(0));
         }
     }
 
@@ -143,17 +177,20 @@ public final class DirectLinkProducer {
         private final PublishedCounter sent;
         /** PAUSE between polls of a full ring, so the poll loads leave the consumer's tail line alone. */
         private final boolean pauseWhenFull;
+        /** Send through RingProducer directly instead of GuestPort. */
+        private final boolean ringPath;
         volatile boolean stop;
         volatile Throwable failure;
         /** Written by the worker, read by main after join. */
         long sequence;
         long fullRefusals;
 
-        Worker(Path path, int cpu, PublishedCounter sent, boolean pauseWhenFull) {
+        Worker(Path path, int cpu, PublishedCounter sent, boolean pauseWhenFull, boolean ringPath) {
             this.path = path;
             this.cpu = cpu;
             this.sent = sent;
             this.pauseWhenFull = pauseWhenFull;
+            this.ringPath = ringPath;
         }
 
         @Override
@@ -166,6 +203,12 @@ public final class DirectLinkProducer {
                 validated = RegionValidator.validate(mapping.segment());
             } catch (IOException e) {
                 throw new IllegalStateException("cannot open own region path=" + path, e);
+            }
+            if (ringPath) {
+                try (mapping) {
+                    sendThroughRing(mapping.segment(), validated);
+                }
+                return;
             }
             try (GuestPort port = GuestPort.open(mapping, validated, TX_PORT)) {
                 MemorySegment template = LinkFrame.template();
@@ -191,6 +234,34 @@ public final class DirectLinkProducer {
                 sequence = seq;
                 fullRefusals = port.stats().txRingFullDrops();
             }
+        }
+
+        /** The same loop on the ring class, for comparison (--tx-path ring). */
+        private void sendThroughRing(MemorySegment region, ValidatedRegion validated) {
+            RingProducer producer = new RingProducer(region, validated.layout().ring(0));
+            MemorySegment template = LinkFrame.template();
+            int[] lengths = new int[BURST];
+            Arrays.fill(lengths, LinkFrame.LENGTH);
+            long seq = 0;
+            while (!stop) {
+                int n = producer.reserve(BURST);
+                if (n == 0) {
+                    if (pauseWhenFull) {
+                        Thread.onSpinWait();
+                    }
+                    continue;
+                }
+                for (int k = 0; k < n; k++) {
+                    long offset = producer.bufferOffset(k);
+                    MemorySegment.copy(template, 0, region, offset, LinkFrame.LENGTH);
+                    region.set(SEQUENCE, offset + LinkFrame.SEQUENCE_OFFSET, seq + k);
+                }
+                producer.commit(lengths, n);
+                seq += n;
+                sent.releaseAdd(n);
+            }
+            sequence = seq;
+            fullRefusals = producer.ringFullDrops();
         }
     }
 }

@@ -128,23 +128,32 @@ public final class RingProducer {
      */
     public void commit(int[] lengths, int count) {
         if (count < 0 || count > reserved) {
-            throw new IllegalArgumentException("commit more than reserved: count=" + count + " reserved=" + reserved);
+            throw commitOutOfRange(count);
         }
         final MemorySegment r = region;
         final int h = head;
+        final int limit = bufferSize;
         long burstBytes = 0;
         for (int k = 0; k < count; k++) {
             int length = lengths[k];
-            if (length < 0 || length > bufferSize) {
-                throw new IllegalArgumentException("packet length out of range: slot=" + k + " length=" + length
-                        + " bufferSize=" + bufferSize);
+            // one unsigned compare: negative lengths wrap to huge values
+            if (Integer.compareUnsigned(length, limit) > 0) {
+                throw lengthOutOfRange(k, length);
             }
-            int slot = (h + k) & mask;
-            writeDescriptor(r, slot, length);
+            writeDescriptor(r, (h + k) & mask, length);
             burstBytes += length;
         }
         reserved = 0;
         publish(h, count, burstBytes);
+    }
+
+    private IllegalArgumentException commitOutOfRange(int count) {
+        return new IllegalArgumentException("commit more than reserved: count=" + count + " reserved=" + reserved);
+    }
+
+    private IllegalArgumentException lengthOutOfRange(int slot, int length) {
+        return new IllegalArgumentException("packet length out of range: slot=" + slot + " length=" + length
+                + " bufferSize=" + bufferSize);
     }
 
     /**
@@ -253,6 +262,11 @@ public final class RingProducer {
     /** This side's head (0..65535). */
     public int head() {
         return head;
+    }
+
+    /** Region offset of slot 0's buffer (slot i's buffer is at this + i * bufferSize). */
+    public long bufferAreaOffset() {
+        return bufferArea;
     }
 
     /** Bytes per slot buffer: the largest packet. */
