@@ -1,11 +1,8 @@
 package org.ovshighway.p2p;
 
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.NavigableSet;
-import java.util.TreeSet;
 import org.ovshighway.p2p.flow.PortNo;
 
 /**
@@ -18,34 +15,45 @@ import org.ovshighway.p2p.flow.PortNo;
  * destinations whose highest simple rule is highest.
  *
  * <p>Invariant: every rule is in {@link #all}; in exactly one of {@link #refused}, {@link #complex},
- * {@link #byDestination}{@code .get(simpleTo)}; in {@link #covering} iff it covers its in_port; and
- * {@link #destinationTops} holds (top priority, destination) for each non-empty destination set.
+ * {@link #byDestination}{@code .get(simpleTo)}; in {@link #covering} iff it covers its in_port;
+ * {@link #destinationTops} holds (top priority, destination) for each non-empty destination set;
+ * and the {@code *Top} fields equal the top priorities of their sets.
+ *
+ * <p>The analysis of a port reads only this object's fields and the first words of
+ * {@link #destinationTops} (the summary is copied into primitive fields on every change), so that
+ * an event touches few cache lines however many rules the port has.
  */
 final class PortBucket {
 
-    /** A destination and the highest priority of a simple rule outputting to it. */
-    record DestinationTop(int priority, PortNo to) {
-    }
-
-    /** Highest priority first; ties by port so that distinct destinations never compare equal. */
-    private static final Comparator<DestinationTop> HIGHEST_FIRST =
-            Comparator.comparingInt(DestinationTop::priority).reversed().thenComparing(DestinationTop::to);
+    private static final long[] NO_TOPS = {};
 
     private final RulesByPriority all = new RulesByPriority();
     private final RulesByPriority covering = new RulesByPriority();
     private final RulesByPriority refused = new RulesByPriority();
     private final RulesByPriority complex = new RulesByPriority();
     private final Map<PortNo, RulesByPriority> byDestination = new HashMap<>();
-    private final NavigableSet<DestinationTop> destinationTops = new TreeSet<>(HIGHEST_FIRST);
+    /** {@link #topKey} of each destination's highest simple rule, in {@code [0, destinationCount)}, descending. */
+    private long[] destinationTops = NO_TOPS;
+    private int destinationCount;
+    private int coveringTop = RulesByPriority.NONE;
+    private int refusedTop = RulesByPriority.NONE;
+    private int complexTop = RulesByPriority.NONE;
 
     void add(Rule rule) {
         all.add(rule);
         if (rule.coversInPort) {
             covering.add(rule);
+            coveringTop = covering.topPriority();
         }
         switch (rule.kind) {
-            case REFUSED -> refused.add(rule);
-            case COMPLEX -> complex.add(rule);
+            case REFUSED -> {
+                refused.add(rule);
+                refusedTop = refused.topPriority();
+            }
+            case COMPLEX -> {
+                complex.add(rule);
+                complexTop = complex.topPriority();
+            }
             case SIMPLE -> {
                 RulesByPriority rules = byDestination.computeIfAbsent(rule.simpleTo, p -> new RulesByPriority());
                 int before = rules.topPriority();
@@ -59,10 +67,17 @@ final class PortBucket {
         all.remove(rule);
         if (rule.coversInPort) {
             covering.remove(rule);
+            coveringTop = covering.topPriority();
         }
         switch (rule.kind) {
-            case REFUSED -> refused.remove(rule);
-            case COMPLEX -> complex.remove(rule);
+            case REFUSED -> {
+                refused.remove(rule);
+                refusedTop = refused.topPriority();
+            }
+            case COMPLEX -> {
+                complex.remove(rule);
+                complexTop = complex.topPriority();
+            }
             case SIMPLE -> {
                 RulesByPriority rules = byDestination.get(rule.simpleTo);
                 int before = rules.topPriority();
@@ -75,16 +90,54 @@ final class PortBucket {
         }
     }
 
+    /**
+     * Orders destinations by their top priority, highest first, ties by ascending port number
+     * (so that distinct destinations never share a key).
+     */
+    private static long topKey(int priority, PortNo to) {
+        return ((long) priority << 32) | (0xffffffffL - to.number());
+    }
+
     private void moveTop(PortNo to, int before, int after) {
         if (before == after) {
             return;
         }
         if (before != RulesByPriority.NONE) {
-            destinationTops.remove(new DestinationTop(before, to));
+            int i = findTop(topKey(before, to));
+            if (i < 0) {
+                throw new IllegalStateException("destination top missing: to=" + to + " priority=" + before);
+            }
+            destinationCount--;
+            System.arraycopy(destinationTops, i + 1, destinationTops, i, destinationCount - i);
         }
         if (after != RulesByPriority.NONE) {
-            destinationTops.add(new DestinationTop(after, to));
+            long key = topKey(after, to);
+            int at = -findTop(key) - 1;
+            if (destinationCount == destinationTops.length) {
+                destinationTops = Arrays.copyOf(destinationTops, Math.max(2, destinationCount + (destinationCount >> 1)));
+            }
+            System.arraycopy(destinationTops, at, destinationTops, at + 1, destinationCount - at);
+            destinationTops[at] = key;
+            destinationCount++;
         }
+    }
+
+    /** Index of {@code key} in the descending {@link #destinationTops}, or {@code -(insertion point) - 1}. */
+    private int findTop(long key) {
+        int low = 0;
+        int high = destinationCount - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            long k = destinationTops[mid];
+            if (k > key) {
+                low = mid + 1;
+            } else if (k < key) {
+                high = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -low - 1;
     }
 
     boolean isEmpty() {
@@ -97,7 +150,12 @@ final class PortBucket {
 
     /** The highest priority of a rule matching all of the port's traffic, or {@link RulesByPriority#NONE}. */
     int coveringPriority() {
-        return covering.topPriority();
+        return coveringTop;
+    }
+
+    /** The highest priority of a rule that refuses by itself, or {@link RulesByPriority#NONE}. */
+    int topRefusedPriority() {
+        return refusedTop;
     }
 
     /** One highest-priority rule that refuses by itself, or {@code null}. */
@@ -106,12 +164,22 @@ final class PortBucket {
     }
 
     int topComplexPriority() {
-        return complex.topPriority();
+        return complexTop;
     }
 
-    /** Destinations by their highest simple rule, highest first (at most the first two are needed). */
-    Iterator<DestinationTop> destinationTops() {
-        return destinationTops.iterator();
+    /** Number of destinations of simple rules. */
+    int destinationCount() {
+        return destinationCount;
+    }
+
+    /** The highest priority of a simple rule to the {@code i}-th destination, destinations ordered by it, highest first. */
+    int destinationPriority(int i) {
+        return (int) (destinationTops[i] >>> 32);
+    }
+
+    /** The {@code i}-th destination in the order of {@link #destinationPriority}. */
+    PortNo destination(int i) {
+        return PortNo.of(0xffffffffL - (destinationTops[i] & 0xffffffffL));
     }
 
     /** One simple rule outputting to {@code to} at the highest priority any does. */
