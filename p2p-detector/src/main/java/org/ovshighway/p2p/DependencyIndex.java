@@ -19,11 +19,11 @@ import org.ovshighway.p2p.flow.PortNo;
  */
 final class DependencyIndex {
 
-    private final Map<PortNo, PortAnalysis> analyses = new HashMap<>();
+    private final PortTable<PortAnalysis> analyses = new PortTable<>();
     /** table → lowest examined priority → ports. */
     private final Map<Integer, NavigableMap<Integer, Set<PortNo>>> tableWatchers = new HashMap<>();
     private final Map<Long, Set<PortNo>> groupWatchers = new HashMap<>();
-    private final Map<PortNo, Set<PortNo>> forwardersTo = new HashMap<>();
+    private final PortTable<Set<PortNo>> forwardersTo = new PortTable<>();
 
     PortAnalysis analysis(PortNo port) {
         return analyses.get(port);
@@ -76,7 +76,11 @@ final class DependencyIndex {
             removeFrom(groupWatchers, group, port);
         }
         if (old.outcome() instanceof Forwards f) {
-            removeFrom(forwardersTo, f.to(), port);
+            Set<PortNo> forwarders = forwardersTo.get(f.to());
+            forwarders.remove(port);
+            if (forwarders.isEmpty()) {
+                forwardersTo.remove(f.to());
+            }
         }
     }
 
@@ -113,7 +117,8 @@ final class DependencyIndex {
     }
 
     Set<PortNo> forwardersTo(PortNo to) {
-        return forwardersTo.getOrDefault(to, Collections.emptySet());
+        Set<PortNo> forwarders = forwardersTo.get(to);
+        return forwarders == null ? Collections.emptySet() : forwarders;
     }
 
     private static <K> void removeFrom(Map<K, Set<PortNo>> map, K key, PortNo port) {

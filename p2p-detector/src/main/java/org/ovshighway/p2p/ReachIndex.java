@@ -16,7 +16,7 @@ final class ReachIndex {
     /** Rules that may reach any port, grouped by exact input port ({@code null} key: wildcard in_port). */
     private final RulesByInPort reachAny = new RulesByInPort();
     /** Per destination port, rules that may reach it, grouped by input port. */
-    private final Map<PortNo, RulesByInPort> reachPort = new HashMap<>();
+    private final PortTable<RulesByInPort> reachPort = new PortTable<>();
 
     void add(Rule rule) {
         Reach reach = rule.reach;

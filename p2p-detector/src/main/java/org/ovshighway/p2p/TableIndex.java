@@ -1,7 +1,5 @@
 package org.ovshighway.p2p;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.ovshighway.p2p.flow.PortNo;
 
 /**
@@ -12,7 +10,7 @@ import org.ovshighway.p2p.flow.PortNo;
  */
 final class TableIndex {
 
-    private final Map<PortNo, PortBucket> byInPort = new HashMap<>();
+    private final PortTable<PortBucket> byInPort = new PortTable<>();
     private final RulesByPriority wildcard = new RulesByPriority();
 
     void add(Rule rule) {
