@@ -23,7 +23,8 @@ final class DependencyIndex {
     /** table → lowest examined priority → ports. */
     private final Map<Integer, NavigableMap<Integer, Set<PortNo>>> tableWatchers = new HashMap<>();
     private final Map<Long, Set<PortNo>> groupWatchers = new HashMap<>();
-    private final PortTable<Set<PortNo>> forwardersTo = new PortTable<>();
+    /** destination → the port forwarding to it (a {@link PortNo}, the usual case) or the ports (a {@code Set<PortNo>} of two or more). */
+    private final PortTable<Object> forwardersTo = new PortTable<>();
 
     PortAnalysis analysis(PortNo port) {
         return analyses.get(port);
@@ -50,7 +51,19 @@ final class DependencyIndex {
             groupWatchers.computeIfAbsent(group, g -> new HashSet<>()).add(port);
         }
         if (analysis.outcome() instanceof Forwards f) {
-            forwardersTo.computeIfAbsent(f.to(), t -> new HashSet<>()).add(port);
+            Object held = forwardersTo.get(f.to());
+            if (held == null) {
+                forwardersTo.put(f.to(), port);
+            } else if (held instanceof PortNo single) {
+                if (!single.equals(port)) {
+                    Set<PortNo> several = new HashSet<>();
+                    several.add(single);
+                    several.add(port);
+                    forwardersTo.put(f.to(), several);
+                }
+            } else {
+                portsOf(held).add(port);
+            }
         }
     }
 
@@ -76,10 +89,17 @@ final class DependencyIndex {
             removeFrom(groupWatchers, group, port);
         }
         if (old.outcome() instanceof Forwards f) {
-            Set<PortNo> forwarders = forwardersTo.get(f.to());
-            forwarders.remove(port);
-            if (forwarders.isEmpty()) {
-                forwardersTo.remove(f.to());
+            Object held = forwardersTo.get(f.to());
+            if (held instanceof PortNo single) {
+                if (single.equals(port)) {
+                    forwardersTo.remove(f.to());
+                }
+            } else if (held != null) {
+                Set<PortNo> rest = portsOf(held);
+                rest.remove(port);
+                if (rest.size() == 1) {
+                    forwardersTo.put(f.to(), rest.iterator().next());
+                }
             }
         }
     }
@@ -117,8 +137,13 @@ final class DependencyIndex {
     }
 
     Set<PortNo> forwardersTo(PortNo to) {
-        Set<PortNo> forwarders = forwardersTo.get(to);
-        return forwarders == null ? Collections.emptySet() : forwarders;
+        Object held = forwardersTo.get(to);
+        return held == null ? Collections.emptySet() : held instanceof PortNo single ? Set.of(single) : portsOf(held);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<PortNo> portsOf(Object held) {
+        return (Set<PortNo>) held;
     }
 
     private static <K> void removeFrom(Map<K, Set<PortNo>> map, K key, PortNo port) {
