@@ -182,6 +182,12 @@ final class PortBucket {
         return PortNo.of(0xffffffffL - (destinationTops[i] & 0xffffffffL));
     }
 
+    /** Like {@link #topRuleTo}, {@code null} when no simple rule outputs to {@code to}. */
+    Rule topRuleToOrNull(PortNo to) {
+        RulesByPriority rules = byDestination.get(to);
+        return rules == null ? null : rules.topRule();
+    }
+
     /** One simple rule outputting to {@code to} at the highest priority any does. */
     Rule topRuleTo(PortNo to) {
         return byDestination.get(to).topRule();
