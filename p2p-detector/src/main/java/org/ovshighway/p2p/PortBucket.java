@@ -15,7 +15,7 @@ import org.ovshighway.p2p.flow.PortNo;
  * destinations whose highest simple rule is highest.
  *
  * <p>Invariant: every rule is in {@link #all}; in exactly one of {@link #refused}, {@link #complex},
- * {@link #byDestination}{@code .get(simpleTo)}; in {@link #covering} iff it covers its in_port;
+ * {@code rulesTo(simpleTo)}; in {@link #covering} iff it covers its in_port;
  * {@link #destinationTops} holds (top priority, destination) for each non-empty destination set;
  * and the {@code *Top} fields equal the top priorities of their sets.
  *
@@ -31,7 +31,14 @@ final class PortBucket {
     private final RulesByPriority covering = new RulesByPriority();
     private final RulesByPriority refused = new RulesByPriority();
     private final RulesByPriority complex = new RulesByPriority();
-    private final Map<PortNo, RulesByPriority> byDestination = new HashMap<>();
+    /**
+     * While the bucket's simple rules all output to one port (the usual case for a ring port),
+     * that port and its rules, and {@link #byDestination} is null; from the second destination on,
+     * every destination's rules are in {@link #byDestination} and these are null.
+     */
+    private PortNo soleTo;
+    private RulesByPriority soleRules;
+    private Map<PortNo, RulesByPriority> byDestination;
     /** {@link #topKey} of each destination's highest simple rule, in {@code [0, destinationCount)}, descending. */
     private long[] destinationTops = NO_TOPS;
     private int destinationCount;
@@ -55,7 +62,7 @@ final class PortBucket {
                 complexTop = complex.topPriority();
             }
             case SIMPLE -> {
-                RulesByPriority rules = byDestination.computeIfAbsent(rule.simpleTo, p -> new RulesByPriority());
+                RulesByPriority rules = rulesToOrNew(rule.simpleTo);
                 int before = rules.topPriority();
                 rules.add(rule);
                 moveTop(rule.simpleTo, before, rules.topPriority());
@@ -79,14 +86,57 @@ final class PortBucket {
                 complexTop = complex.topPriority();
             }
             case SIMPLE -> {
-                RulesByPriority rules = byDestination.get(rule.simpleTo);
+                RulesByPriority rules = rulesTo(rule.simpleTo);
                 int before = rules.topPriority();
                 rules.remove(rule);
                 moveTop(rule.simpleTo, before, rules.topPriority());
                 if (rules.isEmpty()) {
-                    byDestination.remove(rule.simpleTo);
+                    dropDestination(rule.simpleTo);
                 }
             }
+        }
+    }
+
+    /** The simple rules outputting to {@code to}, or {@code null} when none. */
+    private RulesByPriority rulesTo(PortNo to) {
+        if (byDestination != null) {
+            return byDestination.get(to);
+        }
+        return to.equals(soleTo) ? soleRules : null;
+    }
+
+    private RulesByPriority rulesToOrNew(PortNo to) {
+        if (byDestination != null) {
+            return byDestination.computeIfAbsent(to, p -> new RulesByPriority());
+        }
+        if (soleTo == null) {
+            soleTo = to;
+            soleRules = new RulesByPriority();
+            return soleRules;
+        }
+        if (soleTo.equals(to)) {
+            return soleRules;
+        }
+        byDestination = new HashMap<>();
+        byDestination.put(soleTo, soleRules);
+        soleTo = null;
+        soleRules = null;
+        return byDestination.computeIfAbsent(to, p -> new RulesByPriority());
+    }
+
+    /** Forgets {@code to}, whose rules are gone; back to the one-destination form when one is left. */
+    private void dropDestination(PortNo to) {
+        if (byDestination == null) {
+            soleTo = null;
+            soleRules = null;
+            return;
+        }
+        byDestination.remove(to);
+        if (byDestination.size() == 1) {
+            Map.Entry<PortNo, RulesByPriority> last = byDestination.entrySet().iterator().next();
+            soleTo = last.getKey();
+            soleRules = last.getValue();
+            byDestination = null;
         }
     }
 
@@ -184,12 +234,12 @@ final class PortBucket {
 
     /** Like {@link #topRuleTo}, {@code null} when no simple rule outputs to {@code to}. */
     Rule topRuleToOrNull(PortNo to) {
-        RulesByPriority rules = byDestination.get(to);
+        RulesByPriority rules = rulesTo(to);
         return rules == null ? null : rules.topRule();
     }
 
     /** One simple rule outputting to {@code to} at the highest priority any does. */
     Rule topRuleTo(PortNo to) {
-        return byDestination.get(to).topRule();
+        return rulesTo(to).topRule();
     }
 }
