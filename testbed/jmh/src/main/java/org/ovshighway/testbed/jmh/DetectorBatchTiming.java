@@ -19,9 +19,11 @@ import org.ovshighway.p2p.flow.RemovalReason;
  * Each size's batch runs twice in a row and only the second counts (the first brings the size's
  * working set back into the cache after the other sizes ran). Diagnostic, not a benchmark of record.
  *
- * <p>Usage: {@code java -cp benchmarks.jar org.ovshighway.testbed.jmh.DetectorBatchTiming SECONDS RULES... [--warm-probes]}.
+ * <p>Usage: {@code java -cp benchmarks.jar org.ovshighway.testbed.jmh.DetectorBatchTiming SECONDS RULES... [--warm-probes] [--same-port]}.
  * {@code --warm-probes}: before each group of 50 ports (not timed), read those ports' prebuilt
  * entries, so that they are in the cache as freshly decoded events would be.
+ * {@code --same-port}: every event of a batch is port 1's (its lines stay cached): what is left is work
+ * that grows with the table itself, apart from the cache.
  * Prints min, p10 and p50 of µs per event for each size, and the ratio of the last size's p10 to the first's.
  */
 public final class DetectorBatchTiming {
@@ -39,7 +41,7 @@ public final class DetectorBatchTiming {
     private final double[] samples = new double[1 << 16];
     private int sampleCount;
 
-    private DetectorBatchTiming(int rules, boolean warmProbes) {
+    private DetectorBatchTiming(int rules, boolean warmProbes, boolean samePort) {
         this.rules = rules;
         this.warmProbes = warmProbes;
         SyntheticTable table = new SyntheticTable(rules, PORTS);
@@ -59,7 +61,8 @@ public final class DetectorBatchTiming {
                     + " p2pDirections=" + detector.pointToPointDirections().size());
         }
         for (int p = 1; p <= PORTS; p++) {
-            probes[p - 1] = DetectorEventBenchmark.probe(300, p, table.isPointToPoint(p) ? table.peer(p) : table.route(p, 1));
+            int port = samePort ? 1 : p;
+            probes[p - 1] = DetectorEventBenchmark.probe(300, port, table.isPointToPoint(port) ? table.peer(port) : table.route(port, 1));
         }
     }
 
@@ -94,14 +97,15 @@ public final class DetectorBatchTiming {
 
     public static void main(String[] args) {
         boolean warmProbes = Arrays.asList(args).contains("--warm-probes");
+        boolean samePort = Arrays.asList(args).contains("--same-port");
         String[] numbers = Arrays.stream(args).filter(a -> !a.startsWith("--")).toArray(String[]::new);
         if (numbers.length < 2) {
-            throw new IllegalArgumentException("usage: DetectorBatchTiming SECONDS RULES... [--warm-probes]: args=" + Arrays.toString(args));
+            throw new IllegalArgumentException("usage: DetectorBatchTiming SECONDS RULES... [--warm-probes] [--same-port]: args=" + Arrays.toString(args));
         }
         double seconds = Double.parseDouble(numbers[0]);
         DetectorBatchTiming[] cases = new DetectorBatchTiming[numbers.length - 1];
         for (int i = 1; i < numbers.length; i++) {
-            cases[i - 1] = new DetectorBatchTiming(Integer.parseInt(numbers[i]), warmProbes);
+            cases[i - 1] = new DetectorBatchTiming(Integer.parseInt(numbers[i]), warmProbes, samePort);
         }
         long warmEnd = System.nanoTime() + 3_000_000_000L;
         while (System.nanoTime() < warmEnd) {
