@@ -71,8 +71,13 @@ ovs_install=na detector_s=na detector_per_event=na end_to_end=na live_busy=na
 if has_part jmh; then
   bench_wait_quiet "$quiet_wait"
   log "JMH DetectorEventBenchmark (about 4 minutes)"
+  # JMH refuses an option given twice: --jmh-args' -wi/-w/-i/-r replace the defaults.
+  timing=()
+  for default in "-wi 5" "-w 1" "-i 5" "-r 1"; do
+    [[ " $jmh_args " == *" ${default% *} "* ]] || timing+=(${default})
+  done
   # shellcheck disable=SC2086
-  "$JAVA_HOME/bin/java" -jar "$jar" DetectorEventBenchmark -f 1 -wi 5 -w 1 -i 5 -r 1 \
+  "$JAVA_HOME/bin/java" -jar "$jar" DetectorEventBenchmark -f 1 "${timing[@]}" \
     -rf csv -rff "$BENCH_RUN_DIR/jmh.csv" $jmh_args >"$BENCH_RUN_DIR/jmh.log" 2>&1 \
     || { tail -30 "$BENCH_RUN_DIR/jmh.log" >&2; die "JMH run failed (log: $BENCH_RUN_DIR/jmh.log)"; }
   sed -n '/^Benchmark /,$p' "$BENCH_RUN_DIR/jmh.log" >&2
