@@ -2,7 +2,7 @@
 # summary: p2p detector: JMH µs per flow event at 1k/10k/100k rules, and 100k rules installed in a private OVS vs detector time
 #
 # Part "jmh": testbed/jmh's DetectorEventBenchmark (one fork, 5x1 s warm-up, 5x1 s measured per
-# case; 3 table sizes x 3 benchmarks, about 3 minutes) over a synthetic table of 1000 candidate
+# case; 3 table sizes x 4 benchmarks, about 4 minutes) over a synthetic table of 1000 candidate
 # ports, half of them point-to-point. Part "ovs": a private userspace OVS (testbed/lib/ovs.sh) with
 # one netdev bridge of 1000 dummy ports; DetectorInstallBench writes 100k rules (100 per port),
 # times `ovs-ofctl --bundle add-flows`, waits until a BridgeFlowMonitor-fed detector holds them all,
@@ -26,7 +26,8 @@ usage: testbed/bench detector [options]
   --quiet-wait N   wait up to N s before each part for the machine to go idle (default $quiet_wait)
   --keep-logs      keep the run directory (/tmp/highway-bench-detector.*)
 Ends with: RESULT detector us_per_event_1k=<a> us_per_event_100k=<b> ovs_install_s=<c> detector_s=<d> ...
-(a = b = mean of add+remove of one port's rule, per event; c = ovs-ofctl --bundle add-flows wall
+(a, b = mean of add+remove of one port's rule, per event, events built as decoded just before
+each invocation; prebuilt_us_* = the same from entries built at setup, cold in the cache at 100k; c = ovs-ofctl --bundle add-flows wall
 time; d = detector consuming the same events replayed from memory in the monitor's batches;
 targets b <= 1.5 a, d <= c/5).
 A part not run prints "na".
@@ -64,14 +65,19 @@ fi
 jar="$HIGHWAY_ROOT/testbed/jmh/target/benchmarks.jar"
 [ -f "$jar" ] || die "missing $jar (build failed or BENCH_SKIP_BUILD set too early)"
 
-us_1k=na us_10k=na us_100k=na mix_1k=na mix_100k=na wild_1k=na wild_100k=na
+us_1k=na us_10k=na us_100k=na pre_1k=na pre_100k=na mix_1k=na mix_100k=na wild_1k=na wild_100k=na
 ovs_install=na detector_s=na detector_per_event=na end_to_end=na live_busy=na
 
 if has_part jmh; then
   bench_wait_quiet "$quiet_wait"
-  log "JMH DetectorEventBenchmark (about 3 minutes)"
+  log "JMH DetectorEventBenchmark (about 4 minutes)"
+  # JMH refuses an option given twice: --jmh-args' -wi/-w/-i/-r replace the defaults.
+  timing=()
+  for default in "-wi 5" "-w 1" "-i 5" "-r 1"; do
+    [[ " $jmh_args " == *" ${default% *} "* ]] || timing+=(${default})
+  done
   # shellcheck disable=SC2086
-  "$JAVA_HOME/bin/java" -jar "$jar" DetectorEventBenchmark -f 1 -wi 5 -w 1 -i 5 -r 1 \
+  "$JAVA_HOME/bin/java" -jar "$jar" DetectorEventBenchmark -f 1 "${timing[@]}" \
     -rf csv -rff "$BENCH_RUN_DIR/jmh.csv" $jmh_args >"$BENCH_RUN_DIR/jmh.log" 2>&1 \
     || { tail -30 "$BENCH_RUN_DIR/jmh.log" >&2; die "JMH run failed (log: $BENCH_RUN_DIR/jmh.log)"; }
   sed -n '/^Benchmark /,$p' "$BENCH_RUN_DIR/jmh.log" >&2
@@ -81,6 +87,7 @@ if has_part jmh; then
       END { if (!found) printf "na" }' "$BENCH_RUN_DIR/jmh.csv"
   }
   us_1k="$(score addRemovePortRule 1000)"; us_10k="$(score addRemovePortRule 10000)"; us_100k="$(score addRemovePortRule 100000)"
+  pre_1k="$(score addRemovePrebuiltPortRule 1000)"; pre_100k="$(score addRemovePrebuiltPortRule 100000)"
   mix_1k="$(score mix 1000)"; mix_100k="$(score mix 100000)"
   wild_1k="$(score addRemoveWildcardRule 1000)"; wild_100k="$(score addRemoveWildcardRule 100000)"
 fi
@@ -111,5 +118,5 @@ if has_part ovs; then
 fi
 
 echo "RESULT detector us_per_event_1k=$us_1k us_per_event_100k=$us_100k ovs_install_s=$ovs_install detector_s=$detector_s" \
-  "us_per_event_10k=$us_10k mix_us_1k=$mix_1k mix_us_100k=$mix_100k wildcard_us_1k=$wild_1k wildcard_us_100k=$wild_100k" \
+  "us_per_event_10k=$us_10k prebuilt_us_1k=$pre_1k prebuilt_us_100k=$pre_100k mix_us_1k=$mix_1k mix_us_100k=$mix_100k wildcard_us_1k=$wild_1k wildcard_us_100k=$wild_100k" \
   "detector_per_event_s=$detector_per_event end_to_end_s=$end_to_end live_detector_busy_s=$live_busy rules=$rules ports=$ports"

@@ -19,11 +19,12 @@ import org.ovshighway.p2p.flow.PortNo;
  */
 final class DependencyIndex {
 
-    private final Map<PortNo, PortAnalysis> analyses = new HashMap<>();
+    private final PortTable<PortAnalysis> analyses = new PortTable<>();
     /** table → lowest examined priority → ports. */
     private final Map<Integer, NavigableMap<Integer, Set<PortNo>>> tableWatchers = new HashMap<>();
     private final Map<Long, Set<PortNo>> groupWatchers = new HashMap<>();
-    private final Map<PortNo, Set<PortNo>> forwardersTo = new HashMap<>();
+    /** destination → the port forwarding to it (a {@link PortNo}, the usual case) or the ports (a {@code Set<PortNo>} of two or more). */
+    private final PortTable<Object> forwardersTo = new PortTable<>();
 
     PortAnalysis analysis(PortNo port) {
         return analyses.get(port);
@@ -50,7 +51,19 @@ final class DependencyIndex {
             groupWatchers.computeIfAbsent(group, g -> new HashSet<>()).add(port);
         }
         if (analysis.outcome() instanceof Forwards f) {
-            forwardersTo.computeIfAbsent(f.to(), t -> new HashSet<>()).add(port);
+            Object held = forwardersTo.get(f.to());
+            if (held == null) {
+                forwardersTo.put(f.to(), port);
+            } else if (held instanceof PortNo single) {
+                if (!single.equals(port)) {
+                    Set<PortNo> several = new HashSet<>();
+                    several.add(single);
+                    several.add(port);
+                    forwardersTo.put(f.to(), several);
+                }
+            } else {
+                portsOf(held).add(port);
+            }
         }
     }
 
@@ -76,7 +89,18 @@ final class DependencyIndex {
             removeFrom(groupWatchers, group, port);
         }
         if (old.outcome() instanceof Forwards f) {
-            removeFrom(forwardersTo, f.to(), port);
+            Object held = forwardersTo.get(f.to());
+            if (held instanceof PortNo single) {
+                if (single.equals(port)) {
+                    forwardersTo.remove(f.to());
+                }
+            } else if (held != null) {
+                Set<PortNo> rest = portsOf(held);
+                rest.remove(port);
+                if (rest.size() == 1) {
+                    forwardersTo.put(f.to(), rest.iterator().next());
+                }
+            }
         }
     }
 
@@ -113,7 +137,13 @@ final class DependencyIndex {
     }
 
     Set<PortNo> forwardersTo(PortNo to) {
-        return forwardersTo.getOrDefault(to, Collections.emptySet());
+        Object held = forwardersTo.get(to);
+        return held == null ? Collections.emptySet() : held instanceof PortNo single ? Set.of(single) : portsOf(held);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<PortNo> portsOf(Object held) {
+        return (Set<PortNo>) held;
     }
 
     private static <K> void removeFrom(Map<K, Set<PortNo>> map, K key, PortNo port) {

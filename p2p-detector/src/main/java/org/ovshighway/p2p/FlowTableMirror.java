@@ -5,10 +5,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.ovshighway.p2p.flow.Action;
 import org.ovshighway.p2p.flow.FlowEntry;
 import org.ovshighway.p2p.flow.FlowKey;
 import org.ovshighway.p2p.flow.GroupEntry;
+import org.ovshighway.p2p.flow.PortNo;
 
 /**
  * The detector's copy of the bridge's flow and group tables, with the indexes the incremental
@@ -22,7 +24,7 @@ final class FlowTableMirror {
     private final Map<Integer, TableIndex> tables = new HashMap<>();
     private final Map<Long, GroupEntry> groups = new HashMap<>();
     private final Map<Long, Map<FlowKey, Rule>> rulesByGroup = new HashMap<>();
-    private final ReachIndex reachIndex = new ReachIndex();
+    private final ReachIndex reachIndex = new ReachIndex(this::topSimpleRule);
 
     /** Stores the entry, replacing any entry with the same key; returns the replaced rule or {@code null}. */
     Rule put(FlowEntry entry) {
@@ -108,6 +110,18 @@ final class FlowTableMirror {
         groups.clear();
         rulesByGroup.clear();
         reachIndex.clear();
+    }
+
+    /** A highest simple rule with in_port {@code inPort} outputting to {@code to}, lowest table first; {@code null} when none. */
+    private Rule topSimpleRule(PortNo inPort, PortNo to) {
+        for (int tableId : new TreeSet<>(tables.keySet())) {
+            PortBucket bucket = tables.get(tableId).portBucket(inPort);
+            Rule rule = bucket == null ? null : bucket.topRuleToOrNull(to);
+            if (rule != null) {
+                return rule;
+            }
+        }
+        return null;
     }
 
     Rule rule(FlowKey key) {

@@ -57,9 +57,10 @@ public final class P2pDetector {
     private final FlowTableMirror mirror = new FlowTableMirror();
     private final PortAnalyzer analyzer = new PortAnalyzer(mirror);
     private final DependencyIndex dependencies = new DependencyIndex();
-    private final Set<PortNo> candidates = new HashSet<>();
+    /** Candidate ports (the value is always TRUE). */
+    private final PortTable<Boolean> candidates = new PortTable<>();
     /** Published verdicts: from → to for every point-to-point direction the listener was told about. */
-    private final Map<PortNo, PortNo> published = new HashMap<>();
+    private final PortTable<PortNo> published = new PortTable<>();
     private boolean resyncing;
     private long inconsistencies;
 
@@ -161,7 +162,7 @@ public final class P2pDetector {
     /** Makes {@code port} a candidate (ring) port; no effect when it already is one. */
     public void addCandidatePort(PortNo port) {
         requireOrdinary(port);
-        if (!candidates.add(port)) {
+        if (candidates.put(port, Boolean.TRUE) != null) {
             return;
         }
         Changes changes = new Changes();
@@ -172,7 +173,7 @@ public final class P2pDetector {
 
     /** Stops considering {@code port} a candidate; directions from and to it go down. */
     public void removeCandidatePort(PortNo port) {
-        if (!candidates.remove(port)) {
+        if (candidates.remove(port) == null) {
             return;
         }
         Changes changes = new Changes();
@@ -185,7 +186,7 @@ public final class P2pDetector {
     public void setCandidatePorts(Set<PortNo> ports) {
         ports.forEach(P2pDetector::requireOrdinary);
         Changes changes = new Changes();
-        for (PortNo gone : new ArrayList<>(candidates)) {
+        for (PortNo gone : candidates.keys()) {
             if (!ports.contains(gone)) {
                 candidates.remove(gone);
                 changes.reanalyse.add(gone);
@@ -193,7 +194,7 @@ public final class P2pDetector {
             }
         }
         for (PortNo port : ports) {
-            if (candidates.add(port)) {
+            if (candidates.put(port, Boolean.TRUE) == null) {
                 changes.reanalyse.add(port);
                 changes.destinations.add(port);
             }
@@ -202,7 +203,7 @@ public final class P2pDetector {
     }
 
     public Set<PortNo> candidatePorts() {
-        return Collections.unmodifiableSet(new HashSet<>(candidates));
+        return Collections.unmodifiableSet(new HashSet<>(candidates.keys()));
     }
 
     /** The port all traffic from {@code from} goes to when that direction is point-to-point. */
@@ -216,7 +217,9 @@ public final class P2pDetector {
 
     /** Every point-to-point direction, from → to, sorted by port number. */
     public Map<PortNo, PortNo> pointToPointDirections() {
-        return Collections.unmodifiableMap(new TreeMap<>(published));
+        Map<PortNo, PortNo> sorted = new TreeMap<>();
+        published.forEach(sorted::put);
+        return Collections.unmodifiableMap(sorted);
     }
 
     /**
@@ -303,7 +306,7 @@ public final class P2pDetector {
         }
         Set<PortNo> decide = new LinkedHashSet<>();
         for (PortNo port : changes.reanalyse) {
-            if (candidates.contains(port)) {
+            if (candidates.containsKey(port)) {
                 dependencies.put(analyzer.analyse(port));
             } else {
                 dependencies.remove(port);
@@ -327,11 +330,11 @@ public final class P2pDetector {
 
     private void recomputeAll() {
         dependencies.clear();
-        for (PortNo port : candidates) {
+        for (PortNo port : candidates.keys()) {
             dependencies.put(analyzer.analyse(port));
         }
-        Set<PortNo> decide = new LinkedHashSet<>(candidates);
-        decide.addAll(published.keySet());
+        Set<PortNo> decide = new LinkedHashSet<>(candidates.keys());
+        decide.addAll(published.keys());
         emitChanges(decide);
     }
 
@@ -362,14 +365,14 @@ public final class P2pDetector {
 
     /** The peer of {@code from} under the current analyses, or {@code null}. */
     private PortNo decide(PortNo from) {
-        if (!candidates.contains(from)) {
+        if (!candidates.containsKey(from)) {
             return null;
         }
         PortAnalysis analysis = dependencies.analysis(from);
         if (analysis == null || !(analysis.outcome() instanceof Forwards f)) {
             return null;
         }
-        if (!candidates.contains(f.to()) || mirror.reachIndex().blocker(from, f.to()) != null) {
+        if (!candidates.containsKey(f.to()) || mirror.reachIndex().blocker(from, f.to()) != null) {
             return null;
         }
         return f.to();
@@ -377,7 +380,7 @@ public final class P2pDetector {
 
     /** Why {@code from} is not point-to-point under the current analyses, or {@code null} when it is. */
     private String reason(PortNo from) {
-        if (!candidates.contains(from)) {
+        if (!candidates.containsKey(from)) {
             return "port " + from + " is not a ring port (not a candidate)";
         }
         PortAnalysis analysis = dependencies.analysis(from);
@@ -387,7 +390,7 @@ public final class P2pDetector {
         return switch (analysis.outcome()) {
             case Refused(Refusal refusal) -> refusal.text();
             case Forwards(PortNo to, Rule evidence) -> {
-                if (!candidates.contains(to)) {
+                if (!candidates.containsKey(to)) {
                     yield "port " + from + " sends all its traffic to port " + to + " (" + evidence + "), but port " + to
                             + " is not a ring port";
                 }

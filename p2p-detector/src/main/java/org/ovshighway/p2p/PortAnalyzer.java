@@ -3,10 +3,8 @@ package org.ovshighway.p2p;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Set;
 import org.ovshighway.p2p.PortAnalysis.Forwards;
 import org.ovshighway.p2p.PortAnalysis.Outcome;
@@ -131,13 +129,14 @@ final class PortAnalyzer {
             }
             Forwards target = null;
             int cover = exactCover;
-            for (Map.Entry<Integer, Set<Rule>> level : index.wildcardBucket().entrySet()) {
-                int priority = level.getKey();
+            RulesByPriority wildcard = index.wildcardBucket();
+            for (int level = 0; level < wildcard.levelCount(); level++) {
+                int priority = wildcard.priorityAt(level);
                 if (priority < exactCover) {
                     break;
                 }
                 boolean covered = false;
-                for (Rule rule : level.getValue()) {
+                for (Rule rule : wildcard.rulesAt(level)) {
                     if (!rule.entry.match().overlaps(portRegion)) {
                         continue;
                     }
@@ -169,14 +168,12 @@ final class PortAnalyzer {
             }
             // From the check above: no complex rule of the bucket at or above exactCover <= cover.
             summaryDecisions++;
-            Rule refused = bucket.topRefused();
-            Iterator<PortBucket.DestinationTop> tops = bucket.destinationTops();
-            PortBucket.DestinationTop first = tops.hasNext() ? tops.next() : null;
-            PortBucket.DestinationTop second = tops.hasNext() ? tops.next() : null;
-            int splitAt = second == null ? RulesByPriority.NONE : second.priority();
-            int refusedAt = refused == null ? RulesByPriority.NONE : refused.priority();
+            int destinations = bucket.destinationCount();
+            int splitAt = destinations < 2 ? RulesByPriority.NONE : bucket.destinationPriority(1);
+            int refusedAt = bucket.topRefusedPriority();
             if (refusedAt >= cover && refusedAt >= splitAt) {
                 stop(tableId, refusedAt);
+                Rule refused = bucket.topRefused();
                 Outcome refusal = effect(refused, tableId, portRegion);
                 if (!(refusal instanceof Refused)) {
                     throw new IllegalStateException("rule classified as refused by itself but its effect is " + refusal + ": rule=" + refused);
@@ -185,10 +182,10 @@ final class PortAnalyzer {
             }
             if (splitAt >= cover) {
                 stop(tableId, splitAt);
-                return split(forwards(bucket, first), forwards(bucket, second));
+                return split(forwards(bucket, 0), forwards(bucket, 1));
             }
-            if (first != null && first.priority() >= cover) {
-                Forwards own = forwards(bucket, first);
+            if (destinations > 0 && bucket.destinationPriority(0) >= cover) {
+                Forwards own = forwards(bucket, 0);
                 if (target != null && !target.to().equals(own.to())) {
                     stop(tableId, cover);
                     return split(target, own);
@@ -203,8 +200,10 @@ final class PortAnalyzer {
             return target;
         }
 
-        private Forwards forwards(PortBucket bucket, PortBucket.DestinationTop top) {
-            return new Forwards(top.to(), bucket.topRuleTo(top.to()));
+        /** Forwards to the bucket's {@code i}-th destination, its highest simple rule as evidence. */
+        private Forwards forwards(PortBucket bucket, int i) {
+            PortNo to = bucket.destination(i);
+            return new Forwards(to, bucket.topRuleTo(to));
         }
 
         private Refused split(Forwards first, Forwards second) {
@@ -212,21 +211,21 @@ final class PortAnalyzer {
         }
 
         private Outcome scan(int tableId, TableIndex index, Match region) {
-            Iterator<Map.Entry<Integer, Set<Rule>>> exact = levels(index == null ? null : index.exactBucket(port));
-            Iterator<Map.Entry<Integer, Set<Rule>>> wild = levels(index == null ? null : index.wildcardBucket());
-            Map.Entry<Integer, Set<Rule>> e = next(exact);
-            Map.Entry<Integer, Set<Rule>> w = next(wild);
+            RulesByPriority exact = index == null ? null : index.exactBucket(port);
+            RulesByPriority wild = index == null ? null : index.wildcardBucket();
+            int exactLevels = exact == null ? 0 : exact.levelCount();
+            int wildLevels = wild == null ? 0 : wild.levelCount();
+            int e = 0;
+            int w = 0;
             Forwards target = null;
-            while (e != null || w != null) {
-                int priority = Math.max(e == null ? -1 : e.getKey(), w == null ? -1 : w.getKey());
+            while (e < exactLevels || w < wildLevels) {
+                int priority = Math.max(e < exactLevels ? exact.priorityAt(e) : -1, w < wildLevels ? wild.priorityAt(w) : -1);
                 List<Rule> level = new ArrayList<>();
-                if (e != null && e.getKey() == priority) {
-                    level.addAll(e.getValue());
-                    e = next(exact);
+                if (e < exactLevels && exact.priorityAt(e) == priority) {
+                    level.addAll(exact.rulesAt(e++));
                 }
-                if (w != null && w.getKey() == priority) {
-                    level.addAll(w.getValue());
-                    w = next(wild);
+                if (w < wildLevels && wild.priorityAt(w) == priority) {
+                    level.addAll(wild.rulesAt(w++));
                 }
                 boolean covered = false;
                 for (Rule rule : level) {
@@ -339,14 +338,6 @@ final class PortAnalyzer {
 
         private void stop(int tableId, int priority) {
             stops.merge(tableId, priority, Math::min);
-        }
-
-        private static Iterator<Map.Entry<Integer, Set<Rule>>> levels(NavigableMap<Integer, Set<Rule>> bucket) {
-            return bucket == null ? null : bucket.entrySet().iterator();
-        }
-
-        private static Map.Entry<Integer, Set<Rule>> next(Iterator<Map.Entry<Integer, Set<Rule>>> it) {
-            return it != null && it.hasNext() ? it.next() : null;
         }
     }
 }

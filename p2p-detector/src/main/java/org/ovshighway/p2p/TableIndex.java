@@ -1,10 +1,5 @@
 package org.ovshighway.p2p;
 
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.NavigableMap;
-import java.util.Set;
 import org.ovshighway.p2p.flow.PortNo;
 
 /**
@@ -15,7 +10,7 @@ import org.ovshighway.p2p.flow.PortNo;
  */
 final class TableIndex {
 
-    private final Map<PortNo, PortBucket> byInPort = new HashMap<>();
+    private final PortTable<PortBucket> byInPort = new PortTable<>();
     private final RulesByPriority wildcard = new RulesByPriority();
 
     void add(Rule rule) {
@@ -43,15 +38,15 @@ final class TableIndex {
         return byInPort.get(port);
     }
 
-    /** Rules with in_port exactly {@code port}, by descending priority (empty map when none). */
-    NavigableMap<Integer, Set<Rule>> exactBucket(PortNo port) {
+    /** Rules with in_port exactly {@code port}, by descending priority, or {@code null} when none. */
+    RulesByPriority exactBucket(PortNo port) {
         PortBucket bucket = byInPort.get(port);
-        return bucket == null ? Collections.emptyNavigableMap() : bucket.all().levels();
+        return bucket == null ? null : bucket.all();
     }
 
     /** Rules whose in_port is not one exact port, by descending priority. */
-    NavigableMap<Integer, Set<Rule>> wildcardBucket() {
-        return wildcard.levels();
+    RulesByPriority wildcardBucket() {
+        return wildcard;
     }
 
     boolean isEmpty() {

@@ -231,6 +231,25 @@ class P2pDetectorTest {
         assertNotP2p(P3, "table 0 priority 100 in_port=1: actions=output:2");
     }
 
+    /** Simple rules are counted per (destination, input port); the explanation still names one of them. */
+    @Test
+    void simpleRulesOfSeveralOtherPortsBlockUntilTheLastIsRemoved() {
+        PortNo p4 = PortNo.of(4);
+        add(flow(0, 100, in(P1), out(P2)));
+        add(flow(1, 50, in(p4, TCP), out(P2)));
+        add(flow(0, 100, in(P3), out(P2)));
+        add(flow(0, 90, in(p4), out(P2)));
+        assertNotP2p(P1, "but table 0 priority 100 in_port=3: actions=output:2 sends traffic from other ports to port 2 too");
+        detector.accept(new FlowEvent.FlowRemoved(flow(0, 100, in(P3)).key(), RemovalReason.DELETE));
+        assertNotP2p(P1, "but table 0 priority 90 in_port=4: actions=output:2 sends traffic from other ports to port 2 too");
+        detector.accept(new FlowEvent.FlowRemoved(flow(0, 90, in(p4)).key(), RemovalReason.DELETE));
+        assertNotP2p(P1, "but table 1 priority 50 in_port=4,ip_proto=6: actions=output:2 sends traffic from other ports to port 2 too");
+        detector.accept(new FlowEvent.FlowRemoved(flow(1, 50, in(p4, TCP)).key(), RemovalReason.DELETE));
+        assertTrue(detector.isPointToPoint(P1, P2));
+        add(flow(0, 10, in(P1, TCP), out(P2)));
+        assertTrue(detector.isPointToPoint(P1, P2), "the port's own simple rules to its peer do not block it");
+    }
+
     @Test
     void floodFromAnotherPortReachesTheDestination() {
         add(flow(0, 100, in(P1), out(P2)));

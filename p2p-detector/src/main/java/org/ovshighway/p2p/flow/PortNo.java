@@ -27,9 +27,27 @@ public record PortNo(long number) implements Comparable<PortNo> {
         }
     }
 
+    /**
+     * The port with this number. Numbers below {@link #SHARED_BELOW} give one shared instance per
+     * number (filled on first use; a race only creates an equal instance once more), so the
+     * detector's many references to a port, and the hash map lookups keyed by it, touch one object
+     * instead of one per rule.
+     */
     public static PortNo of(long number) {
+        if (number >= 0 && number < SHARED_BELOW) {
+            PortNo shared = SHARED[(int) number];
+            if (shared == null) {
+                shared = new PortNo(number);
+                SHARED[(int) number] = shared;
+            }
+            return shared;
+        }
         return new PortNo(number);
     }
+
+    /** Port numbers below this one are shared by {@link #of}; OVS numbers ordinary ports from 1 upwards. */
+    static final int SHARED_BELOW = 4096;
+    private static final PortNo[] SHARED = new PortNo[SHARED_BELOW];
 
     /**
      * Converts an OpenFlow 1.0 (16-bit) port number: 0xfff8..0xffff are the reserved ports,

@@ -24,6 +24,7 @@ import org.ovshighway.p2p.flow.Action;
 import org.ovshighway.p2p.flow.FieldId;
 import org.ovshighway.p2p.flow.FieldMatch;
 import org.ovshighway.p2p.flow.FlowEntry;
+import org.ovshighway.p2p.flow.FlowKey;
 import org.ovshighway.p2p.flow.Match;
 import org.ovshighway.p2p.flow.FlowEvent;
 import org.ovshighway.p2p.flow.PortNo;
@@ -36,7 +37,13 @@ import org.ovshighway.p2p.flow.RemovalReason;
  * before and after; ports rotate so no single port stays hot in the cache.
  * <ul>
  * <li>{@code addRemovePortRule}: a rule of one port at the top priority ({@code in_port=X,udp,udp_dst=9999}),
- *     to the port's own destination: the port is re-analysed and keeps its verdict.</li>
+ *     to the port's own destination: the port is re-analysed and keeps its verdict. The flow entry
+ *     and the removal's key are built just before each invocation (not timed), separately, as the
+ *     flow monitor's decoder delivers them: fresh objects, in the CPU cache, the removal's match
+ *     equal to the stored one but not the same object.</li>
+ * <li>{@code addRemovePrebuiltPortRule}: the same events taken from 1000 entries built at setup
+ *     (the measurement before 2026-11-22). At 100k rules those entries have left the CPU cache by
+ *     the time their port comes round again, which a decoded event never has; kept for comparison.</li>
  * <li>{@code mix}: a fixed random sequence of port-local events: the above (30%), a rule that
  *     breaks a direction and restores it on removal (20%), a shadowed low-priority rule (20%), a
  *     rule of a routing port (15%), a rule of a routing port outputting to a point-to-point port,
@@ -63,6 +70,8 @@ public class DetectorEventBenchmark {
     private P2pDetector detector;
     private long linkEvents;
     private FlowEntry[] portRules;
+    /** Output port of each port's probe rule, index port - 1. */
+    private int[] portOut;
     private FlowEntry[] mixRules;
     private FlowEntry wildcardRule;
     private int portCursor;
@@ -88,8 +97,10 @@ public class DetectorEventBenchmark {
                     + " p2pDirections=" + PORTS / 2);
         }
         portRules = new FlowEntry[PORTS];
+        portOut = new int[PORTS];
         for (int p = 1; p <= PORTS; p++) {
             int out = table.isPointToPoint(p) ? table.peer(p) : table.route(p, 1);
+            portOut[p - 1] = out;
             portRules[p - 1] = probe(300, p, out);
         }
         Random random = new Random(42);
@@ -123,9 +134,38 @@ public class DetectorEventBenchmark {
         return FlowEntry.of(0, priority, match, List.of(new Action.Output(PortNo.of(out))));
     }
 
+    /**
+     * The next port's probe rule and, built separately, the key its removal names: what the flow
+     * monitor's decoder hands the detector. Built before each invocation, outside the timing
+     * (JMH's per-invocation timestamps cost some tens of ns, the same at every table size).
+     */
+    @State(Scope.Thread)
+    public static class DecodedPortRule {
+        FlowEntry rule;
+        FlowKey removalKey;
+        private int cursor;
+
+        @Setup(Level.Invocation)
+        public void decodeNext(DetectorEventBenchmark bench) {
+            int port = cursor + 1;
+            cursor = cursor + 1 == PORTS ? 0 : cursor + 1;
+            int out = bench.portOut[port - 1];
+            rule = probe(300, port, out);
+            removalKey = probe(300, port, out).key();
+        }
+    }
+
     @Benchmark
     @OperationsPerInvocation(2)
-    public int addRemovePortRule() {
+    public int addRemovePortRule(DecodedPortRule decoded) {
+        detector.accept(new FlowEvent.FlowAdded(decoded.rule));
+        detector.accept(new FlowEvent.FlowRemoved(decoded.removalKey, RemovalReason.DELETE));
+        return detector.flowCount() + (int) linkEvents;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(2)
+    public int addRemovePrebuiltPortRule() {
         FlowEntry rule = portRules[portCursor];
         portCursor = portCursor + 1 == portRules.length ? 0 : portCursor + 1;
         return addRemove(rule);
