@@ -122,7 +122,7 @@ public final class LibvirtAttacher implements AutoCloseable {
             dom.attachDeviceFlags(deviceXml, Domain.DeviceModifyFlags.LIVE);
         } catch (LibvirtException e) {
             HotplugException failure = LibvirtErrors.wrap("attach", name, shmemName, e);
-            rollback(dom, name, shmemName, prepared, failure);
+            rollback(name, shmemName, size, prepared, failure);
             throw failure;
         }
         try {
@@ -130,7 +130,7 @@ public final class LibvirtAttacher implements AutoCloseable {
             if (device.isEmpty() || device.get().pciAddress().isEmpty()) {
                 HotplugException failure = new HotplugException(HotplugException.Reason.LIBVIRT,
                         "attached device has no PCI address in the live XML: " + where);
-                rollback(dom, name, shmemName, prepared, failure);
+                rollback(name, shmemName, size, prepared, failure);
                 throw failure;
             }
             ShmemAttachment attachment = new ShmemAttachment(name, uuid, shmemName, prepared.regionFile(), size,
@@ -141,7 +141,7 @@ public final class LibvirtAttacher implements AutoCloseable {
             return attachment;
         } catch (LibvirtException e) {
             HotplugException failure = LibvirtErrors.wrap("reading domain after attach", name, shmemName, e);
-            rollback(dom, name, shmemName, prepared, failure);
+            rollback(name, shmemName, size, prepared, failure);
             throw failure;
         }
     }
@@ -153,7 +153,7 @@ public final class LibvirtAttacher implements AutoCloseable {
      * @throws HotplugException DETACH_TIMEOUT or a libvirt reason, naming domain and region
      */
     public synchronized void detach(ShmemAttachment attachment) throws HotplugException {
-        detach(attachment.domainUuid(), attachment.shmemName(), attachment.regionFile());
+        detach(attachment.domainUuid(), attachment.shmemName(), attachment.sizeBytes(), attachment.regionFile());
         HotplugException cleanup = new HotplugException(HotplugException.Reason.REGION_FILE,
                 "cannot clean up after detach: domain=" + attachment.domain() + " region=" + attachment.regionFile());
         if (attachment.access().linkCreated()) {
@@ -167,10 +167,12 @@ public final class LibvirtAttacher implements AutoCloseable {
     }
 
     /**
-     * Detaches shmem device {@code shmemName} from {@code domain} (name or UUID) and waits until it
-     * is gone; {@code false} when the domain had no such device (or is gone).
+     * Detaches shmem device {@code shmemName} of {@code size} bytes from {@code domain} (name or
+     * UUID) and waits until it is gone; {@code false} when the domain had no such device (or is
+     * gone). libvirt matches the request by name, model and exact size, and its live XML shows
+     * sizes rounded down to MiB, so the caller passes the size it attached.
      */
-    public synchronized boolean detach(String domain, String shmemName, Path regionFileForMessages)
+    public synchronized boolean detach(String domain, String shmemName, long size, Path regionFileForMessages)
             throws HotplugException {
         String where = "domain=" + domain + " region=" + regionFileForMessages + " shmem=" + shmemName;
         Domain dom;
@@ -187,8 +189,9 @@ public final class LibvirtAttacher implements AutoCloseable {
             if (dom.isActive() != 1 || DomainXml.parse(dom.getXMLDesc(0)).shmem(shmemName).isEmpty()) {
                 return false;
             }
-            dom.detachDeviceFlags(ShmemDeviceXml.render(shmemName, DomainXml.parse(dom.getXMLDesc(0))
-                    .shmem(shmemName).get().sizeBytes()), Domain.DeviceModifyFlags.LIVE);
+            dom.detachDeviceFlags(ShmemDeviceXml.render(shmemName, size), Domain.DeviceModifyFlags.LIVE);
+        } catch (IllegalArgumentException e) {
+            throw new HotplugException(HotplugException.Reason.REGION_FILE, e.getMessage() + " " + where, e);
         } catch (LibvirtException e) {
             HotplugException failure = LibvirtErrors.wrap("detach", domain, shmemName, e);
             if (failure.reason() == HotplugException.Reason.DOMAIN_NOT_FOUND
@@ -240,10 +243,10 @@ public final class LibvirtAttacher implements AutoCloseable {
     }
 
     /** Undoes a failed attach: the device if it appeared, then the file system changes; problems go into {@code failure}. */
-    private void rollback(Domain dom, String name, String shmemName, RegionFileAccess.Prepared prepared,
+    private void rollback(String name, String shmemName, long size, RegionFileAccess.Prepared prepared,
                           HotplugException failure) {
         try {
-            detach(name, shmemName, prepared.regionFile());
+            detach(name, shmemName, size, prepared.regionFile());
         } catch (HotplugException e) {
             failure.addSuppressed(e);
         }
