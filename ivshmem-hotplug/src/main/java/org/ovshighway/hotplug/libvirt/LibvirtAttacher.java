@@ -105,7 +105,7 @@ public final class LibvirtAttacher implements AutoCloseable {
             }
             before = DomainXml.parse(dom.getXMLDesc(0));
         } catch (LibvirtException e) {
-            throw LibvirtErrors.wrap("reading domain", domain, shmemName, e);
+            throw LibvirtErrors.wrap("reading domain", domain, shmemName, regionFile, e);
         }
         String where = "domain=" + name + " region=" + regionFile + " shmem=" + shmemName;
         if (before.shmem(shmemName).isPresent()) {
@@ -121,7 +121,7 @@ public final class LibvirtAttacher implements AutoCloseable {
         try {
             dom.attachDeviceFlags(deviceXml, Domain.DeviceModifyFlags.LIVE);
         } catch (LibvirtException e) {
-            HotplugException failure = LibvirtErrors.wrap("attach", name, shmemName, e);
+            HotplugException failure = LibvirtErrors.wrap("attach", name, shmemName, regionFile, e);
             rollback(name, shmemName, size, prepared, failure);
             throw failure;
         }
@@ -140,7 +140,7 @@ public final class LibvirtAttacher implements AutoCloseable {
                     + " size=" + size + " us=" + micros);
             return attachment;
         } catch (LibvirtException e) {
-            HotplugException failure = LibvirtErrors.wrap("reading domain after attach", name, shmemName, e);
+            HotplugException failure = LibvirtErrors.wrap("reading domain after attach", name, shmemName, regionFile, e);
             rollback(name, shmemName, size, prepared, failure);
             throw failure;
         }
@@ -193,7 +193,7 @@ public final class LibvirtAttacher implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new HotplugException(HotplugException.Reason.REGION_FILE, e.getMessage() + " " + where, e);
         } catch (LibvirtException e) {
-            HotplugException failure = LibvirtErrors.wrap("detach", domain, shmemName, e);
+            HotplugException failure = LibvirtErrors.wrap("detach", domain, shmemName, regionFileForMessages, e);
             if (failure.reason() == HotplugException.Reason.DOMAIN_NOT_FOUND
                     || failure.reason() == HotplugException.Reason.DOMAIN_NOT_RUNNING) {
                 return false;
@@ -208,7 +208,7 @@ public final class LibvirtAttacher implements AutoCloseable {
                     return true;
                 }
             } catch (LibvirtException e) {
-                HotplugException failure = LibvirtErrors.wrap("waiting for detach", domain, shmemName, e);
+                HotplugException failure = LibvirtErrors.wrap("waiting for detach", domain, shmemName, regionFileForMessages, e);
                 if (failure.reason() == HotplugException.Reason.DOMAIN_NOT_FOUND) {
                     return true;
                 }
@@ -233,7 +233,7 @@ public final class LibvirtAttacher implements AutoCloseable {
             return UUID.matcher(domain).matches() ? connect.domainLookupByUUIDString(domain)
                     : connect.domainLookupByName(domain);
         } catch (LibvirtException e) {
-            HotplugException failure = LibvirtErrors.wrap("lookup", domain, shmemName, e);
+            HotplugException failure = LibvirtErrors.wrap("lookup", domain, shmemName, regionFile, e);
             if (failure.reason() == HotplugException.Reason.DOMAIN_NOT_FOUND) {
                 throw new HotplugException(HotplugException.Reason.DOMAIN_NOT_FOUND, "domain=" + domain + " region="
                         + regionFile + " shmem=" + shmemName + " uri=" + uri, e);

@@ -36,9 +36,14 @@ public final class LibvirtErrors {
 
     /** A {@link HotplugException} for {@code e} that names {@code what}, the domain and the shmem device. */
     public static HotplugException wrap(String what, String domain, String shmem, LibvirtException e) {
+        return wrap(what, domain, shmem, null, e);
+    }
+
+    /** Same, also naming the region file ({@code null}: not known here). */
+    public static HotplugException wrap(String what, String domain, String shmem, Object region, LibvirtException e) {
         String code = e.getError() == null || e.getError().getCode() == null ? "unknown" : e.getError().getCode().name();
         String message = e.getError() == null ? e.getMessage() : e.getError().getMessage();
-        return new HotplugException(classify(code, message), what + " failed: domain=" + domain + " shmem=" + shmem
-                + " libvirtCode=" + code + " libvirtMessage=" + (message == null ? "" : message.strip()), e);
+        return new HotplugException(classify(code, message), what + " failed: domain=" + domain
+                + (region == null ? "" : " region=" + region) + " shmem=" + shmem + " libvirtCode=" + code + " libvirtMessage=" + (message == null ? "" : message.strip()), e);
     }
 }

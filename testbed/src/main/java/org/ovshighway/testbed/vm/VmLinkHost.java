@@ -62,7 +62,7 @@ public final class VmLinkHost {
         consoleB.await("HW_APP ready", deadline);
         List<ShmemAttachment> attachments = new ArrayList<>();
         RegionFile region = null;
-        try (LibvirtAttacher attacher = LibvirtAttacher.connect()) {
+        try (LibvirtAttacher attacher = connect()) {
             long t0 = System.nanoTime();
             region = RegionFiles.in(ShmemName.DEV_SHM).withGroup(RegionFileAccess.DEFAULT_GROUP)
                     .withMode(RegionFileAccess.MODE)
@@ -170,7 +170,7 @@ public final class VmLinkHost {
     }
 
     private static void cleanUp(List<ShmemAttachment> attachments, RegionFile region) {
-        try (LibvirtAttacher attacher = LibvirtAttacher.connect()) {
+        try (LibvirtAttacher attacher = connect()) {
             for (ShmemAttachment attachment : attachments) {
                 try {
                     attacher.detach(attachment);
@@ -184,6 +184,12 @@ public final class VmLinkHost {
         if (region != null) {
             RegionFiles.delete(region);
         }
+    }
+
+    /** qemu:///system; a 60 s unplug deadline (the guests answer ACPI under TCG on a shared machine). */
+    private static LibvirtAttacher connect() throws Exception {
+        return LibvirtAttacher.connect(LibvirtAttacher.SYSTEM_URI, new RegionFileAccess(RegionFileAccess.DEFAULT_GROUP),
+                java.time.Duration.ofSeconds(60), LibvirtAttacher.Q35_DEFAULT_WINDOW);
     }
 
     private static long field(String line, String key) {
