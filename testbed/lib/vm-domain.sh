@@ -15,7 +15,7 @@ echo "HW_GUEST starting java uptime=$(cut -d' ' -f1 /proc/uptime)"
 /jre/bin/java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx48m -Xss512k -XX:-UsePerfData \
   --enable-native-access=ALL-UNNAMED -cp /app/guest-pmd-lib.jar:/app/testbed.jar \
   org.ovshighway.testbed.vm.VmLinkGuest role="$(arg role)" port="$(arg port)" frames="$(arg frames)" \
-  timeout-ms=900000 2>&1
+  ringport="$(arg ringport)" timeout-ms=900000 2>&1
 RUN
   chmod -R a+rX "$app"
 }

@@ -26,6 +26,24 @@ record ConsoleLog(String domain, Path path) {
         return Optional.empty();
     }
 
+    /** The last line containing {@code marker}, if any yet. */
+    Optional<String> findLast(String marker) throws IOException {
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.ISO_8859_1);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        Optional<String> last = Optional.empty();
+        for (String line : text.split("\r?\n")) {
+            int at = line.indexOf(marker);
+            if (at >= 0) {
+                last = Optional.of(line.substring(at).strip());
+            }
+        }
+        return last;
+    }
+
     /** Waits for {@code marker}; fails naming the domain, the log and a guest error line if one was printed. */
     String await(String marker, long deadlineNanos) throws IOException, InterruptedException {
         while (true) {

@@ -2,10 +2,14 @@ package org.ovshighway.testbed.vm;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.ovshighway.guest.DeviceSource;
 import org.ovshighway.guest.GuestPort;
 import org.ovshighway.guest.PacketBurst;
 import org.ovshighway.guest.PacketView;
+import org.ovshighway.guest.PortNotFoundException;
 import org.ovshighway.guest.PortStats;
 import org.ovshighway.guest.abi.LinkControl;
 import org.ovshighway.guest.abi.RegionFormatException;
@@ -22,6 +26,10 @@ import org.ovshighway.guest.mapping.MappedRegion;
  * runtime, guest-pmd-lib's jar and this class).
  *
  * <ol>
+ *   <li>with {@code ringport=<name>} (not empty): opens that ring port with
+ *       {@code GuestPort.open(DeviceSource.sysfs(), name)} as soon as its PORT region is
+ *       hot-plugged, prints {@code HW_APP port-opened}, and closes it again (the host then
+ *       unplugs it);</li>
  *   <li>prints {@code HW_APP ready}, then scans sysfs every 10 ms until an ivshmem-plain device
  *       (1af4:1110) holds a valid LINK region naming {@code port}; maps its {@code resource2}
  *       (mmap through FFM; read() gives EIO) and stores {@code mapped[end] = generation};</li>
@@ -48,19 +56,23 @@ public final class VmLinkGuest {
         String port = arg(args, "port");
         long frames = Long.parseLong(arg(args, "frames"));
         long timeoutMs = Long.parseLong(arg(args, "timeout-ms"));
-        Path sysfs = Path.of(args.length > 4 ? arg(args, "sysfs") : "/sys");
+        Path sysfs = Path.of(optionalArg(args, "sysfs").isEmpty() ? "/sys" : optionalArg(args, "sysfs"));
         if (!role.equals("tx") && !role.equals("rx")) {
             throw new IllegalArgumentException("role must be tx or rx: role=" + role);
         }
         IvshmemScanner scanner = new IvshmemScanner(sysfs);
-        say("ready role=" + role + " port=" + port + " frames=" + frames);
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        String ringPort = optionalArg(args, "ringport");
+        say("ready role=" + role + " port=" + port + " frames=" + frames + " ringport=" + ringPort);
+        if (!ringPort.isEmpty()) {
+            openRingPort(sysfs, ringPort, deadline);
+        }
         Found found = awaitRegion(scanner, port, deadline);
         int end = found.validated.identity().endOf(port);
         long generation = found.validated.identity().generation();
         // pairs with the host's acquire of mapped[end]: the host may make the link usable
         LinkControl.releaseMapped(found.mapping.segment(), end, generation);
-        say("mapped pci=" + found.device.address() + " end=" + end + " generation=" + generation
+        say("mapped pci=" + found.device.address() + " uptimeNs=" + System.nanoTime() + " end=" + end + " generation=" + generation
                 + " link=" + found.validated.identity().linkId() + " size=" + found.mapping.size());
         // pairs with the host's release of usable after both ends mapped
         while (LinkControl.acquireUsable(found.mapping.segment()) != generation) {
@@ -83,6 +95,24 @@ public final class VmLinkGuest {
             Thread.sleep(10);
         }
         say("device-gone pci=" + found.device.address());
+    }
+
+    /** Waits until a PORT region names {@code ringPort}, opens the port on it, reports and closes it. */
+    private static void openRingPort(Path sysfs, String ringPort, long deadline) throws Exception {
+        String last = "";
+        while (true) {
+            try (GuestPort opened = GuestPort.open(DeviceSource.sysfs(sysfs), ringPort)) {
+                say("port-opened port=" + ringPort + " kind=" + opened.identity().kind() + " guest="
+                        + opened.identity().name1() + " generation=" + opened.identity().generation() + " path="
+                        + opened.path() + " canTransmit=" + opened.canTransmit() + " canReceive="
+                        + opened.canReceive());
+                return;
+            } catch (PortNotFoundException e) {
+                last = e.getMessage();
+            }
+            checkDeadline(deadline, "ring port region last=" + last);
+            Thread.sleep(10);
+        }
     }
 
     private static String transmit(GuestPort port, long frames, long deadline) {
@@ -145,9 +175,15 @@ public final class VmLinkGuest {
 
     private static Found awaitRegion(IvshmemScanner scanner, String port, long deadline) throws Exception {
         String last = "no ivshmem device";
+        Set<String> previous = addresses(scanner.scan());
         while (true) {
             List<IvshmemDevice> devices = scanner.scan();
+            Set<String> present = addresses(devices);
             for (IvshmemDevice device : devices) {
+                if (!previous.contains(device.address())) {
+                    // the guest's own clock: how long from "in sysfs" to "mapped and validated"
+                    say("device-seen pci=" + device.address() + " uptimeNs=" + System.nanoTime());
+                }
                 MappedRegion mapping;
                 try {
                     mapping = MappedRegion.map(device.resource2());
@@ -166,9 +202,18 @@ public final class VmLinkGuest {
                 }
                 mapping.close();
             }
+            previous = present;
             checkDeadline(deadline, "region for port=" + port + " last=" + last);
             Thread.sleep(10);
         }
+    }
+
+    private static Set<String> addresses(List<IvshmemDevice> devices) {
+        Set<String> addresses = new HashSet<>();
+        for (IvshmemDevice device : devices) {
+            addresses.add(device.address());
+        }
+        return addresses;
     }
 
     private static void checkDeadline(long deadline, String waitingFor) {
@@ -181,6 +226,16 @@ public final class VmLinkGuest {
     private static void say(String line) {
         System.out.println("HW_APP " + line);
         System.out.flush();
+    }
+
+    /** The value of {@code key=...}, empty when absent. */
+    private static String optionalArg(String[] args, String key) {
+        for (String a : args) {
+            if (a.startsWith(key + "=")) {
+                return a.substring(key.length() + 1);
+            }
+        }
+        return "";
     }
 
     private static String arg(String[] args, String key) {

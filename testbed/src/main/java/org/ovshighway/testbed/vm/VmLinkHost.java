@@ -27,6 +27,9 @@ import org.ovshighway.remapper.RegionFiles;
  * link between two running VMs whose guests run {@link VmLinkGuest}, and takes it down again.
  *
  * <ol>
+ *   <li>with {@code ring-port=<name>}: first a PORT region for that port (guest domain-a) is
+ *       hot-plugged into VM a; once its guest printed {@code port-opened} it is unplugged and
+ *       deleted ({@code VM_PORT ...});</li>
  *   <li>region: creates the LINK region {@code /dev/shm/<name>} (root:libvirt-qemu 0660);</li>
  *   <li>attach: hot-plugs it into both domains through libvirt ({@link LibvirtAttacher});</li>
  *   <li>guest discovery: waits until both guests found the device in sysfs, mapped resource2 and
@@ -60,6 +63,10 @@ public final class VmLinkHost {
 
         consoleA.await("HW_APP ready", deadline);
         consoleB.await("HW_APP ready", deadline);
+        String ringPort = optionalArg(args, "ring-port");
+        if (!ringPort.isEmpty()) {
+            ringPortRoundTrip(domainA, consoleA, ringPort, name + "-port", deadline);
+        }
         List<ShmemAttachment> attachments = new ArrayList<>();
         RegionFile region = null;
         try (LibvirtAttacher attacher = connect()) {
@@ -87,7 +94,8 @@ public final class VmLinkHost {
                 long tFirst = System.nanoTime();
                 System.out.println("VM_ESTABLISH total_ms=" + ms(tFirst - t0) + " region_ms=" + ms(tRegion - t0)
                         + " attach_ms=" + ms(tAttach - tRegion) + " guest_discovery_ms=" + ms(tMapped - tAttach)
-                        + " handshake_ms=" + ms(tFirst - tMapped) + " pci_a=" + attachments.get(0).pciAddress()
+                        + " handshake_ms=" + ms(tFirst - tMapped) + " guest_map_ms_a=" + guestMapMs(consoleA)
+                        + " guest_map_ms_b=" + guestMapMs(consoleB) + " pci_a=" + attachments.get(0).pciAddress()
                         + " pci_b=" + attachments.get(1).pciAddress() + " region_size=" + region.size());
                 System.out.flush();
 
@@ -124,11 +132,13 @@ public final class VmLinkHost {
                 attachments.remove(attachment);
             }
             long detachMs = ms(System.nanoTime() - tDetach);
+            // before the guests see the devices go: then they power off and their domains end
+            String devicesLeft = devicesLeft(domainA, domainB, name);
             consoleA.await("HW_APP device-gone", deadline);
             consoleB.await("HW_APP device-gone", deadline);
             long guestsSawMs = ms(System.nanoTime() - tDetach);
             RegionFiles.delete(region);
-            String leftovers = leftovers(attacher, domainA, domainB, name);
+            String leftovers = (devicesLeft + " " + filesLeft(name)).strip();
             System.out.println("VM_TEARDOWN detach_ms=" + detachMs + " guests_saw_removal_ms=" + guestsSawMs
                     + " leftovers=" + (leftovers.isEmpty() ? "none" : leftovers));
             if (!leftovers.isEmpty()) {
@@ -141,9 +151,51 @@ public final class VmLinkHost {
         }
     }
 
-    /** What a detach should have removed but did not: devices in the live XML, the file in /dev/shm. */
-    private static String leftovers(LibvirtAttacher attacher, String domainA, String domainB, String name)
+    /**
+     * Hot-plugs a PORT region for {@code port} into {@code domain}, waits for its guest to open
+     * the port on it, unplugs it and deletes it. Nothing is left even when this fails.
+     */
+    private static void ringPortRoundTrip(String domain, ConsoleLog console, String port, String name, long deadline)
             throws Exception {
+        RegionFile region = RegionFiles.in(ShmemName.DEV_SHM).withGroup(RegionFileAccess.DEFAULT_GROUP)
+                .withMode(RegionFileAccess.MODE)
+                .create(name, RegionLayout.port(2), RegionIdentity.port(System.currentTimeMillis(), port, domain));
+        List<ShmemAttachment> attachments = new ArrayList<>();
+        try (LibvirtAttacher attacher = connect()) {
+            long t0 = System.nanoTime();
+            attachments.add(attacher.attach(domain, region.path(), name, region.size()));
+            long tAttach = System.nanoTime();
+            String opened = console.await("HW_APP port-opened port=" + port, deadline);
+            long tOpened = System.nanoTime();
+            attacher.detach(attachments.removeFirst());
+            RegionFiles.delete(region);
+            System.out.println("VM_PORT port=" + port + " domain=" + domain + " attach_ms=" + ms(tAttach - t0)
+                    + " guest_open_ms=" + ms(tOpened - tAttach) + " guest=\"" + opened + "\"");
+            System.out.flush();
+        } finally {
+            if (!attachments.isEmpty() || Files.exists(region.path(), LinkOption.NOFOLLOW_LINKS)) {
+                cleanUp(attachments, region);
+            }
+        }
+    }
+
+    /**
+     * Guest clock: from the scan that first listed the device to "mapped and validated"
+     * ({@code device-seen} and {@code mapped} lines of the same address), or -1 if not printed.
+     */
+    static long guestMapMs(ConsoleLog console) throws java.io.IOException {
+        String mapped = console.find("HW_APP mapped ").orElse("");
+        Matcher pci = Pattern.compile("pci=(\\S+) uptimeNs=(\\d+)").matcher(mapped);
+        if (!pci.find()) {
+            return -1;
+        }
+        String seenLine = console.findLast("HW_APP device-seen pci=" + pci.group(1) + " ").orElse("");
+        Matcher seen = Pattern.compile("uptimeNs=(\\d+)").matcher(seenLine);
+        return seen.find() ? ms(Long.parseLong(pci.group(2)) - Long.parseLong(seen.group(1))) : -1;
+    }
+
+    /** Shmem devices named {@code name} still in the live XML of either domain. */
+    private static String devicesLeft(String domainA, String domainB, String name) throws Exception {
         StringBuilder left = new StringBuilder();
         for (String domain : List.of(domainA, domainB)) {
             String xml = virshDumpxml(domain);
@@ -151,12 +203,17 @@ public final class VmLinkHost {
                 left.append(" device domain=").append(domain).append(" shmem=").append(name);
             }
         }
+        return left.toString().strip();
+    }
+
+    /** The backing path {@code /dev/shm/<name>} if it is still there. */
+    private static String filesLeft(String name) throws Exception {
         Path file = ShmemName.backingPath(name);
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            left.append(" file=").append(file).append(" mode=")
-                    .append(PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS)));
+            return "file=" + file + " mode="
+                    + PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
         }
-        return left.toString().strip();
+        return "";
     }
 
     private static String virshDumpxml(String domain) throws Exception {
@@ -209,6 +266,15 @@ public final class VmLinkHost {
 
     private static long ms(long nanos) {
         return Math.round(nanos / 1e6);
+    }
+
+    private static String optionalArg(String[] args, String key) {
+        for (String a : args) {
+            if (a.startsWith(key + "=")) {
+                return a.substring(key.length() + 1);
+            }
+        }
+        return "";
     }
 
     private static String arg(String[] args, String key) {
