@@ -198,6 +198,12 @@ public final class LibvirtAttacher implements AutoCloseable {
                     || failure.reason() == HotplugException.Reason.DOMAIN_NOT_RUNNING) {
                 return false;
             }
+            // the VM may have shut down while libvirt waited for the unplug ("End of file from
+            // qemu monitor"): its QEMU is gone, and the device with it
+            if (ended(dom)) {
+                LOG.log(System.Logger.Level.INFO, () -> "detach: domain ended during the unplug: " + where);
+                return true;
+            }
             throw failure;
         }
         long deadline = System.nanoTime() + detachTimeout.toNanos();
@@ -209,7 +215,7 @@ public final class LibvirtAttacher implements AutoCloseable {
                 }
             } catch (LibvirtException e) {
                 HotplugException failure = LibvirtErrors.wrap("waiting for detach", domain, shmemName, regionFileForMessages, e);
-                if (failure.reason() == HotplugException.Reason.DOMAIN_NOT_FOUND) {
+                if (failure.reason() == HotplugException.Reason.DOMAIN_NOT_FOUND || ended(dom)) {
                     return true;
                 }
                 throw failure;
@@ -224,6 +230,15 @@ public final class LibvirtAttacher implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new HotplugException(HotplugException.Reason.DETACH_TIMEOUT, where + " interrupted", e);
             }
+        }
+    }
+
+    /** Whether the domain is no longer running (or no longer exists): its QEMU and devices are gone. */
+    private static boolean ended(Domain dom) {
+        try {
+            return dom.isActive() != 1;
+        } catch (LibvirtException e) {
+            return true;
         }
     }
 

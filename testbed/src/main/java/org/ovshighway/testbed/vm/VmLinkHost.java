@@ -92,12 +92,12 @@ public final class VmLinkHost {
                     waitOrFail(deadline, "the first frame on the link ring");
                 }
                 long tFirst = System.nanoTime();
-                System.out.println("VM_ESTABLISH total_ms=" + ms(tFirst - t0) + " region_ms=" + ms(tRegion - t0)
+                // printed once the guests' console lines (slower than shared memory) are in
+                String establish = "VM_ESTABLISH total_ms=" + ms(tFirst - t0) + " region_ms=" + ms(tRegion - t0)
                         + " attach_ms=" + ms(tAttach - tRegion) + " guest_discovery_ms=" + ms(tMapped - tAttach)
-                        + " handshake_ms=" + ms(tFirst - tMapped) + " guest_map_ms_a=" + guestMapMs(consoleA)
-                        + " guest_map_ms_b=" + guestMapMs(consoleB) + " pci_a=" + attachments.get(0).pciAddress()
-                        + " pci_b=" + attachments.get(1).pciAddress() + " region_size=" + region.size());
-                System.out.flush();
+                        + " handshake_ms=" + ms(tFirst - tMapped) + " guest_map_ms_a=%d"
+                        + " guest_map_ms_b=%d pci_a=" + attachments.get(0).pciAddress()
+                        + " pci_b=" + attachments.get(1).pciAddress() + " region_size=" + region.size();
 
                 // both ends clear mapped when their port is closed (munmapped)
                 while (LinkControl.acquireMapped(mapping.segment(), 0) != 0
@@ -109,6 +109,7 @@ public final class VmLinkHost {
                 String rx = consoleB.await("HW_APP result role=rx", deadline);
                 consoleA.await("HW_APP unmapped", deadline);
                 consoleB.await("HW_APP unmapped", deadline);
+                System.out.println(establish.formatted(guestMapMs(consoleA), guestMapMs(consoleB)));
                 long sent = field(tx, "sent");
                 long received = field(rx, "received");
                 long outOfOrder = field(rx, "outOfOrder");
@@ -199,7 +200,8 @@ public final class VmLinkHost {
         StringBuilder left = new StringBuilder();
         for (String domain : List.of(domainA, domainB)) {
             String xml = virshDumpxml(domain);
-            if (DomainXml.parse(xml).shmem(name).isPresent()) {
+            // a guest that saw its device go powers off: a domain that ended holds no device
+            if (xml != null && DomainXml.parse(xml).shmem(name).isPresent()) {
                 left.append(" device domain=").append(domain).append(" shmem=").append(name);
             }
         }
@@ -216,11 +218,15 @@ public final class VmLinkHost {
         return "";
     }
 
+    /** The live XML of {@code domain}, {@code null} when the domain no longer exists. */
     private static String virshDumpxml(String domain) throws Exception {
         Process p = new ProcessBuilder("virsh", "-c", LibvirtAttacher.SYSTEM_URI, "dumpxml", domain)
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
+        if (p.waitFor() != 0 && out.contains("Domain not found")) {
+            return null;
+        }
+        if (p.exitValue() != 0) {
             throw new IllegalStateException("virsh dumpxml domain=" + domain + " failed: " + out.strip());
         }
         return out;
