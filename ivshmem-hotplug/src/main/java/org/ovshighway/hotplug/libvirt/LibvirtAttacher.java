@@ -1,5 +1,7 @@
 package org.ovshighway.hotplug.libvirt;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -154,14 +156,13 @@ public final class LibvirtAttacher implements AutoCloseable {
      */
     public synchronized void detach(ShmemAttachment attachment) throws HotplugException {
         detach(attachment.domainUuid(), attachment.shmemName(), attachment.sizeBytes(), attachment.regionFile());
-        HotplugException cleanup = new HotplugException(HotplugException.Reason.REGION_FILE,
-                "cannot clean up after detach: domain=" + attachment.domain() + " region=" + attachment.regionFile());
         if (attachment.access().linkCreated()) {
             try {
-                java.nio.file.Files.deleteIfExists(attachment.access().backingPath());
-            } catch (java.io.IOException e) {
-                cleanup.addSuppressed(e);
-                throw cleanup;
+                Files.deleteIfExists(attachment.access().backingPath());
+            } catch (IOException e) {
+                throw new HotplugException(HotplugException.Reason.REGION_FILE, "cannot remove symlink after detach:"
+                        + " domain=" + attachment.domain() + " region=" + attachment.regionFile() + " path="
+                        + attachment.access().backingPath(), e);
             }
         }
     }
@@ -199,8 +200,9 @@ public final class LibvirtAttacher implements AutoCloseable {
                 return false;
             }
             // the VM may have shut down while libvirt waited for the unplug ("End of file from
-            // qemu monitor"): its QEMU is gone, and the device with it
-            if (ended(dom)) {
+            // qemu monitor", "Unable to read from monitor"): its QEMU is gone, and the device
+            // with it; libvirt may still call it running for a moment
+            if (endedOrDeviceGone(dom, shmemName)) {
                 LOG.log(System.Logger.Level.INFO, () -> "detach: domain ended during the unplug: " + where);
                 return true;
             }
@@ -215,7 +217,8 @@ public final class LibvirtAttacher implements AutoCloseable {
                 }
             } catch (LibvirtException e) {
                 HotplugException failure = LibvirtErrors.wrap("waiting for detach", domain, shmemName, regionFileForMessages, e);
-                if (failure.reason() == HotplugException.Reason.DOMAIN_NOT_FOUND || ended(dom)) {
+                if (failure.reason() == HotplugException.Reason.DOMAIN_NOT_FOUND
+                        || endedOrDeviceGone(dom, shmemName)) {
                     return true;
                 }
                 throw failure;
@@ -233,12 +236,32 @@ public final class LibvirtAttacher implements AutoCloseable {
         }
     }
 
-    /** Whether the domain is no longer running (or no longer exists): its QEMU and devices are gone. */
-    private static boolean ended(Domain dom) {
-        try {
-            return dom.isActive() != 1;
-        } catch (LibvirtException e) {
-            return true;
+    /** How long a failed unplug call waits for its domain to finish ending before it reports the failure. */
+    private static final long ENDING_GRACE_NANOS = 3_000_000_000L;
+
+    /**
+     * After libvirt failed an unplug call: whether, within a short grace period, the domain
+     * stopped running (or no longer exists) or the device left its live XML anyway.
+     */
+    private static boolean endedOrDeviceGone(Domain dom, String shmemName) {
+        long deadline = System.nanoTime() + ENDING_GRACE_NANOS;
+        while (true) {
+            try {
+                if (dom.isActive() != 1 || DomainXml.parse(dom.getXMLDesc(0)).shmem(shmemName).isEmpty()) {
+                    return true;
+                }
+            } catch (LibvirtException e) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
     }
 
