@@ -223,7 +223,7 @@ public final class VmLinkHost {
         Process p = new ProcessBuilder("virsh", "-c", LibvirtAttacher.SYSTEM_URI, "dumpxml", domain)
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0 && out.contains("Domain not found")) {
+        if (p.waitFor() != 0 && (out.contains("Domain not found") || out.contains("failed to get domain"))) {
             return null;
         }
         if (p.exitValue() != 0) {
