@@ -1,0 +1,308 @@
+package org.ovshighway.hotplug.libvirt;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.LibvirtException;
+
+/**
+ * Hot-plugs regions into running libvirt/QEMU domains as ivshmem-plain devices and unplugs them
+ * ({@code virDomainAttachDeviceFlags} / {@code virDomainDetachDeviceFlags} with
+ * {@code VIR_DOMAIN_AFFECT_LIVE}: nothing is written to the persistent definition, so a region
+ * never survives a restart of its VM).
+ *
+ * <p>Attach: look the domain up (name or UUID), refuse when it is not running, already has a
+ * device of that name, or (q35) its hot-plug window cannot hold the BAR; make the file QEMU's
+ * ({@link RegionFileAccess}); attach; read the live XML back for the PCI address. On any failure
+ * everything is undone: a device that did appear is detached, the symlink removed, the file's
+ * group and mode restored. The region file itself belongs to its creator and is never deleted here.
+ *
+ * <p>Detach: request the unplug, then wait until the device has left the live XML (the guest
+ * must acknowledge an ACPI unplug; libvirt returns before that). A domain that is gone has no
+ * device left, which counts as detached.
+ *
+ * <p>One libvirt connection; calls are serialised.
+ */
+public final class LibvirtAttacher implements AutoCloseable {
+    /** The system QEMU driver. */
+    public static final String SYSTEM_URI = "qemu:///system";
+    /**
+     * Largest BAR a q35 hot-plug root port takes without {@code pref64-reserve} (QEMU's default
+     * reservation is 2 MiB of 64-bit prefetchable space per root port when firmware honours it).
+     */
+    public static final long Q35_DEFAULT_WINDOW = 2L << 20;
+
+    private static final System.Logger LOG = System.getLogger(LibvirtAttacher.class.getName());
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+            + "[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final Connect connect;
+    private final String uri;
+    private final RegionFileAccess access;
+    private final Duration detachTimeout;
+    private final long q35Window;
+
+    private LibvirtAttacher(Connect connect, String uri, RegionFileAccess access, Duration detachTimeout,
+                            long q35Window) {
+        this.connect = connect;
+        this.uri = uri;
+        this.access = access;
+        this.detachTimeout = detachTimeout;
+        this.q35Window = q35Window;
+    }
+
+    /** Connects to {@code qemu:///system} with group {@code libvirt-qemu}, a 10 s detach deadline, a 2 MiB q35 window. */
+    public static LibvirtAttacher connect() throws HotplugException {
+        return connect(SYSTEM_URI, new RegionFileAccess(RegionFileAccess.DEFAULT_GROUP), Duration.ofSeconds(10),
+                Q35_DEFAULT_WINDOW);
+    }
+
+    /**
+     * Connects to {@code uri}.
+     *
+     * @param q35Window the largest BAR a q35 domain's hot-plug port holds (its {@code pref64-reserve})
+     */
+    public static LibvirtAttacher connect(String uri, RegionFileAccess access, Duration detachTimeout, long q35Window)
+            throws HotplugException {
+        Objects.requireNonNull(uri, "uri");
+        try {
+            return new LibvirtAttacher(new Connect(uri), uri, Objects.requireNonNull(access, "access"),
+                    Objects.requireNonNull(detachTimeout, "detachTimeout"), q35Window);
+        } catch (LibvirtException e) {
+            throw LibvirtErrors.wrap("connect uri=" + uri, "-", "-", e);
+        }
+    }
+
+    /**
+     * Attaches {@code regionFile} to running domain {@code domain} (name or UUID) as shmem device
+     * {@code shmemName} of {@code size} bytes (a power of two, at most the file's size).
+     *
+     * @throws HotplugException naming domain, region and shmem; nothing this call made is left
+     */
+    public synchronized ShmemAttachment attach(String domain, Path regionFile, String shmemName, long size)
+            throws HotplugException {
+        String deviceXml;
+        try {
+            deviceXml = ShmemDeviceXml.render(shmemName, size);
+        } catch (IllegalArgumentException e) {
+            throw new HotplugException(HotplugException.Reason.REGION_FILE, e.getMessage() + " domain=" + domain
+                    + " region=" + regionFile, e);
+        }
+        Domain dom = lookup(domain, shmemName, regionFile);
+        String name;
+        String uuid;
+        DomainXml before;
+        try {
+            name = dom.getName();
+            uuid = dom.getUUIDString();
+            if (dom.isActive() != 1) {
+                throw new HotplugException(HotplugException.Reason.DOMAIN_NOT_RUNNING, "domain=" + name + " region="
+                        + regionFile + " shmem=" + shmemName);
+            }
+            before = DomainXml.parse(dom.getXMLDesc(0));
+        } catch (LibvirtException e) {
+            throw LibvirtErrors.wrap("reading domain", domain, shmemName, regionFile, e);
+        }
+        String where = "domain=" + name + " region=" + regionFile + " shmem=" + shmemName;
+        if (before.shmem(shmemName).isPresent()) {
+            throw new HotplugException(HotplugException.Reason.DEVICE_EXISTS, where);
+        }
+        if (before.isQ35() && size > q35Window) {
+            throw new HotplugException(HotplugException.Reason.PREFETCH_WINDOW_TOO_SMALL, where + " machine="
+                    + before.machine() + " size=" + size + " window=" + q35Window
+                    + " (give the hot-plug root ports pref64-reserve >= size, or use machine pc)");
+        }
+        RegionFileAccess.Prepared prepared = access.prepare(name, regionFile, shmemName, size);
+        long started = System.nanoTime();
+        try {
+            dom.attachDeviceFlags(deviceXml, Domain.DeviceModifyFlags.LIVE);
+        } catch (LibvirtException e) {
+            HotplugException failure = LibvirtErrors.wrap("attach", name, shmemName, regionFile, e);
+            rollback(name, shmemName, size, prepared, failure);
+            throw failure;
+        }
+        try {
+            Optional<ShmemDevice> device = DomainXml.parse(dom.getXMLDesc(0)).shmem(shmemName);
+            if (device.isEmpty() || device.get().pciAddress().isEmpty()) {
+                HotplugException failure = new HotplugException(HotplugException.Reason.LIBVIRT,
+                        "attached device has no PCI address in the live XML: " + where);
+                rollback(name, shmemName, size, prepared, failure);
+                throw failure;
+            }
+            ShmemAttachment attachment = new ShmemAttachment(name, uuid, shmemName, prepared.regionFile(), size,
+                    device.get().pciAddress().get(), prepared);
+            long micros = (System.nanoTime() - started) / 1000;
+            LOG.log(System.Logger.Level.INFO, () -> "attached " + where + " pci=" + attachment.pciAddress()
+                    + " size=" + size + " us=" + micros);
+            return attachment;
+        } catch (LibvirtException e) {
+            HotplugException failure = LibvirtErrors.wrap("reading domain after attach", name, shmemName, regionFile, e);
+            rollback(name, shmemName, size, prepared, failure);
+            throw failure;
+        }
+    }
+
+    /**
+     * Detaches what {@link #attach} made and waits until the device is gone from the live domain;
+     * removes the symlink the attach created. The region file stays (its creator deletes it).
+     *
+     * @throws HotplugException DETACH_TIMEOUT or a libvirt reason, naming domain and region
+     */
+    public synchronized void detach(ShmemAttachment attachment) throws HotplugException {
+        detach(attachment.domainUuid(), attachment.shmemName(), attachment.sizeBytes(), attachment.regionFile());
+        if (attachment.access().linkCreated()) {
+            try {
+                Files.deleteIfExists(attachment.access().backingPath());
+            } catch (IOException e) {
+                throw new HotplugException(HotplugException.Reason.REGION_FILE, "cannot remove symlink after detach:"
+                        + " domain=" + attachment.domain() + " region=" + attachment.regionFile() + " path="
+                        + attachment.access().backingPath(), e);
+            }
+        }
+    }
+
+    /**
+     * Detaches shmem device {@code shmemName} of {@code size} bytes from {@code domain} (name or
+     * UUID) and waits until it is gone; {@code false} when the domain had no such device (or is
+     * gone). libvirt matches the request by name, model and exact size, and its live XML shows
+     * sizes rounded down to MiB, so the caller passes the size it attached.
+     */
+    public synchronized boolean detach(String domain, String shmemName, long size, Path regionFileForMessages)
+            throws HotplugException {
+        String where = "domain=" + domain + " region=" + regionFileForMessages + " shmem=" + shmemName;
+        Domain dom;
+        try {
+            dom = lookup(domain, shmemName, regionFileForMessages);
+        } catch (HotplugException e) {
+            if (e.reason() == HotplugException.Reason.DOMAIN_NOT_FOUND) {
+                LOG.log(System.Logger.Level.INFO, () -> "detach: domain gone, device gone with it: " + where);
+                return false;
+            }
+            throw e;
+        }
+        try {
+            if (dom.isActive() != 1 || DomainXml.parse(dom.getXMLDesc(0)).shmem(shmemName).isEmpty()) {
+                return false;
+            }
+            dom.detachDeviceFlags(ShmemDeviceXml.render(shmemName, size), Domain.DeviceModifyFlags.LIVE);
+        } catch (IllegalArgumentException e) {
+            throw new HotplugException(HotplugException.Reason.REGION_FILE, e.getMessage() + " " + where, e);
+        } catch (LibvirtException e) {
+            HotplugException failure = LibvirtErrors.wrap("detach", domain, shmemName, regionFileForMessages, e);
+            if (failure.reason() == HotplugException.Reason.DOMAIN_NOT_FOUND
+                    || failure.reason() == HotplugException.Reason.DOMAIN_NOT_RUNNING) {
+                return false;
+            }
+            // the VM may have shut down while libvirt waited for the unplug ("End of file from
+            // qemu monitor", "Unable to read from monitor"): its QEMU is gone, and the device
+            // with it; libvirt may still call it running for a moment
+            if (endedOrDeviceGone(dom, shmemName)) {
+                LOG.log(System.Logger.Level.INFO, () -> "detach: domain ended during the unplug: " + where);
+                return true;
+            }
+            throw failure;
+        }
+        long deadline = System.nanoTime() + detachTimeout.toNanos();
+        while (true) {
+            try {
+                if (dom.isActive() != 1 || DomainXml.parse(dom.getXMLDesc(0)).shmem(shmemName).isEmpty()) {
+                    LOG.log(System.Logger.Level.INFO, () -> "detached " + where);
+                    return true;
+                }
+            } catch (LibvirtException e) {
+                HotplugException failure = LibvirtErrors.wrap("waiting for detach", domain, shmemName, regionFileForMessages, e);
+                if (failure.reason() == HotplugException.Reason.DOMAIN_NOT_FOUND
+                        || endedOrDeviceGone(dom, shmemName)) {
+                    return true;
+                }
+                throw failure;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new HotplugException(HotplugException.Reason.DETACH_TIMEOUT, where + " timeoutMs="
+                        + detachTimeout.toMillis() + " (the guest did not release the device; it stays attached)");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HotplugException(HotplugException.Reason.DETACH_TIMEOUT, where + " interrupted", e);
+            }
+        }
+    }
+
+    /** How long a failed unplug call waits for its domain to finish ending before it reports the failure. */
+    private static final long ENDING_GRACE_NANOS = 3_000_000_000L;
+
+    /**
+     * After libvirt failed an unplug call: whether, within a short grace period, the domain
+     * stopped running (or no longer exists) or the device left its live XML anyway.
+     */
+    private static boolean endedOrDeviceGone(Domain dom, String shmemName) {
+        long deadline = System.nanoTime() + ENDING_GRACE_NANOS;
+        while (true) {
+            try {
+                if (dom.isActive() != 1 || DomainXml.parse(dom.getXMLDesc(0)).shmem(shmemName).isEmpty()) {
+                    return true;
+                }
+            } catch (LibvirtException e) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private Domain lookup(String domain, String shmemName, Path regionFile) throws HotplugException {
+        Objects.requireNonNull(domain, "domain");
+        try {
+            return UUID.matcher(domain).matches() ? connect.domainLookupByUUIDString(domain)
+                    : connect.domainLookupByName(domain);
+        } catch (LibvirtException e) {
+            HotplugException failure = LibvirtErrors.wrap("lookup", domain, shmemName, regionFile, e);
+            if (failure.reason() == HotplugException.Reason.DOMAIN_NOT_FOUND) {
+                throw new HotplugException(HotplugException.Reason.DOMAIN_NOT_FOUND, "domain=" + domain + " region="
+                        + regionFile + " shmem=" + shmemName + " uri=" + uri, e);
+            }
+            throw failure;
+        }
+    }
+
+    /** Undoes a failed attach: the device if it appeared, then the file system changes; problems go into {@code failure}. */
+    private void rollback(String name, String shmemName, long size, RegionFileAccess.Prepared prepared,
+                          HotplugException failure) {
+        try {
+            detach(name, shmemName, size, prepared.regionFile());
+        } catch (HotplugException e) {
+            failure.addSuppressed(e);
+        }
+        prepared.undo(failure);
+        LOG.log(System.Logger.Level.WARNING, () -> "attach rolled back: " + failure.getMessage());
+    }
+
+    @Override
+    public synchronized void close() throws HotplugException {
+        try {
+            connect.close();
+        } catch (LibvirtException e) {
+            throw LibvirtErrors.wrap("close uri=" + uri, "-", "-", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LibvirtAttacher[uri=" + uri + " " + access + "]";
+    }
+}

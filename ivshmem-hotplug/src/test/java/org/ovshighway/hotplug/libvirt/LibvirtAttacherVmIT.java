@@ -1,0 +1,165 @@
+package org.ovshighway.hotplug.libvirt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.libvirt.Connect;
+import org.libvirt.LibvirtException;
+
+/**
+ * {@link LibvirtAttacher} against a real libvirtd and a running TCG QEMU domain (machine pc,
+ * the Debian kernel with a busybox initramfs, so ACPI unplug requests are answered). Started by
+ * {@code testbed/vm-test}, which boots the domain and passes {@code -Dhighway.vm.domain=<name>}
+ * and {@code -Dhighway.vm.shmemPrefix=<prefix>}; not part of {@code ./mvnw verify} (no VM there).
+ */
+class LibvirtAttacherVmIT {
+    private static final Pattern PCI = Pattern.compile("0000:00:[0-9a-f]{2}\\.0");
+    private static String domain;
+    private static String prefix;
+    private static LibvirtAttacher attacher;
+    private static Connect connect;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        domain = System.getProperty("highway.vm.domain");
+        prefix = System.getProperty("highway.vm.shmemPrefix");
+        if (domain == null || prefix == null) {
+            throw new IllegalStateException("run through testbed/vm-test: -Dhighway.vm.domain and"
+                    + " -Dhighway.vm.shmemPrefix are required");
+        }
+        // a generous unplug deadline: the guest answers ACPI under TCG on a shared machine
+        attacher = LibvirtAttacher.connect(LibvirtAttacher.SYSTEM_URI, new RegionFileAccess(RegionFileAccess.DEFAULT_GROUP),
+                Duration.ofSeconds(60), LibvirtAttacher.Q35_DEFAULT_WINDOW);
+        connect = new Connect(LibvirtAttacher.SYSTEM_URI);
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        attacher.close();
+        connect.close();
+    }
+
+    private static DomainXml live() throws LibvirtException {
+        return DomainXml.parse(connect.domainLookupByName(domain).getXMLDesc(0));
+    }
+
+    private static Path rootOnlyFile(Path path, int size) throws IOException {
+        Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(path, new byte[size]);
+        return path;
+    }
+
+    @Test
+    void attachesAndDetachesARegionFileInDevShm() throws Exception {
+        String name = prefix + "-rt";
+        Path file = rootOnlyFile(ShmemName.backingPath(name), 65536);
+        try {
+            ShmemAttachment attachment = attacher.attach(domain, file, name, 65536);
+            assertTrue(PCI.matcher(attachment.pciAddress()).matches(), attachment.pciAddress());
+            ShmemDevice device = live().shmem(name).orElseThrow();
+            assertEquals(attachment.pciAddress(), device.pciAddress().orElseThrow());
+            assertEquals("ivshmem-plain", device.model());
+            PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class);
+            assertEquals(RegionFileAccess.DEFAULT_GROUP, attributes.group().getName());
+            assertEquals(RegionFileAccess.MODE, attributes.permissions());
+
+            HotplugException twice = assertThrows(HotplugException.class,
+                    () -> attacher.attach(domain, file, name, 65536));
+            assertEquals(HotplugException.Reason.DEVICE_EXISTS, twice.reason());
+
+            attacher.detach(attachment);
+            assertTrue(live().shmem(name).isEmpty());
+            assertTrue(Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS), "the region file is its creator's");
+            assertFalse(attacher.detach(domain, name, 65536, file), "a second detach finds nothing");
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void fileQemuCannotReachIsRolledBack() throws Exception {
+        // a root-only directory: QEMU (libvirt-qemu) cannot follow the /dev/shm symlink into it
+        Path dir = Files.createTempDirectory("hw-it-private");
+        Path file = rootOnlyFile(dir.resolve("region"), 4096);
+        String name = prefix + "-denied";
+        try {
+            HotplugException e = assertThrows(HotplugException.class, () -> attacher.attach(domain, file, name, 4096));
+            assertEquals(HotplugException.Reason.REGION_FILE_ACCESS, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("domain=" + domain), e.getMessage());
+            assertTrue(e.getMessage().contains("region=" + file + " shmem=" + name), e.getMessage());
+            assertTrue(live().shmem(name).isEmpty());
+            assertFalse(Files.exists(ShmemName.backingPath(name), LinkOption.NOFOLLOW_LINKS), "symlink removed");
+            assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file),
+                    "mode restored");
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void domainGoneIsNamed() throws Exception {
+        String name = prefix + "-gone";
+        Path file = rootOnlyFile(ShmemName.backingPath(name), 4096);
+        try {
+            String missing = "hw-no-such-domain-" + ProcessHandle.current().pid();
+            HotplugException e = assertThrows(HotplugException.class, () -> attacher.attach(missing, file, name, 4096));
+            assertEquals(HotplugException.Reason.DOMAIN_NOT_FOUND, e.reason());
+            assertTrue(e.getMessage().contains("domain=" + missing + " region=" + file + " shmem=" + name),
+                    e.getMessage());
+            assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
+            assertFalse(attacher.detach(missing, name, 4096, file), "detach from a gone domain: nothing left to detach");
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void fullPciBusIsNamedAndTheFailedDeviceLeavesNothing() throws Exception {
+        List<ShmemAttachment> attached = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        try {
+            HotplugException full = null;
+            for (int i = 0; i < 33 && full == null; i++) {
+                String name = prefix + "-bus" + i;
+                Path file = rootOnlyFile(ShmemName.backingPath(name), 4096);
+                files.add(file);
+                try {
+                    attached.add(attacher.attach(domain, file, name, 4096));
+                } catch (HotplugException e) {
+                    full = e;
+                    assertTrue(live().shmem(name).isEmpty(), "no device for the refused attach");
+                    assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
+                }
+            }
+            assertTrue(full != null, "32 slots of bus 0 cannot all be free: attached=" + attached.size());
+            assertEquals(HotplugException.Reason.NO_PCI_SLOT, full.reason(), full.getMessage());
+            assertTrue(full.getMessage().contains("domain=" + domain + " region=/dev/shm/" + prefix + "-bus"),
+                    full.getMessage());
+            assertTrue(attached.size() > 10, "a bare pc VM has most slots free: attached=" + attached.size());
+        } finally {
+            for (ShmemAttachment attachment : attached) {
+                attacher.detach(attachment);
+            }
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        }
+        assertTrue(live().shmems().isEmpty(), "every device detached");
+    }
+}
