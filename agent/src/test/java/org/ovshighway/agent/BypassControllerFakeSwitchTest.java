@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +17,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -29,9 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.ovshighway.guest.DeviceSource;
 import org.ovshighway.guest.FakeMemifSwitch;
 import org.ovshighway.guest.GuestPort;
-import org.ovshighway.guest.PacketBurst;
-import org.ovshighway.guest.abi.FenceFrameDescriptor;
-import org.ovshighway.guest.abi.Le;
+import org.ovshighway.guest.SequencedTestGuest;
 import org.ovshighway.hotplug.LocalPublisher;
 import org.ovshighway.hotplug.LocalRegionAttacher;
 import org.ovshighway.remapper.LinkSupervisor;
@@ -60,67 +54,6 @@ import org.projectfloodlight.openflow.types.OFPort;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BypassControllerFakeSwitchTest {
-
-    /** One guest's polling loop: sends its own sequence, checks the peer's. */
-    private static final class Guest implements Runnable {
-        final GuestPort port;
-        final AtomicBoolean sending = new AtomicBoolean(true);
-        final AtomicBoolean running = new AtomicBoolean(true);
-        final AtomicLong sent = new AtomicLong();
-        final AtomicLong received = new AtomicLong();
-        final AtomicLong outOfOrder = new AtomicLong();
-        final AtomicLong fencesSeen = new AtomicLong();
-        volatile Throwable failure;
-
-        Guest(GuestPort port) {
-            this.port = port;
-        }
-
-        @Override
-        public void run() {
-            PacketBurst rx = new PacketBurst();
-            byte[][] frames = new byte[4][];
-            long next = 1;
-            long expect = 1;
-            try {
-                while (running.get()) {
-                    if (sending.get()) {
-                        for (int k = 0; k < frames.length; k++) {
-                            frames[k] = frame(next + k);
-                        }
-                        next += port.txBurst(frames, frames.length);
-                        sent.set(next - 1);
-                    }
-                    int n = port.rxBurst(rx);
-                    MemorySegment region = rx.region();
-                    for (int i = 0; i < n; i++) {
-                        long offset = rx.regionOffset(i);
-                        if (FenceFrameDescriptor.isFence(region, offset, rx.length(i))) {
-                            fencesSeen.incrementAndGet();
-                            continue;
-                        }
-                        long seq = region.get(Le.U64_UNALIGNED, offset + 16);
-                        if (seq != expect) {
-                            outOfOrder.incrementAndGet();
-                        }
-                        expect = seq + 1;
-                        received.incrementAndGet();
-                    }
-                    LockSupport.parkNanos(20_000);
-                }
-            } catch (Throwable t) {
-                failure = t;
-            }
-        }
-
-        private static byte[] frame(long seq) {
-            ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
-            b.put(new byte[] {0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1});
-            b.order(ByteOrder.BIG_ENDIAN).putShort((short) 0x0800).order(ByteOrder.LITTLE_ENDIAN);
-            b.putLong(16, seq);
-            return b.array();
-        }
-    }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -167,8 +100,8 @@ class BypassControllerFakeSwitchTest {
              FakeMemifSwitch xToY = new FakeMemifSwitch(portX.file().path(), portY.file().path());
              FakeMemifSwitch yToX = new FakeMemifSwitch(portY.file().path(), portX.file().path());
              LinkSupervisor supervisor = new LinkSupervisor(files, attacher, deadlines, System::nanoTime, s -> { })) {
-            Guest gx = new Guest(x);
-            Guest gy = new Guest(y);
+            SequencedTestGuest gx = new SequencedTestGuest(x);
+            SequencedTestGuest gy = new SequencedTestGuest(y);
             Thread tx = Thread.ofPlatform().name("guest-x").start(gx);
             Thread ty = Thread.ofPlatform().name("guest-y").start(gy);
             Thread sw = Thread.ofPlatform().name("fake-switch").start(() -> {

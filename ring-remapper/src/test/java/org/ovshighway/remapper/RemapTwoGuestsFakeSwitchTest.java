@@ -3,10 +3,6 @@ package org.ovshighway.remapper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,16 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ovshighway.guest.DeviceSource;
 import org.ovshighway.guest.FakeMemifSwitch;
 import org.ovshighway.guest.GuestPort;
-import org.ovshighway.guest.PacketBurst;
-import org.ovshighway.guest.abi.FenceFrameDescriptor;
-import org.ovshighway.guest.abi.Le;
+import org.ovshighway.guest.SequencedTestGuest;
 
 /**
  * Two guests (real {@link GuestPort}s, one polling thread each, or one receiving and one
@@ -37,85 +30,6 @@ import org.ovshighway.guest.abi.Le;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RemapTwoGuestsFakeSwitchTest {
     private static final int CYCLES = 20;
-
-    /** One guest's polling loop: sends its own sequence, checks the peer's. */
-    private static final class Guest implements Runnable {
-        final GuestPort port;
-        final AtomicBoolean sending = new AtomicBoolean(true);
-        final AtomicBoolean running = new AtomicBoolean(true);
-        final AtomicLong sent = new AtomicLong();
-        final AtomicLong received = new AtomicLong();
-        final AtomicLong outOfOrder = new AtomicLong();
-        final AtomicLong fencesSeen = new AtomicLong();
-        volatile Throwable failure;
-        /** Transmit side's state (one thread). */
-        private final byte[][] frames = new byte[4][];
-        private long next = 1;
-        /** Receive side's state (one thread). */
-        private final PacketBurst rx = new PacketBurst();
-        private long expect = 1;
-
-        Guest(GuestPort port) {
-            this.port = port;
-        }
-
-        @Override
-        public void run() {
-            loop(true, true);
-        }
-
-        /** The guest's polling loop: transmit and/or receive (two threads may split them). */
-        void loop(boolean transmit, boolean receive) {
-            try {
-                while (running.get()) {
-                    if (transmit && sending.get()) {
-                        transmitOnce();
-                    }
-                    if (receive) {
-                        receiveOnce();
-                    }
-                    LockSupport.parkNanos(20_000);
-                }
-            } catch (Throwable t) {
-                failure = t;
-            }
-        }
-
-        private void transmitOnce() {
-            for (int k = 0; k < frames.length; k++) {
-                frames[k] = frame(next + k);
-            }
-            int n = port.txBurst(frames, frames.length);
-            next += n;
-            sent.set(next - 1);
-        }
-
-        private void receiveOnce() {
-            int n = port.rxBurst(rx);
-            MemorySegment region = rx.region();
-            for (int i = 0; i < n; i++) {
-                long offset = rx.regionOffset(i);
-                if (FenceFrameDescriptor.isFence(region, offset, rx.length(i))) {
-                    fencesSeen.incrementAndGet();
-                    continue;
-                }
-                long seq = region.get(Le.U64_UNALIGNED, offset + 16);
-                if (seq != expect) {
-                    outOfOrder.incrementAndGet();
-                }
-                expect = seq + 1;
-                received.incrementAndGet();
-            }
-        }
-
-        private static byte[] frame(long seq) {
-            ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
-            b.put(new byte[] {0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1});
-            b.order(ByteOrder.BIG_ENDIAN).putShort((short) 0x0800).order(ByteOrder.LITTLE_ENDIAN);
-            b.putLong(16, seq);
-            return b.array();
-        }
-    }
 
     @Test
     void establishAndRevertCyclesUnderTrafficLoseReorderAndDuplicateNothing() throws Exception {
@@ -152,10 +66,10 @@ class RemapTwoGuestsFakeSwitchTest {
              FakeMemifSwitch xToY = new FakeMemifSwitch(portX.file().path(), portY.file().path());
              FakeMemifSwitch yToX = new FakeMemifSwitch(portY.file().path(), portX.file().path());
              LinkSupervisor supervisor = new LinkSupervisor(files, attacher, deadlines, System::nanoTime, s -> { })) {
-            Guest gx = new Guest(x);
-            Guest gy = new Guest(y);
+            SequencedTestGuest gx = new SequencedTestGuest(x);
+            SequencedTestGuest gy = new SequencedTestGuest(y);
             List<Thread> threads = new ArrayList<>();
-            for (Guest g : List.of(gx, gy)) {
+            for (SequencedTestGuest g : List.of(gx, gy)) {
                 if (splitThreads) {
                     threads.add(Thread.ofPlatform().name(g.port.portName() + "-tx").start(() -> g.loop(true, false)));
                     threads.add(Thread.ofPlatform().name(g.port.portName() + "-rx").start(() -> g.loop(false, true)));
