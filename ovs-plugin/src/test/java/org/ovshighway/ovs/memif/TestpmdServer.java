@@ -94,12 +94,18 @@ final class TestpmdServer implements AutoCloseable {
         stdin.flush();
     }
 
-    /** Waits for the prompt, then starts forwarding. */
+    /**
+     * Waits for the prompt, then starts forwarding and waits until testpmd has printed its
+     * forwarding streams and the prompt after them: only then is the port started. (Waiting for
+     * any prompt after the command was not enough: a prompt printed late for the previous line
+     * matched, the caller's memif client then connected while testpmd was still starting the
+     * port, and testpmd hung.)
+     */
     void start() throws IOException, InterruptedException {
         await(Pattern.compile("testpmd> "), 0, Duration.ofSeconds(30));
         int from = outputLength();
         command("start");
-        await(Pattern.compile("testpmd> "), from, Duration.ofSeconds(30));
+        await(Pattern.compile("forwards packets on[\\s\\S]*testpmd> "), from, Duration.ofSeconds(30));
     }
 
     /** Port 0's RX-packets as {@code show port stats 0} reports it. */
