@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.ovshighway.guest.abi.PortConnection;
+import org.ovshighway.guest.mapping.MappedRegion;
 import org.junit.jupiter.api.Timeout;
 import org.ovshighway.ovs.testing.PrivateOvsDpdk;
 
@@ -79,6 +81,11 @@ class ViaOvsTrafficTest {
                 ovs.ofctl("del-flows", BRIDGE);
                 ovs.ofctl("add-flow", BRIDGE, "in_port=1,actions=output:2");
                 ovs.ofctl("add-flow", BRIDGE, "in_port=2,actions=output:1");
+                // the agent tells a guest UP once OVS serves its port, which can take ~3 s after a
+                // reconnect (docs/operations.md): traffic starts when both are served
+                for (Path file : regionFiles) {
+                    awaitUp(file);
+                }
                 exchange(ovs, rootA, rootB);
                 // a JVM ended by SIGTERM exits 128+15 once its shutdown hook (the agent's cleanup) returned;
                 // the cleanup is checked by its effects below (JUL drops log records made during shutdown)
@@ -97,6 +104,20 @@ class ViaOvsTrafficTest {
                     "hugepage files of this OVS-DPDK instance");
         }
         assertTrue(Files.notExists(Path.of("/var/run/dpdk", prefix)), "DPDK runtime directory removed");
+    }
+
+    /** Waits (at most 30 s) until the agent has told the guest of {@code regionFile} UP. */
+    private static void awaitUp(Path regionFile) throws Exception {
+        try (MappedRegion view = MappedRegion.map(regionFile)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!PortConnection.isUp(PortConnection.acquire(view.segment()))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("agent never told the guest UP: region=" + regionFile + " word="
+                            + PortConnection.describe(PortConnection.acquire(view.segment())));
+                }
+                Thread.sleep(10);
+            }
+        }
     }
 
     /** The region files a sysfs-shaped root publishes (targets of its resource2 links). */
