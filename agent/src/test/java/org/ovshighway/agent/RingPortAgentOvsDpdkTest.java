@@ -3,14 +3,11 @@ package org.ovshighway.agent;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +18,6 @@ import org.ovshighway.ovs.testing.PrivateOvsDpdk;
 import org.junit.jupiter.api.Timeout;
 import org.ovshighway.guest.DeviceSource;
 import org.ovshighway.guest.GuestPort;
-import org.ovshighway.guest.PacketBurst;
 import org.ovshighway.guest.abi.PortConnection;
 import org.ovshighway.guest.mapping.IvshmemDevice;
 import org.ovshighway.guest.mapping.IvshmemScanner;
@@ -35,39 +31,7 @@ import org.ovshighway.guest.mapping.IvshmemScanner;
 @Timeout(value = 170, unit = TimeUnit.SECONDS)
 class RingPortAgentOvsDpdkTest {
 
-    private static byte[] frame(int marker) {
-        byte[] f = new byte[64];
-        Arrays.fill(f, 0, 6, (byte) 0xff);
-        f[6] = 0x02;
-        f[11] = (byte) marker;
-        f[12] = (byte) 0x88;
-        f[13] = (byte) 0xb5;
-        f[14] = (byte) marker;
-        return f;
-    }
 
-    /** Sends {@code frame} from {@code tx} until it is received on {@code rx} (OVS may drop while settling). */
-    private static byte[] sendUntilReceived(GuestPort tx, GuestPort rx, byte[] frame) throws InterruptedException {
-        PacketBurst burst = new PacketBurst();
-        for (int attempt = 0; attempt < 500; attempt++) {
-            rx.rxBurst(burst);
-            tx.txBurst(new byte[][] {frame}, 1);
-            for (int wait = 0; wait < 5; wait++) {
-                Thread.sleep(2);
-                int n = rx.rxBurst(burst);
-                for (int i = 0; i < n; i++) {
-                    byte[] got = new byte[burst.length(i)];
-                    for (int b = 0; b < got.length; b++) {
-                        got[b] = burst.packet(i).getByte(b);
-                    }
-                    if (Arrays.equals(got, frame)) {
-                        return got;
-                    }
-                }
-            }
-        }
-        return null;
-    }
 
     private static void awaitLinkState(PrivateOvsDpdk ovs, String port, String expected) throws Exception {
         String state = "";
@@ -136,8 +100,8 @@ class RingPortAgentOvsDpdkTest {
                 assertTrue(PortConnection.isUp(before), "pa UP: " + PortConnection.describe(before));
 
                 ovs.ofctl("add-flow", "br0", "in_port=11,actions=output:12");
-                byte[] first = frame(1);
-                assertArrayEquals(first, sendUntilReceived(a, b, first), "frame pa -> pb through OVS-DPDK");
+                byte[] first = MarkedFrames.frame(1);
+                assertArrayEquals(first, MarkedFrames.sendUntilReceived(a, b, first), "frame pa -> pb through OVS-DPDK");
 
                 ovs.restartVswitchd();
                 long back = System.nanoTime();
@@ -160,8 +124,8 @@ class RingPortAgentOvsDpdkTest {
 
                 // flows do not survive a vswitchd restart; OVSDB (ports, ofport_request) does
                 ovs.ofctl("add-flow", "br0", "in_port=11,actions=output:12");
-                byte[] second = frame(2);
-                assertArrayEquals(second, sendUntilReceived(a, b, second), "frame pa -> pb after the restart");
+                byte[] second = MarkedFrames.frame(2);
+                assertArrayEquals(second, MarkedFrames.sendUntilReceived(a, b, second), "frame pa -> pb after the restart");
                 System.out.println("after the restart: link_state pa=" + ovs.vsctl("get", "Interface", "pa", "link_state")
                         + " pb=" + ovs.vsctl("get", "Interface", "pb", "link_state"));
                 // at least the restart; a port OVS left down after CONNECTED is reconnected once more

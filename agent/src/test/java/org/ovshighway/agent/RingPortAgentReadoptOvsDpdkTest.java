@@ -1,7 +1,7 @@
 package org.ovshighway.agent;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ovshighway.guest.DeviceSource;
 import org.ovshighway.guest.GuestPort;
-import org.ovshighway.guest.PacketBurst;
 import org.ovshighway.guest.abi.PortConnection;
 import org.ovshighway.guest.mapping.IvshmemScanner;
 import org.ovshighway.guest.mapping.MappedRegion;
@@ -33,36 +31,7 @@ import org.ovshighway.ovs.testing.PrivateOvsDpdk;
 @Timeout(value = 170, unit = TimeUnit.SECONDS)
 class RingPortAgentReadoptOvsDpdkTest {
 
-    private static byte[] frame(int marker) {
-        byte[] f = new byte[64];
-        Arrays.fill(f, 0, 6, (byte) 0xff);
-        f[6] = 0x02;
-        f[12] = (byte) 0x88;
-        f[13] = (byte) 0xb5;
-        f[14] = (byte) marker;
-        return f;
-    }
 
-    private static boolean delivered(GuestPort tx, GuestPort rx, byte[] frame) throws InterruptedException {
-        PacketBurst burst = new PacketBurst();
-        for (int attempt = 0; attempt < 1000; attempt++) {
-            tx.txBurst(new byte[][] {frame}, 1);
-            for (int wait = 0; wait < 5; wait++) {
-                Thread.sleep(2);
-                int n = rx.rxBurst(burst);
-                for (int i = 0; i < n; i++) {
-                    byte[] got = new byte[burst.length(i)];
-                    for (int b = 0; b < got.length; b++) {
-                        got[b] = burst.packet(i).getByte(b);
-                    }
-                    if (Arrays.equals(got, frame)) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
-    }
 
     /** Waits for the connection word the guest reads (through its own mapping of the region). */
     private static long awaitUp(Path regionFile, long newerThan) throws Exception {
@@ -120,7 +89,7 @@ class RingPortAgentReadoptOvsDpdkTest {
                 long generationA = awaitUp(regions.resolve("highway-port-pa"), 0);
                 long generationB = awaitUp(regions.resolve("highway-port-pb"), 0);
                 ovs.ofctl("add-flow", "br0", "in_port=11,actions=output:12");
-                assertTrue(delivered(a, b, frame(1)), "pa -> pb through the first agent's ports");
+                assertNotNull(MarkedFrames.sendUntilReceived(a, b, MarkedFrames.frame(1)), "pa -> pb through the first agent's ports");
                 Object fileA = fileKey(regions.resolve("highway-port-pa"));
 
                 first.destroyForcibly();
@@ -139,7 +108,7 @@ class RingPortAgentReadoptOvsDpdkTest {
                     assertTrue(awaitUp(regions.resolve("highway-port-pb"), generationB) > generationB);
                     System.out.printf("re-adopted ring ports UP %.1f ms after the new agent started%n",
                             (System.nanoTime() - restart) / 1e6);
-                    assertTrue(delivered(a, b, frame(2)), "pa -> pb through the re-adopted ports, same GuestPorts");
+                    assertNotNull(MarkedFrames.sendUntilReceived(a, b, MarkedFrames.frame(2)), "pa -> pb through the re-adopted ports, same GuestPorts");
                     assertTrue(a.stats().reconnects() >= 1, a.stats().toString());
                 } finally {
                     second.close();
