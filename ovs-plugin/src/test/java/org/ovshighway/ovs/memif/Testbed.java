@@ -1,12 +1,12 @@
 package org.ovshighway.ovs.memif;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+
+import org.ovshighway.ovs.testing.PrivateOvsDpdk;
 
 /** Running the project's testbed scripts and OVS tools from tests. */
 final class Testbed {
@@ -41,28 +41,7 @@ final class Testbed {
 
     /** Runs a command to completion (at most 120 s); returns its stdout, throws with its output on failure. */
     static String run(Map<String, String> env, List<String> command) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(env);
-        // Files, not pipes: a detached daemon inheriting a pipe would keep a reader waiting forever.
-        Path out = Files.createTempFile("hw-cmd", ".out");
-        Path err = Files.createTempFile("hw-cmd", ".err");
-        try {
-            builder.redirectOutput(out.toFile()).redirectError(err.toFile());
-            Process process = builder.start();
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException("command did not finish in 120 s: " + command + "\nstderr: " + Files.readString(err));
-            }
-            String stdout = Files.readString(out, StandardCharsets.UTF_8);
-            if (process.exitValue() != 0) {
-                throw new IOException("command failed: exit=" + process.exitValue() + " command=" + command
-                        + "\nstdout: " + stdout + "\nstderr: " + Files.readString(err));
-            }
-            return stdout;
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        return PrivateOvsDpdk.exec(env, command);
     }
 
     /** Installs DPDK and OVS-DPDK when missing (the script does nothing when they are there). */
