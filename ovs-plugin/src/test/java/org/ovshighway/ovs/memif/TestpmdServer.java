@@ -37,7 +37,7 @@ final class TestpmdServer implements AutoCloseable {
                 "--file-prefix=" + filePrefix,
                 "--vdev=net_memif0,role=server,id=0,socket=" + socket + ",socket-abstract=no",
                 "--", "-i", "--forward-mode=rxonly", "--rxq=" + queues, "--txq=" + queues, "--nb-cores=1",
-                "--total-num-mbufs=4096");
+                "--total-num-mbufs=4096", "--no-lsc-interrupt", "--no-rmv-interrupt");
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         stdin = process.getOutputStream();
         Thread reader = Thread.ofPlatform().daemon().name("testpmd-output").start(() -> pump(process.getInputStream()));
