@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.ovshighway.remapper.RemapDeadlines;
 
 /**
  * The agent's configuration file, Java properties syntax:
@@ -45,6 +46,14 @@ import java.util.regex.Pattern;
  * proxy-listen=127.0.0.1                      address of the proxy's bridge-facing listeners
  * proxy-passive=127.0.0.1:6634                optional listener for the switch's own OpenFlow clients
  * proxy-hold-deadline-ms=5000                 longest hold of a rule that breaks a link (1..60000)
+ * link-map-deadline-ms=5000                   both guests must map a new link within this, else it is
+ *                                             rolled back (1..600000)
+ * link-fence-deadline-ms=2000                 every FENCE_IN of a new link must be acknowledged within
+ *                                             this, else the revert is forced (1..600000)
+ * link-revert-deadline-ms=2000                a revert must complete within this, else it is forced
+ *                                             (1..600000)
+ * link-grace-ms=1000                          after a rollback or forced revert, how long the guests get
+ *                                             to unmap before the devices are detached anyway (1..600000)
  * </pre>
  * Unknown keys, keys given twice, empty values, relative or missing directories, bad numbers and
  * names are errors naming the file and the key.
@@ -63,11 +72,13 @@ import java.util.regex.Pattern;
  * @param proxyListen    address of the proxy's bridge-facing listeners
  * @param proxyPassive   the proxy's listener for the switch's own clients, if any
  * @param proxyHoldDeadline longest hold of a rule that breaks a link
+ * @param linkDeadlines  how long a link may wait for its guests in each state
  */
 public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path> regionDir, Path memifSocketDir,
                           List<RingPortConfig> ringPorts, String openflow, Path controlSocket, boolean bypass,
                           Duration bypassQuiet, boolean controllerProxy, String proxyListen,
-                          Optional<InetSocketAddress> proxyPassive, Duration proxyHoldDeadline) {
+                          Optional<InetSocketAddress> proxyPassive, Duration proxyHoldDeadline,
+                          RemapDeadlines linkDeadlines) {
 
     /** A port name: usable as OVS interface name, region file name part and region header name. */
     static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
@@ -76,10 +87,13 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
     private static final Pattern RING_PORT_KEY = Pattern.compile("ring-port\\.([^.]*)\\.([^.]*)");
     private static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir", "openflow",
             "control-socket", "bypass", "bypass-quiet-ms", "controller-proxy", "proxy-listen", "proxy-passive",
-            "proxy-hold-deadline-ms");
+            "proxy-hold-deadline-ms", "link-map-deadline-ms", "link-fence-deadline-ms", "link-revert-deadline-ms",
+            "link-grace-ms");
     private static final Set<String> PORT_KEYS = Set.of("guest", "publish-root", "ofport");
     /** The longest socket path a sockaddr_un holds. */
     private static final int MAX_SOCKET_PATH = 107;
+    /** Longest link deadline accepted: ten minutes. */
+    private static final long MAX_DEADLINE_MS = 600_000;
 
     public AgentConfig {
         Objects.requireNonNull(file, "file");
@@ -229,32 +243,35 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
             }
             proxyPassive = Optional.of(new InetSocketAddress(value.substring(0, colon).replace("[", "").replace("]", ""), port));
         }
-        Duration holdDeadline = Duration.ofMillis(5000);
-        if (values.containsKey("proxy-hold-deadline-ms")) {
-            String value = values.get("proxy-hold-deadline-ms").strip();
-            try {
-                holdDeadline = Duration.ofMillis(Long.parseLong(value));
-            } catch (NumberFormatException e) {
-                holdDeadline = Duration.ZERO;
-            }
-            if (holdDeadline.toMillis() < 1 || holdDeadline.toMillis() > 60_000) {
-                throw new ConfigException(file, "proxy-hold-deadline-ms", "must be a whole number 1..60000: value=" + value);
-            }
-        }
-        Duration quiet = Duration.ofMillis(20);
-        if (values.containsKey("bypass-quiet-ms")) {
-            String value = values.get("bypass-quiet-ms").strip();
-            try {
-                quiet = Duration.ofMillis(Long.parseLong(value));
-            } catch (NumberFormatException e) {
-                quiet = Duration.ofMillis(-1);
-            }
-            if (quiet.isNegative() || quiet.toMillis() > 10_000) {
-                throw new ConfigException(file, "bypass-quiet-ms", "must be a whole number 0..10000: value=" + value);
-            }
-        }
+        Duration holdDeadline = millis(file, values, "proxy-hold-deadline-ms", 5000, 1, 60_000);
+        Duration quiet = millis(file, values, "bypass-quiet-ms", 20, 0, 10_000);
+        RemapDeadlines defaults = RemapDeadlines.defaults();
+        RemapDeadlines deadlines = new RemapDeadlines(
+                millis(file, values, "link-map-deadline-ms", defaults.map().toMillis(), 1, MAX_DEADLINE_MS),
+                millis(file, values, "link-fence-deadline-ms", defaults.fence().toMillis(), 1, MAX_DEADLINE_MS),
+                millis(file, values, "link-revert-deadline-ms", defaults.revert().toMillis(), 1, MAX_DEADLINE_MS),
+                millis(file, values, "link-grace-ms", defaults.grace().toMillis(), 1, MAX_DEADLINE_MS));
         return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts, openflow, controlSocket,
-                bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline);
+                bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline, deadlines);
+    }
+
+    /** A whole number of milliseconds {@code min..max} under {@code key}, or {@code fallback} when absent. */
+    private static Duration millis(Path file, Map<String, String> values, String key, long fallback, long min, long max)
+            throws ConfigException {
+        if (!values.containsKey(key)) {
+            return Duration.ofMillis(fallback);
+        }
+        String value = values.get(key).strip();
+        long ms;
+        try {
+            ms = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            ms = min - 1;
+        }
+        if (ms < min || ms > max) {
+            throw new ConfigException(file, key, "must be a whole number " + min + ".." + max + ": value=" + value);
+        }
+        return Duration.ofMillis(ms);
     }
 
     private static boolean bool(Path file, Map<String, String> values, String key, boolean fallback) throws ConfigException {

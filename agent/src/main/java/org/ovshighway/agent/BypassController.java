@@ -389,8 +389,14 @@ final class BypassController implements AutoCloseable {
         try {
             all.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.WARNING, "links not all reverted within " + wait.toMillis() + " ms: "
-                    + snapshot);
+            // a guest that stopped responding: force what is left so no region or device outlives the agent
+            LOG.log(System.Logger.Level.WARNING, "links not all reverted within " + wait.toMillis() + " ms, forcing: "
+                    + links.links());
+            try {
+                links.forceAll().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception forced) {
+                LOG.log(System.Logger.Level.ERROR, "links still open after forcing them: " + links.links());
+            }
         }
         close();
     }

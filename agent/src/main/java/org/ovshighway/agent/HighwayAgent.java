@@ -27,7 +27,6 @@ import org.ovshighway.p2p.flow.PortNo;
 import org.ovshighway.remapper.LinkSupervisor;
 import org.ovshighway.remapper.PortEnd;
 import org.ovshighway.remapper.RegionFiles;
-import org.ovshighway.remapper.RemapDeadlines;
 
 /**
  * The running agent: the ring ports ({@link RingPortAgent}), the live point-to-point view of
@@ -102,7 +101,7 @@ final class HighwayAgent implements AutoCloseable {
             if (config.bypass()) {
                 RegionFiles files = config.regionDir().map(RegionFiles::in).orElseGet(RegionFiles::automatic);
                 AtomicReference<BypassController> controllerRef = new AtomicReference<>();
-                links = new LinkSupervisor(files, attacher, RemapDeadlines.defaults(), System::nanoTime, status -> {
+                links = new LinkSupervisor(files, attacher, config.linkDeadlines(), System::nanoTime, status -> {
                     LOG.log(System.Logger.Level.DEBUG, () -> "link " + status);
                     BypassController c = controllerRef.get();
                     if (c != null) {

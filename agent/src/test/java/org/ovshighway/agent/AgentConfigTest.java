@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
+import java.time.Duration;
+import org.ovshighway.remapper.RemapDeadlines;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,6 +106,21 @@ class AgentConfigTest {
         assertTrue(refused(valid() + "ring-port.p/x.guest=g\n").getMessage().contains("port name"));
         assertTrue(refused(valid() + "bridge=br1\n").getMessage().contains("key=bridge: given more than once"));
         assertTrue(refused(valid().replace("ovsdb=unix:", "ovsdb=ssl:")).getMessage().contains("key=ovsdb"));
+    }
+
+    @Test
+    void linkDeadlinesDefaultAndAreCheckedAndRead() throws Exception {
+        assertEquals(RemapDeadlines.defaults(), AgentConfig.load(write(valid())).linkDeadlines());
+        AgentConfig config = AgentConfig.load(write(valid() + "link-map-deadline-ms=9000\nlink-fence-deadline-ms=8000\n"
+                + "link-revert-deadline-ms=7000\nlink-grace-ms=600\n"));
+        assertEquals(new RemapDeadlines(Duration.ofMillis(9000), Duration.ofMillis(8000), Duration.ofMillis(7000),
+                Duration.ofMillis(600)), config.linkDeadlines());
+        assertTrue(refused(valid() + "link-revert-deadline-ms=0\n").getMessage()
+                .contains("key=link-revert-deadline-ms: must be a whole number 1..600000: value=0"));
+        assertTrue(refused(valid() + "link-grace-ms=1s\n").getMessage()
+                .contains("key=link-grace-ms: must be a whole number 1..600000: value=1s"));
+        assertTrue(refused(valid() + "bypass-quiet-ms=-1\n").getMessage()
+                .contains("key=bypass-quiet-ms: must be a whole number 0..10000: value=-1"));
     }
 
     @Test

@@ -144,6 +144,22 @@ final class Link {
         return false;
     }
 
+    /**
+     * The agent is stopping and the link did not revert in time: force it now (roll it back when
+     * it is not usable yet). Links already forcing, rolling back or closed are left as they are.
+     */
+    void forceNow(long now, RemapDeadlines deadlines) {
+        switch (state) {
+            case ATTACHING -> {
+                publishDetach();
+                moveTo(LinkState.ROLLING_BACK, now + deadlines.grace().toNanos());
+            }
+            case USABLE, ACTIVE, REVERTING -> force(now, deadlines);
+            default -> {
+            }
+        }
+    }
+
     private void startRevert(long now, RemapDeadlines deadlines) {
         publishDetach();
         moveTo(LinkState.REVERTING, now + deadlines.revert().toNanos());

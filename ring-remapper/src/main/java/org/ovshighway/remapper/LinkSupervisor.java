@@ -98,6 +98,27 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
         return result;
     }
 
+    /**
+     * Forces every open link now (rolls back those not usable yet), for an agent that stops and
+     * could not revert them in time: the guests get DETACH with {@code usable} cleared and the
+     * grace time to unmap, then the devices are detached and the regions deleted. The future
+     * completes when every link open at that moment is CLOSED.
+     */
+    public CompletableFuture<Void> forceAll() {
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        commands.add(() -> {
+            List<CompletableFuture<LinkStatus>> closing = new ArrayList<>();
+            long now = clock.getAsLong();
+            for (Link link : links.values()) {
+                link.requestRevert();
+                link.forceNow(now, deadlines);
+                closing.add(link.closed);
+            }
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> all.complete(null));
+        });
+        return all;
+    }
+
     /** The link (open) a port belongs to, or null. Any thread. */
     public LinkStatus linkOf(String port) {
         synchronized (base) {

@@ -277,6 +277,49 @@ class LinkLifecycleTest {
     }
 
     @Test
+    void forceAllForcesAnActiveLinkAndRollsBackAnAttachingOneWithoutWaitingForDeadlines() throws Exception {
+        PortRegion portZ = PortRegion.create(RegionFiles.in(dir), "port-z", "z", "guest-z");
+        PortRegion portW = PortRegion.create(RegionFiles.in(dir), "port-w", "w", "guest-w");
+        try {
+            supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);
+            supervisor.tick();
+            long active = supervisor.linkOf("x").linkId();
+            try (MappedRegion guests = MappedRegion.map(linkFile(active))) {
+                MemorySegment link = guests.segment();
+                guestMaps(link, 0, portX);
+                guestMaps(link, 1, portY);
+                supervisor.tick();
+                LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_IN);
+                supervisor.tick();
+                assertEquals(LinkState.ACTIVE, supervisor.linkOf("x").state());
+                supervisor.establish(PortEnd.of(portZ), PortEnd.of(portW), true);
+                supervisor.tick();
+                long attaching = supervisor.linkOf("z").linkId();
+                assertEquals(LinkState.ATTACHING, supervisor.linkOf("z").state());
+
+                CompletableFuture<Void> all = supervisor.forceAll();
+                supervisor.tick();
+                assertEquals(LinkState.FORCING, supervisor.linkOf("x").state());
+                assertEquals(0, LinkControl.acquireUsable(link), "usable cleared");
+                assertEquals(PortControl.OP_DETACH, PortControl.readRequest(portX.segment()).opcode());
+                assertEquals(LinkState.ROLLING_BACK, supervisor.linkOf("z").state());
+                assertFalse(all.isDone(), "the guests get their grace time");
+                now += DEADLINES.grace().toNanos();
+                supervisor.tick();
+                all.get(1, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(List.of(), supervisor.links());
+                assertFalse(Files.exists(linkFile(active)), "region deleted");
+                assertFalse(Files.exists(linkFile(attaching)), "region deleted");
+                assertEquals(1, supervisor.forcedReverts());
+                assertEquals(1, supervisor.rollbacks());
+            }
+        } finally {
+            portZ.delete();
+            portW.delete();
+        }
+    }
+
+    @Test
     void aPortOnALinkCannotJoinASecondOne() throws Exception {
         supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);
         supervisor.tick();

@@ -110,7 +110,9 @@ class AgentBypassOvsDpdkTest {
                     "ring-port." + PORT_A + ".ofport=1",
                     "ring-port." + PORT_B + ".guest=gb", "ring-port." + PORT_B + ".publish-root=" + rootB,
                     "ring-port." + PORT_B + ".ofport=2",
-                    "controller-proxy=true", "proxy-passive=127.0.0.1:" + passivePort, ""));
+                    "controller-proxy=true", "proxy-passive=127.0.0.1:" + passivePort,
+                    // this test is not about deadlines: a CI machine under load must not force a revert
+                    "link-fence-deadline-ms=20000", "link-revert-deadline-ms=20000", "proxy-hold-deadline-ms=30000", ""));
             Path control = ovs.run().resolve("highway.ctl");
             // from the start every frame has a way, through OVS, but LOCAL gets copies: not point-to-point
             ovs.ofctl("del-flows", BRIDGE);
