@@ -274,7 +274,7 @@ public final class GuestPort implements AutoCloseable {
         } else if (followsConnection && !receiveSideServing()) {
             n = 0;
         } else {
-            n = receiveFromPortRings(burst.offsets, burst.lengths);
+            n = receiveFromPortRings(burst.offsets, burst.lengths, burst.offsets.length, false);
         }
         burst.receivedFrom(region, n);
         return n;
@@ -284,7 +284,21 @@ public final class GuestPort implements AutoCloseable {
     private final OldReceivePath oldReceivePath = new OldReceivePath() {
         @Override
         public int receive(long[] offsets, int[] lengths, int max) {
-            return followsConnection && !receiveSideServing() ? 0 : receiveFromPortRings(offsets, lengths);
+            return followsConnection && !receiveSideServing() ? 0 : receiveFromPortRings(offsets, lengths, max, false);
+        }
+
+        @Override
+        public void observe() {
+            if (!followsConnection || receiveSideServing()) {
+                for (MemifClientReceiver receiver : portRx) {
+                    receiver.observe();
+                }
+            }
+        }
+
+        @Override
+        public int receiveObserved(long[] offsets, int[] lengths, int max) {
+            return followsConnection && !receiveSideServing() ? 0 : receiveFromPortRings(offsets, lengths, max, true);
         }
 
         @Override
@@ -293,32 +307,37 @@ public final class GuestPort implements AutoCloseable {
         }
     };
 
-    private int receiveFromPortRings(long[] offsets, int[] lengths) {
+    /** With {@code observedOnly}, only what each ring's last observe() saw (see OldReceivePath). */
+    private int receiveFromPortRings(long[] offsets, int[] lengths, int max, boolean observedOnly) {
         MemifClientReceiver[] receivers = portRx;
         int rings = receivers.length;
         if (rings == 0) {
             return 0;
         }
+        int limit = Math.min(max, offsets.length);
         if (rings == 1) {
-            return receivers[0].receive(offsets, lengths, offsets.length);
+            return observedOnly ? receivers[0].receiveObserved(offsets, lengths, limit)
+                    : receivers[0].receive(offsets, lengths, limit);
         }
         // several queues share one burst: gather into scratch space, fairness by rotating the start queue
         int total = 0;
         int start = nextPortRx;
         nextPortRx = start + 1 == rings ? 0 : start + 1;
-        for (int k = 0; k < rings && total < offsets.length; k++) {
+        for (int k = 0; k < rings && total < limit; k++) {
             int q = start + k;
             if (q >= rings) {
                 q -= rings;
             }
-            total += receiveInto(receivers[q], offsets, lengths, total);
+            total += receiveInto(receivers[q], offsets, lengths, total, limit, observedOnly);
         }
         return total;
     }
 
-    private int receiveInto(MemifClientReceiver receiver, long[] offsets, int[] lengths, int at) {
-        int room = Math.min(offsets.length - at, scratchOffsets.length);
-        int n = receiver.receive(scratchOffsets, scratchLengths, room);
+    private int receiveInto(MemifClientReceiver receiver, long[] offsets, int[] lengths, int at, int limit,
+                            boolean observedOnly) {
+        int room = Math.min(limit - at, scratchOffsets.length);
+        int n = observedOnly ? receiver.receiveObserved(scratchOffsets, scratchLengths, room)
+                : receiver.receive(scratchOffsets, scratchLengths, room);
         System.arraycopy(scratchOffsets, 0, offsets, at, n);
         System.arraycopy(scratchLengths, 0, lengths, at, n);
         return n;
@@ -568,7 +587,7 @@ public final class GuestPort implements AutoCloseable {
 
     /** Counters of the remap protocol (all zero on a port that does not follow it). */
     public RemapStats remapStats() {
-        return remap == null ? new RemapStats(0, 0, 0, 0, 0, 0, 0) : remap.stats();
+        return remap == null ? new RemapStats(0, 0, 0, 0, 0, 0, 0, 0) : remap.stats();
     }
 
     /** The remap machinery of this port, or null (LINK region, ABI before 1.2, or no device source). */

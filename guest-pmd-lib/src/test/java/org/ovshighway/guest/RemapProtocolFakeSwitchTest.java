@@ -382,7 +382,7 @@ class RemapProtocolFakeSwitchTest {
                 sendX();
             }
             assertEquals(SenderPhase.REVERTING, x.remap().senderPhase(), "X waits for Y's revertReady");
-            LinkControl.releaseUsable(link, 0);
+            LinkControl.releaseUsable(link, LinkControl.USABLE_FORCED);
             until("X left the link", () -> LinkControl.acquireMapped(link, 0) == 0, this::sendX);
             assertEquals(1, x.remapStats().forcedReverts());
             xToY.forward();
@@ -390,6 +390,188 @@ class RemapProtocolFakeSwitchTest {
             sendX();
             xToY.forward();
             assertEquals(forwarded + 1, xToY.forwarded, "X's traffic is back on the switch");
+        }
+    }
+
+    /** Brings X onto a one-way link X -> Y (both ON_LINK after a few frames); returns the link's segment. */
+    private void bypassXToY(MemorySegment link) {
+        until("both ends mapped", () -> LinkControl.acquireMapped(link, 0) == GEN
+                && LinkControl.acquireMapped(link, 1) == GEN, () -> {
+                    sendX();
+                    pumpY();
+                });
+        LinkControl.releaseUsable(link, GEN);
+        until("X and Y on the link", () -> x.remap().senderPhase() == SenderPhase.ON_LINK
+                && y.remap().receiverPhase() == ReceiverPhase.ON_LINK, () -> {
+                    sendX();
+                    pumpY();
+                });
+        for (int i = 0; i < 5; i++) {
+            sendX();
+            pumpY();
+        }
+    }
+
+    /** What X's application does with the producer one transmitVia gave it: one frame, the next seq. */
+    private void sendOn(org.ovshighway.guest.ring.RingProducer producer) {
+        assertEquals(1, producer.send(new MemorySegment[] {MemorySegment.ofArray(frame(nextX))}, 1));
+        nextX++;
+    }
+
+    @Test
+    void aSenderStoppedInTheMiddleOfALinkBurstLosesNothingWhenTheRevertIsForced() throws Exception {
+        Path linkFile = createLink(false, "link-7");
+        attach();
+        try (MappedRegion agent = MappedRegion.map(linkFile)) {
+            MemorySegment link = agent.segment();
+            publish(linkFile);
+            bypassXToY(link);
+            // X's burst took the link producer, then X was stopped before it published (SIGSTOP)
+            org.ovshighway.guest.ring.RingProducer inFlight = x.remap().transmitVia(null);
+            detach();
+            for (int i = 0; i < 5; i++) {
+                pumpY();
+            }
+            assertEquals(ReceiverPhase.DRAINING, y.remap().receiverPhase(), "Y waits for X's FENCE_OUT");
+            // the revert deadline passed: the agent forces it
+            LinkControl.releaseUsable(link, LinkControl.USABLE_FORCED);
+            for (int i = 0; i < 20; i++) {
+                pumpY();
+            }
+            assertEquals(ReceiverPhase.DRAINING, y.remap().receiverPhase(), "Y waits for X to leave the link");
+            assertEquals(GEN, LinkControl.acquireMapped(link, 1), "Y keeps the link mapped meanwhile");
+            // X resumes: its burst lands on the link, its next burst sees the forced revert
+            sendOn(inFlight);
+            sendOn(inFlight);
+            for (int i = 0; i < 5; i++) {
+                sendX();
+            }
+            assertEquals(SenderPhase.DONE, x.remap().senderPhase());
+            assertEquals(GEN, LinkControl.acquireSenderLeft(link, 0), "X said it left the link");
+            long last = nextX - 1;
+            until("Y got everything", () -> atY.size() == last, this::pumpY);
+            assertSequence(atY, last);
+            until("both ends unmapped", () -> LinkControl.acquireMapped(link, 0) == 0
+                    && LinkControl.acquireMapped(link, 1) == 0, this::pumpY);
+            assertEquals(1, y.remapStats().forcedReverts());
+            assertEquals(0, y.remapStats().forcedDropped());
+        }
+    }
+
+    @Test
+    void aReceiverStoppedBeforeItConsumedFenceInGetsEverythingInOrderWhenTheRevertIsForced() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            sendX();
+        }
+        Path linkFile = createLink(false, "link-7");
+        attach();
+        try (MappedRegion agent = MappedRegion.map(linkFile)) {
+            MemorySegment link = agent.segment();
+            publish(linkFile);
+            until("both ends mapped", () -> LinkControl.acquireMapped(link, 0) == GEN
+                    && LinkControl.acquireMapped(link, 1) == GEN, () -> {
+                        sendX();
+                        pumpY();
+                    });
+            // Y stops polling now: X fences and sends on the link; the FENCE_IN waits in Y's RX ring
+            LinkControl.releaseUsable(link, GEN);
+            for (int i = 0; i < 10; i++) {
+                sendX();
+                xToY.forward();
+            }
+            assertEquals(SenderPhase.FENCING, x.remap().senderPhase());
+            detach();
+            LinkControl.releaseUsable(link, LinkControl.USABLE_FORCED);
+            for (int i = 0; i < 10; i++) {
+                sendX();
+                xToY.forward();
+            }
+            assertEquals(SenderPhase.DONE, x.remap().senderPhase(), "X left on the forced revert");
+            // Y resumes: old-ring frames up to FENCE_IN, the link's, then the old ring's again
+            long last = nextX - 1;
+            until("Y got everything", () -> atY.size() == last, this::pumpY);
+            assertSequence(atY, last);
+            until("Y unmapped", () -> LinkControl.acquireMapped(link, 1) == 0, this::pumpY);
+            assertEquals(0, y.remapStats().forcedDropped());
+            assertEquals(1, y.remapStats().forcedReverts());
+        }
+    }
+
+    @Test
+    void aForcedRevertWhoseFenceInTheSwitchDroppedDropsTheLinkFramesAndCountsThemButNeverReorders() throws Exception {
+        Path linkFile = createLink(false, "link-7");
+        attach();
+        try (MappedRegion agent = MappedRegion.map(linkFile)) {
+            MemorySegment link = agent.segment();
+            publish(linkFile);
+            until("both ends mapped", () -> LinkControl.acquireMapped(link, 0) == GEN
+                    && LinkControl.acquireMapped(link, 1) == GEN, () -> {
+                        sendX();
+                        pumpY();
+                    });
+            long beforeLink = nextX - 1;
+            until("Y got the frames sent before the link", () -> atY.size() == beforeLink, this::pumpY);
+            // every copy of X's FENCE_IN is dropped by the switch (Y's ring was full: Y stopped)
+            xToY.fencesToDrop = Integer.MAX_VALUE;
+            LinkControl.releaseUsable(link, GEN);
+            for (int i = 0; i < 4; i++) {
+                sendX();
+                xToY.forward();
+            }
+            long onLink = nextX - 1 - beforeLink;
+            detach();
+            LinkControl.releaseUsable(link, LinkControl.USABLE_FORCED);
+            for (int i = 0; i < 3; i++) {
+                sendX();
+                xToY.forward();
+            }
+            assertEquals(SenderPhase.DONE, x.remap().senderPhase());
+            long last = nextX - 1;
+            until("Y gave up on the link", () -> y.remap().receiverPhase() == ReceiverPhase.DONE, () -> {
+                pumpY();
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            until("Y got the frames after the link", () -> atY.size() == last - onLink, this::pumpY);
+            List<Long> expected = new ArrayList<>();
+            for (long seq = 1; seq <= last; seq++) {
+                if (seq <= beforeLink || seq > beforeLink + onLink) {
+                    expected.add(seq);
+                }
+            }
+            assertEquals(expected, atY, "the link's frames are missing, nothing is out of order");
+            assertEquals(onLink, y.remapStats().forcedDropped());
+        }
+    }
+
+    @Test
+    void aReceiverWaitingForAStoppedSenderGivesUpWhenTheAgentAsksForAnotherLink() throws Exception {
+        Path linkFile = createLink(false, "link-7");
+        attach();
+        try (MappedRegion agent = MappedRegion.map(linkFile)) {
+            MemorySegment link = agent.segment();
+            publish(linkFile);
+            bypassXToY(link);
+            // X stops for good in the middle of a link burst: one frame published, more to come
+            org.ovshighway.guest.ring.RingProducer inFlight = x.remap().transmitVia(null);
+            sendOn(inFlight);
+            detach();
+            LinkControl.releaseUsable(link, LinkControl.USABLE_FORCED);
+            for (int i = 0; i < 20; i++) {
+                pumpY();
+            }
+            long delivered = atY.size();
+            assertEquals(nextX - 1, delivered, "the published frame was drained");
+            assertEquals(ReceiverPhase.DRAINING, y.remap().receiverPhase(), "Y waits for X to leave");
+            // one more frame lands on the link, and before Y reads it the agent asks Y for another link
+            sendOn(inFlight);
+            PortControl.publishRequest(agentY.segment(), PortControl.OP_ATTACH, LINK + 1, GEN);
+            until("Y left the link", () -> LinkControl.acquireMapped(link, 1) == 0, this::pumpY);
+            assertEquals(1, y.remapStats().forcedDropped(), "the frame left on the link is counted");
+            assertEquals(1, y.remapStats().forcedReverts());
         }
     }
 }

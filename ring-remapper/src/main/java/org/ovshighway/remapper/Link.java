@@ -168,7 +168,7 @@ final class Link {
     private void force(long now, RemapDeadlines deadlines) {
         publishDetach();
         // after DETACH (see the class invariant); pairs with the guests' acquire of usable
-        LinkControl.releaseUsable(region, 0);
+        LinkControl.releaseUsable(region, LinkControl.USABLE_FORCED);
         LOG.log(System.Logger.Level.WARNING, () -> "forcing the revert of link=" + linkId + " state=" + state
                 + " mapped0=" + LinkControl.acquireMapped(region, 0) + " mapped1=" + LinkControl.acquireMapped(region, 1)
                 + " fenceAck0=" + LinkControl.acquireFenceAck(region, 0) + " fenceAck1="

@@ -239,7 +239,7 @@ class LinkLifecycleTest {
             now += DEADLINES.fence().toNanos();
             supervisor.tick();
             assertEquals(LinkState.FORCING, supervisor.linkOf("x").state());
-            assertEquals(0, LinkControl.acquireUsable(link));
+            assertEquals(LinkControl.USABLE_FORCED, LinkControl.acquireUsable(link), "forced: was usable, no longer is");
             assertEquals(PortControl.OP_DETACH, PortControl.opcode(PortControl.acquireRequestWord(portY.segment())));
             guestUnmaps(link, 0, portX);
             supervisor.tick();
@@ -300,7 +300,7 @@ class LinkLifecycleTest {
                 CompletableFuture<Void> all = supervisor.forceAll();
                 supervisor.tick();
                 assertEquals(LinkState.FORCING, supervisor.linkOf("x").state());
-                assertEquals(0, LinkControl.acquireUsable(link), "usable cleared");
+                assertEquals(LinkControl.USABLE_FORCED, LinkControl.acquireUsable(link), "usable cleared");
                 assertEquals(PortControl.OP_DETACH, PortControl.readRequest(portX.segment()).opcode());
                 assertEquals(LinkState.ROLLING_BACK, supervisor.linkOf("z").state());
                 assertFalse(all.isDone(), "the guests get their grace time");

@@ -174,7 +174,8 @@ final class TrafficPort {
                 + " port_tx_invalid_indices=" + s.txInvalidIndices()
                 + " remap_links=" + r.linksFinished() + " remap_fences_sent=" + r.fencesSent()
                 + " remap_fences_consumed=" + r.fencesConsumed() + " remap_stale_fences=" + r.staleFencesConsumed()
-                + " remap_forced=" + r.forcedReverts() + " remap_rejected_regions=" + r.rejectedRegions();
+                + " remap_forced=" + r.forcedReverts() + " remap_rejected_regions=" + r.rejectedRegions()
+                + " remap_forced_dropped=" + r.forcedDropped();
     }
 
     void close() {

@@ -9,7 +9,7 @@ public final class AbiVersion {
     /** Incompatible layout changes bump this. */
     public static final int MAJOR = 1;
     /** Compatible additions (reserved bytes given a meaning) bump this. */
-    public static final int MINOR = 2;
+    public static final int MINOR = 3;
     /** First minor version whose PORT regions carry the connection word ({@link PortConnection}). */
     public static final int MINOR_PORT_CONNECTION = 1;
     /**
@@ -17,6 +17,11 @@ public final class AbiVersion {
      * FENCE frame ({@link FenceFrameDescriptor}); see docs/remap-protocol.md.
      */
     public static final int MINOR_REMAP = 2;
+    /**
+     * First minor version with the senderLeft words in LINK regions: a receiver whose revert was
+     * forced waits for its sender to leave the link before it leaves too (docs/remap-protocol.md).
+     */
+    public static final int MINOR_SENDER_LEFT = 3;
 
     private AbiVersion() {
     }

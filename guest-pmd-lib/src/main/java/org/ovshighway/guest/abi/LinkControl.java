@@ -22,7 +22,14 @@ public final class LinkControl {
         return (long) Le.U64_HANDLE.getAcquire(region, RegionHeaderDescriptor.mappedOffset(end));
     }
 
-    /** Agent: marks generation {@code generation} usable (0 = not usable). */
+    /**
+     * The {@code usable} value of a link whose revert the agent forced (since ABI 1.3; before,
+     * 0): it was usable, and no longer is. A guest tells it from 0 (never usable: a rollback,
+     * so nothing can be on the link).
+     */
+    public static final long USABLE_FORCED = -1L;
+
+    /** Agent: marks generation {@code generation} usable (0 = not usable, {@link #USABLE_FORCED} = forced). */
     public static void releaseUsable(MemorySegment region, long generation) {
         // pairs with acquireUsable in the guests
         Le.U64_HANDLE.setRelease(region, RegionHeaderDescriptor.USABLE_OFFSET, generation);
@@ -57,5 +64,20 @@ public final class LinkControl {
     /** Sender of {@code direction}: the generation whose revert its receiver is ready for, 0 if none. */
     public static long acquireRevertReady(MemorySegment region, int direction) {
         return (long) Le.U64_HANDLE.getAcquire(region, RegionHeaderDescriptor.revertReadyOffset(direction));
+    }
+
+    /**
+     * Sender of {@code direction}: it left the link of generation {@code generation}; nothing it
+     * produces goes on the link after this store.
+     */
+    public static void releaseSenderLeft(MemorySegment region, int direction, long generation) {
+        // pairs with acquireSenderLeft in the receiver of that direction: every frame this sender
+        // published on the link is visible to a receiver that sees the store
+        Le.U64_HANDLE.setRelease(region, RegionHeaderDescriptor.senderLeftOffset(direction), generation);
+    }
+
+    /** Receiver of {@code direction}: the generation whose link its sender left, 0 if none. */
+    public static long acquireSenderLeft(MemorySegment region, int direction) {
+        return (long) Le.U64_HANDLE.getAcquire(region, RegionHeaderDescriptor.senderLeftOffset(direction));
     }
 }

@@ -33,9 +33,13 @@ package org.ovshighway.guest.abi;
  *   +192 u64 ackWord          the requestWord the guest has finished handling
  *   +200 u64 ackStatus        0 = done, other values see {@link PortControl}
  * line 4 @256  LINK mapped[0]       (guest at end 0 writes) u64: generation it mapped, 0 = not mapped
+ *       +264   LINK senderLeft[0]   (since ABI 1.3; sender of direction 0, end 0, writes) u64:
+ *                                   generation whose link it left (no frame of it goes on the link
+ *                                   after this store), 0 = still on it or never was
  *              PORT connection      (agent writes; since ABI 1.1, see {@link PortConnection}) u64:
  *                                   bits 0..7 state (DOWN=0, UP=1), bits 8..63 connection generation
  * line 5 @320  LINK mapped[1]       (guest at end 1 writes) u64: same
+ *       +328   LINK senderLeft[1]   (since ABI 1.3; sender of direction 1, end 1, writes) u64: same
  * line 6 @384  LINK usable          (agent writes) u64: generation made usable, 0 = not usable
  * line 7 @448  LINK fenceAck[0]     (receiver of direction 0, end 1, writes) u64 fence sequence
  * line 8 @512  LINK fenceAck[1]     (receiver of direction 1, end 0, writes) u64 fence sequence
@@ -102,6 +106,11 @@ public final class RegionHeaderDescriptor {
     /** LINK (since ABI 1.2): revertReady[1] on line 3, which a PORT region uses for its acknowledgement. */
     public static final long REVERT_READY1_OFFSET = CONTROL_ACK_OFFSET;
 
+    /** LINK (since ABI 1.3): senderLeft[0], beside mapped[0] (both written by the guest at end 0). */
+    public static final long SENDER_LEFT0_OFFSET = MAPPED0_OFFSET + Long.BYTES;
+    /** LINK (since ABI 1.3): senderLeft[1], beside mapped[1] (both written by the guest at end 1). */
+    public static final long SENDER_LEFT1_OFFSET = MAPPED1_OFFSET + Long.BYTES;
+
     /** PORT: the agent's connection word (line 4, which a LINK region uses for mapped[0]). */
     public static final long PORT_CONNECTION_OFFSET = MAPPED0_OFFSET;
 
@@ -119,6 +128,11 @@ public final class RegionHeaderDescriptor {
     /** Offset of {@code fenceAck[direction]}, direction 0 or 1. */
     public static long fenceAckOffset(int direction) {
         return FENCE_ACK0_OFFSET + (long) checkEnd(direction) * CACHE_LINE;
+    }
+
+    /** Offset of {@code senderLeft[direction]}, direction 0 or 1 (LINK, ABI 1.3): on the line of its sender's mapped word. */
+    public static long senderLeftOffset(int direction) {
+        return checkEnd(direction) == 0 ? SENDER_LEFT0_OFFSET : SENDER_LEFT1_OFFSET;
     }
 
     /** Offset of {@code revertReady[direction]}, direction 0 or 1 (LINK, ABI 1.2). */

@@ -3,7 +3,10 @@ package org.ovshighway.guest.remap;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.ovshighway.guest.abi.AbiVersion;
 import org.ovshighway.guest.abi.FenceFrameDescriptor;
+import org.ovshighway.guest.abi.Le;
+import org.ovshighway.guest.abi.RegionHeaderDescriptor;
 import org.ovshighway.guest.abi.RegionIdentity;
 import org.ovshighway.guest.abi.RingLayout;
 import org.ovshighway.guest.abi.ValidatedRegion;
@@ -31,6 +34,8 @@ final class LinkSession {
     /** The rings behind linkTx / linkRx (private copies of the validated layout), or null. */
     final RingLayout txRing;
     final RingLayout rxRing;
+    /** Whether the region has the senderLeft words (ABI 1.3): a forced receiver then waits for its sender. */
+    final boolean hasSenderLeftWords;
     /** FENCE_OUT frames this port put on / took from the link (0 or 1 each; the sides' own threads). */
     int fenceOutSent;
     int fenceOutReceived;
@@ -49,6 +54,8 @@ final class LinkSession {
         this.linkId = identity.linkId();
         this.generation = identity.generation();
         this.end = end;
+        this.hasSenderLeftWords = (region.get(Le.U16, RegionHeaderDescriptor.VERSION_MINOR_OFFSET) & 0xffff)
+                >= AbiVersion.MINOR_SENDER_LEFT;
         this.txRing = validated.layout().find(end, 0);
         this.rxRing = validated.layout().find(1 - end, 0);
         this.linkTx = txRing == null ? null : new RingProducer(region, txRing);

@@ -11,6 +11,15 @@ public interface OldReceivePath {
      */
     int receive(long[] offsets, int[] lengths, int max);
 
+    /**
+     * Looks at every RX ring now (an acquire each): what is published in them at this moment is
+     * what {@link #receiveObserved} may return.
+     */
+    void observe();
+
+    /** Like {@link #receive}, but only packets the last {@link #observe} saw (or fewer). */
+    int receiveObserved(long[] offsets, int[] lengths, int max);
+
     /** The segment received offsets are relative to. */
     MemorySegment region();
 }

@@ -45,6 +45,12 @@ public final class PortRemap {
     public static final long DEFAULT_SCAN_INTERVAL_NANOS = 5_000_000L;
     /** Least time between two copies of an unacknowledged FENCE_IN. */
     public static final long DEFAULT_FENCE_REPEAT_NANOS = 1_000_000L;
+    /**
+     * How long a receiver whose revert was forced before it saw FENCE_IN, and whose sender has left
+     * the link, keeps looking for that FENCE_IN on its old RX rings (it may still be crossing the
+     * switch) before it drops what the sender put on the link.
+     */
+    public static final long FORCED_FENCE_GRACE_NANOS = 20_000_000L;
     /** A request word no region holds: forces the first burst of each side through the slow path. */
     private static final long UNSEEN = -1;
 
@@ -72,6 +78,7 @@ public final class PortRemap {
     private final AtomicLong fencesConsumed = new AtomicLong();
     private final AtomicLong staleFences = new AtomicLong();
     private final AtomicLong forcedReverts = new AtomicLong();
+    private final AtomicLong forcedDropped = new AtomicLong();
     private final AtomicLong rejectedRegions = new AtomicLong();
 
     // transmit side (its thread only)
@@ -89,7 +96,11 @@ public final class PortRemap {
     private LinkSession rxSession;
     private ReceiverPhase rxPhase = ReceiverPhase.OLD;
     private boolean rxForced;
+    /** SEEKING_FENCE: when the grace for FENCE_IN ends, once the sender was seen to have left; 0 = not started. */
+    private long rxSeekDeadline;
     private int rxBursts;
+    private final long[] dropOffsets = new long[32];
+    private final int[] dropLengths = new int[32];
     private MemorySegment rxRegion = MemorySegment.NULL;
 
     /**
@@ -217,6 +228,11 @@ public final class PortRemap {
 
     private void finishSender(LinkSession s, boolean forced) {
         txPhase = SenderPhase.DONE;
+        if (s.hasSenderLeftWords) {
+            // pairs with the receiver's acquireSenderLeft: every frame this side published on the link
+            // (on this thread, in earlier bursts) is visible to a receiver that sees this store
+            LinkControl.releaseSenderLeft(s.region, s.sendDirection(), s.generation);
+        }
         if (forced && s.markForced()) {
             forcedReverts.incrementAndGet();
         }
@@ -241,7 +257,8 @@ public final class PortRemap {
         }
         return switch (rxPhase) {
             case ON_LINK -> receiveOnLink(offsets, lengths, max, old);
-            case DRAINING -> drainLink(offsets, lengths, max);
+            case DRAINING -> drainLink(offsets, lengths, max, old);
+            case SEEKING_FENCE -> seekFence(offsets, lengths, max, old);
             case RELEASING -> {
                 LinkSession s = rxSession;
                 s.linkRx.release();
@@ -257,8 +274,8 @@ public final class PortRemap {
      * old rings' buffers are the caller's to refill.
      */
     public void releaseLink() {
-        if ((rxPhase == ReceiverPhase.ON_LINK || rxPhase == ReceiverPhase.DRAINING || rxPhase == ReceiverPhase.RELEASING)
-                && rxRegion == rxSession.region) {
+        if ((rxPhase == ReceiverPhase.ON_LINK || rxPhase == ReceiverPhase.DRAINING || rxPhase == ReceiverPhase.RELEASING
+                || rxPhase == ReceiverPhase.SEEKING_FENCE) && rxRegion == rxSession.region) {
             rxSession.linkRx.release();
         }
     }
@@ -295,9 +312,17 @@ public final class PortRemap {
             case OLD, DONE -> tryFinish(s);
             case WAITING_FENCE -> {
                 // the agent reverts only links whose fences were acknowledged: a revert seen here is a
-                // rollback (usable never set) or a forced revert (usable cleared)
-                if (revert && LinkControl.acquireUsable(s.region) != s.generation) {
-                    finishReceiver(s, false);
+                // rollback (usable never set: nothing can be on the link) or a forced revert
+                long usable = LinkControl.acquireUsable(s.region);
+                if (revert && usable != s.generation) {
+                    if (usable == LinkControl.USABLE_FORCED && s.hasSenderLeftWords) {
+                        // the sender may have put frames on the link after its FENCE_IN: find that fence first
+                        rxPhase = ReceiverPhase.SEEKING_FENCE;
+                        rxForced = true;
+                        rxSeekDeadline = 0;
+                    } else {
+                        finishReceiver(s, false);
+                    }
                 }
             }
             case ON_LINK -> {
@@ -308,7 +333,17 @@ public final class PortRemap {
                     LinkControl.releaseRevertReady(s.region, s.receiveDirection(), s.generation);
                 }
             }
-            case DRAINING -> rxForced = LinkControl.acquireUsable(s.region) != s.generation;
+            case DRAINING -> {
+                rxForced = LinkControl.acquireUsable(s.region) != s.generation;
+                if (rxForced && movedOn(request, s)) {
+                    abandon(s);
+                }
+            }
+            case SEEKING_FENCE -> {
+                if (movedOn(request, s)) {
+                    abandon(s);
+                }
+            }
             case RELEASING -> {
             }
         }
@@ -334,9 +369,16 @@ public final class PortRemap {
         return s.linkRx.receive(offsets, lengths, max);
     }
 
-    private int drainLink(long[] offsets, int[] lengths, int max) {
+    private int drainLink(long[] offsets, int[] lengths, int max, OldReceivePath old) {
         LinkSession s = rxSession;
         MemorySegment link = s.region;
+        boolean waitsForSender = rxForced && s.hasSenderLeftWords;
+        boolean senderLeft = false;
+        if (waitsForSender) {
+            // observe before the acquire: what the old rings hold now was there before the sender left
+            old.observe();
+            senderLeft = senderLeft(s);
+        }
         rxRegion = link;
         int n = s.linkRx.receive(offsets, lengths, max);
         int kept = 0;
@@ -358,11 +400,81 @@ public final class PortRemap {
             lengths[kept] = lengths[i];
             kept++;
         }
-        if (n == 0 && rxForced) {
-            // the sender stopped: what was on the link has been delivered
-            rxPhase = ReceiverPhase.RELEASING;
+        if (n == 0 && rxForced && rxPhase == ReceiverPhase.DRAINING) {
+            if (!waitsForSender || senderLeft) {
+                // forced, and the sender has left: what it put on the link has been delivered
+                rxPhase = ReceiverPhase.RELEASING;
+            } else {
+                // the sender (stopped?) may still publish the burst it was in: keep the link, and take
+                // from the old rings only what was there before it could have left
+                return receiveOldObserved(offsets, lengths, max, old);
+            }
         }
         return kept;
+    }
+
+    /**
+     * SEEKING_FENCE: forced before FENCE_IN was consumed. Old-ring frames up to the sender's
+     * FENCE_IN are delivered, then the link's frames (DRAINING), then the old rings again. While
+     * the sender has not left, whatever the old rings held before that check may go at once (none
+     * of it can be the sender's frames from after the link); after it left, one frame per burst,
+     * so nothing behind its FENCE_IN overtakes the link. No FENCE_IN within the grace (the switch
+     * dropped every copy): the link's frames are dropped and counted, never delivered late.
+     */
+    private int seekFence(long[] offsets, int[] lengths, int max, OldReceivePath old) {
+        LinkSession s = rxSession;
+        old.observe();
+        boolean left = senderLeft(s);
+        if (left && s.linkRx.isEmpty()) {
+            // nothing on the link to put in order
+            rxPhase = ReceiverPhase.RELEASING;
+            return receiveOldObserved(offsets, lengths, max, old);
+        }
+        int n = receiveOldObserved(offsets, lengths, left ? 1 : max, old);
+        if (rxPhase != ReceiverPhase.SEEKING_FENCE || !left || n != 0) {
+            return n;
+        }
+        long now = clock.getAsLong();
+        if (rxSeekDeadline == 0) {
+            rxSeekDeadline = now + FORCED_FENCE_GRACE_NANOS;
+        } else if (now - rxSeekDeadline >= 0) {
+            abandon(s);
+        }
+        return 0;
+    }
+
+    private static boolean senderLeft(LinkSession s) {
+        // pairs with the sender's release in LinkControl.releaseSenderLeft
+        return LinkControl.acquireSenderLeft(s.region, s.receiveDirection()) == s.generation;
+    }
+
+    /** Whether the agent asks this port for another link (it gave up on {@code s}). */
+    private static boolean movedOn(PortControl.Request request, LinkSession s) {
+        return request.opcode() == PortControl.OP_ATTACH && !s.matches(request.linkId(), request.generation());
+    }
+
+    /**
+     * Leaves a forced link without waiting for its sender any longer: what is on the link now
+     * is dropped and counted; the sender's later frames there are never read.
+     */
+    private void abandon(LinkSession s) {
+        long dropped = 0;
+        for (int n = s.linkRx.receive(dropOffsets, dropLengths, dropOffsets.length); n != 0;
+             n = s.linkRx.receive(dropOffsets, dropLengths, dropOffsets.length)) {
+            for (int i = 0; i < n; i++) {
+                if (!FenceFrameDescriptor.isFence(s.region, dropOffsets[i], dropLengths[i])) {
+                    dropped++;
+                }
+            }
+        }
+        if (dropped != 0) {
+            forcedDropped.addAndGet(dropped);
+            long count = dropped;
+            LOG.log(System.Logger.Level.WARNING, () -> "port=" + portName + " dropped " + count
+                    + " frames left on forced link " + s + " (their FENCE_IN never arrived, or the sender never left)");
+        }
+        rxRegion = MemorySegment.NULL;
+        rxPhase = ReceiverPhase.RELEASING;
     }
 
     private int receiveOld(long[] offsets, int[] lengths, int max, OldReceivePath old) {
@@ -384,13 +496,41 @@ public final class PortRemap {
         return kept;
     }
 
+    /** Old rings, only what their last observe() saw; FENCE frames consumed as in receiveOld. */
+    private int receiveOldObserved(long[] offsets, int[] lengths, int max, OldReceivePath old) {
+        MemorySegment region = old.region();
+        rxRegion = region;
+        int n = old.receiveObserved(offsets, lengths, max);
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            if (FenceFrameDescriptor.isFence(region, offsets[i], lengths[i])) {
+                consumeOldRingFence(region, offsets[i]);
+                continue;
+            }
+            if (kept != i) {
+                offsets[kept] = offsets[i];
+                lengths[kept] = lengths[i];
+            }
+            kept++;
+        }
+        return kept;
+    }
+
     private void consumeOldRingFence(MemorySegment region, long offset) {
         LinkSession s = rxSession;
-        if (rxPhase == ReceiverPhase.WAITING_FENCE && FenceFrameDescriptor.matches(region, offset, s.linkId,
+        boolean awaited = rxPhase == ReceiverPhase.WAITING_FENCE || rxPhase == ReceiverPhase.SEEKING_FENCE;
+        if (awaited && FenceFrameDescriptor.matches(region, offset, s.linkId,
                 s.generation, FenceFrameDescriptor.KIND_IN, s.receiveDirection())) {
             fencesConsumed.incrementAndGet();
             // pairs with the sender's acquire in stepSender: it may stop repeating the fence
             LinkControl.releaseFenceAck(s.region, s.receiveDirection(), FenceFrameDescriptor.SEQUENCE_IN);
+            if (rxPhase == ReceiverPhase.SEEKING_FENCE) {
+                // forced: the link's frames come next, then the old rings again
+                rxPhase = ReceiverPhase.DRAINING;
+                LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " found FENCE_IN of forced link " + s
+                        + ", draining it");
+                return;
+            }
             rxPhase = ReceiverPhase.ON_LINK;
             rxSettled = false;
             LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver on link " + s);
@@ -592,7 +732,7 @@ public final class PortRemap {
     /** The protocol's counters for this port. */
     public RemapStats stats() {
         return new RemapStats(linksMapped.get(), linksFinished.get(), fencesSent.get(), fencesConsumed.get(),
-                staleFences.get(), forcedReverts.get(), rejectedRegions.get());
+                staleFences.get(), forcedReverts.get(), rejectedRegions.get(), forcedDropped.get());
     }
 
     /** Transmit side's phase (for tests and diagnostics; read from the transmit thread). */

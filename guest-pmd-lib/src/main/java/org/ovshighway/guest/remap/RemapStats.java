@@ -10,10 +10,13 @@ package org.ovshighway.guest.remap;
  * @param staleFencesConsumed FENCE-shaped frames consumed that were not the one awaited (repeated
  *                            copies, other links, other generations); never delivered either
  * @param forcedReverts       links this port left because the agent gave up (usable cleared), once
- *                            per link; frames then in flight on the link may be lost
+ *                            per link
+ * @param forcedDropped       frames this port's receive side dropped from forced links: their
+ *                            FENCE_IN never reached it, or the agent asked for another link before
+ *                            the stopped sender left (docs/remap-protocol.md); never delivered
  * @param rejectedRegions     candidate regions that failed validation or did not fit while looking
  *                            for a link to map (one per candidate and scan)
  */
 public record RemapStats(long linksMapped, long linksFinished, long fencesSent, long fencesConsumed,
-                         long staleFencesConsumed, long forcedReverts, long rejectedRegions) {
+                         long staleFencesConsumed, long forcedReverts, long rejectedRegions, long forcedDropped) {
 }

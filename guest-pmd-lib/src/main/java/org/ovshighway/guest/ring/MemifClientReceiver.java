@@ -104,20 +104,43 @@ public final class MemifClientReceiver {
      */
     public int receive(long[] offsets, int[] lengths, int max) {
         refill();
+        if (((cachedTail - next) & 0xffff) == 0) {
+            observe();
+        }
+        return take(offsets, lengths, max);
+    }
+
+    /**
+     * Looks at the switch's tail now (an acquire): the packets it published so far become the
+     * ones {@link #receiveObserved} may return. The remap protocol uses this to take only packets
+     * that were in the ring before it read another word.
+     */
+    public void observe() {
+        int tail = RingIndices.acquireTail(region, tailOffset);
+        int available = (tail - next) & 0xffff;
+        if (available > ((head - next) & 0xffff)) {
+            invalidIndices++;
+            SharedCounters.release(region, countersLine + INVALID_INDICES, invalidIndices);
+            return;
+        }
+        cachedTail = tail;
+    }
+
+    /**
+     * Like {@link #receive}, but only packets the last {@link #observe} (or receive) saw
+     * published; never looks at the switch's tail.
+     */
+    public int receiveObserved(long[] offsets, int[] lengths, int max) {
+        refill();
+        return take(offsets, lengths, max);
+    }
+
+    /** Takes up to {@code max} of the packets between next and the cached tail. */
+    private int take(long[] offsets, int[] lengths, int max) {
         int n0 = next;
         int available = (cachedTail - n0) & 0xffff;
         if (available == 0) {
-            int tail = RingIndices.acquireTail(region, tailOffset);
-            available = (tail - n0) & 0xffff;
-            if (available == 0) {
-                return 0;
-            }
-            if (available > ((head - n0) & 0xffff)) {
-                invalidIndices++;
-                SharedCounters.release(region, countersLine + INVALID_INDICES, invalidIndices);
-                return 0;
-            }
-            cachedTail = tail;
+            return 0;
         }
         int n = Math.min(available, Math.min(max, Math.min(offsets.length, lengths.length)));
         int valid = 0;

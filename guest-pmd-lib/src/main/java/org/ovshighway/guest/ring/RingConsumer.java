@@ -125,6 +125,18 @@ public final class RingConsumer {
     }
 
     /**
+     * Whether nothing is waiting: every packet the producer published (its head, an acquire) was
+     * received. A head outside the ring counts as not empty ({@link #receive} then counts it).
+     */
+    public boolean isEmpty() {
+        if (((cachedHead - tail) & 0xffff) != 0) {
+            return false;
+        }
+        // pairs with the producer's release of head
+        return ((RingIndices.acquireHead(region, headOffset) - tail) & 0xffff) == 0;
+    }
+
+    /**
      * Hands the buffers of everything received so far back to the producer (release of tail).
      * {@link #receive} does this itself; call it when the application is done with its views
      * and will not call {@code receive} again soon.

@@ -16,6 +16,8 @@ class RegionLayoutRoundTripTest {
         assertEquals(192, RegionHeaderDescriptor.CONTROL_ACK_OFFSET);
         assertEquals(256, RegionHeaderDescriptor.MAPPED0_OFFSET);
         assertEquals(320, RegionHeaderDescriptor.MAPPED1_OFFSET);
+        assertEquals(264, RegionHeaderDescriptor.senderLeftOffset(0), "senderLeft[0] beside mapped[0]: both end 0's");
+        assertEquals(328, RegionHeaderDescriptor.senderLeftOffset(1), "senderLeft[1] beside mapped[1]: both end 1's");
         assertEquals(384, RegionHeaderDescriptor.USABLE_OFFSET);
         assertEquals(448, RegionHeaderDescriptor.FENCE_ACK0_OFFSET);
         assertEquals(512, RegionHeaderDescriptor.FENCE_ACK1_OFFSET);
