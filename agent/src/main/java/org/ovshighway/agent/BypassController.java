@@ -56,6 +56,15 @@ final class BypassController implements AutoCloseable {
     interface Verdicts {
         /** Whether all of {@code from}'s traffic goes to {@code to} alone now (port names). */
         boolean pointToPoint(String from, String to);
+
+        /**
+         * Whether the verdicts reflect the bridge's flow tables (not before the first full read,
+         * not during a resync): until they do, no link is established or reverted on them, so a
+         * restarted agent or a reconnecting flow monitor never tears down a live link by mistake.
+         */
+        default boolean known() {
+            return true;
+        }
     }
 
     /** One pair's link as the controller sees it (linkId 0 while it is being established); immutable. */
@@ -128,6 +137,33 @@ final class BypassController implements AutoCloseable {
 
     void start() {
         thread.start();
+    }
+
+    /**
+     * A link the supervisor re-adopted from an earlier agent: its pair has it now (only ACTIVE
+     * links are handed over; the others end by themselves). Any thread.
+     */
+    void adopted(LinkStatus status) {
+        if (status.state() != LinkState.ACTIVE) {
+            return;
+        }
+        commands.add(() -> {
+            String first = status.end0().compareTo(status.end1()) < 0 ? status.end0() : status.end1();
+            String second = first.equals(status.end0()) ? status.end1() : status.end0();
+            Pair pair = pairs.get(key(first, second));
+            if (pair == null || pair.busy || pair.current != LinkShape.NONE) {
+                LOG.log(System.Logger.Level.WARNING, "re-adopted link linkId=" + status.linkId() + " has no free pair"
+                        + " of bypass candidates: " + status);
+                return;
+            }
+            pair.current = status.twoWay() ? LinkShape.BOTH
+                    : status.end0().equals(pair.a) ? LinkShape.A_TO_B : LinkShape.B_TO_A;
+            pair.linkId = status.linkId();
+            pair.state = LinkState.ACTIVE;
+            LOG.log(System.Logger.Level.INFO, "re-adopted link linkId=" + status.linkId() + " " + status.end0()
+                    + (status.twoWay() ? " <-> " : " -> ") + status.end1() + " carries on");
+            publishSnapshot();
+        });
     }
 
     /** The detector's verdicts may have changed (flow monitor): look at the pairs now. Any thread. */
@@ -235,7 +271,7 @@ final class BypassController implements AutoCloseable {
     }
 
     private void reconcile(Pair pair) {
-        if (pair.busy) {
+        if (pair.busy || !verdicts.known()) {
             return;
         }
         LinkShape wanted = LinkShape.of(verdicts.pointToPoint(pair.a, pair.b), verdicts.pointToPoint(pair.b, pair.a));

@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.ovshighway.ovs.openflow.BridgeEndpoint;
 import org.ovshighway.hotplug.LocalRegionAttacher;
@@ -24,6 +27,7 @@ import org.ovshighway.proxy.RelayPolicy;
 import org.ovshighway.proxy.StatsRewriter;
 import org.ovshighway.proxy.stats.CounterMergingRewriter;
 import org.ovshighway.p2p.flow.PortNo;
+import org.ovshighway.remapper.LinkStatus;
 import org.ovshighway.remapper.LinkSupervisor;
 import org.ovshighway.remapper.PortEnd;
 import org.ovshighway.remapper.RegionFiles;
@@ -42,6 +46,8 @@ final class HighwayAgent implements AutoCloseable {
     private static final long LINK_TICK_NANOS = 200_000;
     /** How long a clean stop waits for open links to be reverted before the ring ports go. */
     private static final Duration REVERT_ON_STOP = Duration.ofSeconds(10);
+    /** Longest wait for the supervisor to take over the links an earlier agent left. */
+    private static final Duration ADOPT_TIMEOUT = Duration.ofSeconds(30);
 
     private final RingPortAgent ringPorts;
     private final PointToPointWatch watch;
@@ -109,10 +115,21 @@ final class HighwayAgent implements AutoCloseable {
                     }
                 });
                 PointToPointWatch view = watch;
-                bypass = new BypassController(links, (from, to) -> view.pointToPoint(numbers.get(from), numbers.get(to)),
-                        ends, ofports, config.bypassQuiet(), System::nanoTime);
+                BypassController.Verdicts verdicts = new BypassController.Verdicts() {
+                    @Override
+                    public boolean pointToPoint(String from, String to) {
+                        return view.pointToPoint(numbers.get(from), numbers.get(to));
+                    }
+
+                    @Override
+                    public boolean known() {
+                        return view.settled();
+                    }
+                };
+                bypass = new BypassController(links, verdicts, ends, ofports, config.bypassQuiet(), System::nanoTime);
                 controllerRef.set(bypass);
                 links.startTicking(LINK_TICK_NANOS);
+                adoptLeftoverLinks(links, ends, bypass);
                 BypassController controller = bypass;
                 watch.addListener(event -> controller.verdictsChanged());
                 bypass.start();
@@ -146,6 +163,25 @@ final class HighwayAgent implements AutoCloseable {
             }
             ringPorts.close();
             throw new AgentException("agent not started: bridge=" + config.bridge() + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Links an earlier agent left (killed while they were live) carry on under this one: the
+     * supervisor takes them over, the bypass controller learns the ACTIVE ones. A failure here
+     * is logged; the agent starts anyway (those regions then stay until a later restart).
+     */
+    private static void adoptLeftoverLinks(LinkSupervisor links, Map<String, PortEnd> ends, BypassController bypass) {
+        try {
+            for (LinkStatus adopted : links.adoptLeftovers(ends).get(ADOPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.log(System.Logger.Level.INFO, "re-adopted link " + adopted);
+                bypass.adopted(adopted);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.ERROR, "could not re-adopt the links an earlier agent left: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while re-adopting links", e);
         }
     }
 

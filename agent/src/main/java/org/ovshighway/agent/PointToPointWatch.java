@@ -121,6 +121,13 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
         }
     }
 
+    /** Whether the verdicts reflect the flow tables: the first dump was consumed and no resync is under way. */
+    boolean settled() {
+        synchronized (detector) {
+            return synced && !detector.isResyncing();
+        }
+    }
+
     /** Whether the first complete dump of the flow tables has been consumed. */
     boolean synced() {
         synchronized (detector) {

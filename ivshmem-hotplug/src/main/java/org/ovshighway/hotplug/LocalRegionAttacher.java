@@ -34,6 +34,16 @@ public final class LocalRegionAttacher implements RegionAttacher {
     }
 
     @Override
+    public AttachedRegion adopt(String guest, Path regionFile, String name) throws IOException {
+        LocalPublisher publisher = publishers.get(guest);
+        if (publisher == null) {
+            throw new IOException("no sysfs root known for guest=" + guest + " (region file=" + regionFile
+                    + " name=" + name + "); known guests=" + publishers.keySet());
+        }
+        return new AttachedRegion(guest, name, regionFile, publisher.adopt(regionFile));
+    }
+
+    @Override
     public void detach(AttachedRegion attached) throws IOException {
         LocalPublisher publisher = publishers.get(attached.guest());
         if (publisher == null || !(attached.handle() instanceof LocalPublication publication)) {

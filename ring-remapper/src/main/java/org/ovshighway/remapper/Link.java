@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.ovshighway.guest.abi.FenceFrameDescriptor;
 import org.ovshighway.guest.abi.LinkControl;
+import org.ovshighway.guest.abi.PortControl;
 import org.ovshighway.guest.abi.RingCounters;
 import org.ovshighway.guest.abi.RingLayout;
 import org.ovshighway.guest.mapping.MappedRegion;
@@ -75,6 +76,54 @@ final class Link {
         end0.requestAttach(linkId, generation);
         end1.requestAttach(linkId, generation);
         deadline = now + deadlines.map().toNanos();
+    }
+
+    /**
+     * A link an earlier agent left (its region file, its guests' words and requests still there):
+     * takes it over in the state its shared words show, deadlines starting now. Only a link that
+     * was ACTIVE (usable, every fence acknowledged, both ports still asked to ATTACH it) stays up;
+     * one that was reverting goes on reverting; one that was not usable yet is rolled back; anything
+     * else (a fence never acknowledged, a forced revert, requests that name another link) is forced.
+     *
+     * @param request0 / request1 the ports' current request words, as PortControl reads them
+     */
+    void adopt(long now, RemapDeadlines deadlines, PortControl.Request request0, PortControl.Request request1) {
+        long usable = LinkControl.acquireUsable(region);
+        boolean attached0 = attachRequest(request0);
+        boolean attached1 = attachRequest(request1);
+        boolean detaching = detachRequest(request0) && detachRequest(request1);
+        if (usable == generation && attached0 && attached1 && fencesAcknowledged(FenceFrameDescriptor.SEQUENCE_IN)) {
+            state = LinkState.ACTIVE;
+            established.complete(status());
+        } else if (usable == generation && detaching) {
+            // the revert was under way: its DETACH words are the ones the guests acknowledge
+            detachWord0 = request0.word();
+            detachWord1 = request1.word();
+            detachPublished = true;
+            revertRequested = true;
+            state = LinkState.REVERTING;
+            deadline = now + deadlines.revert().toNanos();
+        } else if (usable == 0) {
+            revertRequested = true;
+            publishDetach();
+            state = LinkState.ROLLING_BACK;
+            deadline = now + deadlines.grace().toNanos();
+        } else {
+            revertRequested = true;
+            state = LinkState.USABLE;
+            force(now, deadlines);
+        }
+        LOG.log(System.Logger.Level.INFO, () -> "adopted link=" + linkId + " " + end0.port() + (twoWay ? "<->" : "->")
+                + end1.port() + " as " + state + " (usable=" + usable + " requests " + request0 + " / " + request1 + ")");
+    }
+
+    private boolean attachRequest(PortControl.Request request) {
+        return request != null && request.opcode() == PortControl.OP_ATTACH && request.linkId() == linkId
+                && request.generation() == generation;
+    }
+
+    private static boolean detachRequest(PortControl.Request request) {
+        return request != null && request.opcode() == PortControl.OP_DETACH;
     }
 
     /** Asks for the revert; it starts once the link is ACTIVE (or rolls back before usable). */

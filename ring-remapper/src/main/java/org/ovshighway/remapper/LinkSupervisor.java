@@ -12,7 +12,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.nio.file.Path;
+import org.ovshighway.guest.abi.PortControl;
+import org.ovshighway.guest.abi.RegionFormatException;
 import org.ovshighway.guest.abi.RegionIdentity;
+import org.ovshighway.guest.abi.RegionKind;
+import org.ovshighway.guest.abi.RegionValidator;
+import org.ovshighway.guest.abi.ValidatedRegion;
 import org.ovshighway.guest.abi.RegionLayout;
 import org.ovshighway.guest.mapping.MappedRegion;
 import org.ovshighway.remapper.BypassCounters.PortCounters;
@@ -119,6 +125,107 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
         return all;
     }
 
+    /** Prefix of every link region file name ({@code hwlink-<linkId>}). */
+    public static final String LINK_FILE_PREFIX = "hwlink-";
+
+    /**
+     * Takes over the link regions an earlier agent left for these ports (agent restart, e.g.
+     * after kill -9): links whose two ends are in {@code ends} are adopted in the state their
+     * shared words show (see Link#adopt; an ACTIVE link keeps carrying traffic and is never
+     * interrupted). A region naming one known port and one unknown port is adopted too and
+     * forced (the unknown end gets no request). Regions of other agents' ports are left alone;
+     * unreadable ones are reported and left alone. Completes, on the supervisor thread's next
+     * tick, with the adopted links' status.
+     */
+    public CompletableFuture<List<LinkStatus>> adoptLeftovers(Map<String, PortEnd> ends) {
+        CompletableFuture<List<LinkStatus>> result = new CompletableFuture<>();
+        commands.add(() -> {
+            List<LinkStatus> adopted = new ArrayList<>();
+            List<Path> candidates;
+            try {
+                candidates = files.existingWithPrefix(LINK_FILE_PREFIX);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot list link regions to re-adopt: " + e, e);
+                result.complete(adopted);
+                return;
+            }
+            for (Path path : candidates) {
+                Link link = adoptOne(path, ends);
+                if (link != null) {
+                    adopted.add(link.status());
+                }
+            }
+            result.complete(adopted);
+        });
+        return result;
+    }
+
+    private Link adoptOne(Path path, Map<String, PortEnd> ends) {
+        MappedRegion mapping;
+        try {
+            mapping = MappedRegion.map(path);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot map link region path=" + path + " to re-adopt it: " + e);
+            return null;
+        }
+        ValidatedRegion validated;
+        try {
+            validated = RegionValidator.validate(mapping.segment());
+        } catch (RegionFormatException e) {
+            mapping.close();
+            LOG.log(System.Logger.Level.WARNING, "not re-adopting path=" + path + ": not a valid region: " + e.getMessage());
+            return null;
+        }
+        RegionIdentity id = validated.identity();
+        PortEnd end0 = ends.get(id.name0());
+        PortEnd end1 = ends.get(id.name1());
+        if (id.kind() != RegionKind.LINK || (end0 == null && end1 == null)
+                || !path.getFileName().toString().equals(LINK_FILE_PREFIX + id.linkId())) {
+            mapping.close();
+            return null;   // another agent's link, or not a link region this agent names
+        }
+        if (end0 == null || end1 == null) {
+            mapping.close();
+            LOG.log(System.Logger.Level.WARNING, "link region path=" + path + " names port " + (end0 == null
+                    ? id.name0() : id.name1()) + ", which is not configured: deleting it; its other end's guest"
+                    + " finds DETACH");
+            PortEnd known = end0 != null ? end0 : end1;
+            PortControl.Request request = known.currentRequest();
+            if (request != null && request.opcode() == PortControl.OP_ATTACH && request.linkId() == id.linkId()) {
+                known.requestDetach();
+            }
+            return null;
+        }
+        synchronized (base) {
+            for (Link other : links.values()) {
+                if (other.linkId == id.linkId()) {
+                    mapping.close();
+                    return null;
+                }
+            }
+        }
+        boolean twoWay = validated.layout().find(1, 0) != null;
+        RegionFile file = new RegionFile(path, validated.layout(), id, files.onHugetlbfs(path));
+        Link link = new Link(id.linkId(), id.generation(), end0, end1, twoWay, file, mapping);
+        try {
+            for (PortEnd end : List.of(end0, end1)) {
+                link.attachments.add(attacher.adopt(end.guest(), path, LINK_FILE_PREFIX + id.linkId()));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "cannot re-adopt the attachments of link region path=" + path
+                    + "; forcing the link: " + e);
+        }
+        link.adopt(clock.getAsLong(), deadlines, end0.currentRequest(), end1.currentRequest());
+        if (link.attachments.size() != 2 && link.state() == LinkState.ACTIVE) {
+            link.forceNow(clock.getAsLong(), deadlines);
+        }
+        synchronized (base) {
+            links.put(link.linkId, link);
+        }
+        listener.accept(link.status());
+        return link;
+    }
+
     /** The link (open) a port belongs to, or null. Any thread. */
     public LinkStatus linkOf(String port) {
         synchronized (base) {
@@ -182,7 +289,7 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
         RegionFile file;
         MappedRegion mapping;
         try {
-            file = files.create("hwlink-" + linkId, RegionLayout.link(twoWay),
+            file = files.create(LINK_FILE_PREFIX + linkId, RegionLayout.link(twoWay),
                     RegionIdentity.link(linkId, generation, end0.port(), end1.port()));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "cannot create link region linkId=" + linkId + ": " + e, e);
@@ -200,7 +307,7 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
         Link link = new Link(linkId, generation, end0, end1, twoWay, file, mapping);
         try {
             for (PortEnd end : List.of(end0, end1)) {
-                link.attachments.add(attacher.attach(end.guest(), file.path(), "hwlink-" + linkId));
+                link.attachments.add(attacher.attach(end.guest(), file.path(), LINK_FILE_PREFIX + linkId));
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "cannot attach link region linkId=" + linkId + ": " + e, e);

@@ -77,6 +77,11 @@ public final class PortEnd implements AutoCloseable {
         return PortControl.publishRequest(region, PortControl.OP_DETACH, 0, 0);
     }
 
+    /** The request word and its payload as they stand (null while a request is being written). */
+    PortControl.Request currentRequest() {
+        return PortControl.readRequest(region);
+    }
+
     /** Whether the guest acknowledged request {@code word}. */
     boolean acknowledged(long word) {
         return PortControl.acquireAckWord(region) == word;

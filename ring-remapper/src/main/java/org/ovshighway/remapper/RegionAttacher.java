@@ -17,6 +17,15 @@ public interface RegionAttacher {
     AttachedRegion attach(String guest, Path regionFile, String name) throws IOException;
 
     /**
+     * Takes over the attachment of {@code regionFile} to {@code guest} under {@code name} that an
+     * earlier agent made (its guest may be using the device: it must stay), or attaches it when
+     * there is none. What it returns is detached by {@link #detach} like any attachment.
+     *
+     * @throws IOException naming guest, file and name when it can be neither found nor attached
+     */
+    AttachedRegion adopt(String guest, Path regionFile, String name) throws IOException;
+
+    /**
      * Detaches what {@link #attach} returned; a device already gone is fine.
      *
      * @throws IOException naming guest and name when it cannot be detached

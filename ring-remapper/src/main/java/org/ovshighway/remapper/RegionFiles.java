@@ -193,6 +193,33 @@ public final class RegionFiles {
         return Optional.empty();
     }
 
+    /**
+     * The region files whose names start with {@code prefix} in the places {@link #existing}
+     * looks (an agent that restarts looks for the link regions it left), sorted by path.
+     */
+    public List<Path> existingWithPrefix(String prefix) throws IOException {
+        checkName(prefix);
+        List<Path> dirs = new ArrayList<>();
+        if (directory != null) {
+            dirs.add(directory);
+        } else {
+            hugetlbfs.get().forEach(mount -> dirs.add(mount.mountPoint()));
+            dirs.add(DEV_SHM);
+        }
+        List<Path> found = new ArrayList<>();
+        for (Path dir : dirs) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (var entries = Files.list(dir)) {
+                entries.filter(p -> p.getFileName().toString().startsWith(prefix)
+                        && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).forEach(found::add);
+            }
+        }
+        found.sort(null);
+        return found;
+    }
+
     /** Whether {@code path} lies on one of the hugetlbfs mounts this policy knows. */
     boolean onHugetlbfs(Path path) {
         return hugetlbfs.get().stream().anyMatch(mount -> path.startsWith(mount.mountPoint()));

@@ -320,6 +320,95 @@ class LinkLifecycleTest {
     }
 
     @Test
+    void aRestartedSupervisorAdoptsAnActiveLinkWithItsCountersAndRevertsItLater() throws Exception {
+        supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);
+        supervisor.tick();
+        long id = supervisor.linkOf("x").linkId();
+        try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+            MemorySegment link = guests.segment();
+            RingLayout ring0 = RegionValidator.validate(link).layout().find(0, 0);
+            guestMaps(link, 0, portX);
+            guestMaps(link, 1, portY);
+            supervisor.tick();
+            LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_IN);
+            supervisor.tick();
+            assertEquals(LinkState.ACTIVE, supervisor.linkOf("x").state());
+            producerCounters(link, ring0, 100, 10_000);
+            consumerCounters(link, ring0, 90, 9_000);
+            long requestX = PortControl.acquireRequestWord(portX.segment());
+
+            // the agent is killed (its supervisor simply stops), a new one starts on the same files
+            RecordingAttacher second = new RecordingAttacher();
+            List<LinkStatus> secondEvents = new ArrayList<>();
+            LinkSupervisor restarted = new LinkSupervisor(RegionFiles.in(dir), second, DEADLINES, () -> now,
+                    secondEvents::add);
+            CompletableFuture<List<LinkStatus>> adopted = restarted.adoptLeftovers(
+                    java.util.Map.of("x", PortEnd.of(portX), "y", PortEnd.of(portY)));
+            restarted.tick();
+            assertEquals(List.of(new LinkStatus(id, 1, "x", "y", false, LinkState.ACTIVE, LinkOutcome.OPEN)), adopted.get());
+            assertEquals(requestX, PortControl.acquireRequestWord(portX.segment()), "the guests were not disturbed");
+            assertEquals(List.of("adopt guest-x hwlink-" + id, "adopt guest-y hwlink-" + id), second.calls);
+            assertEquals(new BypassCounters.PortCounters(100, 10_000, 0, 0), restarted.port("x"));
+            assertEquals(new BypassCounters.TrafficCounters(100, 10_000), restarted.direction("x", "y"));
+
+            CompletableFuture<LinkStatus> reverted = restarted.revert(id);
+            restarted.tick();
+            assertEquals(LinkState.REVERTING, restarted.linkOf("x").state());
+            LinkControl.releaseRevertReady(link, 0, 1);
+            LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_OUT);
+            guestUnmaps(link, 0, portX);
+            guestUnmaps(link, 1, portY);
+            restarted.tick();
+            assertEquals(LinkOutcome.REVERTED, reverted.get().outcome());
+            assertFalse(Files.exists(linkFile(id)), "region deleted");
+            assertTrue(second.calls.getLast().startsWith("detach"), second.calls.toString());
+        }
+    }
+
+    @Test
+    void aRestartedSupervisorForcesALinkWhoseFenceWasNeverAcknowledgedAndIgnoresOtherAgentsLinks() throws Exception {
+        supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);
+        supervisor.tick();
+        long id = supervisor.linkOf("x").linkId();
+        try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+            MemorySegment link = guests.segment();
+            guestMaps(link, 0, portX);
+            guestMaps(link, 1, portY);
+            supervisor.tick();
+            assertEquals(LinkState.USABLE, supervisor.linkOf("x").state());
+
+            // a port this agent does not have: another agent's link in the same directory
+            PortRegion portZ = PortRegion.create(RegionFiles.in(dir), "port-z", "z", "guest-z");
+            PortRegion portW = PortRegion.create(RegionFiles.in(dir), "port-w", "w", "guest-w");
+            try {
+                supervisor.establish(PortEnd.of(portZ), PortEnd.of(portW), false);
+                supervisor.tick();
+                long other = supervisor.linkOf("z").linkId();
+
+                LinkSupervisor restarted = new LinkSupervisor(RegionFiles.in(dir), new RecordingAttacher(), DEADLINES,
+                        () -> now, s -> { });
+                CompletableFuture<List<LinkStatus>> adopted = restarted.adoptLeftovers(
+                        java.util.Map.of("x", PortEnd.of(portX), "y", PortEnd.of(portY)));
+                restarted.tick();
+                assertEquals(1, adopted.get().size(), adopted.get().toString());
+                assertEquals(LinkState.FORCING, adopted.get().getFirst().state());
+                assertEquals(LinkControl.USABLE_FORCED, LinkControl.acquireUsable(link));
+                assertEquals(PortControl.OP_DETACH, PortControl.readRequest(portX.segment()).opcode());
+                assertNull(restarted.linkOf("z"), "another agent's link is left alone");
+                assertTrue(Files.exists(linkFile(other)));
+                guestUnmaps(link, 0, portX);
+                guestUnmaps(link, 1, portY);
+                restarted.tick();
+                assertNull(restarted.linkOf("x"));
+                assertEquals(1, restarted.forcedReverts());
+            } finally {
+                portZ.delete();
+                portW.delete();
+            }
+        }
+    }
+
+    @Test
     void aPortOnALinkCannotJoinASecondOne() throws Exception {
         supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);
         supervisor.tick();

@@ -30,6 +30,20 @@ final class RecordingAttacher implements RegionAttacher {
     }
 
     @Override
+    public synchronized AttachedRegion adopt(String guest, Path regionFile, String name) throws IOException {
+        calls.add("adopt " + guest + " " + name);
+        Path dir = guestDirs.get(guest);
+        Path entry = null;
+        if (dir != null) {
+            entry = dir.resolve(name);
+            if (!Files.isSymbolicLink(entry)) {
+                Files.createSymbolicLink(entry, regionFile);
+            }
+        }
+        return new AttachedRegion(guest, name, regionFile, entry);
+    }
+
+    @Override
     public synchronized void detach(AttachedRegion attached) throws IOException {
         calls.add("detach " + attached.guest() + " " + attached.name());
         if (attached.handle() instanceof Path entry) {

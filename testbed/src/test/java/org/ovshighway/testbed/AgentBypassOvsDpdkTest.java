@@ -3,18 +3,17 @@ package org.ovshighway.testbed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.ovshighway.testbed.AgentLinks.awaitLinks;
+import static org.ovshighway.testbed.AgentLinks.line;
+import static org.ovshighway.testbed.AgentLinks.linkId;
+import static org.ovshighway.testbed.AgentLinks.links;
 
-import java.io.ByteArrayOutputStream;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -41,42 +40,6 @@ class AgentBypassOvsDpdkTest {
     private static final String PORT_A = "ga-" + ProcessHandle.current().pid();
     private static final String PORT_B = "gb-" + ProcessHandle.current().pid();
     private static final List<String> NICE = List.of("nice", "-n", "-10");
-
-    private static String links(Path control) throws Exception {
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(control))) {
-            channel.write(ByteBuffer.wrap("links\n".getBytes(StandardCharsets.US_ASCII)));
-            channel.shutdownOutput();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteBuffer buffer = ByteBuffer.allocate(4096);
-            while (channel.read(buffer) >= 0) {
-                out.write(buffer.array(), 0, buffer.position());
-                buffer.clear();
-            }
-            return out.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private static String line(String links, String port) {
-        return links.lines().filter(l -> l.startsWith(port + "(")).findFirst().orElse("");
-    }
-
-    /** The link id in a {@code highway links} line, or "" when none. */
-    private static String linkId(String line) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("path=link\\((\\d+),").matcher(line);
-        return m.find() ? m.group(1) : "";
-    }
-
-    private static String awaitLinks(Path control, Predicate<String> condition, String what) throws Exception {
-        String text = "";
-        for (int i = 0; i < 600; i++) {
-            text = links(control);
-            if (condition.test(text)) {
-                return text;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("highway links never showed " + what + "; last answer:\n" + text);
-    }
 
     /** Port {@code port}'s rx packets as a controller reads them: ovs-ofctl through the agent's proxy. */
     private static long proxyRx(String proxy, int port) throws Exception {
@@ -122,10 +85,10 @@ class AgentBypassOvsDpdkTest {
                     "--idle", "park", "--cpu", "0"};
             try (HighwayAgentProcess agent = HighwayAgentProcess.start(config, ovs.run().resolve("agent.log"));
                  TrafficGuestProcess a = TrafficGuestProcess.start("guest A", ovs.run().resolve("guest-a.log"), NICE,
-                         concat(common, "--root", rootA.toString(), "--ports", PORT_A, "--streams", "1",
+                         TrafficGuestProcess.arguments(common, "--root", rootA.toString(), "--ports", PORT_A, "--streams", "1",
                                  "--peer-streams", "2"));
                  TrafficGuestProcess b = TrafficGuestProcess.start("guest B", ovs.run().resolve("guest-b.log"), NICE,
-                         concat(common, "--root", rootB.toString(), "--ports", PORT_B, "--streams", "2",
+                         TrafficGuestProcess.arguments(common, "--root", rootB.toString(), "--ports", PORT_B, "--streams", "2",
                                  "--peer-streams", "1"))) {
                 String none = awaitLinks(control, t -> line(t, PORT_A).contains("not-p2p"), "A not point-to-point");
                 assertTrue(line(none, PORT_A).contains("path=ovs"), none);
@@ -215,9 +178,5 @@ class AgentBypassOvsDpdkTest {
                 }
             }
         }
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
 }

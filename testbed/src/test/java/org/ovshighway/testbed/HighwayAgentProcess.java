@@ -57,6 +57,15 @@ final class HighwayAgentProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL, as a crash: the agent cleans up nothing. Returns its exit status (137). */
+    int kill() throws IOException, InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IOException("highway agent still running 10 s after SIGKILL");
+        }
+        return process.exitValue();
+    }
+
     /** Kills the agent if it still runs (a failed test's cleanup). */
     @Override
     public void close() throws InterruptedException {

@@ -21,6 +21,24 @@ final class TrafficGuestProcess implements AutoCloseable {
         this.output = output;
     }
 
+    /** {@code common} followed by {@code more}: shared options plus one guest's own. */
+    static String[] arguments(String[] common, String... more) {
+        String[] all = java.util.Arrays.copyOf(common, common.length + more.length);
+        System.arraycopy(more, 0, all, common.length, more.length);
+        return all;
+    }
+
+    /** Waits (up to 60 s) until the guest printed {@code marker}. */
+    void awaitOutput(String marker) throws IOException, InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            if (output().contains(marker)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("guest never printed '" + marker + "': " + output());
+    }
+
     static TrafficGuestProcess start(String name, Path output, String... args) throws IOException {
         return start(name, output, List.of(), args);
     }

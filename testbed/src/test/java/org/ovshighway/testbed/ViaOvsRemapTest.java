@@ -106,13 +106,13 @@ class ViaOvsRemapTest {
                 Duration.ofSeconds(30), Duration.ofSeconds(5));
         int twoWayCycles = 0;
         try (TrafficGuestProcess a = TrafficGuestProcess.start("guest A", ovs.run().resolve("guest-a.log"), NICE,
-                concat(common, "--root", rootA.toString(), "--ports", PORT_A, "--streams", "1", "--peer-streams", "2"));
+                TrafficGuestProcess.arguments(common, "--root", rootA.toString(), "--ports", PORT_A, "--streams", "1", "--peer-streams", "2"));
              TrafficGuestProcess b = TrafficGuestProcess.start("guest B", ovs.run().resolve("guest-b.log"), NICE,
-                concat(common, "--root", rootB.toString(), "--ports", PORT_B, "--streams", "2", "--peer-streams", "1"));
+                TrafficGuestProcess.arguments(common, "--root", rootB.toString(), "--ports", PORT_B, "--streams", "2", "--peer-streams", "1"));
              LinkSupervisor supervisor = new LinkSupervisor(RegionFiles.in(linkDir), attacher, deadlines,
                      System::nanoTime, s -> { })) {
-            awaitOutput(a, "second=4 ");
-            awaitOutput(b, "second=4 ");
+            a.awaitOutput("second=4 ");
+            b.awaitOutput("second=4 ");
             supervisor.startTicking(200_000);
             for (int cycle = 0; cycle < cycles; cycle++) {
                 boolean twoWay = cycle % 2 == 1;
@@ -170,13 +170,13 @@ class ViaOvsRemapTest {
         RemapDeadlines deadlines = new RemapDeadlines(Duration.ofSeconds(3), Duration.ofSeconds(3),
                 Duration.ofSeconds(3), Duration.ofSeconds(1));
         try (TrafficGuestProcess a = TrafficGuestProcess.start("guest A", ovs.run().resolve("guest-a.log"), NICE,
-                concat(common, "--root", rootA.toString(), "--ports", PORT_A, "--streams", "1", "--peer-streams", "2"));
+                TrafficGuestProcess.arguments(common, "--root", rootA.toString(), "--ports", PORT_A, "--streams", "1", "--peer-streams", "2"));
              TrafficGuestProcess b = TrafficGuestProcess.start("guest B", ovs.run().resolve("guest-b.log"), NICE,
-                concat(common, "--root", rootB.toString(), "--ports", PORT_B, "--streams", "2", "--peer-streams", "1"));
+                TrafficGuestProcess.arguments(common, "--root", rootB.toString(), "--ports", PORT_B, "--streams", "2", "--peer-streams", "1"));
              LinkSupervisor supervisor = new LinkSupervisor(RegionFiles.in(linkDir), attacher, deadlines,
                      System::nanoTime, s -> { })) {
-            awaitOutput(a, "second=4 ");
-            awaitOutput(b, "second=4 ");
+            a.awaitOutput("second=4 ");
+            b.awaitOutput("second=4 ");
             supervisor.startTicking(200_000);
 
             // B stops before the link exists: it never maps, the link is rolled back at the map deadline
@@ -275,16 +275,6 @@ class ViaOvsRemapTest {
                 to + ": guest's port rx counter == frames received + FENCE_IN frames consumed from its old ring");
     }
 
-    private static void awaitOutput(TrafficGuestProcess guest, String marker) throws Exception {
-        for (int i = 0; i < 600; i++) {
-            if (guest.output().contains(marker)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("guest never printed '" + marker + "': " + guest.output());
-    }
-
     private static List<Path> publishedRegions(Path root) throws Exception {
         Path devices = root.resolve("bus/pci/devices");
         try (Stream<Path> entries = Files.list(devices)) {
@@ -297,9 +287,5 @@ class ViaOvsRemapTest {
             }
             return out;
         }
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
 }

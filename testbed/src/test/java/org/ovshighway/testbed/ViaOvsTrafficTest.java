@@ -142,9 +142,9 @@ class ViaOvsTrafficTest {
         String[] common = {"--rate", Integer.toString(RATE),
                 "--seconds", Integer.toString(SECONDS), "--warmup-ms", "2000", "--drain-ms", "2000", "--idle", "park", "--cpu", "0"};
         try (TrafficGuestProcess a = TrafficGuestProcess.start("guest A", ovs.run().resolve("guest-a.log"), NICE,
-                concat(common, "--root", rootA.toString(), "--ports", PORT_A, "--streams", "1", "--peer-streams", "2"));
+                TrafficGuestProcess.arguments(common, "--root", rootA.toString(), "--ports", PORT_A, "--streams", "1", "--peer-streams", "2"));
              TrafficGuestProcess b = TrafficGuestProcess.start("guest B", ovs.run().resolve("guest-b.log"), NICE,
-                concat(common, "--root", rootB.toString(), "--ports", PORT_B, "--streams", "2", "--peer-streams", "1"))) {
+                TrafficGuestProcess.arguments(common, "--root", rootB.toString(), "--ports", PORT_B, "--streams", "2", "--peer-streams", "1"))) {
             int statusA = a.await(60);
             int statusB = b.await(60);
             Map<String, String> sa = a.summary(PORT_A);
@@ -187,9 +187,5 @@ class ViaOvsTrafficTest {
         assertEquals(sent, ovsRx, "OVS rx pkts of " + from + " == frames its guest sent");
         assertEquals(received, ovsTx, "OVS tx pkts of " + to + " == frames its guest received");
         assertEquals(ovsRx, ovsTx + ovsTxDropped, direction + ": OVS forwarded or dropped every frame it received");
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
 }
