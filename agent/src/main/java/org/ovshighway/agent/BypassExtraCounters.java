@@ -21,11 +21,16 @@ import org.ovshighway.remapper.BypassCounters;
 final class BypassExtraCounters implements ExtraCounters {
     private final BypassCounters counters;
     private final Map<Long, String> portNames;
+    private final LinkFlowCounters flows;
 
-    /** {@code portNames}: ring-port names by OpenFlow number. */
-    BypassExtraCounters(BypassCounters counters, Map<Long, String> portNames) {
+    /**
+     * @param portNames ring-port names by OpenFlow number
+     * @param flows     link traffic per flow, or null for none (flow statistics pass unchanged)
+     */
+    BypassExtraCounters(BypassCounters counters, Map<Long, String> portNames, LinkFlowCounters flows) {
         this.counters = Objects.requireNonNull(counters, "counters");
         this.portNames = Map.copyOf(portNames);
+        this.flows = flows;
     }
 
     @Override
@@ -40,6 +45,6 @@ final class BypassExtraCounters implements ExtraCounters {
 
     @Override
     public List<FlowExtra> flows() {
-        return List.of();
+        return flows == null ? List.of() : flows.flows();
     }
 }

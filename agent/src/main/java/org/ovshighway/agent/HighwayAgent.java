@@ -84,6 +84,7 @@ final class HighwayAgent implements AutoCloseable {
         LinkSupervisor links = null;
         BypassController bypass = null;
         ControllerProxy controllerProxy = null;
+        LinkFlowCounters flowCounters = null;
         try {
             SortedMap<PortNo, String> candidates = new TreeMap<>();
             Map<String, PortEnd> ends = new HashMap<>();
@@ -107,8 +108,13 @@ final class HighwayAgent implements AutoCloseable {
             if (config.bypass()) {
                 RegionFiles files = config.regionDir().map(RegionFiles::in).orElseGet(RegionFiles::automatic);
                 AtomicReference<BypassController> controllerRef = new AtomicReference<>();
+                AtomicReference<LinkFlowCounters> flowCountersRef = new AtomicReference<>();
                 links = new LinkSupervisor(files, attacher, config.linkDeadlines(), System::nanoTime, status -> {
                     LOG.log(System.Logger.Level.DEBUG, () -> "link " + status);
+                    LinkFlowCounters f = flowCountersRef.get();
+                    if (f != null) {
+                        f.linkChanged(status);
+                    }
                     BypassController c = controllerRef.get();
                     if (c != null) {
                         c.linkChanged(status);
@@ -127,6 +133,9 @@ final class HighwayAgent implements AutoCloseable {
                     }
                 };
                 bypass = new BypassController(links, verdicts, ends, ofports, config.bypassQuiet(), System::nanoTime);
+                flowCounters = new LinkFlowCounters(links, (from, to) -> view.soleFlows(numbers.get(from), numbers.get(to)));
+                flowCountersRef.set(flowCounters);
+                watch.addRemovalListener(flowCounters::flowRemoved);
                 controllerRef.set(bypass);
                 links.startTicking(LINK_TICK_NANOS);
                 adoptLeftoverLinks(links, ends, bypass);
@@ -138,7 +147,7 @@ final class HighwayAgent implements AutoCloseable {
             if (config.controllerProxy()) {
                 Map<Long, String> names = new HashMap<>();
                 ofports.forEach((name, number) -> names.put(number, name));
-                controllerProxy = startControllerProxy(config, ringPorts, bypass, links, names);
+                controllerProxy = startControllerProxy(config, ringPorts, bypass, links, flowCounters, names);
             }
             PointToPointWatch view = watch;
             BypassController controller = bypass;
@@ -192,7 +201,8 @@ final class HighwayAgent implements AutoCloseable {
      */
     private static ControllerProxy startControllerProxy(AgentConfig config, RingPortAgent ringPorts,
                                                         BypassController bypass, LinkSupervisor links,
-                                                        Map<Long, String> portNames) throws AgentException {
+                                                        LinkFlowCounters flowCounters, Map<Long, String> portNames)
+            throws AgentException {
         OvsdbSession session = ringPorts.ovsdb();
         List<ControllerConfig> originals = BridgeAttachment.originals(session, config.bridge());
         List<ProxyRoute> routes = ControllerProxy.routes(originals, config.proxyListen(), 0);
@@ -210,7 +220,7 @@ final class HighwayAgent implements AutoCloseable {
         }
         HoldDecider hold = bypass != null ? bypass.holdDecider() : HoldDecider.NEVER;
         StatsRewriter.Factory rewriters = links != null
-                ? CounterMergingRewriter.factory(new BypassExtraCounters(links, portNames))
+                ? CounterMergingRewriter.factory(new BypassExtraCounters(links, portNames, flowCounters))
                 : connection -> StatsRewriter.NONE;
         RelayPolicy policy = new RelayPolicy(hold, rewriters, config.proxyHoldDeadline(), new RelayMetrics());
         return ControllerProxy.start(session, config.bridge(), originals, routes, passive, policy, Optional.empty());

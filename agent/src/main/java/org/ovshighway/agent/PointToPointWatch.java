@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.ovshighway.ovs.openflow.BridgeEndpoint;
 import org.ovshighway.ovs.openflow.BridgeFlowMonitor;
@@ -17,7 +18,9 @@ import org.ovshighway.ovs.openflow.FlowEventBatchListener;
 import org.ovshighway.p2p.LinkEvent;
 import org.ovshighway.p2p.LinkListener;
 import org.ovshighway.p2p.P2pDetector;
+import org.ovshighway.p2p.flow.FlowEntry;
 import org.ovshighway.p2p.flow.FlowEvent;
+import org.ovshighway.p2p.flow.FlowKey;
 import org.ovshighway.p2p.flow.PortNo;
 
 /**
@@ -36,6 +39,7 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
     private final P2pDetector detector;
     private final Clock clock;
     private final List<LinkListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<FlowKey>> removalListeners = new CopyOnWriteArrayList<>();
     /** Guarded by detector: when each candidate's verdict last changed. */
     private final Map<PortNo, Instant> since = new TreeMap<>();
     /** Guarded by detector: true once the first complete dump was consumed. */
@@ -68,6 +72,7 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
         synchronized (detector) {
             detector.acceptAll(events);
         }
+        events.forEach(this::notifyRemovals);
     }
 
     @Override
@@ -80,6 +85,7 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
                         + detector.groupCount() + " point-to-point=" + names(detector.pointToPointDirections()));
             }
         }
+        notifyRemovals(event);
     }
 
     /** Runs inside {@link P2pDetector#accept} (detector's monitor held). */
@@ -125,6 +131,30 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
     boolean settled() {
         synchronized (detector) {
             return synced && !detector.isResyncing();
+        }
+    }
+
+    /**
+     * The flows every packet from {@code from} hits when it goes to {@code to} alone and the tables
+     * leave it no choice (P2pDetector#soleFlows); empty otherwise. Any thread.
+     */
+    Optional<List<FlowEntry>> soleFlows(PortNo from, PortNo to) {
+        synchronized (detector) {
+            return synced && !detector.isResyncing() && detector.isPointToPoint(from, to)
+                    ? detector.soleFlows(from) : Optional.empty();
+        }
+    }
+
+    /** Adds a receiver of the keys of flows the switch removed (called on the monitor's event loop). */
+    void addRemovalListener(Consumer<FlowKey> listener) {
+        removalListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void notifyRemovals(FlowEvent event) {
+        if (event instanceof FlowEvent.FlowRemoved removed) {
+            for (Consumer<FlowKey> listener : removalListeners) {
+                listener.accept(removed.key());
+            }
         }
     }
 

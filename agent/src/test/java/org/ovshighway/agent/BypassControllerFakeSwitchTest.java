@@ -165,7 +165,7 @@ class BypassControllerFakeSwitchTest {
             assertEquals(gy.sent.get(), yToX.forwarded - yToX.fencesForwarded + supervisor.direction("y", "x").packets());
             assertTrue(supervisor.reverts() >= 3, "two-way, reshape, held revert, stop: reverts=" + supervisor.reverts());
             // what the proxy adds to OVS's port statistics: x's rx is what x sent on links, y's tx what y got
-            BypassExtraCounters extras = new BypassExtraCounters(supervisor, Map.of(11L, "x", 12L, "y"));
+            BypassExtraCounters extras = new BypassExtraCounters(supervisor, Map.of(11L, "x", 12L, "y"), null);
             assertEquals(supervisor.direction("x", "y").packets(), extras.port(11).rxPackets());
             assertEquals(supervisor.direction("y", "x").packets(), extras.port(11).txPackets());
             assertEquals(supervisor.direction("x", "y").packets(), extras.port(12).txPackets());

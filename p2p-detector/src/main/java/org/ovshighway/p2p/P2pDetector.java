@@ -14,10 +14,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.ovshighway.p2p.PortAnalysis.Forwards;
 import org.ovshighway.p2p.PortAnalysis.Refused;
+import org.ovshighway.p2p.flow.Action;
+import org.ovshighway.p2p.flow.FieldMatch;
 import org.ovshighway.p2p.flow.FlowEntry;
 import org.ovshighway.p2p.flow.FlowEvent;
 import org.ovshighway.p2p.flow.FlowKey;
 import org.ovshighway.p2p.flow.GroupEntry;
+import org.ovshighway.p2p.flow.Match;
 import org.ovshighway.p2p.flow.PortNo;
 
 /**
@@ -213,6 +216,78 @@ public final class P2pDetector {
 
     public boolean isPointToPoint(PortNo from, PortNo to) {
         return to.equals(published.get(from));
+    }
+
+    /**
+     * The flows every packet from {@code from} hits, one per table on its way (table 0 first,
+     * then each goto_table's target), when {@code from} is point-to-point and the tables leave its
+     * traffic no choice: in each of those tables exactly one rule overlaps the traffic down to the
+     * first rule that covers it. Traffic that bypasses the switch can then be counted on exactly
+     * those flows. Empty when {@code from} is not point-to-point, or several rules may share its
+     * traffic (which of them a packet would have hit depends on the packet), or it goes through a
+     * group.
+     */
+    public Optional<List<FlowEntry>> soleFlows(PortNo from) {
+        if (!published.containsKey(from)) {
+            return Optional.empty();
+        }
+        List<FlowEntry> path = new ArrayList<>();
+        Match region = Match.of(FieldMatch.inPort(from));
+        int tableId = 0;
+        while (path.size() <= FlowEntry.MAX_TABLE_ID) {
+            Rule sole = soleRule(mirror.table(tableId), from, region);
+            if (sole == null || sole.entry.actions().size() != 1) {
+                return Optional.empty();
+            }
+            path.add(sole.entry);
+            Action effect = sole.entry.actions().getFirst();
+            if (effect instanceof Action.Output) {
+                return Optional.of(List.copyOf(path));
+            }
+            if (!(effect instanceof Action.GotoTable(int next)) || next <= tableId) {
+                return Optional.empty();
+            }
+            region = region.intersect(sole.entry.match());
+            tableId = next;
+        }
+        return Optional.empty();
+    }
+
+    /** The one rule of {@code index} that traffic in {@code region} of port {@code port} can hit, or null. */
+    private static Rule soleRule(TableIndex index, PortNo port, Match region) {
+        if (index == null) {
+            return null;
+        }
+        RulesByPriority exact = index.exactBucket(port);
+        RulesByPriority wild = index.wildcardBucket();
+        int exactLevels = exact == null ? 0 : exact.levelCount();
+        int wildLevels = wild == null ? 0 : wild.levelCount();
+        int e = 0;
+        int w = 0;
+        Rule found = null;
+        while (e < exactLevels || w < wildLevels) {
+            int priority = Math.max(e < exactLevels ? exact.priorityAt(e) : -1, w < wildLevels ? wild.priorityAt(w) : -1);
+            List<Rule> level = new ArrayList<>();
+            if (e < exactLevels && exact.priorityAt(e) == priority) {
+                level.addAll(exact.rulesAt(e++));
+            }
+            if (w < wildLevels && wild.priorityAt(w) == priority) {
+                level.addAll(wild.rulesAt(w++));
+            }
+            for (Rule rule : level) {
+                if (!rule.entry.match().overlaps(region)) {
+                    continue;
+                }
+                if (found != null) {
+                    return null;
+                }
+                found = rule;
+            }
+            if (found != null) {
+                return found.entry.match().covers(region) ? found : null;
+            }
+        }
+        return null;
     }
 
     /** Every point-to-point direction, from → to, sorted by port number. */

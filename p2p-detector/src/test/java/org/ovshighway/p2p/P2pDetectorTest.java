@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,6 +72,26 @@ class P2pDetectorTest {
         assertEquals(List.of(new LinkEvent.DirectionUp(P1, P2)), events);
         assertTrue(detector.explain(P1).isEmpty());
         assertNotP2p(P2, "table 0: no rule matches all traffic of port 2");
+    }
+
+    @Test
+    void soleFlowsNameTheOneRulePerTableThatAllOfThePortsTrafficHits() {
+        FlowEntry entry = flow(0, 100, in(P1), new Action.GotoTable(2));
+        FlowEntry forward = flow(2, 5, in(P1), out(P2));
+        add(entry);
+        add(forward);
+        add(flow(0, 200, in(P2, TCP), out(P1)));
+        add(flow(0, 100, in(P2), out(P1)));
+        assertTrue(detector.isPointToPoint(P1, P2), detector.explain(P1).orElse(""));
+        assertEquals(Optional.of(List.of(entry, forward)), detector.soleFlows(P1));
+        assertTrue(detector.isPointToPoint(P2, P1));
+        assertEquals(Optional.empty(), detector.soleFlows(P2), "two rules share port 2's traffic: not attributable");
+        assertEquals(Optional.empty(), detector.soleFlows(P3), "not point-to-point");
+        add(flow(2, 1, in(P1), out(P3)));
+        assertEquals(Optional.of(List.of(entry, forward)), detector.soleFlows(P1), "a lower rule never sees the traffic");
+        add(flow(2, 9, in(P1, TCP), out(P2)));
+        assertTrue(detector.isPointToPoint(P1, P2));
+        assertEquals(Optional.empty(), detector.soleFlows(P1), "table 2 now splits port 1's traffic over two rules");
     }
 
     @Test

@@ -51,6 +51,21 @@ class AgentBypassOvsDpdkTest {
         return Long.parseLong(m.group(1));
     }
 
+    /** n_packets in an {@code ovs-ofctl --strict dump-flows} answer for one flow. */
+    private static long packets(String dump, String what) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("n_packets=(\\d+)").matcher(dump);
+        assertTrue(m.find(), "no flow " + what + " in: " + dump);
+        return Long.parseLong(m.group(1));
+    }
+
+    /** n_packets of the flow {@code match} (default priority) as a controller reads it: through the proxy. */
+    private static long proxyFlowPackets(String proxy, String match) throws Exception {
+        Process p = new ProcessBuilder("ovs-ofctl", "--strict", "dump-flows", proxy, match).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return packets(out, match + " through the proxy");
+    }
+
     private static long rx(PrivateOvsDpdk ovs, String port) throws Exception {
         return ovs.portCounters(port).get("rx_pkts");
     }
@@ -152,6 +167,19 @@ class AgentBypassOvsDpdkTest {
                             sent, fences);
                     assertTrue(viaProxy >= sent && viaProxy - sent <= fences, "port " + port[0]
                             + " rx through the proxy=" + viaProxy + " sent=" + sent + " fences=" + fences);
+                }
+                // flow statistics through the proxy: each port's own rule (in_port=N, default priority; A's
+                // was overridden by the priority 40000 rule but keeps what it counted) adds exactly the link
+                // traffic the port's statistics add
+                for (int port : new int[] {1, 2}) {
+                    String match = "in_port=" + port;
+                    long flowExtra = proxyFlowPackets(proxy, match)
+                            - packets(ovs.ofctl("--strict", "dump-flows", BRIDGE, match), match);
+                    long portExtra = proxyRx(proxy, port) - ovs.portCounters(port == 1 ? PORT_A : PORT_B).get("rx_pkts");
+                    System.out.printf("port %d: flow %s adds %d through the proxy, port rx adds %d%n", port, match,
+                            flowExtra, portExtra);
+                    assertTrue(portExtra > 1000, "port " + port + " had link traffic: " + portExtra);
+                    assertEquals(portExtra, flowExtra, "flow " + match + " counts the link traffic of port " + port);
                 }
                 System.out.println("guest A:\n" + sa + "\nguest B:\n" + sb + "\nOVS " + PORT_A + ": " + ovsA
                         + "\nOVS " + PORT_B + ": " + ovsB + "\nagent:\n" + agent.output());
