@@ -9,9 +9,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
-import java.time.Duration;
 import org.ovshighway.remapper.RemapDeadlines;
 
 import org.junit.jupiter.api.BeforeEach;

@@ -25,22 +25,21 @@ public final class LocalRegionAttacher implements RegionAttacher {
 
     @Override
     public AttachedRegion attach(String guest, Path regionFile, String name) throws IOException {
-        LocalPublisher publisher = publishers.get(guest);
-        if (publisher == null) {
-            throw new IOException("no sysfs root known for guest=" + guest + " (region file=" + regionFile
-                    + " name=" + name + "); known guests=" + publishers.keySet());
-        }
-        return new AttachedRegion(guest, name, regionFile, publisher.publish(regionFile));
+        return new AttachedRegion(guest, name, regionFile, publisher(guest, regionFile, name).publish(regionFile));
     }
 
     @Override
     public AttachedRegion adopt(String guest, Path regionFile, String name) throws IOException {
+        return new AttachedRegion(guest, name, regionFile, publisher(guest, regionFile, name).adopt(regionFile));
+    }
+
+    private LocalPublisher publisher(String guest, Path regionFile, String name) throws IOException {
         LocalPublisher publisher = publishers.get(guest);
         if (publisher == null) {
             throw new IOException("no sysfs root known for guest=" + guest + " (region file=" + regionFile
                     + " name=" + name + "); known guests=" + publishers.keySet());
         }
-        return new AttachedRegion(guest, name, regionFile, publisher.adopt(regionFile));
+        return publisher;
     }
 
     @Override

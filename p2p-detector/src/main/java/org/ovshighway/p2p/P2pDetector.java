@@ -258,23 +258,10 @@ public final class P2pDetector {
         if (index == null) {
             return null;
         }
-        RulesByPriority exact = index.exactBucket(port);
-        RulesByPriority wild = index.wildcardBucket();
-        int exactLevels = exact == null ? 0 : exact.levelCount();
-        int wildLevels = wild == null ? 0 : wild.levelCount();
-        int e = 0;
-        int w = 0;
+        MergedLevels levels = new MergedLevels(index.exactBucket(port), index.wildcardBucket());
         Rule found = null;
-        while (e < exactLevels || w < wildLevels) {
-            int priority = Math.max(e < exactLevels ? exact.priorityAt(e) : -1, w < wildLevels ? wild.priorityAt(w) : -1);
-            List<Rule> level = new ArrayList<>();
-            if (e < exactLevels && exact.priorityAt(e) == priority) {
-                level.addAll(exact.rulesAt(e++));
-            }
-            if (w < wildLevels && wild.priorityAt(w) == priority) {
-                level.addAll(wild.rulesAt(w++));
-            }
-            for (Rule rule : level) {
+        while (levels.next()) {
+            for (Rule rule : levels.rules()) {
                 if (!rule.entry.match().overlaps(region)) {
                     continue;
                 }

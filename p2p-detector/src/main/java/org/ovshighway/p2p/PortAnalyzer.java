@@ -211,24 +211,13 @@ final class PortAnalyzer {
         }
 
         private Outcome scan(int tableId, TableIndex index, Match region) {
-            RulesByPriority exact = index == null ? null : index.exactBucket(port);
-            RulesByPriority wild = index == null ? null : index.wildcardBucket();
-            int exactLevels = exact == null ? 0 : exact.levelCount();
-            int wildLevels = wild == null ? 0 : wild.levelCount();
-            int e = 0;
-            int w = 0;
+            MergedLevels levels = index == null ? new MergedLevels(null, null)
+                    : new MergedLevels(index.exactBucket(port), index.wildcardBucket());
             Forwards target = null;
-            while (e < exactLevels || w < wildLevels) {
-                int priority = Math.max(e < exactLevels ? exact.priorityAt(e) : -1, w < wildLevels ? wild.priorityAt(w) : -1);
-                List<Rule> level = new ArrayList<>();
-                if (e < exactLevels && exact.priorityAt(e) == priority) {
-                    level.addAll(exact.rulesAt(e++));
-                }
-                if (w < wildLevels && wild.priorityAt(w) == priority) {
-                    level.addAll(wild.rulesAt(w++));
-                }
+            while (levels.next()) {
+                int priority = levels.priority();
                 boolean covered = false;
-                for (Rule rule : level) {
+                for (Rule rule : levels.rules()) {
                     if (!rule.entry.match().overlaps(region)) {
                         continue;
                     }

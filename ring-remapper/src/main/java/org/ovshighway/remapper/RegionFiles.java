@@ -177,14 +177,7 @@ public final class RegionFiles {
      */
     public Optional<Path> existing(String name) {
         checkName(name);
-        List<Path> candidates = new ArrayList<>();
-        if (directory != null) {
-            candidates.add(directory);
-        } else {
-            hugetlbfs.get().forEach(mount -> candidates.add(mount.mountPoint()));
-            candidates.add(DEV_SHM);
-        }
-        for (Path dir : candidates) {
+        for (Path dir : searchDirectories()) {
             Path path = dir.resolve(name);
             if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
                 return Optional.of(path);
@@ -199,15 +192,8 @@ public final class RegionFiles {
      */
     public List<Path> existingWithPrefix(String prefix) throws IOException {
         checkName(prefix);
-        List<Path> dirs = new ArrayList<>();
-        if (directory != null) {
-            dirs.add(directory);
-        } else {
-            hugetlbfs.get().forEach(mount -> dirs.add(mount.mountPoint()));
-            dirs.add(DEV_SHM);
-        }
         List<Path> found = new ArrayList<>();
-        for (Path dir : dirs) {
+        for (Path dir : searchDirectories()) {
             if (!Files.isDirectory(dir)) {
                 continue;
             }
@@ -218,6 +204,18 @@ public final class RegionFiles {
         }
         found.sort(null);
         return found;
+    }
+
+    /** Where existing region files are looked for: the configured directory, else every hugetlbfs mount and /dev/shm. */
+    private List<Path> searchDirectories() {
+        List<Path> dirs = new ArrayList<>();
+        if (directory != null) {
+            dirs.add(directory);
+        } else {
+            hugetlbfs.get().forEach(mount -> dirs.add(mount.mountPoint()));
+            dirs.add(DEV_SHM);
+        }
+        return dirs;
     }
 
     /** Whether {@code path} lies on one of the hugetlbfs mounts this policy knows. */

@@ -478,29 +478,18 @@ public final class PortRemap {
     }
 
     private int receiveOld(long[] offsets, int[] lengths, int max, OldReceivePath old) {
-        MemorySegment region = old.region();
-        rxRegion = region;
-        int n = old.receive(offsets, lengths, max);
-        int kept = 0;
-        for (int i = 0; i < n; i++) {
-            if (FenceFrameDescriptor.isFence(region, offsets[i], lengths[i])) {
-                consumeOldRingFence(region, offsets[i]);
-                continue;
-            }
-            if (kept != i) {
-                offsets[kept] = offsets[i];
-                lengths[kept] = lengths[i];
-            }
-            kept++;
-        }
-        return kept;
+        return fromOldRings(offsets, lengths, old.receive(offsets, lengths, max), old);
     }
 
-    /** Old rings, only what their last observe() saw; FENCE frames consumed as in receiveOld. */
+    /** Old rings, only what their last observe() saw (see drainLink and seekFence). */
     private int receiveOldObserved(long[] offsets, int[] lengths, int max, OldReceivePath old) {
+        return fromOldRings(offsets, lengths, old.receiveObserved(offsets, lengths, max), old);
+    }
+
+    /** The {@code n} packets just received from the old rings, FENCE frames consumed and left out. */
+    private int fromOldRings(long[] offsets, int[] lengths, int n, OldReceivePath old) {
         MemorySegment region = old.region();
         rxRegion = region;
-        int n = old.receiveObserved(offsets, lengths, max);
         int kept = 0;
         for (int i = 0; i < n; i++) {
             if (FenceFrameDescriptor.isFence(region, offsets[i], lengths[i])) {
