@@ -37,7 +37,8 @@ final class AgentCommand implements Subcommand {
                 publications and region files.
                 An agent that was killed leaves them; the next one re-adopts them: the same
                 region file (the guest keeps its mapping), the same OVS interface when it is
-                still Highway's for the same guest and socket, a new memif generation.
+                still Highway's for the same guest and socket, a new memif generation. Links
+                it left keep carrying traffic and are re-adopted too.
 
                 FILE (Java properties syntax):
                   ovsdb=unix:/var/run/openvswitch/db.sock     OVSDB endpoint (unix:PATH or tcp:HOST:PORT)
@@ -53,6 +54,18 @@ final class AgentCommand implements Subcommand {
                   control-socket=/var/run/highway/highway.ctl optional; the management socket that
                                                              'highway links' asks (default highway.ctl in
                                                              memif-socket-dir)
+                  bypass=true                                move point-to-point directions onto links
+                  bypass-quiet-ms=20                         no link within this time of a flow change
+                                                             the proxy forwarded (0..10000)
+                  controller-proxy=false                     relay the bridge's controllers through the
+                                                             OpenFlow proxy (hold, link counters)
+                  proxy-listen=127.0.0.1                     address of the proxy's bridge-facing listeners
+                  proxy-passive=127.0.0.1:6634               optional listener for the switch's own clients
+                  proxy-hold-deadline-ms=5000                longest hold of a rule that breaks a link
+                  link-map-deadline-ms=5000                  map deadline of a new link (else rolled back)
+                  link-fence-deadline-ms=2000                fence deadline (else the revert is forced)
+                  link-revert-deadline-ms=2000               revert deadline (else forced)
+                  link-grace-ms=1000                         time to unmap after a rollback or forced revert
 
                   --config FILE   the configuration file (required)
                 """;

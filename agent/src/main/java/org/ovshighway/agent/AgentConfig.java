@@ -85,7 +85,8 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
     /** A guest name: what a region header name field holds (printable ASCII, no space). */
     static final Pattern GUEST_NAME = Pattern.compile("[\\x21-\\x7e]{1,32}");
     private static final Pattern RING_PORT_KEY = Pattern.compile("ring-port\\.([^.]*)\\.([^.]*)");
-    private static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir", "openflow",
+    /** Every key outside the ring-port groups (the agent's --help lists them all). */
+    static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir", "openflow",
             "control-socket", "bypass", "bypass-quiet-ms", "controller-proxy", "proxy-listen", "proxy-passive",
             "proxy-hold-deadline-ms", "link-map-deadline-ms", "link-fence-deadline-ms", "link-revert-deadline-ms",
             "link-grace-ms");

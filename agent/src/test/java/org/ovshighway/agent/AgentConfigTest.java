@@ -130,7 +130,11 @@ class AgentConfigTest {
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
         assertEquals(0, HighwayCommand.standard().run(List.of("agent", "--help"), o, e));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("ring-port.NAME.publish-root"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("ring-port.NAME.publish-root"));
+        for (String key : AgentConfig.GLOBAL_KEYS) {
+            assertTrue(help.contains(" " + key + "="), "agent --help lists key=" + key);
+        }
         assertEquals(2, HighwayCommand.standard().run(List.of("agent"), o, e));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("option --config is required"));
         Path file = write(valid() + "colour=red\n");
