@@ -572,6 +572,13 @@ class RemapProtocolFakeSwitchTest {
             until("Y left the link", () -> LinkControl.acquireMapped(link, 1) == 0, this::pumpY);
             assertEquals(1, y.remapStats().forcedDropped(), "the frame left on the link is counted");
             assertEquals(1, y.remapStats().forcedReverts());
+            assertEquals(GEN, LinkControl.acquireReceiverGone(link, 0), "Y said it gave up on the link");
+            // X comes back after all: its burst lands on a link nobody reads; X counts it when it leaves
+            sendOn(inFlight);
+            sendOn(inFlight);
+            sendX();
+            assertEquals(SenderPhase.DONE, x.remap().senderPhase());
+            assertEquals(2, x.remapStats().forcedDropped(), "what X published after Y left is counted by X");
         }
     }
 }

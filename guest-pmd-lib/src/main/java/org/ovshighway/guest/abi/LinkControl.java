@@ -76,6 +76,22 @@ public final class LinkControl {
         Le.U64_HANDLE.setRelease(region, RegionHeaderDescriptor.senderLeftOffset(direction), generation);
     }
 
+    /**
+     * Receiver of {@code direction}: it gave up on the link of generation {@code generation}
+     * (forced, and the agent asked it for another link before its sender left); it drained the
+     * link before this store and never reads it again.
+     */
+    public static void releaseReceiverGone(MemorySegment region, int direction, long generation) {
+        // pairs with acquireReceiverGone in the sender of that direction: the ring's consumer counters
+        // are final when the sender sees the store
+        Le.U64_HANDLE.setRelease(region, RegionHeaderDescriptor.receiverGoneOffset(direction), generation);
+    }
+
+    /** Sender of {@code direction}: the generation whose link its receiver gave up on, 0 if none. */
+    public static long acquireReceiverGone(MemorySegment region, int direction) {
+        return (long) Le.U64_HANDLE.getAcquire(region, RegionHeaderDescriptor.receiverGoneOffset(direction));
+    }
+
     /** Receiver of {@code direction}: the generation whose link its sender left, 0 if none. */
     public static long acquireSenderLeft(MemorySegment region, int direction) {
         return (long) Le.U64_HANDLE.getAcquire(region, RegionHeaderDescriptor.senderLeftOffset(direction));

@@ -24,12 +24,15 @@ package org.ovshighway.guest.abi;
  * line 2 @128  PORT controlRequest  (agent writes; see {@link PortControl})
  *              LINK revertReady[0]  (since ABI 1.2; receiver of direction 0, end 1, writes) u64:
  *                                   generation whose revert it is ready for, 0 = not ready
+ *       +136   LINK receiverGone[0] (since ABI 1.3; receiver of direction 0 writes) u64: generation
+ *                                   of the link it gave up on (forced, moved to another link)
  *   +128 u64 requestWord      bits 0..7 opcode (NONE=0, ATTACH=1, DETACH=2),
  *                             bits 8..63 sequence; odd sequence = write in progress
  *   +136 u64 requestLinkId
  *   +144 u64 requestGeneration
  * line 3 @192  PORT controlAck      (guest writes)
  *              LINK revertReady[1]  (since ABI 1.2; receiver of direction 1, end 0, writes) u64: same
+ *       +200   LINK receiverGone[1] (since ABI 1.3; receiver of direction 1 writes) u64: same
  *   +192 u64 ackWord          the requestWord the guest has finished handling
  *   +200 u64 ackStatus        0 = done, other values see {@link PortControl}
  * line 4 @256  LINK mapped[0]       (guest at end 0 writes) u64: generation it mapped, 0 = not mapped
@@ -106,6 +109,11 @@ public final class RegionHeaderDescriptor {
     /** LINK (since ABI 1.2): revertReady[1] on line 3, which a PORT region uses for its acknowledgement. */
     public static final long REVERT_READY1_OFFSET = CONTROL_ACK_OFFSET;
 
+    /** LINK (since ABI 1.3): receiverGone[0], beside revertReady[0] (both written by the receiver of direction 0). */
+    public static final long RECEIVER_GONE0_OFFSET = REVERT_READY0_OFFSET + Long.BYTES;
+    /** LINK (since ABI 1.3): receiverGone[1], beside revertReady[1] (both written by the receiver of direction 1). */
+    public static final long RECEIVER_GONE1_OFFSET = REVERT_READY1_OFFSET + Long.BYTES;
+
     /** LINK (since ABI 1.3): senderLeft[0], beside mapped[0] (both written by the guest at end 0). */
     public static final long SENDER_LEFT0_OFFSET = MAPPED0_OFFSET + Long.BYTES;
     /** LINK (since ABI 1.3): senderLeft[1], beside mapped[1] (both written by the guest at end 1). */
@@ -133,6 +141,11 @@ public final class RegionHeaderDescriptor {
     /** Offset of {@code senderLeft[direction]}, direction 0 or 1 (LINK, ABI 1.3): on the line of its sender's mapped word. */
     public static long senderLeftOffset(int direction) {
         return checkEnd(direction) == 0 ? SENDER_LEFT0_OFFSET : SENDER_LEFT1_OFFSET;
+    }
+
+    /** Offset of {@code receiverGone[direction]}, direction 0 or 1 (LINK, ABI 1.3): on the line of revertReady. */
+    public static long receiverGoneOffset(int direction) {
+        return checkEnd(direction) == 0 ? RECEIVER_GONE0_OFFSET : RECEIVER_GONE1_OFFSET;
     }
 
     /** Offset of {@code revertReady[direction]}, direction 0 or 1 (LINK, ABI 1.2). */

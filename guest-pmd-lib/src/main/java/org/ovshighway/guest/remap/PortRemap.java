@@ -228,6 +228,18 @@ public final class PortRemap {
 
     private void finishSender(LinkSession s, boolean forced) {
         txPhase = SenderPhase.DONE;
+        if (forced && s.hasSenderLeftWords && s.txRing != null
+                && LinkControl.acquireReceiverGone(s.region, s.sendDirection()) == s.generation) {
+            // the receiver gave up on this link (the agent moved it on) before this side's last bursts: what
+            // it did not consume never will be; counted here, as the receiver counted what it drained
+            RingCounters c = RingCounters.read(s.region, s.txRing);
+            long lost = Math.max(0, c.producedPackets() - c.consumedPackets());
+            if (lost != 0) {
+                forcedDropped.addAndGet(lost);
+                LOG.log(System.Logger.Level.WARNING, () -> "port=" + portName + " published " + lost + " frames on forced"
+                        + " link " + s + " after its receiver left it; they are dropped");
+            }
+        }
         if (s.hasSenderLeftWords) {
             // pairs with the receiver's acquireSenderLeft: every frame this side published on the link
             // (on this thread, in earlier bursts) is visible to a receiver that sees this store
@@ -250,6 +262,11 @@ public final class PortRemap {
      * {@code offsets}/{@code lengths}, relative to {@link #receivedRegion()}.
      */
     public int receive(long[] offsets, int[] lengths, int max, OldReceivePath old) {
+        if (rxPhase == ReceiverPhase.WAITING_FENCE) {
+            // before the request word: the old rings then hold no frame the sender sent after leaving a
+            // forced link (it leaves only after the agent published DETACH, which the load below sees)
+            old.observe();
+        }
         // pairs with the agent's release store in PortControl.publishRequest
         long word = PortControl.acquireRequestWord(portRegion);
         if (word != rxSeenWord || !rxSettled) {
@@ -265,6 +282,7 @@ public final class PortRemap {
                 finishReceiver(s, rxForced);
                 yield receiveOld(offsets, lengths, max, old);
             }
+            case WAITING_FENCE -> receiveOldObserved(offsets, lengths, max, old);
             default -> receiveOld(offsets, lengths, max, old);
         };
     }
@@ -359,14 +377,31 @@ public final class PortRemap {
                 rxRegion = s.region;
                 return n;
             }
-            return receiveOld(offsets, lengths, max, old);
+            return receiveOldWhileOnLink(offsets, lengths, max, old);
         }
-        int n = receiveOld(offsets, lengths, max, old);
+        int n = receiveOldWhileOnLink(offsets, lengths, max, old);
         if (n != 0) {
             return n;
         }
         rxRegion = s.region;
         return s.linkRx.receive(offsets, lengths, max);
+    }
+
+    /**
+     * ON_LINK's look at the old rings: observe them, then check that the request word is still the
+     * one this burst acted on, then take only what was observed. A frame the sender sent on its old
+     * ring after leaving a forced link can only be there if the agent published DETACH before it,
+     * and then the load sees the change and the burst leaves the old rings alone: the frames still
+     * on the link are delivered first (DRAINING).
+     */
+    private int receiveOldWhileOnLink(long[] offsets, int[] lengths, int max, OldReceivePath old) {
+        old.observe();
+        // pairs with the agent's release store in PortControl.publishRequest (see above)
+        if (PortControl.acquireRequestWord(portRegion) != rxSeenWord) {
+            rxSettled = false;
+            return 0;
+        }
+        return receiveOldObserved(offsets, lengths, max, old);
     }
 
     private int drainLink(long[] offsets, int[] lengths, int max, OldReceivePath old) {
@@ -473,6 +508,8 @@ public final class PortRemap {
             LOG.log(System.Logger.Level.WARNING, () -> "port=" + portName + " dropped " + count
                     + " frames left on forced link " + s + " (their FENCE_IN never arrived, or the sender never left)");
         }
+        // pairs with the sender's acquire in finishSender: what it published after this drain is its to count
+        LinkControl.releaseReceiverGone(s.region, s.receiveDirection(), s.generation);
         rxRegion = MemorySegment.NULL;
         rxPhase = ReceiverPhase.RELEASING;
     }
@@ -506,6 +543,15 @@ public final class PortRemap {
     }
 
     private void consumeOldRingFence(MemorySegment region, long offset) {
+        LinkSession current = session;
+        if ((rxPhase == ReceiverPhase.OLD || rxPhase == ReceiverPhase.DONE) && current != null && current != rxSession
+                && current.linkRx != null) {
+            // the port's other side mapped a new link since this burst began: its FENCE_IN is the awaited one
+            rxSession = current;
+            rxPhase = ReceiverPhase.WAITING_FENCE;
+            rxForced = false;
+            rxSettled = false;
+        }
         LinkSession s = rxSession;
         boolean awaited = rxPhase == ReceiverPhase.WAITING_FENCE || rxPhase == ReceiverPhase.SEEKING_FENCE;
         if (awaited && FenceFrameDescriptor.matches(region, offset, s.linkId,

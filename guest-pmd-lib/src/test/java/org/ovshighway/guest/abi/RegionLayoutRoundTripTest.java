@@ -18,6 +18,8 @@ class RegionLayoutRoundTripTest {
         assertEquals(320, RegionHeaderDescriptor.MAPPED1_OFFSET);
         assertEquals(264, RegionHeaderDescriptor.senderLeftOffset(0), "senderLeft[0] beside mapped[0]: both end 0's");
         assertEquals(328, RegionHeaderDescriptor.senderLeftOffset(1), "senderLeft[1] beside mapped[1]: both end 1's");
+        assertEquals(136, RegionHeaderDescriptor.receiverGoneOffset(0), "receiverGone[0] beside revertReady[0]");
+        assertEquals(200, RegionHeaderDescriptor.receiverGoneOffset(1), "receiverGone[1] beside revertReady[1]");
         assertEquals(384, RegionHeaderDescriptor.USABLE_OFFSET);
         assertEquals(448, RegionHeaderDescriptor.FENCE_ACK0_OFFSET);
         assertEquals(512, RegionHeaderDescriptor.FENCE_ACK1_OFFSET);
