@@ -1,17 +1,31 @@
 /*
- * Highway remap protocol, one direction X -> Y of one link (docs/remap-model.md explains
- * what is modelled and what is abstracted away).
+ * Highway remap protocol, ABI 1.3, one direction X -> Y of one link (docs/remap-model.md
+ * explains what is modelled, what is abstracted away, and where the model differs from the code).
  *
  * Frames are (kind, seq). X sends data frames 1..N. Before the bypass they travel
- * X --oldTx--> OVS --oldRx--> Y; while bypassed they travel X --link--> Y. The receiver
- * asserts that data arrives exactly in order 1, 2, 3, ... (no loss, no reordering, no
- * duplication); the LTL property `delivered` says that, when no guest stops responding,
- * all N frames eventually arrive (progress under weak fairness).
+ * X --oldTx--> OVS --oldRx--> Y; while bypassed they travel X --link--> Y. Y asserts that what
+ * it delivers is strictly increasing (no reordering, no duplication) and that every frame it
+ * skips was dropped and counted or is still on the link (where only a counted drop can take it:
+ * delivering it later breaks the order); X asserts that it never publishes on a link its receiver
+ * has left (a frame nobody would ever read or count). The LTL property `delivered` says that
+ * every frame is eventually delivered or dropped-and-counted (progress under weak fairness).
  *
  * Compile-time switches (spin -D...):
- *   STALL_X / STALL_Y   that guest may stop responding forever at any point
+ *   STALL_X / STALL_Y   that guest may stop responding for ever at any point
+ *   PAUSE_X / PAUSE_Y   that guest may stop at any point and resume later (MAXPAUSE times)
+ *   MOVE_ON             after a forced revert's grace the agent asks Y for another link
+ *   FORCE_ANYTIME       the agent may force the revert at any time (an agent that stops)
+ *   UNOBSERVED_OLD_READ ON_LINK / WAITING_FENCE read the old RX ring without looking at it
+ *                       before the request word (the ABI 1.3 code; see remap-model.md)
+ *   DROP_CAUSE          asserts that SEEKING_FENCE's grace drops frames only when OVS dropped
+ *                       or delays a FENCE_IN copy (fails: see remap-model.md)
+ *   WITNESS             asserts that three scenarios never happen, so that SPIN shows they do: a
+ *                       late link frame delivered; SEEKING_FENCE finding FENCE_IN and draining
+ *                       the link; the grace dropping link frames (spin-check expects all three)
+ *   PROGRESS            set by spin-check for the LTL check (a fair fence-repeat clock)
  *   DROPS               how many FENCE frames OVS may drop (default 1)
  *   N                   data frames (default 3)
+ *   MAXPAUSE            pauses per pausing guest (default 1)
  */
 
 #ifndef N
@@ -20,80 +34,200 @@
 #ifndef DROPS
 #define DROPS 1
 #endif
+#ifndef MAXPAUSE
+#define MAXPAUSE 1
+#endif
+
+#define G       1       /* usable: the link's generation */
+#define FORCED  2       /* usable: the agent forced the revert (0: never usable, a rollback) */
 
 mtype = { DATA, FENCE_IN, FENCE_OUT };  /* FENCE_IN: on the old ring when bypassing; FENCE_OUT: on the link ring when reverting */
+mtype = { NONE, ATTACH, DETACH };       /* the request word of both ports */
 
 chan oldTx = [2] of { mtype, byte };    /* X's ring port TX ring (X -> OVS) */
 chan oldRx = [2] of { mtype, byte };    /* Y's ring port RX ring (OVS -> Y) */
 chan link  = [2] of { mtype, byte };    /* the link ring X -> Y */
 
-/* Shared words. Writers: attach/detach/usable/revert/force by the agent; mapped[] by the guests;
-   fenceAck, revertReady, revertAck by the receiver Y. */
-bool attachReq, detachReq;
+/* Shared words. Writers: req, movedOn, usable by the agent; mappedX, senderLeft by X; mappedY,
+   fenceAck, revertReady, revertAck by Y. */
+mtype req = NONE;
+bool movedOn;           /* Y's request word names another link (the agent gave up on this one) */
 bool mappedX, mappedY;
-bool usable;
+byte usable;            /* 0, G or FORCED */
 bool fenceAck;          /* Y saw FENCE_IN on the old ring: X may stop repeating it */
-bool revertReq;         /* agent asks for the revert */
 bool revertReady;       /* Y stopped reading its old RX ring until it drains the link */
 bool revertAck;         /* Y saw FENCE_OUT on the link ring */
-bool forced;            /* revert deadline hit: the agent gave up waiting for a guest */
-bool stalledX, stalledY;
+bool senderLeft;        /* X left the link: all its link frames are published */
+bool xFencing;          /* X is in FENCING/ON_LINK/REVERTING without the fence acknowledged (its local state, for the clock) */
+bool repeatDue;         /* X's repeat interval for FENCE_IN has passed */
 
-byte expect = 1;        /* next sequence number Y must see */
-byte drops = 0;
+/* The model's own bookkeeping (not shared words of the protocol). */
+bool pausedX, pausedY, stalledX, stalledY;
+byte pausesX, pausesY;
+bool yLeftLink;         /* Y will never read the link again */
+byte drops;             /* FENCE frames OVS dropped */
+byte expect = 1;        /* one more than the last sequence number Y delivered */
+byte skipped;           /* bit s: frame s was passed over by a later delivery */
+byte dropped;           /* bit s: frame s was dropped and counted (forcedDropped) */
+byte accounted;         /* frames delivered or dropped-and-counted */
+#ifdef WITNESS
+byte late;              /* the first frame X published on the link after usable became FORCED */
+bool seekFound;         /* Y found FENCE_IN in SEEKING_FENCE */
+#endif
 
-ltl delivered { <> (expect == N + 1) }
+#ifdef PROGRESS
+#define REPEAT_DUE repeatDue
+#define REPEAT_WAIT (!repeatDue || nempty(oldTx))
+#else
+#define REPEAT_DUE true
+#define REPEAT_WAIT true
+#endif
 
-active proctype AgentProc() {
-    attachReq = true;
+#define STOPPED (pausedX || pausedY || stalledX || stalledY)
+#ifdef FORCE_ANYTIME
+#define DEADLINE true
+#else
+#define DEADLINE STOPPED    /* deadlines are longer than a responsive guest's reaction */
+#endif
+
+ltl delivered { <> (accounted == N) }
+
+active proctype Agent() {
+    req = ATTACH;
     if
-    :: atomic { mappedX && mappedY -> usable = true }
-    :: atomic { !(mappedX && mappedY) -> detachReq = true };   /* mapping deadline: roll back */
-       goto done
+    :: mappedX && mappedY -> usable = G
+    :: !(mappedX && mappedY) -> req = DETACH; goto done          /* map deadline (or a revert asked): roll back */
     fi;
-    /* ACTIVE once Y acknowledged the fence; a deadline fires only for a guest that stopped. */
+    /* USABLE: ACTIVE once Y acknowledged the fence. */
     if
     :: fenceAck
-    :: stalledX || stalledY -> goto teardown
+    :: DEADLINE -> goto force                                     /* fence deadline */
     fi;
     if
-    :: goto done                                               /* the link stays bypassed */
-    :: revertReq = true
+    :: goto done                                                  /* the link stays bypassed */
+    :: req = DETACH                                               /* REVERTING */
     fi;
     if
-    :: revertAck -> usable = false; detachReq = true; goto done
-    :: stalledX || stalledY -> skip                            /* revert deadline */
+    :: revertAck && !mappedX && !mappedY -> goto done             /* REVERTED */
+    :: DEADLINE -> goto force                                     /* revert deadline */
     fi;
-teardown:
-    revertReq = true; forced = true; usable = false; detachReq = true;
+force:
+    req = DETACH;                                                 /* DETACH is published before usable changes */
+    usable = FORCED;
+#ifdef MOVE_ON
+    /* FORCING: the grace passes (a guest is stopped; X, if it still has to leave, is that guest)
+       and the link closes as FORCED; then the agent puts Y's port on another link. */
+    if
+    :: atomic { STOPPED && (pausedX || stalledX || senderLeft) -> movedOn = true }
+    :: skip
+    fi;
+#endif
 done:
     skip
 }
 
+/* ------------------------------------------------------------------ X, the sender */
+
+#define X_OLD       0
+#define X_MAPPED    1
+#define X_FENCING   2
+#define X_ONLINK    3
+#define X_REVERTING 4
+#define X_DONE      5
+
+#define X_LINKPHASE (phase == X_FENCING || phase == X_ONLINK || phase == X_REVERTING)
+
+/* The sender's slow path would change something (else a burst only sends). */
+#define X_WORK ((phase == X_MAPPED && (req != ATTACH || usable == G)) \
+             || (X_LINKPHASE && (usable != G || (!acked && (fenceAck || (REPEAT_DUE && empty(oldTx)))) \
+                                 || (req != ATTACH && phase != X_REVERTING) \
+                                 || (phase == X_REVERTING && acked && revertReady))))
+
+inline leaveLink() {
+    phase = X_DONE;
+    senderLeft = true;      /* after every frame it published on the link (earlier steps) */
+    mappedX = false;
+    xFencing = false; repeatDue = false
+}
+
 active proctype X() {
     byte next = 1;
-    bool onLink = false;     /* X transmits on the link ring */
-    bool mapped = false;
+    byte phase = X_OLD;
+    byte via = 0;           /* the ring this burst took: 0 none, 1 old TX ring, 2 link */
+    bool acked = false;     /* X read fenceAck */
 end_x:
     do
-    :: attachReq && !detachReq && !mapped -> mapped = true; mappedX = true
-    :: detachReq && mapped && !onLink -> mapped = false; mappedX = false
-    /* First burst after `usable`: FENCE_IN on the old ring, everything after it on the link. */
-    :: atomic { !onLink && usable && !revertReq && nfull(oldTx) -> oldTx!FENCE_IN, 0; onLink = true }
-    /* Repeat the fence until Y acknowledges it (OVS may have dropped it). */
-    :: atomic { onLink && !fenceAck && !forced && empty(oldTx) -> oldTx!FENCE_IN, 0 }
-    /* Revert once Y no longer reads its old RX ring; FENCE_OUT marks the end of the link data. */
-    :: atomic { onLink && revertReady && nfull(link) -> link!FENCE_OUT, 0; onLink = false }
-    :: atomic { onLink && forced -> onLink = false }
-    :: atomic { next <= N && !onLink && !(usable && !revertReq) && nfull(oldTx) -> oldTx!DATA, next; next++ }
-    :: atomic { next <= N && onLink && !revertReady && !forced && nfull(link) -> link!DATA, next; next++ }
+    :: atomic { !pausedX && phase == X_OLD && req == ATTACH && !mappedX -> mappedX = true; phase = X_MAPPED }
+    /* One burst, first step: the slow path (stepSender) and the choice of ring. */
+    :: atomic { !pausedX && via == 0 && (next <= N || X_WORK) ->
+        if
+        :: phase == X_MAPPED ->
+            if
+            :: req != ATTACH -> leaveLink()                       /* rollback: nothing went on the link */
+            :: req == ATTACH && usable == G && nfull(oldTx) -> oldTx!FENCE_IN, 0; phase = X_FENCING; xFencing = true
+            :: req == ATTACH && (usable != G || full(oldTx)) -> skip
+            fi
+        :: X_LINKPHASE && usable != G -> leaveLink()             /* forced: no FENCE_OUT */
+        :: X_LINKPHASE && usable == G ->
+            if
+            :: !acked && fenceAck -> acked = true; xFencing = false; repeatDue = false
+            :: !acked && !fenceAck && REPEAT_DUE && empty(oldTx) -> oldTx!FENCE_IN, 0; repeatDue = false /* repeat */
+            :: !acked && !fenceAck && REPEAT_WAIT -> skip         /* the repeat interval has not passed */
+            :: acked -> skip
+            fi;
+            if
+            :: req == ATTACH && acked -> phase = X_ONLINK
+            :: req == ATTACH && !acked -> phase = X_FENCING
+            :: req != ATTACH && acked && revertReady && nfull(link) -> link!FENCE_OUT, 0; leaveLink()
+            :: req != ATTACH && (!acked || !revertReady || full(link)) -> phase = X_REVERTING
+            fi
+        :: else -> skip
+        fi;
+        if
+        :: next <= N && X_LINKPHASE -> via = 2
+        :: next <= N && !X_LINKPHASE -> via = 1
+        :: else -> skip
+        fi }
+    /* Second step: publish on the ring taken. In between X may be stopped for any time (the
+       fast path checks only the request word, never usable). */
+    :: atomic { !pausedX && via == 1 && nfull(oldTx) -> oldTx!DATA, next; next++; via = 0 }
+    :: atomic { !pausedX && via == 2 ->
+        if
+        :: nfull(link) -> assert(!yLeftLink); link!DATA, next;
+#ifdef WITNESS
+           if
+           :: usable == FORCED && late == 0 -> late = next        /* published after the revert was forced */
+           :: else -> skip
+           fi;
+#endif
+           next++
+        :: full(link) -> skip                                     /* nothing sent; the next burst retries */
+        fi;
+        via = 0 }
+#ifdef PAUSE_X
+    :: !pausedX && pausesX < MAXPAUSE -> pausedX = true; pausesX++
+    :: pausedX -> pausedX = false
+#endif
 #ifdef STALL_X
-    :: stalledX = true -> goto end_dead
+    :: !pausedX -> stalledX = true; goto end_dead
 #endif
     od;
 end_dead:
     false
 }
+
+#ifdef PROGRESS
+/* X's fence repeat interval passes some time after each copy; a process of its own, so that weak
+   fairness makes it pass (safety checks leave the choice to X, which is the same set of runs). */
+active proctype RepeatClock() {
+end_clock:
+    do
+    :: atomic { !repeatDue && xFencing -> repeatDue = true }
+    od
+}
+#endif
+
+/* ------------------------------------------------------------------ OVS */
 
 active proctype OVS() {
     mtype kind; byte seq;
@@ -108,30 +242,223 @@ end_ovs:
     od
 }
 
+/* ------------------------------------------------------------------ Y, the receiver */
+
+#define Y_OLD       0
+#define Y_WAITING   1   /* WAITING_FENCE */
+#define Y_SEEKING   2   /* SEEKING_FENCE */
+#define Y_ONLINK    3
+#define Y_DRAINING  4
+#define Y_RELEASING 5
+#define Y_DONE      6
+
+/* Burst modes: where the current burst of Y is. */
+#define B_NONE      0   /* no burst */
+#define B_SLOW      1   /* looked at the old RX ring; next: request word, slow path, receive */
+#define B_OLD       2   /* takes up to `lim` frames from the old RX ring, then `after` */
+#define B_LINK1     3   /* first look at the link: frames, else `after` */
+#define B_DLEFT     4   /* forced DRAINING: looked at the old ring; next: senderLeft */
+#define B_SLEFT     5   /* SEEKING_FENCE: looked at the old ring; next: senderLeft */
+
+#define A_END       0
+#define A_LINK      1   /* ON_LINK, old ring first: nothing kept -> the link */
+#define A_OLD       2   /* link empty -> the old ring (up to `lim`) */
+#define A_GRACE     3   /* SEEKING_FENCE after the sender left: nothing kept -> the grace may end */
+#define A_WAIT      4   /* forced DRAINING: link empty -> leave if the sender left, else old ring */
+
+#define REVERT (req != ATTACH || movedOn)
+#define ALL 255
+
+#define Y_CAN_BURST (nempty(oldRx) \
+    || (phase == Y_OLD && session) \
+    || (phase == Y_WAITING && REVERT && usable != G) \
+    || (phase == Y_ONLINK && (REVERT || nempty(link))) \
+    || (phase == Y_DRAINING && (nempty(link) || usable != G)) \
+    || phase == Y_SEEKING \
+    || phase == Y_RELEASING)
+
+inline deliver(s) {
+#ifdef WITNESS
+    assert(late == 0 || s != late);                     /* witness: a late link frame is never delivered */
+    assert(!seekFound || phase != Y_DRAINING);          /* witness: SEEKING_FENCE never finds FENCE_IN, then drains */
+#endif
+    assert(s >= expect);                                  /* no reordering, no duplication */
+    i = expect;
+    do
+    :: i < s -> assert(((dropped >> i) & 1) || (!yLeftLink && link??[DATA, eval(i)]));   /* no silent loss */
+                skipped = skipped | (1 << i); i++
+    :: else -> break
+    od;
+    assert(((dropped >> s) & 1) == 0);
+    expect = s + 1;
+    accounted++
+}
+
+inline drop(s) {
+    assert(s >= expect || ((skipped >> s) & 1));          /* never delivered */
+    assert(((dropped >> s) & 1) == 0);
+    dropped = dropped | (1 << s);
+    accounted++
+}
+
+/* One frame from the old RX ring; FENCE frames are consumed there, never delivered. */
+inline oldFrame() {
+    oldRx?kind, seq;
+    if
+    :: kind == DATA -> assert(phase != Y_ONLINK && phase != Y_DRAINING); deliver(seq); kept++
+    :: kind == FENCE_IN && phase == Y_WAITING -> fenceAck = true; phase = Y_ONLINK
+    :: kind == FENCE_IN && phase == Y_SEEKING -> fenceAck = true; phase = Y_DRAINING;
+#ifdef WITNESS
+       seekFound = true
+#endif
+    :: else -> skip                                       /* a repeated or stale fence */
+    fi
+}
+
+inline linkFrame() {
+    link?kind, seq;
+    if
+    :: kind == DATA -> deliver(seq); kept++
+    :: kind == FENCE_OUT -> assert(phase == Y_DRAINING); revertAck = true; phase = Y_RELEASING; yLeftLink = true
+    fi
+}
+
+/* Leave a forced link without waiting for the sender: what is on it is dropped and counted. */
+inline abandon() {
+    do
+    :: nempty(link) -> link?kind, seq;
+       if
+       :: kind == DATA -> drop(seq)
+       :: else -> skip
+       fi
+    :: empty(link) -> break
+    od;
+    phase = Y_RELEASING; yLeftLink = true
+}
+
+inline endBurst() {
+    mode = B_NONE; after = A_END; snap = 0; lim = 0; kept = 0; left = false
+}
+
+/* One receive call on the old RX ring: 1..lim frames of those there (none if there are none). */
+inline oldCall() {
+    took = false;
+    do
+    :: lim > 0 && nempty(oldRx) -> oldFrame(); lim--; took = true
+    :: took || lim == 0 || empty(oldRx) -> break
+    od
+}
+
+/* One receive call on the link: one or more of its frames (FENCE_OUT ends the link). */
+inline linkCall() {
+    took = false;
+    do
+    :: nempty(link) && phase != Y_RELEASING -> linkFrame(); took = true
+    :: took -> break
+    od
+}
+
 active proctype Y() {
-    mtype kind; byte seq;
-    bool mapped = false;
-    bool onLink = false;     /* Y reads the link ring, and its old RX ring unless reverting */
+    mtype kind; byte seq, i;
+    byte phase = Y_OLD;
+    bool session = false;   /* the port mapped the link (either of its threads) */
+    bool forced = false;    /* rxForced */
+    byte mode = B_NONE, after = A_END;
+    byte snap = 0;          /* frames in the old RX ring at the last look (observe) */
+    byte lim = 0;           /* frames this step of the burst may still take from the old ring */
+    byte kept = 0;          /* data frames delivered in this burst */
+    bool left = false;      /* senderLeft as read in this burst */
+    bool took;              /* scratch: this receive call took a frame */
 end_y:
     do
-    :: attachReq && !detachReq && !mapped -> mapped = true; mappedY = true
-    :: detachReq && mapped && !onLink -> mapped = false; mappedY = false
-    :: !(onLink && revertReady) && nempty(oldRx) -> oldRx?kind, seq;
-       if
-       :: kind == DATA -> assert(!onLink); assert(seq == expect); expect++
-       :: kind == FENCE_IN && mapped && !onLink && !fenceAck -> onLink = true; fenceAck = true
-       :: else -> skip                                      /* a repeated or stale fence is consumed */
-       fi
-    :: onLink && nempty(link) -> link?kind, seq;
-       if
-       :: kind == DATA -> assert(seq == expect); expect++
-       :: kind == FENCE_OUT -> onLink = false; revertAck = true; revertReady = false
-       fi
-    :: onLink && revertReq && !revertReady && !forced -> revertReady = true
-    /* The sender stopped: drain what is on the link, then go back to the old ring. */
-    :: atomic { onLink && forced && empty(link) -> onLink = false; revertReady = false }
+    :: atomic { !pausedY && req == ATTACH && !movedOn && phase == Y_OLD && !session && !mappedY ->
+        session = true; mappedY = true }
+    /* A burst: look at the old RX ring, then the request word (and slow path), then receive. */
+    :: atomic { !pausedY && mode == B_NONE && Y_CAN_BURST -> snap = len(oldRx); mode = B_SLOW }
+    :: atomic { !pausedY && mode == B_SLOW ->
+        if
+        :: phase == Y_OLD && session -> phase = Y_WAITING               /* the link is mapped */
+        :: else -> skip
+        fi;
+        if
+        :: phase == Y_WAITING && REVERT && usable == FORCED -> phase = Y_SEEKING; forced = true
+        :: phase == Y_WAITING && REVERT && usable == 0 -> phase = Y_DONE; mappedY = false; yLeftLink = true /* rollback */
+        :: phase == Y_ONLINK && REVERT -> phase = Y_DRAINING; revertReady = true
+        :: phase == Y_DRAINING ->
+            forced = (usable != G);
+            if
+            :: forced && movedOn -> abandon()
+            :: else -> skip
+            fi
+        :: phase == Y_SEEKING && movedOn -> abandon()
+        :: else -> skip
+        fi;
+        if
+        :: phase == Y_ONLINK -> /* the link first; every 64th burst the old ring first */
+#ifdef UNOBSERVED_OLD_READ
+            lim = ALL;
+#else
+            lim = snap;
+#endif
+            if
+            :: mode = B_LINK1; after = A_OLD
+            :: mode = B_OLD; after = A_LINK
+            fi
+        :: phase == Y_DRAINING && !forced -> mode = B_LINK1; after = A_END /* the link only, up to FENCE_OUT */
+        :: phase == Y_DRAINING && forced -> snap = len(oldRx); mode = B_DLEFT
+        :: phase == Y_SEEKING -> snap = len(oldRx); mode = B_SLEFT
+        :: phase == Y_RELEASING -> phase = Y_DONE; mappedY = false; mode = B_OLD; lim = ALL
+        :: phase == Y_WAITING ->
+            mode = B_OLD;
+#ifdef UNOBSERVED_OLD_READ
+            lim = ALL
+#else
+            lim = snap
+#endif
+        :: else -> mode = B_OLD; lim = ALL                              /* OLD, DONE */
+        fi }
+    :: atomic { !pausedY && mode == B_DLEFT -> left = senderLeft; mode = B_LINK1; after = A_WAIT }
+    :: atomic { !pausedY && mode == B_SLEFT -> left = senderLeft;
+        if
+        :: left && empty(link) -> phase = Y_RELEASING; yLeftLink = true; mode = B_OLD; lim = snap
+        :: left && nempty(link) -> mode = B_OLD; lim = (snap > 0 -> 1 : 0); after = A_GRACE
+        :: !left -> mode = B_OLD; lim = snap; after = A_GRACE
+        fi }
+    /* Receive calls: one step each, taking any number of frames (at least one if there are any). */
+    :: atomic { !pausedY && mode == B_OLD -> oldCall();
+        if
+        :: after == A_LINK && kept == 0 -> mode = B_LINK1; after = A_END
+        :: after == A_GRACE && kept == 0 && left && phase == Y_SEEKING ->
+            /* no FENCE_IN within the grace: OVS dropped every copy */
+            if
+            :: true ->
+#ifdef DROP_CAUSE
+                /* the grace ends only because OVS dropped a copy, or delays one beyond the grace */
+                assert(drops > 0 || oldTx??[FENCE_IN, 0] || oldRx??[FENCE_IN, 0]);
+#endif
+#ifdef WITNESS
+                assert(empty(link));                            /* witness: the grace never drops a link frame */
+#endif
+                abandon()
+            :: oldTx??[FENCE_IN, 0] || oldRx??[FENCE_IN, 0] -> skip   /* a copy may still arrive in time */
+            fi;
+            endBurst()
+        :: else -> endBurst()
+        fi }
+    :: atomic { !pausedY && mode == B_LINK1 ->
+        if
+        :: nempty(link) -> linkCall(); endBurst()
+        :: empty(link) && after == A_OLD -> mode = B_OLD; after = A_END
+        :: empty(link) && after == A_WAIT && left -> phase = Y_RELEASING; yLeftLink = true; endBurst() /* sender left */
+        :: empty(link) && after == A_WAIT && !left -> mode = B_OLD; lim = snap; after = A_END /* before-look */
+        :: empty(link) && after != A_OLD && after != A_WAIT -> endBurst()
+        fi }
+#ifdef PAUSE_Y
+    :: !pausedY && pausesY < MAXPAUSE -> pausedY = true; pausesY++
+    :: pausedY -> pausedY = false
+#endif
 #ifdef STALL_Y
-    :: stalledY = true -> goto end_dead
+    :: !pausedY -> stalledY = true; goto end_dead
 #endif
     od;
 end_dead:
