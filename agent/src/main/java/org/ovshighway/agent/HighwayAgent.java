@@ -13,7 +13,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 
 import org.ovshighway.ovs.openflow.BridgeEndpoint;
-import org.ovshighway.hotplug.LocalRegionAttacher;
 import org.ovshighway.ovs.ovsdb.ControllerConfig;
 import org.ovshighway.ovs.ovsdb.OvsdbSession;
 import org.ovshighway.proxy.HoldDecider;
@@ -83,9 +82,7 @@ final class HighwayAgent implements AutoCloseable {
             Map<String, PortEnd> ends = new HashMap<>();
             Map<String, Long> ofports = new HashMap<>();
             Map<String, PortNo> numbers = new HashMap<>();
-            LocalRegionAttacher attacher = new LocalRegionAttacher();
             for (ManagedRingPort port : ringPorts.ports()) {
-                attacher.guest(port.config().guest(), port.config().publishRoot());
                 if (port.ofport().isPresent() && port.ofport().getAsLong() > 0) {
                     PortNo number = new PortNo(port.ofport().getAsLong());
                     candidates.put(number, port.name());
@@ -101,7 +98,8 @@ final class HighwayAgent implements AutoCloseable {
             if (config.bypass()) {
                 RegionFiles files = config.regionDir().map(RegionFiles::in).orElseGet(RegionFiles::automatic);
                 AtomicReference<BypassController> controllerRef = new AtomicReference<>();
-                links = new LinkSupervisor(files, attacher, config.linkDeadlines(), System::nanoTime, status -> {
+                // link regions reach each guest the way its ring port's region did (root or domain)
+                links = new LinkSupervisor(files, ringPorts.attacher(), config.linkDeadlines(), System::nanoTime, status -> {
                     LOG.log(System.Logger.Level.DEBUG, () -> "link " + status);
                     BypassController c = controllerRef.get();
                     if (c != null) {

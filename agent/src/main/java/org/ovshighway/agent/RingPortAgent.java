@@ -13,7 +13,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.ovshighway.hotplug.LocalPublisher;
+import org.ovshighway.hotplug.GuestRegionAttacher;
+import org.ovshighway.hotplug.libvirt.DomainAttacher;
+import org.ovshighway.hotplug.libvirt.HotplugException;
+import org.ovshighway.hotplug.libvirt.LibvirtAttacher;
+import org.ovshighway.hotplug.libvirt.RegionFileAccess;
 import org.ovshighway.ovs.memif.MemifException;
 import org.ovshighway.ovs.ovsdb.BridgeInfo;
 import org.ovshighway.ovs.ovsdb.InterfaceInfo;
@@ -43,12 +47,17 @@ public final class RingPortAgent implements AutoCloseable {
     private final AgentConfig config;
     private final OvsdbSession ovsdb;
     private final List<ManagedRingPort> ports;
+    private final GuestRegionAttacher attacher;
+    private final LibvirtAttacher libvirt;
     private final Thread supervisor;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean running = true;
     private boolean closing;
 
-    private RingPortAgent(AgentConfig config, OvsdbSession ovsdb, List<ManagedRingPort> ports) {
+    private RingPortAgent(AgentConfig config, OvsdbSession ovsdb, List<ManagedRingPort> ports,
+                          GuestRegionAttacher attacher, LibvirtAttacher libvirt) {
+        this.attacher = attacher;
+        this.libvirt = libvirt;
         this.config = config;
         this.ovsdb = ovsdb;
         this.ports = List.copyOf(ports);
@@ -69,16 +78,20 @@ public final class RingPortAgent implements AutoCloseable {
             throw new AgentException("cannot connect to OVSDB: ovsdb=" + config.ovsdb() + " (" + e.getMessage() + ")", e);
         }
         List<ManagedRingPort> started = new ArrayList<>();
+        LibvirtAttacher libvirt = null;
+        GuestRegionAttacher attacher;
         try {
+            if (config.hasVmGuests()) {
+                libvirt = connectLibvirt(config);
+            }
+            attacher = guestAttacher(config, libvirt);
             OvsdbSnapshot snapshot = ovsdb.snapshot();
             if (snapshot.bridge(config.bridge()).isEmpty()) {
                 throw new AgentException("no such bridge: bridge=" + config.bridge() + " ovsdb=" + config.ovsdb(), null);
             }
             RegionFiles files = config.regionDir().map(RegionFiles::in).orElseGet(RegionFiles::automatic);
-            Map<Path, LocalPublisher> publishers = new HashMap<>();
             int memifIndex = nextMemifIndex(snapshot);
             for (RingPortConfig port : config.ringPorts()) {
-                LocalPublisher publisher = publishers.computeIfAbsent(port.publishRoot(), LocalPublisher::new);
                 Path socket = config.memifSocket(port.name());
                 Optional<InterfaceInfo> iface = snapshot.findInterface(port.name());
                 if (snapshot.findPort(port.name()).isPresent() && iface.isEmpty()) {
@@ -99,10 +112,10 @@ public final class RingPortAgent implements AutoCloseable {
                 try {
                     if (regionFile.isPresent()) {
                         started.add(ManagedRingPort.adopt(port, config.bridge(), socket, memifIndex++, regionFile.get(),
-                                iface, files, publisher, ovsdb));
+                                iface, files, attacher, ovsdb));
                     } else {
                         started.add(ManagedRingPort.provision(port, config.bridge(), socket, memifIndex++, files,
-                                publisher, ovsdb));
+                                attacher, ovsdb));
                     }
                 } catch (IOException | MemifException | RuntimeException e) {
                     throw new AgentException("ring port not started: port=" + port.name() + " guest=" + port.guest()
@@ -119,13 +132,50 @@ public final class RingPortAgent implements AutoCloseable {
                 }
             }
             ovsdb.close();
+            closeLibvirt(libvirt);
             throw e;
         }
-        RingPortAgent agent = new RingPortAgent(config, ovsdb, started);
+        RingPortAgent agent = new RingPortAgent(config, ovsdb, started, attacher, libvirt);
         agent.supervisor.start();
         LOG.log(System.Logger.Level.INFO, "agent running: bridge=" + config.bridge() + " ring_ports="
                 + started.stream().map(ManagedRingPort::name).toList() + " config=" + config.file());
         return agent;
+    }
+
+    /** The libvirt connection for the VM guests' ports. */
+    private static LibvirtAttacher connectLibvirt(AgentConfig config) throws AgentException {
+        try {
+            return LibvirtAttacher.connect(config.libvirtUri(), new RegionFileAccess(RegionFileAccess.DEFAULT_GROUP),
+                    config.libvirtDetachDeadline(), LibvirtAttacher.Q35_DEFAULT_WINDOW);
+        } catch (HotplugException | RuntimeException | LinkageError e) {
+            throw new AgentException("cannot connect to libvirt for the VM guests' ring ports: libvirt-uri="
+                    + config.libvirtUri() + " config=" + config.file() + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Every configured guest registered with its placement: the ring ports' regions and, through
+     * {@link #attacher()}, the link regions go to a process guest's root or a VM's domain.
+     */
+    static GuestRegionAttacher guestAttacher(AgentConfig config, DomainAttacher libvirt) {
+        GuestRegionAttacher attacher = new GuestRegionAttacher(libvirt);
+        for (RingPortConfig port : config.ringPorts()) {
+            switch (port.placement()) {
+                case GuestPlacement.Process(Path root) -> attacher.processGuest(port.guest(), root);
+                case GuestPlacement.Vm(String domain) -> attacher.vmGuest(port.guest(), domain);
+            }
+        }
+        return attacher;
+    }
+
+    private static void closeLibvirt(LibvirtAttacher libvirt) {
+        if (libvirt != null) {
+            try {
+                libvirt.close();
+            } catch (HotplugException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the libvirt connection: " + e.getMessage());
+            }
+        }
     }
 
     /** Region file name of ring port {@code port}: the same across agent restarts, so it can be re-adopted. */
@@ -191,6 +241,11 @@ public final class RingPortAgent implements AutoCloseable {
         return ports.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
+    /** Attaches regions to the configured guests (process roots, VM domains); usable until {@link #close}. */
+    public GuestRegionAttacher attacher() {
+        return attacher;
+    }
+
     /** The agent's OVSDB session (open until {@link #close}). */
     OvsdbSession ovsdb() {
         return ovsdb;
@@ -235,6 +290,7 @@ public final class RingPortAgent implements AutoCloseable {
                 }
             }
             ovsdb.close();
+            closeLibvirt(libvirt);
             LOG.log(System.Logger.Level.INFO, "agent stopped: bridge=" + config.bridge());
         } finally {
             closed.countDown();
