@@ -1,0 +1,410 @@
+package org.ovshighway.testbed.vm;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.ovshighway.hotplug.libvirt.DomainXml;
+import org.ovshighway.hotplug.libvirt.LibvirtAttacher;
+
+/**
+ * The host side of the agent-with-VMs scenario (testbed/vm-test step 3): two running VMs whose
+ * guests run {@code TrafficGuest} on ring ports that {@code highway agent} provisions on a
+ * private OVS-DPDK and hot-plugs into the VMs through libvirt.
+ *
+ * <ol>
+ *   <li>starts {@code highway agent --config FILE} (bypass on); the bridge's rules copy every
+ *       frame to LOCAL as well, so nothing is point-to-point: both guests' sequence-numbered
+ *       frames go through OVS-DPDK (its receive counters grow);</li>
+ *   <li>replaces them with point-to-point rules: the agent creates a two-way link region,
+ *       hot-plugs it into both VMs, the guests map it and take it (FENCE handshake); OVS's
+ *       receive counters stand still while the link counters grow;</li>
+ *   <li>adds rules that copy to LOCAL again: the agent reverts the link, unplugs it, and the
+ *       traffic is back on OVS;</li>
+ *   <li>tells the guests to stop (the stop file in their read-only control share), reads their
+ *       summaries and OVS's counters: nothing reordered, duplicated or foreign, nothing lost
+ *       beyond what OVS counts as dropped toward the receiver, no forced revert;</li>
+ *   <li>stops the agent with SIGTERM: it unplugs the port devices from the running VMs (the
+ *       guests print {@code HW_APP devices-gone}), deletes its OVS ports and region files.
+ *       Checks that no OVS port, region file or shmem device is left.</li>
+ * </ol>
+ * Prints {@code VM_AGENT ...} lines (phase durations, counters, verdict); exits non-zero on any
+ * failure after stopping the agent.
+ */
+public final class VmAgentScenario {
+    private static final String READY = "highway agent running:";
+    /** Frames OVS may still count on a bypassed port: a FENCE copy, frames queued at the switch. */
+    private static final long BYPASS_SLACK = 16;
+
+    private final Map<String, String> args;
+    private final String bridge;
+    private final String portA;
+    private final String portB;
+    private final Path control;
+    private final long deadline;
+
+    private VmAgentScenario(Map<String, String> args) {
+        this.args = args;
+        this.bridge = arg("bridge");
+        this.portA = arg("port-a");
+        this.portB = arg("port-b");
+        this.control = Path.of(arg("control"));
+        this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(arg("timeout-ms")));
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new HashMap<>();
+        for (String a : argv) {
+            int eq = a.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("arguments are key=value: " + a);
+            }
+            args.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        new VmAgentScenario(args).run();
+    }
+
+    private String arg(String key) {
+        String value = args.get(key);
+        if (value == null) {
+            throw new IllegalArgumentException("missing argument " + key + "=... in " + args);
+        }
+        return value;
+    }
+
+    private void run() throws Exception {
+        ConsoleLog consoleA = new ConsoleLog(arg("domain-a"), Path.of(arg("console-a")));
+        ConsoleLog consoleB = new ConsoleLog(arg("domain-b"), Path.of(arg("console-b")));
+        Path agentLog = Path.of(arg("agent-log"));
+        // hot-plugging before the guest kernel's ACPI hot-plug driver is up could go unnoticed:
+        // the agent starts once both guests are in user space
+        consoleA.await("HW_APP traffic-launched", deadline);
+        consoleB.await("HW_APP traffic-launched", deadline);
+        long t0 = System.nanoTime();
+        Process agent = new ProcessBuilder(arg("highway"), "agent", "--config", arg("config"))
+                .redirectErrorStream(true).redirectOutput(agentLog.toFile()).start();
+        boolean agentStopped = false;
+        try {
+            while (!Files.readString(agentLog).contains(READY)) {
+                if (!agent.isAlive()) {
+                    throw new IllegalStateException("highway agent exited with status " + agent.exitValue()
+                            + " before its ring ports were up; log " + agentLog + ":\n" + Files.readString(agentLog));
+                }
+                waitOrFail("the agent's ring ports (hot-plugged into both VMs)");
+            }
+            long tAgent = System.nanoTime();
+
+            // phase 1: through OVS-DPDK (the rules also copy to LOCAL: not point-to-point)
+            awaitLinks(t -> line(t, portA).contains("not-p2p") && line(t, portB).contains("not-p2p"),
+                    "both directions not point-to-point");
+            Map<String, Long> a0 = portCounters(portA);
+            Map<String, Long> b0 = portCounters(portB);
+            while (portCounters(portA).get("rx_pkts") - a0.get("rx_pkts") < 300
+                    || portCounters(portB).get("rx_pkts") - b0.get("rx_pkts") < 300) {
+                waitOrFail("300 frames from each guest through OVS-DPDK (are the guests' ports up?)");
+            }
+            long tOvs = System.nanoTime();
+            System.out.println("VM_AGENT phase=ovs agent_start_ms=" + ms(tAgent - t0) + " first_frames_ms="
+                    + ms(tOvs - tAgent) + " ovs_rx_a=" + portCounters(portA).get("rx_pkts") + " ovs_rx_b="
+                    + portCounters(portB).get("rx_pkts"));
+
+            // phase 2: point-to-point rules; the agent hot-plugs a two-way link into both VMs
+            ofctl("add-flow", bridge, "in_port=1,actions=output:2");
+            ofctl("add-flow", bridge, "in_port=2,actions=output:1");
+            long tRules = System.nanoTime();
+            String active = awaitLinks(t -> line(t, portA).contains(",ACTIVE)") && line(t, portB).contains(",ACTIVE)"),
+                    "a two-way link ACTIVE");
+            long tActive = System.nanoTime();
+            String linkA = linkId(line(active, portA));
+            if (linkA.isEmpty() || !linkA.equals(linkId(line(active, portB)))) {
+                throw new IllegalStateException("expected one two-way link for both directions:\n" + active);
+            }
+            long rxA = portCounters(portA).get("rx_pkts");
+            long rxB = portCounters(portB).get("rx_pkts");
+            long linkPacketsBefore = linkPackets(line(active, portA)) + linkPackets(line(active, portB));
+            Thread.sleep(5000);
+            long ovsDeltaA = portCounters(portA).get("rx_pkts") - rxA;
+            long ovsDeltaB = portCounters(portB).get("rx_pkts") - rxB;
+            String onLink = links();
+            long linkDelta = linkPackets(line(onLink, portA)) + linkPackets(line(onLink, portB)) - linkPacketsBefore;
+            System.out.println("VM_AGENT phase=link establish_ms=" + ms(tActive - tRules) + " link=" + linkA
+                    + " ovs_rx_delta_a=" + ovsDeltaA + " ovs_rx_delta_b=" + ovsDeltaB + " link_packets_delta="
+                    + linkDelta + "\n" + onLink.strip());
+            if (ovsDeltaA > BYPASS_SLACK || ovsDeltaB > BYPASS_SLACK) {
+                throw new IllegalStateException("OVS still receives the guests' frames while they are bypassed: a="
+                        + ovsDeltaA + " b=" + ovsDeltaB);
+            }
+            if (linkDelta < 100) {
+                throw new IllegalStateException("the link carried only " + linkDelta + " frames in 5 s:\n" + onLink);
+            }
+
+            // phase 3: copies to LOCAL again break both directions: the link is reverted and unplugged
+            ofctl("add-flow", bridge, "priority=40000,in_port=1,actions=output:2,LOCAL");
+            ofctl("add-flow", bridge, "priority=40000,in_port=2,actions=output:1,LOCAL");
+            long tBreak = System.nanoTime();
+            awaitLinks(t -> line(t, portA).contains("not-p2p") && line(t, portA).contains("path=ovs")
+                    && line(t, portB).contains("not-p2p") && line(t, portB).contains("path=ovs"),
+                    "both directions back on OVS");
+            long tReverted = System.nanoTime();
+            long rxA2 = portCounters(portA).get("rx_pkts");
+            long rxB2 = portCounters(portB).get("rx_pkts");
+            Thread.sleep(5000);
+            long backA = portCounters(portA).get("rx_pkts") - rxA2;
+            long backB = portCounters(portB).get("rx_pkts") - rxB2;
+            System.out.println("VM_AGENT phase=revert revert_ms=" + ms(tReverted - tBreak) + " ovs_rx_delta_a=" + backA
+                    + " ovs_rx_delta_b=" + backB);
+            if (backA < 100 || backB < 100) {
+                throw new IllegalStateException("traffic did not come back to OVS: a=" + backA + " b=" + backB);
+            }
+            awaitLinkRegionGone(linkA);
+
+            // phase 4: the guests stop and drain; every frame accounted
+            Files.writeString(Path.of(arg("stop-file")), "stop\n");
+            Map<String, String> sa = fields(consoleA.await("TRAFFIC_SUMMARY port=" + portA + " ", deadline));
+            Map<String, String> sb = fields(consoleB.await("TRAFFIC_SUMMARY port=" + portB + " ", deadline));
+            Map<String, Long> ovsA = portCounters(portA);
+            Map<String, Long> ovsB = portCounters(portB);
+            System.out.println("VM_AGENT guest_a " + sa + "\nVM_AGENT guest_b " + sb + "\nVM_AGENT ovs_a " + ovsA
+                    + "\nVM_AGENT ovs_b " + ovsB);
+            List<String> problems = new ArrayList<>();
+            // B receives A's stream (OVS drops toward B count as tx drops on port B), and the other way
+            account("A->B", sb, ovsB.getOrDefault("tx_drop", 0L), problems);
+            account("B->A", sa, ovsA.getOrDefault("tx_drop", 0L), problems);
+            boolean accounted = problems.isEmpty();
+            System.out.println("VM_AGENT frames sent_a=" + sa.get("sent") + " sent_b=" + sb.get("sent") + " checked_by_b="
+                    + sb.get("checked") + " checked_by_a=" + sa.get("checked") + " lost_a_to_b=" + sb.get("lost")
+                    + " lost_b_to_a=" + sa.get("lost") + " ovs_tx_drop_b=" + ovsB.getOrDefault("tx_drop", 0L)
+                    + " ovs_tx_drop_a=" + ovsA.getOrDefault("tx_drop", 0L) + " accounted=" + accounted);
+            if (!accounted) {
+                throw new IllegalStateException("frames not accounted for: " + problems);
+            }
+
+            // phase 5: a clean stop unplugs the ports from the running VMs and removes everything
+            long tStop = System.nanoTime();
+            agent.destroy();
+            if (!agent.waitFor(300, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("highway agent still running 300 s after SIGTERM; log " + agentLog);
+            }
+            agentStopped = true;
+            long stopMs = ms(System.nanoTime() - tStop);
+            if (agent.exitValue() != 143) {
+                throw new IllegalStateException("agent exit status " + agent.exitValue() + " after SIGTERM (expected"
+                        + " 143); log " + agentLog);
+            }
+            consoleA.await("HW_APP devices-gone", deadline);
+            consoleB.await("HW_APP devices-gone", deadline);
+            String leftovers = leftovers();
+            System.out.println("VM_AGENT teardown agent_stop_ms=" + stopMs + " leftovers="
+                    + (leftovers.isEmpty() ? "none" : leftovers));
+            if (!leftovers.isEmpty()) {
+                throw new IllegalStateException("left behind: " + leftovers);
+            }
+        } finally {
+            if (!agentStopped && agent.isAlive()) {
+                agent.destroy();
+                if (!agent.waitFor(300, TimeUnit.SECONDS)) {
+                    agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    /**
+     * The receiver's check of the sender's stream: nothing reordered, duplicated or foreign, no
+     * forced revert, at least a few hundred frames checked, lost no more than OVS dropped.
+     */
+    private static void account(String direction, Map<String, String> receiver, long ovsDrops, List<String> problems) {
+        for (String counter : List.of("reordered", "duplicated", "foreign", "remap_forced")) {
+            if (!"0".equals(receiver.get(counter))) {
+                problems.add(direction + " " + counter + "=" + receiver.get(counter));
+            }
+        }
+        if (Long.parseLong(receiver.get("lost")) > ovsDrops) {
+            problems.add(direction + " lost=" + receiver.get("lost") + " > OVS tx_drop toward the receiver=" + ovsDrops);
+        }
+        if (Long.parseLong(receiver.get("checked")) < 1000) {
+            problems.add(direction + " checked only " + receiver.get("checked") + " frames");
+        }
+    }
+
+    /**
+     * The reverted link's region file (and its /dev/shm symlink) is gone once the agent unplugged
+     * it from both VMs. Only this link's name: other work on the machine may have links of its own.
+     */
+    private void awaitLinkRegionGone(String linkId) throws Exception {
+        while (!linkRegionFiles(linkId).isEmpty()) {
+            waitOrFail("the reverted link's region files to be deleted: " + linkRegionFiles(linkId));
+        }
+        linkIds.add(linkId);
+    }
+
+    private final List<String> linkIds = new ArrayList<>();
+
+    private static List<Path> linkRegionFiles(String linkId) {
+        List<Path> left = new ArrayList<>();
+        for (Path dir : List.of(Path.of("/dev/shm"), Path.of("/dev/hugepages"))) {
+            Path file = dir.resolve("hwlink-" + linkId);
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                left.add(file);
+            }
+        }
+        return left;
+    }
+
+    /** OVS ports on the bridge, the ports' and links' region files, shmem devices in running domains. */
+    private String leftovers() throws Exception {
+        StringBuilder left = new StringBuilder();
+        String ports = run("ovs-vsctl", "list-ports", bridge).strip();
+        if (!ports.isEmpty()) {
+            left.append(" ovs-ports=").append(ports.replace('\n', ','));
+        }
+        for (Path dir : List.of(Path.of("/dev/shm"), Path.of("/dev/hugepages"))) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    files.filter(p -> linkIds.stream().anyMatch(id -> p.getFileName().toString().equals("hwlink-" + id))
+                                    || p.getFileName().toString().equals("highway-port-" + portA)
+                                    || p.getFileName().toString().equals("highway-port-" + portB))
+                            .filter(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS))
+                            .forEach(p -> left.append(" file=").append(p));
+                }
+            }
+        }
+        for (String domain : List.of(arg("domain-a"), arg("domain-b"))) {
+            Process p = new ProcessBuilder("virsh", "-c", LibvirtAttacher.SYSTEM_URI, "dumpxml", domain)
+                    .redirectErrorStream(true).start();
+            String xml = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            // a guest that saw its devices go powers off: a domain that ended holds no device
+            if (p.waitFor() == 0) {
+                DomainXml parsed = DomainXml.parse(xml);
+                for (String name : List.of("highway-port-" + portA, "highway-port-" + portB)) {
+                    if (parsed.shmem(name).isPresent()) {
+                        left.append(" device domain=").append(domain).append(" shmem=").append(name);
+                    }
+                }
+                if (xml.contains("<shmem name='hwlink-")) {
+                    left.append(" device domain=").append(domain).append(" shmem=hwlink-*");
+                }
+            }
+        }
+        return left.toString().strip();
+    }
+
+    private Map<String, Long> portCounters(String port) throws Exception {
+        String reply = ofctl("dump-ports", bridge, port);
+        Map<String, Long> counters = new HashMap<>();
+        String prefix = null;
+        for (String raw : reply.split("\n")) {
+            String line = raw.strip();
+            if (line.startsWith("port")) {
+                line = line.substring(line.indexOf(':') + 1).strip();
+            }
+            if (!line.startsWith("rx ") && !line.startsWith("tx ")) {
+                continue;
+            }
+            prefix = line.substring(0, 2);
+            for (String field : line.substring(3).split(",")) {
+                String[] kv = field.strip().split("=", 2);
+                if (kv.length == 2 && kv[1].matches("\\d+")) {
+                    counters.put(prefix + "_" + kv[0], Long.parseLong(kv[1]));
+                }
+            }
+        }
+        if (!counters.containsKey("rx_pkts")) {
+            throw new IOException("cannot read counters of port=" + port + " from dump-ports:\n" + reply);
+        }
+        return counters;
+    }
+
+    private static String ofctl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("ovs-ofctl"));
+        command.addAll(List.of(args));
+        return run(command.toArray(String[]::new));
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + out.strip());
+        }
+        return out;
+    }
+
+    private String links() throws IOException {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(control))) {
+            channel.write(ByteBuffer.wrap("links\n".getBytes(StandardCharsets.US_ASCII)));
+            channel.shutdownOutput();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(4096);
+            while (channel.read(buffer) >= 0) {
+                out.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private String awaitLinks(Predicate<String> condition, String what) throws Exception {
+        String text = "";
+        while (true) {
+            text = links();
+            if (condition.test(text)) {
+                return text;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("highway links never showed " + what + "; last answer:\n" + text);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static String line(String links, String port) {
+        return links.lines().filter(l -> l.startsWith(port + "(")).findFirst().orElse("");
+    }
+
+    private static String linkId(String line) {
+        Matcher m = Pattern.compile("path=link\\((\\d+),").matcher(line);
+        return m.find() ? m.group(1) : "";
+    }
+
+    private static long linkPackets(String line) {
+        Matcher m = Pattern.compile("link_packets=(\\d+)").matcher(line);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private static Map<String, String> fields(String line) {
+        Map<String, String> values = new HashMap<>();
+        for (String field : line.split(" ")) {
+            String[] kv = field.split("=", 2);
+            if (kv.length == 2) {
+                values.put(kv[0], kv[1]);
+            }
+        }
+        return values;
+    }
+
+    private void waitOrFail(String what) throws InterruptedException {
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("timeout waiting for " + what);
+        }
+        Thread.sleep(100);
+    }
+
+    private static long ms(long nanos) {
+        return Math.round(nanos / 1e6);
+    }
+}
