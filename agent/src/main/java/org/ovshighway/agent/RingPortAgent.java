@@ -3,9 +3,7 @@ package org.ovshighway.agent;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +31,8 @@ import org.ovshighway.remapper.RegionFiles;
  * reconnects it with a new generation and writes UP.
  *
  * <p>{@link #close} (also from a shutdown hook) leaves nothing behind: DOWN, DISCONNECT, OVS
- * ports deleted, publications removed, region files deleted, OVSDB session closed, thread ended.
+ * ports deleted, publications removed and VM port devices unplugged, region files deleted, OVSDB
+ * session and libvirt connection closed, thread ended.
  */
 public final class RingPortAgent implements AutoCloseable {
     /** Name of the supervisor thread. */
@@ -84,7 +83,11 @@ public final class RingPortAgent implements AutoCloseable {
             if (config.hasVmGuests()) {
                 libvirt = connectLibvirt(config);
             }
-            attacher = guestAttacher(config, libvirt);
+            try {
+                attacher = guestAttacher(config, libvirt);
+            } catch (IllegalArgumentException e) {
+                throw new AgentException("guests not registered: " + e.getMessage() + " config=" + config.file(), e);
+            }
             OvsdbSnapshot snapshot = ovsdb.snapshot();
             if (snapshot.bridge(config.bridge()).isEmpty()) {
                 throw new AgentException("no such bridge: bridge=" + config.bridge() + " ovsdb=" + config.ovsdb(), null);
