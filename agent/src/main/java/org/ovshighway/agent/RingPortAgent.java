@@ -138,6 +138,9 @@ public final class RingPortAgent implements AutoCloseable {
             closeLibvirt(libvirt);
             throw e;
         }
+        if (libvirt != null) {
+            warnAboutLeftLinkDevices(config, libvirt);
+        }
         RingPortAgent agent = new RingPortAgent(config, ovsdb, started, attacher, libvirt);
         agent.supervisor.start();
         LOG.log(System.Logger.Level.INFO, "agent running: bridge=" + config.bridge() + " ring_ports="
@@ -170,6 +173,38 @@ public final class RingPortAgent implements AutoCloseable {
         }
         return attacher;
     }
+
+    /**
+     * Links are not re-adopted: link devices an agent that was killed left in the VMs stay (their
+     * guests may still be on them). Each is named in a warning, so that an operator can remove it
+     * once its guest left it.
+     */
+    private static void warnAboutLeftLinkDevices(AgentConfig config, LibvirtAttacher libvirt) {
+        java.util.Set<String> domains = new java.util.TreeSet<>();
+        for (RingPortConfig port : config.ringPorts()) {
+            if (port.placement() instanceof GuestPlacement.Vm(String domain)) {
+                domains.add(domain);
+            }
+        }
+        for (String domain : domains) {
+            try {
+                for (var device : libvirt.shmemDevices(domain)) {
+                    if (device.name().startsWith(LINK_DEVICE_PREFIX)) {
+                        LOG.log(System.Logger.Level.WARNING, "link device left by an earlier agent: domain=" + domain
+                                + " shmem=" + device.name() + " (links are not re-adopted; once the guest left it:"
+                                + " virsh detach-device " + domain + " --live with its <shmem> element, then delete"
+                                + " the region file " + device.name() + ")");
+                    }
+                }
+            } catch (HotplugException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot look for link devices left in domain=" + domain + ": "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    /** The shmem name prefix of link regions (LinkSupervisor names them hwlink-ID). */
+    static final String LINK_DEVICE_PREFIX = "hwlink-";
 
     private static void closeLibvirt(LibvirtAttacher libvirt) {
         if (libvirt != null) {

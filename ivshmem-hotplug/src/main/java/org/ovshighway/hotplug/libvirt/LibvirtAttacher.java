@@ -291,6 +291,24 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
         }
     }
 
+    /**
+     * The shmem devices running domain {@code domain} has now (live XML), e.g. to find what an
+     * agent that was killed left behind.
+     *
+     * @throws HotplugException DOMAIN_NOT_FOUND, DOMAIN_NOT_RUNNING or a libvirt reason, naming the domain
+     */
+    public synchronized java.util.List<ShmemDevice> shmemDevices(String domain) throws HotplugException {
+        Domain dom = lookup(domain, "-", Path.of("-"));
+        try {
+            if (dom.isActive() != 1) {
+                throw new HotplugException(HotplugException.Reason.DOMAIN_NOT_RUNNING, "domain=" + domain);
+            }
+            return DomainXml.parse(dom.getXMLDesc(0)).shmems();
+        } catch (LibvirtException e) {
+            throw LibvirtErrors.wrap("reading domain", domain, "-", Path.of("-"), e);
+        }
+    }
+
     /** How long a failed unplug call waits for its domain to finish ending before it reports the failure. */
     private static final long ENDING_GRACE_NANOS = 3_000_000_000L;
 
