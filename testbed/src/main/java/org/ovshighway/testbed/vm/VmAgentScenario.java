@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.ovshighway.hotplug.libvirt.DomainXml;
 import org.ovshighway.hotplug.libvirt.LibvirtAttacher;
+import org.ovshighway.hotplug.libvirt.RegionFileAccess;
 
 /**
  * The host side of the agent-with-VMs scenario (testbed/vm-test step 3): two running VMs whose
@@ -38,8 +39,10 @@ import org.ovshighway.hotplug.libvirt.LibvirtAttacher;
  *   <li>tells the guests to stop (the stop file in their read-only control share), reads their
  *       summaries and OVS's counters: nothing reordered, duplicated or foreign, nothing lost
  *       beyond what OVS counts as dropped toward the receiver, no forced revert;</li>
- *   <li>kills the agent (SIGKILL) and starts another: it must take over both VMs' port devices
- *       and ring ports as they are (no unplug, no second device);</li>
+ *   <li>makes A -> B point-to-point again (the agent hot-plugs a link nobody takes), kills the
+ *       agent (SIGKILL) and starts another: it must take over both VMs' port devices and ring
+ *       ports as they are (no unplug, no second device) and name the killed agent's link devices
+ *       in a warning; those are removed by hand;</li>
  *   <li>stops the agent with SIGTERM: it unplugs the port devices from the running VMs (the
  *       guests print {@code HW_APP devices-gone}), deletes its OVS ports and region files.
  *       Checks that no OVS port, region file or shmem device is left.</li>
@@ -187,12 +190,20 @@ public final class VmAgentScenario {
                 throw new IllegalStateException("frames not accounted for: " + problems);
             }
 
-            // phase 5: the agent is killed; the next one takes over the VMs' port devices (no
-            // second device, no unplug: the guests keep their mappings) and the OVS ports
+            // phase 5: A -> B point-to-point again while the applications have stopped: the agent
+            // hot-plugs a one-way link that nobody takes (it stays ATTACHING); then the agent is
+            // killed. The next one takes over the VMs' port devices (no second device, no unplug:
+            // the guests keep their mappings) and the OVS ports, and names the link devices the
+            // killed one left (links are not re-adopted); they are removed by hand, as an operator would
+            ofctl("--strict", "del-flows", bridge, "priority=40000,in_port=1");
+            String pending = awaitLinks(t -> line(t, portA).matches(".*path=link\\(\\d+,ATTACHING\\).*"),
+                    "a link A -> B hot-plugged and waiting for the guests");
+            String staleLink = linkId(line(pending, portA));
             agent.destroyForcibly();
             if (!agent.waitFor(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("highway agent survived SIGKILL");
             }
+            ofctl("add-flow", bridge, "priority=40000,in_port=1,actions=output:2,LOCAL");
             Path secondLog = Path.of(agentLog + ".readopt");
             long tReadopt = System.nanoTime();
             agent = startAgent(secondLog);
@@ -209,6 +220,17 @@ public final class VmAgentScenario {
             if (readopted != 2 || adoptedDevices != 2 || pluggedAgain || deviceWentAway) {
                 throw new IllegalStateException("the agent started after a kill did not take over both VMs' port"
                         + " devices as they were; log " + secondLog);
+            }
+            long staleWarnings = second.lines().filter(l -> l.contains("link device left by an earlier agent:")
+                    && l.contains(" shmem=hwlink-" + staleLink + " ")).count();
+            int removed = removeLinkByHand(staleLink);
+            linkIds.add(staleLink);
+            System.out.println("VM_AGENT stale_link link=" + staleLink + " warnings=" + staleWarnings
+                    + " removed_by_hand=" + removed);
+            if (staleWarnings != 2 || removed != 2) {
+                throw new IllegalStateException("expected the new agent to name the killed agent's link device in"
+                        + " both domains and two devices to remove: warnings=" + staleWarnings + " removed=" + removed
+                        + "; log " + secondLog);
             }
 
             // phase 6: a clean stop unplugs the ports from the running VMs and removes everything
@@ -239,6 +261,33 @@ public final class VmAgentScenario {
                 }
             }
         }
+    }
+
+    /**
+     * What an operator does with a link a killed agent left: unplug its device from both domains
+     * (libvirt matches the exact size, the region file's), then delete the region file and the
+     * {@code /dev/shm} symlink. Returns how many devices were unplugged.
+     */
+    private int removeLinkByHand(String linkId) throws Exception {
+        String name = "hwlink-" + linkId;
+        List<Path> files = linkRegionFiles(linkId);
+        Path file = files.stream().filter(p -> !Files.isSymbolicLink(p)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no region file of the killed agent's link " + name));
+        long size = Files.size(file);
+        int removed = 0;
+        try (LibvirtAttacher libvirt = LibvirtAttacher.connect(LibvirtAttacher.SYSTEM_URI,
+                new RegionFileAccess(RegionFileAccess.DEFAULT_GROUP), java.time.Duration.ofSeconds(120),
+                LibvirtAttacher.Q35_DEFAULT_WINDOW)) {
+            for (String domain : List.of(arg("domain-a"), arg("domain-b"))) {
+                if (libvirt.detach(domain, name, size, file)) {
+                    removed++;
+                }
+            }
+        }
+        for (Path path : files) {
+            Files.deleteIfExists(path);
+        }
+        return removed;
     }
 
     /** Starts {@code highway agent} and waits until it says its ring ports are up (hot-plugged into both VMs). */
