@@ -196,9 +196,9 @@ public final class VmAgentScenario {
             // the guests keep their mappings) and the OVS ports, and names the link devices the
             // killed one left (links are not re-adopted); they are removed by hand, as an operator would
             ofctl("--strict", "del-flows", bridge, "priority=40000,in_port=1");
-            String pending = awaitLinks(t -> line(t, portA).matches(".*path=link\\(\\d+,ATTACHING\\).*"),
-                    "a link A -> B hot-plugged and waiting for the guests");
-            String staleLink = linkId(line(pending, portA));
+            awaitLinks(t -> line(t, portA).contains(",ATTACHING)") || line(t, portA).contains("(ATTACHING)"),
+                    "a link A -> B being established");
+            String staleLink = awaitLinkDeviceInBothDomains();
             agent.destroyForcibly();
             if (!agent.waitFor(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("highway agent survived SIGKILL");
@@ -261,6 +261,26 @@ public final class VmAgentScenario {
                 }
             }
         }
+    }
+
+    /** The id of the link whose device both domains have (the agent attached it to both). */
+    private String awaitLinkDeviceInBothDomains() throws Exception {
+        while (true) {
+            List<String> a = linkDevices(arg("domain-a"));
+            List<String> b = linkDevices(arg("domain-b"));
+            for (String name : a) {
+                if (b.contains(name)) {
+                    return name.substring("hwlink-".length());
+                }
+            }
+            waitOrFail("a link device in both domains (have a=" + a + " b=" + b + ")");
+        }
+    }
+
+    /** Names of the hwlink-* shmem devices running domain {@code domain} has. */
+    private static List<String> linkDevices(String domain) throws Exception {
+        return DomainXml.parse(run("virsh", "-c", LibvirtAttacher.SYSTEM_URI, "dumpxml", domain)).shmems().stream()
+                .map(d -> d.name()).filter(n -> n.startsWith("hwlink-")).toList();
     }
 
     /**
