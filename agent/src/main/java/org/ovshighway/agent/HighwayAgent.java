@@ -39,8 +39,19 @@ final class HighwayAgent implements AutoCloseable {
 
     /** How often the link supervisor looks at the links' shared words: bounds establish and revert latency. */
     private static final long LINK_TICK_NANOS = 200_000;
-    /** How long a clean stop waits for open links to be reverted before the ring ports go. */
+    /** How long a clean stop waits for open links to be reverted before the ring ports go (at least). */
     private static final Duration REVERT_ON_STOP = Duration.ofSeconds(10);
+
+    /**
+     * A clean stop waits this long for the reverts, forces what is left, and waits this long
+     * again: a link that is rolled back or forced closes once its guests acknowledged or
+     * {@code link-grace-ms} passed, so each wait must outlast the grace time or a link of
+     * guests that stopped responding would outlive the agent.
+     */
+    static Duration revertOnStop(AgentConfig config) {
+        Duration graceAndDetach = config.linkDeadlines().grace().plusSeconds(1);
+        return graceAndDetach.compareTo(REVERT_ON_STOP) > 0 ? graceAndDetach : REVERT_ON_STOP;
+    }
 
     private final RingPortAgent ringPorts;
     private final PointToPointWatch watch;
@@ -49,6 +60,7 @@ final class HighwayAgent implements AutoCloseable {
     private final BypassController bypass;
     private final ControllerProxy controllerProxy;
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final Duration stopWait;
     private boolean closing;
 
     private HighwayAgent(RingPortAgent ringPorts, PointToPointWatch watch, ControlSocket control, LinkSupervisor links,
@@ -59,6 +71,7 @@ final class HighwayAgent implements AutoCloseable {
         this.control = control;
         this.links = links;
         this.bypass = bypass;
+        this.stopWait = revertOnStop(ringPorts.config());
     }
 
     /**
@@ -134,7 +147,7 @@ final class HighwayAgent implements AutoCloseable {
                 controllerProxy.restore();
             }
             if (bypass != null) {
-                bypass.revertAllAndStop(REVERT_ON_STOP);
+                bypass.revertAllAndStop(revertOnStop(config));
             }
             if (links != null) {
                 links.close();
@@ -231,7 +244,7 @@ final class HighwayAgent implements AutoCloseable {
             }
             if (bypass != null) {
                 // links ride on the ring ports' regions: revert them while the ports still exist
-                bypass.revertAllAndStop(REVERT_ON_STOP);
+                bypass.revertAllAndStop(stopWait);
                 links.close();
             }
             watch.close();

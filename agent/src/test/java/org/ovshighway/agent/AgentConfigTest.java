@@ -173,6 +173,14 @@ class AgentConfigTest {
     }
 
     @Test
+    void aStopWaitsLongerThanTheGraceTimeForEachRoundOfReverts() throws Exception {
+        assertEquals(Duration.ofSeconds(10), HighwayAgent.revertOnStop(AgentConfig.load(write(valid()))),
+                "the default grace (1 s) is well inside the 10 s floor");
+        assertEquals(Duration.ofSeconds(31), HighwayAgent.revertOnStop(AgentConfig.load(write(valid()
+                + "link-grace-ms=30000\n"))), "a 30 s grace: a rolled-back link closes after it at the latest");
+    }
+
+    @Test
     void agentCommandHelpAndConfigErrors() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
