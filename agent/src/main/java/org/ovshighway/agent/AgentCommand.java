@@ -31,9 +31,9 @@ final class AgentCommand implements Subcommand {
                 external_ids:highway-ring-port=true, highway-guest=GUEST), connects to it as the
                 guest's memif client, and gives the region to the guest: published under a
                 process guest's sysfs-shaped root, or hot-plugged into a VM's libvirt domain as
-                an ivshmem-plain device (link regions reach that guest the same way). When ovs-vswitchd
-                restarts it reconnects the ports (the guest sees DOWN, then UP with a new
-                generation). It watches the bridge's flow tables through its own OpenFlow
+                an ivshmem-plain device (link regions reach that guest the same way). When
+                ovs-vswitchd restarts it reconnects the ports (the guest sees DOWN, then UP with
+                a new generation). It watches the bridge's flow tables through its own OpenFlow
                 connection and logs which ring-port directions become point-to-point or stop
                 being so ('highway links' shows them). On exit it removes the ports,
                 publications, VM devices and region files.
@@ -51,9 +51,9 @@ final class AgentCommand implements Subcommand {
                   ring-port.NAME.publish-root=/run/GUEST     a process guest: existing directory, its sysfs-shaped root
                   ring-port.NAME.domain=DOMAIN               a VM: its libvirt domain (name or UUID);
                                                              exactly one of publish-root and domain
+                  ring-port.NAME.ofport=10                   optional requested OpenFlow port number
                   libvirt-uri=qemu:///system                 optional; libvirt for domain ports
                   libvirt-detach-deadline-ms=30000           optional; how long an unplug waits for the guest
-                  ring-port.NAME.ofport=10                   optional requested OpenFlow port number
                   openflow=unix:/var/run/openvswitch/br0.mgmt optional; the bridge's OpenFlow endpoint for
                                                              flow monitoring (default BRIDGE.mgmt beside a
                                                              unix: OVSDB socket; required with tcp: OVSDB)
