@@ -61,6 +61,11 @@ public final class VmAgentScenario {
     private final String portB;
     private final Path control;
     private final long deadline;
+    private final ConsoleLog consoleA;
+    private final ConsoleLog consoleB;
+    private final Path agentLog;
+    /** The running agent (the second one after phase 5). */
+    private Process agent;
 
     private VmAgentScenario(Map<String, String> args) {
         this.args = args;
@@ -69,6 +74,9 @@ public final class VmAgentScenario {
         this.portB = arg("port-b");
         this.control = Path.of(arg("control"));
         this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(arg("timeout-ms")));
+        this.consoleA = new ConsoleLog(arg("domain-a"), Path.of(arg("console-a")));
+        this.consoleB = new ConsoleLog(arg("domain-b"), Path.of(arg("console-b")));
+        this.agentLog = Path.of(arg("agent-log"));
     }
 
     public static void main(String[] argv) throws Exception {
@@ -92,174 +100,197 @@ public final class VmAgentScenario {
     }
 
     private void run() throws Exception {
-        ConsoleLog consoleA = new ConsoleLog(arg("domain-a"), Path.of(arg("console-a")));
-        ConsoleLog consoleB = new ConsoleLog(arg("domain-b"), Path.of(arg("console-b")));
-        Path agentLog = Path.of(arg("agent-log"));
         // hot-plugging before the guest kernel's ACPI hot-plug driver is up could go unnoticed:
         // the agent starts once both guests are in user space
         consoleA.await("HW_APP traffic-launched", deadline);
         consoleB.await("HW_APP traffic-launched", deadline);
         long t0 = System.nanoTime();
-        Process agent = startAgent(agentLog);
-        boolean agentStopped = false;
+        agent = startAgent(agentLog);
         try {
-            long tAgent = System.nanoTime();
-
-            // phase 1: through OVS-DPDK (the rules also copy to LOCAL: not point-to-point)
-            awaitLinks(t -> line(t, portA).contains("not-p2p") && line(t, portB).contains("not-p2p"),
-                    "both directions not point-to-point");
-            Map<String, Long> a0 = portCounters(portA);
-            Map<String, Long> b0 = portCounters(portB);
-            while (portCounters(portA).get("rx_pkts") - a0.get("rx_pkts") < 300
-                    || portCounters(portB).get("rx_pkts") - b0.get("rx_pkts") < 300) {
-                waitOrFail("300 frames from each guest through OVS-DPDK (are the guests' ports up?)");
-            }
-            long tOvs = System.nanoTime();
-            System.out.println("VM_AGENT phase=ovs agent_start_ms=" + ms(tAgent - t0) + " first_frames_ms="
-                    + ms(tOvs - tAgent) + " ovs_rx_a=" + portCounters(portA).get("rx_pkts") + " ovs_rx_b="
-                    + portCounters(portB).get("rx_pkts"));
-
-            // phase 2: point-to-point rules; the agent hot-plugs a two-way link into both VMs
-            ofctl("add-flow", bridge, "in_port=1,actions=output:2");
-            ofctl("add-flow", bridge, "in_port=2,actions=output:1");
-            long tRules = System.nanoTime();
-            String active = awaitLinks(t -> line(t, portA).contains(",ACTIVE)") && line(t, portB).contains(",ACTIVE)"),
-                    "a two-way link ACTIVE");
-            long tActive = System.nanoTime();
-            String linkA = linkId(line(active, portA));
-            if (linkA.isEmpty() || !linkA.equals(linkId(line(active, portB)))) {
-                throw new IllegalStateException("expected one two-way link for both directions:\n" + active);
-            }
-            long rxA = portCounters(portA).get("rx_pkts");
-            long rxB = portCounters(portB).get("rx_pkts");
-            long linkPacketsBefore = linkPackets(line(active, portA)) + linkPackets(line(active, portB));
-            Thread.sleep(5000);
-            long ovsDeltaA = portCounters(portA).get("rx_pkts") - rxA;
-            long ovsDeltaB = portCounters(portB).get("rx_pkts") - rxB;
-            String onLink = links();
-            long linkDelta = linkPackets(line(onLink, portA)) + linkPackets(line(onLink, portB)) - linkPacketsBefore;
-            System.out.println("VM_AGENT phase=link establish_ms=" + ms(tActive - tRules) + " link=" + linkA
-                    + " ovs_rx_delta_a=" + ovsDeltaA + " ovs_rx_delta_b=" + ovsDeltaB + " link_packets_delta="
-                    + linkDelta + "\n" + onLink.strip());
-            if (ovsDeltaA > BYPASS_SLACK || ovsDeltaB > BYPASS_SLACK) {
-                throw new IllegalStateException("OVS still receives the guests' frames while they are bypassed: a="
-                        + ovsDeltaA + " b=" + ovsDeltaB);
-            }
-            if (linkDelta < 100) {
-                throw new IllegalStateException("the link carried only " + linkDelta + " frames in 5 s:\n" + onLink);
-            }
-
-            // phase 3: copies to LOCAL again break both directions: the link is reverted and unplugged
-            ofctl("add-flow", bridge, "priority=40000,in_port=1,actions=output:2,LOCAL");
-            ofctl("add-flow", bridge, "priority=40000,in_port=2,actions=output:1,LOCAL");
-            long tBreak = System.nanoTime();
-            awaitLinks(t -> line(t, portA).contains("not-p2p") && line(t, portA).contains("path=ovs")
-                    && line(t, portB).contains("not-p2p") && line(t, portB).contains("path=ovs"),
-                    "both directions back on OVS");
-            long tReverted = System.nanoTime();
-            long rxA2 = portCounters(portA).get("rx_pkts");
-            long rxB2 = portCounters(portB).get("rx_pkts");
-            Thread.sleep(5000);
-            long backA = portCounters(portA).get("rx_pkts") - rxA2;
-            long backB = portCounters(portB).get("rx_pkts") - rxB2;
-            System.out.println("VM_AGENT phase=revert revert_ms=" + ms(tReverted - tBreak) + " ovs_rx_delta_a=" + backA
-                    + " ovs_rx_delta_b=" + backB);
-            if (backA < 100 || backB < 100) {
-                throw new IllegalStateException("traffic did not come back to OVS: a=" + backA + " b=" + backB);
-            }
-            awaitLinkRegionGone(linkA);
-
-            // phase 4: the guests stop and drain; every frame accounted
-            Files.writeString(Path.of(arg("stop-file")), "stop\n");
-            Map<String, String> sa = fields(consoleA.await("TRAFFIC_SUMMARY port=" + portA + " ", deadline));
-            Map<String, String> sb = fields(consoleB.await("TRAFFIC_SUMMARY port=" + portB + " ", deadline));
-            Map<String, Long> ovsA = portCounters(portA);
-            Map<String, Long> ovsB = portCounters(portB);
-            System.out.println("VM_AGENT guest_a " + sa + "\nVM_AGENT guest_b " + sb + "\nVM_AGENT ovs_a " + ovsA
-                    + "\nVM_AGENT ovs_b " + ovsB);
-            List<String> problems = new ArrayList<>();
-            // B receives A's stream (OVS drops toward B count as tx drops on port B), and the other way
-            account("A->B", sa, sb, ovsB.getOrDefault("tx_drop", 0L), problems);
-            account("B->A", sb, sa, ovsA.getOrDefault("tx_drop", 0L), problems);
-            boolean accounted = problems.isEmpty();
-            System.out.println("VM_AGENT frames sent_a=" + sa.get("sent") + " sent_b=" + sb.get("sent") + " checked_by_b="
-                    + sb.get("checked") + " checked_by_a=" + sa.get("checked") + " lost_a_to_b=" + sb.get("lost")
-                    + " lost_b_to_a=" + sa.get("lost") + " ovs_tx_drop_b=" + ovsB.getOrDefault("tx_drop", 0L)
-                    + " ovs_tx_drop_a=" + ovsA.getOrDefault("tx_drop", 0L) + " accounted=" + accounted);
-            if (!accounted) {
-                throw new IllegalStateException("frames not accounted for: " + problems);
-            }
-
-            // phase 5: A -> B point-to-point again while the applications have stopped: the agent
-            // hot-plugs a one-way link that nobody takes (it stays ATTACHING); then the agent is
-            // killed. The next one takes over the VMs' port devices (no second device, no unplug:
-            // the guests keep their mappings) and the OVS ports, and names the link devices the
-            // killed one left (links are not re-adopted); they are removed by hand, as an operator would
-            ofctl("--strict", "del-flows", bridge, "priority=40000,in_port=1");
-            awaitLinks(t -> line(t, portA).contains(",ATTACHING)") || line(t, portA).contains("(ATTACHING)"),
-                    "a link A -> B being established");
-            String staleLink = awaitLinkDeviceInBothDomains();
-            agent.destroyForcibly();
-            if (!agent.waitFor(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("highway agent survived SIGKILL");
-            }
-            ofctl("add-flow", bridge, "priority=40000,in_port=1,actions=output:2,LOCAL");
-            Path secondLog = Path.of(agentLog + ".readopt");
-            long tReadopt = System.nanoTime();
-            agent = startAgent(secondLog);
-            long readoptMs = ms(System.nanoTime() - tReadopt);
-            String second = Files.readString(secondLog);
-            long adoptedDevices = second.lines().filter(l -> l.contains("LibvirtAttacher: adopted domain=")).count();
-            long readopted = second.lines().filter(l -> l.contains("ring port re-adopted: port=")).count();
-            boolean pluggedAgain = second.contains("LibvirtAttacher: attached domain=");
-            boolean deviceWentAway = consoleA.find("HW_APP devices-gone").isPresent()
-                    || consoleB.find("HW_APP devices-gone").isPresent();
-            System.out.println("VM_AGENT readopt start_ms=" + readoptMs + " ports_readopted=" + readopted
-                    + " devices_adopted=" + adoptedDevices + " plugged_again=" + pluggedAgain + " guest_lost_device="
-                    + deviceWentAway);
-            if (readopted != 2 || adoptedDevices != 2 || pluggedAgain || deviceWentAway) {
-                throw new IllegalStateException("the agent started after a kill did not take over both VMs' port"
-                        + " devices as they were; log " + secondLog);
-            }
-            long staleWarnings = second.lines().filter(l -> l.contains("link device left by an earlier agent:")
-                    && l.contains(" shmem=hwlink-" + staleLink + " ")).count();
-            int removed = removeLinkByHand(staleLink);
-            linkIds.add(staleLink);
-            System.out.println("VM_AGENT stale_link link=" + staleLink + " warnings=" + staleWarnings
-                    + " removed_by_hand=" + removed);
-            if (staleWarnings != 2 || removed != 2) {
-                throw new IllegalStateException("expected the new agent to name the killed agent's link device in"
-                        + " both domains and two devices to remove: warnings=" + staleWarnings + " removed=" + removed
-                        + "; log " + secondLog);
-            }
-
-            // phase 6: a clean stop unplugs the ports from the running VMs and removes everything
-            long tStop = System.nanoTime();
-            agent.destroy();
-            if (!agent.waitFor(300, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("highway agent still running 300 s after SIGTERM; log " + agentLog);
-            }
-            agentStopped = true;
-            long stopMs = ms(System.nanoTime() - tStop);
-            if (agent.exitValue() != 143) {
-                throw new IllegalStateException("agent exit status " + agent.exitValue() + " after SIGTERM (expected"
-                        + " 143); log " + agentLog);
-            }
-            consoleA.await("HW_APP devices-gone", deadline);
-            consoleB.await("HW_APP devices-gone", deadline);
-            String leftovers = leftovers();
-            System.out.println("VM_AGENT teardown agent_stop_ms=" + stopMs + " leftovers="
-                    + (leftovers.isEmpty() ? "none" : leftovers));
-            if (!leftovers.isEmpty()) {
-                throw new IllegalStateException("left behind: " + leftovers);
-            }
+            throughOvs(ms(System.nanoTime() - t0));
+            String link = ontoLink();
+            backToOvs(link);
+            stopGuestsAndAccount();
+            killWithALinkPendingAndReadopt();
+            cleanStop();
         } finally {
-            if (!agentStopped && agent.isAlive()) {
+            if (agent.isAlive()) {
                 agent.destroy();
                 if (!agent.waitFor(300, TimeUnit.SECONDS)) {
                     agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
             }
+            // a failure between the kill and the removal by hand leaves the killed agent's link
+            // region (vm-test then destroys the domains, which drops their devices)
+            for (String id : linkIds) {
+                for (Path path : linkRegionFiles(id)) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+
+    /** Phase 1: the rules also copy to LOCAL (not point-to-point): both streams go through OVS-DPDK. */
+    private void throughOvs(long agentStartMs) throws Exception {
+        long tAgent = System.nanoTime();
+        awaitLinks(t -> line(t, portA).contains("not-p2p") && line(t, portB).contains("not-p2p"),
+                "both directions not point-to-point");
+        Map<String, Long> a0 = portCounters(portA);
+        Map<String, Long> b0 = portCounters(portB);
+        while (portCounters(portA).get("rx_pkts") - a0.get("rx_pkts") < 300
+                || portCounters(portB).get("rx_pkts") - b0.get("rx_pkts") < 300) {
+            waitOrFail("300 frames from each guest through OVS-DPDK (are the guests' ports up?)");
+        }
+        long tOvs = System.nanoTime();
+        System.out.println("VM_AGENT phase=ovs agent_start_ms=" + agentStartMs + " first_frames_ms="
+                + ms(tOvs - tAgent) + " ovs_rx_a=" + portCounters(portA).get("rx_pkts") + " ovs_rx_b="
+                + portCounters(portB).get("rx_pkts"));
+    }
+
+    /** Phase 2: point-to-point rules; the agent hot-plugs a two-way link into both VMs and OVS stops seeing the frames. */
+    private String ontoLink() throws Exception {
+        ofctl("add-flow", bridge, "in_port=1,actions=output:2");
+        ofctl("add-flow", bridge, "in_port=2,actions=output:1");
+        long tRules = System.nanoTime();
+        String active = awaitLinks(t -> line(t, portA).contains(",ACTIVE)") && line(t, portB).contains(",ACTIVE)"),
+                "a two-way link ACTIVE");
+        long tActive = System.nanoTime();
+        String linkA = linkId(line(active, portA));
+        if (linkA.isEmpty() || !linkA.equals(linkId(line(active, portB)))) {
+            throw new IllegalStateException("expected one two-way link for both directions:\n" + active);
+        }
+        long rxA = portCounters(portA).get("rx_pkts");
+        long rxB = portCounters(portB).get("rx_pkts");
+        long linkPacketsBefore = linkPackets(line(active, portA)) + linkPackets(line(active, portB));
+        Thread.sleep(5000);
+        long ovsDeltaA = portCounters(portA).get("rx_pkts") - rxA;
+        long ovsDeltaB = portCounters(portB).get("rx_pkts") - rxB;
+        String onLink = links();
+        long linkDelta = linkPackets(line(onLink, portA)) + linkPackets(line(onLink, portB)) - linkPacketsBefore;
+        System.out.println("VM_AGENT phase=link establish_ms=" + ms(tActive - tRules) + " link=" + linkA
+                + " ovs_rx_delta_a=" + ovsDeltaA + " ovs_rx_delta_b=" + ovsDeltaB + " link_packets_delta="
+                + linkDelta + "\n" + onLink.strip());
+        if (ovsDeltaA > BYPASS_SLACK || ovsDeltaB > BYPASS_SLACK) {
+            throw new IllegalStateException("OVS still receives the guests' frames while they are bypassed: a="
+                    + ovsDeltaA + " b=" + ovsDeltaB);
+        }
+        if (linkDelta < 100) {
+            throw new IllegalStateException("the link carried only " + linkDelta + " frames in 5 s:\n" + onLink);
+        }
+        return linkA;
+    }
+
+    /** Phase 3: copies to LOCAL again break both directions: the link is reverted, unplugged and deleted. */
+    private void backToOvs(String linkA) throws Exception {
+        ofctl("add-flow", bridge, "priority=40000,in_port=1,actions=output:2,LOCAL");
+        ofctl("add-flow", bridge, "priority=40000,in_port=2,actions=output:1,LOCAL");
+        long tBreak = System.nanoTime();
+        awaitLinks(t -> line(t, portA).contains("not-p2p") && line(t, portA).contains("path=ovs")
+                && line(t, portB).contains("not-p2p") && line(t, portB).contains("path=ovs"),
+                "both directions back on OVS");
+        long tReverted = System.nanoTime();
+        long rxA2 = portCounters(portA).get("rx_pkts");
+        long rxB2 = portCounters(portB).get("rx_pkts");
+        Thread.sleep(5000);
+        long backA = portCounters(portA).get("rx_pkts") - rxA2;
+        long backB = portCounters(portB).get("rx_pkts") - rxB2;
+        System.out.println("VM_AGENT phase=revert revert_ms=" + ms(tReverted - tBreak) + " ovs_rx_delta_a=" + backA
+                + " ovs_rx_delta_b=" + backB);
+        if (backA < 100 || backB < 100) {
+            throw new IllegalStateException("traffic did not come back to OVS: a=" + backA + " b=" + backB);
+        }
+        awaitLinkRegionGone(linkA);
+    }
+
+    /** Phase 4: the guests stop and drain; every frame accounted. */
+    private void stopGuestsAndAccount() throws Exception {
+        Files.writeString(Path.of(arg("stop-file")), "stop\n");
+        Map<String, String> sa = fields(consoleA.await("TRAFFIC_SUMMARY port=" + portA + " ", deadline));
+        Map<String, String> sb = fields(consoleB.await("TRAFFIC_SUMMARY port=" + portB + " ", deadline));
+        Map<String, Long> ovsA = portCounters(portA);
+        Map<String, Long> ovsB = portCounters(portB);
+        System.out.println("VM_AGENT guest_a " + sa + "\nVM_AGENT guest_b " + sb + "\nVM_AGENT ovs_a " + ovsA
+                + "\nVM_AGENT ovs_b " + ovsB);
+        List<String> problems = new ArrayList<>();
+        // B receives A's stream (OVS drops toward B count as tx drops on port B), and the other way
+        account("A->B", sa, sb, ovsB.getOrDefault("tx_drop", 0L), problems);
+        account("B->A", sb, sa, ovsA.getOrDefault("tx_drop", 0L), problems);
+        boolean accounted = problems.isEmpty();
+        System.out.println("VM_AGENT frames sent_a=" + sa.get("sent") + " sent_b=" + sb.get("sent") + " checked_by_b="
+                + sb.get("checked") + " checked_by_a=" + sa.get("checked") + " lost_a_to_b=" + sb.get("lost")
+                + " lost_b_to_a=" + sa.get("lost") + " ovs_tx_drop_b=" + ovsB.getOrDefault("tx_drop", 0L)
+                + " ovs_tx_drop_a=" + ovsA.getOrDefault("tx_drop", 0L) + " accounted=" + accounted);
+        if (!accounted) {
+            throw new IllegalStateException("frames not accounted for: " + problems);
+        }
+    }
+
+    /**
+     * Phase 5: A -> B point-to-point again while the applications have stopped: the agent
+     * hot-plugs a one-way link that nobody takes (it stays ATTACHING); then the agent is killed.
+     * The next one takes over the VMs' port devices (no second device, no unplug: the guests keep
+     * their mappings) and the OVS ports, and names the link devices the killed one left (links
+     * are not re-adopted); they are removed by hand, as an operator would.
+     */
+    private void killWithALinkPendingAndReadopt() throws Exception {
+        ofctl("--strict", "del-flows", bridge, "priority=40000,in_port=1");
+        awaitLinks(t -> line(t, portA).contains(",ATTACHING)") || line(t, portA).contains("(ATTACHING)"),
+                "a link A -> B being established");
+        String staleLink = awaitLinkDeviceInBothDomains();
+        linkIds.add(staleLink);
+        agent.destroyForcibly();
+        if (!agent.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("highway agent survived SIGKILL");
+        }
+        ofctl("add-flow", bridge, "priority=40000,in_port=1,actions=output:2,LOCAL");
+        Path secondLog = Path.of(agentLog + ".readopt");
+        long tReadopt = System.nanoTime();
+        agent = startAgent(secondLog);
+        long readoptMs = ms(System.nanoTime() - tReadopt);
+        String second = Files.readString(secondLog);
+        long adoptedDevices = second.lines().filter(l -> l.contains("LibvirtAttacher: adopted domain=")).count();
+        long readopted = second.lines().filter(l -> l.contains("ring port re-adopted: port=")).count();
+        boolean pluggedAgain = second.contains("LibvirtAttacher: attached domain=");
+        boolean deviceWentAway = consoleA.find("HW_APP devices-gone").isPresent()
+                || consoleB.find("HW_APP devices-gone").isPresent();
+        System.out.println("VM_AGENT readopt start_ms=" + readoptMs + " ports_readopted=" + readopted
+                + " devices_adopted=" + adoptedDevices + " plugged_again=" + pluggedAgain + " guest_lost_device="
+                + deviceWentAway);
+        if (readopted != 2 || adoptedDevices != 2 || pluggedAgain || deviceWentAway) {
+            throw new IllegalStateException("the agent started after a kill did not take over both VMs' port"
+                    + " devices as they were; log " + secondLog);
+        }
+        long staleWarnings = second.lines().filter(l -> l.contains("link device left by an earlier agent:")
+                && l.contains(" shmem=hwlink-" + staleLink + " ")).count();
+        int removed = removeLinkByHand(staleLink);
+        System.out.println("VM_AGENT stale_link link=" + staleLink + " warnings=" + staleWarnings
+                + " removed_by_hand=" + removed);
+        if (staleWarnings != 2 || removed != 2) {
+            throw new IllegalStateException("expected the new agent to name the killed agent's link device in"
+                    + " both domains and two devices to remove: warnings=" + staleWarnings + " removed=" + removed
+                    + "; log " + secondLog);
+        }
+    }
+
+    /** Phase 6: a clean stop unplugs the ports from the running VMs and removes everything. */
+    private void cleanStop() throws Exception {
+        long tStop = System.nanoTime();
+        agent.destroy();
+        if (!agent.waitFor(300, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("highway agent still running 300 s after SIGTERM; log " + agentLog);
+        }
+        long stopMs = ms(System.nanoTime() - tStop);
+        if (agent.exitValue() != 143) {
+            throw new IllegalStateException("agent exit status " + agent.exitValue() + " after SIGTERM (expected"
+                    + " 143); log " + agentLog);
+        }
+        consoleA.await("HW_APP devices-gone", deadline);
+        consoleB.await("HW_APP devices-gone", deadline);
+        String leftovers = leftovers();
+        System.out.println("VM_AGENT teardown agent_stop_ms=" + stopMs + " leftovers="
+                + (leftovers.isEmpty() ? "none" : leftovers));
+        if (!leftovers.isEmpty()) {
+            throw new IllegalStateException("left behind: " + leftovers);
         }
     }
 
