@@ -40,7 +40,7 @@ out=$(mktemp /tmp/highway-bench-vm-establish.XXXXXX)
 trap 'rm -f "$out"' EXIT
 for r in $(seq 1 "$rounds"); do
   log "round $r/$rounds"
-  "$here/vm-test" --skip-it --frames "$frames" | tee -a "$out" | grep -E '^VM_(ESTABLISH|LINK|TEARDOWN)' >&2
+  "$here/vm-test" --skip-it --skip-agent --frames "$frames" | tee -a "$out" | grep -E '^VM_(ESTABLISH|LINK|TEARDOWN)' >&2
 done
 median() { # median KEY: median of KEY=<n> over the VM_ESTABLISH lines
   grep '^VM_ESTABLISH' "$out" | sed -n "s/.* $1=\([0-9]*\).*/\1/p" \

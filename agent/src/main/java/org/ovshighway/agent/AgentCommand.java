@@ -29,16 +29,19 @@ final class AgentCommand implements Subcommand {
                 Runs until SIGTERM or SIGINT. For every ring port of FILE it creates the port's
                 region, adds an OVS-DPDK interface (net_memif server, 2 rx queues,
                 external_ids:highway-ring-port=true, highway-guest=GUEST), connects to it as the
-                guest's memif client, and publishes the region to the guest. When ovs-vswitchd
-                restarts it reconnects the ports (the guest sees DOWN, then UP with a new
-                generation). It watches the bridge's flow tables through its own OpenFlow
+                guest's memif client, and gives the region to the guest: published under a
+                process guest's sysfs-shaped root, or hot-plugged into a VM's libvirt domain as
+                an ivshmem-plain device (link regions reach that guest the same way). When
+                ovs-vswitchd restarts it reconnects the ports (the guest sees DOWN, then UP with
+                a new generation). It watches the bridge's flow tables through its own OpenFlow
                 connection and logs which ring-port directions become point-to-point or stop
                 being so ('highway links' shows them). On exit it removes the ports,
-                publications and region files.
+                publications, VM devices and region files.
                 An agent that was killed leaves them; the next one re-adopts them: the same
                 region file (the guest keeps its mapping), the same OVS interface when it is
-                still Highway's for the same guest and socket, a new memif generation. Links
-                it left keep carrying traffic and are re-adopted too.
+                still Highway's for the same guest and socket, the VM's device when the domain
+                still has it (else it is hot-plugged again), a new memif generation. Links it
+                left keep carrying traffic and are re-adopted too.
 
                 FILE (Java properties syntax):
                   ovsdb=unix:/var/run/openvswitch/db.sock     OVSDB endpoint (unix:PATH or tcp:HOST:PORT)
@@ -46,8 +49,12 @@ final class AgentCommand implements Subcommand {
                   memif-socket-dir=/var/run/highway          existing directory for memif sockets
                   region-dir=/dev/hugepages                  optional; default hugetlbfs when it fits, else /dev/shm
                   ring-port.NAME.guest=GUEST                 one group per ring port
-                  ring-port.NAME.publish-root=/run/GUEST     existing directory: the process guest's sysfs-shaped root
+                  ring-port.NAME.publish-root=/run/GUEST     a process guest: existing directory, its sysfs-shaped root
+                  ring-port.NAME.domain=DOMAIN               a VM: its libvirt domain (name or UUID);
+                                                             exactly one of publish-root and domain
                   ring-port.NAME.ofport=10                   optional requested OpenFlow port number
+                  libvirt-uri=qemu:///system                 optional; libvirt for domain ports
+                  libvirt-detach-deadline-ms=30000           optional; how long an unplug waits for the guest
                   openflow=unix:/var/run/openvswitch/br0.mgmt optional; the bridge's OpenFlow endpoint for
                                                              flow monitoring (default BRIDGE.mgmt beside a
                                                              unix: OVSDB socket; required with tcp: OVSDB)

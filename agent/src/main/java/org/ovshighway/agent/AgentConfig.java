@@ -31,7 +31,14 @@ import org.ovshighway.remapper.RemapDeadlines;
  * region-dir=/dev/hugepages                   existing directory for region files (default: hugetlbfs
  *                                             when a mount fits, else /dev/shm)
  * ring-port.NAME.guest=vm1                    the port's guest, required per port
- * ring-port.NAME.publish-root=/run/vm1-sysfs  existing directory: process guest's sysfs-shaped root, required
+ * ring-port.NAME.publish-root=/run/vm1-sysfs  a process guest: existing directory, its sysfs-shaped root
+ * ring-port.NAME.domain=vm1                   a VM: its libvirt domain (name or UUID); the port's region
+ *                                             (and every link region of the guest) is hot-plugged into
+ *                                             it as an ivshmem-plain device. Exactly one of publish-root
+ *                                             and domain per port; all ports of a guest agree
+ * libvirt-uri=qemu:///system                  libvirt connection for domain ports (default qemu:///system)
+ * libvirt-detach-deadline-ms=30000            how long an unplug waits for the guest to release the
+ *                                             device (1..600000, default 30000)
  * ring-port.NAME.ofport=10                    requested OpenFlow port number (1..65279), optional
  * openflow=unix:/var/run/openvswitch/br0.mgmt  the bridge's OpenFlow endpoint for flow monitoring
  *                                             (unix:PATH or tcp:HOST:PORT; default: BRIDGE.mgmt beside
@@ -73,24 +80,30 @@ import org.ovshighway.remapper.RemapDeadlines;
  * @param proxyPassive   the proxy's listener for the switch's own clients, if any
  * @param proxyHoldDeadline longest hold of a rule that breaks a link
  * @param linkDeadlines  how long a link may wait for its guests in each state
+ * @param libvirtUri     libvirt connection for ring ports with a domain
+ * @param libvirtDetachDeadline how long an unplug waits for the guest to release the device
  */
 public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path> regionDir, Path memifSocketDir,
                           List<RingPortConfig> ringPorts, String openflow, Path controlSocket, boolean bypass,
                           Duration bypassQuiet, boolean controllerProxy, String proxyListen,
                           Optional<InetSocketAddress> proxyPassive, Duration proxyHoldDeadline,
-                          RemapDeadlines linkDeadlines) {
+                          RemapDeadlines linkDeadlines, String libvirtUri, Duration libvirtDetachDeadline) {
 
     /** A port name: usable as OVS interface name, region file name part and region header name. */
     static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
     /** A guest name: what a region header name field holds (printable ASCII, no space). */
     static final Pattern GUEST_NAME = Pattern.compile("[\\x21-\\x7e]{1,32}");
+    /** A libvirt domain name or UUID as the agent accepts it: one word, no '/', at most 64 characters. */
+    static final Pattern DOMAIN_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+:-]{0,63}");
+    /** Default libvirt connection. */
+    static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
     private static final Pattern RING_PORT_KEY = Pattern.compile("ring-port\\.([^.]*)\\.([^.]*)");
     /** Every key outside the ring-port groups (the agent's --help lists them all). */
     static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir", "openflow",
             "control-socket", "bypass", "bypass-quiet-ms", "controller-proxy", "proxy-listen", "proxy-passive",
             "proxy-hold-deadline-ms", "link-map-deadline-ms", "link-fence-deadline-ms", "link-revert-deadline-ms",
-            "link-grace-ms");
-    private static final Set<String> PORT_KEYS = Set.of("guest", "publish-root", "ofport");
+            "link-grace-ms", "libvirt-uri", "libvirt-detach-deadline-ms");
+    private static final Set<String> PORT_KEYS = Set.of("guest", "publish-root", "domain", "ofport");
     /** The longest socket path a sockaddr_un holds. */
     private static final int MAX_SOCKET_PATH = 107;
     /** Longest link deadline accepted: ten minutes. */
@@ -142,7 +155,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
             Matcher m = RING_PORT_KEY.matcher(key);
             if (!m.matches() || !PORT_KEYS.contains(m.group(2))) {
                 throw new ConfigException(file, key, "unknown key (known: " + String.join(", ", new java.util.TreeSet<>(GLOBAL_KEYS))
-                        + ", ring-port.NAME.guest, ring-port.NAME.publish-root, ring-port.NAME.ofport)");
+                        + ", ring-port.NAME.guest, ring-port.NAME.publish-root, ring-port.NAME.domain, ring-port.NAME.ofport)");
             }
             String name = m.group(1);
             if (!PORT_NAME.matcher(name).matches()) {
@@ -164,6 +177,9 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
         }
         List<RingPortConfig> ringPorts = new ArrayList<>();
         Map<Long, String> ofports = new HashMap<>();
+        Map<String, String> guestPorts = new HashMap<>();
+        Map<String, GuestPlacement> placements = new HashMap<>();
+        Map<String, String> domainGuests = new HashMap<>();
         for (Map.Entry<String, Map<String, String>> port : ports.entrySet()) {
             String name = port.getKey();
             Map<String, String> keys = port.getValue();
@@ -176,12 +192,25 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                 throw new ConfigException(file, prefix + "guest", "must be 1..32 printable ASCII characters without"
                         + " spaces: value=\"" + guest + "\"");
             }
-            String root = keys.get("publish-root");
-            if (root == null) {
-                throw new ConfigException(file, prefix + "publish-root", "missing (ring ports are published to"
-                        + " process guests; VM attachment is not configured here)");
+            GuestPlacement placement = placement(file, prefix, keys);
+            String earlier = guestPorts.putIfAbsent(guest, name);
+            if (earlier != null) {
+                GuestPlacement first = placements.get(earlier);
+                if (!first.equals(placement)) {
+                    throw new ConfigException(file, prefix + (placement instanceof GuestPlacement.Vm ? "domain"
+                            : "publish-root"), "guest=" + guest + " is placed differently by ring-port." + earlier
+                            + " (" + first + ") and ring-port." + name + " (" + placement + "); all ports of a guest"
+                            + " must name the same publish-root or domain");
+                }
             }
-            Path publishRoot = directory(file, prefix + "publish-root", root);
+            if (placement instanceof GuestPlacement.Vm(String domain)) {
+                String owner = domainGuests.putIfAbsent(domain, guest);
+                if (owner != null && !owner.equals(guest)) {
+                    throw new ConfigException(file, prefix + "domain", "domain=" + domain + " already belongs to"
+                            + " guest=" + owner + "; one VM is one guest: value=" + domain);
+                }
+            }
+            placements.put(name, placement);
             OptionalLong ofport = OptionalLong.empty();
             if (keys.containsKey("ofport")) {
                 ofport = OptionalLong.of(ofport(file, prefix + "ofport", keys.get("ofport")));
@@ -197,7 +226,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                 throw new ConfigException(file, "memif-socket-dir", "socket path for port " + name
                         + " is longer than " + MAX_SOCKET_PATH + " bytes or holds ',' or '=': path=" + socket);
             }
-            ringPorts.add(new RingPortConfig(name, guest, publishRoot, ofport));
+            ringPorts.add(new RingPortConfig(name, guest, placement, ofport));
         }
         String openflow;
         if (values.containsKey("openflow")) {
@@ -252,8 +281,43 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                 millis(file, values, "link-fence-deadline-ms", defaults.fence().toMillis(), 1, MAX_DEADLINE_MS),
                 millis(file, values, "link-revert-deadline-ms", defaults.revert().toMillis(), 1, MAX_DEADLINE_MS),
                 millis(file, values, "link-grace-ms", defaults.grace().toMillis(), 1, MAX_DEADLINE_MS));
+        String libvirtUri = values.getOrDefault("libvirt-uri", DEFAULT_LIBVIRT_URI).strip();
+        if (!libvirtUri.matches("[a-z][a-z0-9+]*:///?\\S*")) {
+            throw new ConfigException(file, "libvirt-uri", "must be a libvirt URI such as qemu:///system: value="
+                    + libvirtUri);
+        }
+        Duration detachDeadline = millis(file, values, "libvirt-detach-deadline-ms", 30_000, 1, MAX_DEADLINE_MS);
         return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts, openflow, controlSocket,
-                bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline, deadlines);
+                bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline, deadlines, libvirtUri,
+                detachDeadline);
+    }
+
+    /** Whether any ring port's guest is a VM (the agent then needs a libvirt connection). */
+    public boolean hasVmGuests() {
+        return ringPorts.stream().anyMatch(p -> p.placement() instanceof GuestPlacement.Vm);
+    }
+
+    /** The port's placement: exactly one of {@code publish-root} (a process guest) and {@code domain} (a VM). */
+    private static GuestPlacement placement(Path file, String prefix, Map<String, String> keys) throws ConfigException {
+        String root = keys.get("publish-root");
+        String domain = keys.get("domain");
+        if (root != null && domain != null) {
+            throw new ConfigException(file, prefix + "domain", "give exactly one of " + prefix + "publish-root (a"
+                    + " process guest) and " + prefix + "domain (a libvirt VM), not both: publish-root=" + root
+                    + " domain=" + domain);
+        }
+        if (domain != null) {
+            if (!DOMAIN_NAME.matcher(domain).matches()) {
+                throw new ConfigException(file, prefix + "domain", "must be a libvirt domain name or UUID: 1..64 of"
+                        + " [A-Za-z0-9_.+:-], starting with a letter, digit or '_': value=\"" + domain + "\"");
+            }
+            return new GuestPlacement.Vm(domain);
+        }
+        if (root == null) {
+            throw new ConfigException(file, prefix + "publish-root", "missing: give " + prefix + "publish-root (a"
+                    + " process guest's sysfs-shaped root) or " + prefix + "domain (a libvirt VM)");
+        }
+        return new GuestPlacement.Process(directory(file, prefix + "publish-root", root));
     }
 
     /** A whole number of milliseconds {@code min..max} under {@code key}, or {@code fallback} when absent. */

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.ovshighway.ovs.openflow.BridgeEndpoint;
-import org.ovshighway.hotplug.LocalRegionAttacher;
 import org.ovshighway.ovs.ovsdb.ControllerConfig;
 import org.ovshighway.ovs.ovsdb.OvsdbSession;
 import org.ovshighway.proxy.HoldDecider;
@@ -44,10 +43,21 @@ final class HighwayAgent implements AutoCloseable {
 
     /** How often the link supervisor looks at the links' shared words: bounds establish and revert latency. */
     private static final long LINK_TICK_NANOS = 200_000;
-    /** How long a clean stop waits for open links to be reverted before the ring ports go. */
+    /** How long a clean stop waits for open links to be reverted before the ring ports go (at least). */
     private static final Duration REVERT_ON_STOP = Duration.ofSeconds(10);
     /** Longest wait for the supervisor to take over the links an earlier agent left. */
     private static final Duration ADOPT_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * A clean stop waits this long for the reverts, forces what is left, and waits this long
+     * again: a link that is rolled back or forced closes once its guests acknowledged or
+     * {@code link-grace-ms} passed, so each wait must outlast the grace time or a link of
+     * guests that stopped responding would outlive the agent.
+     */
+    static Duration revertOnStop(AgentConfig config) {
+        Duration graceAndDetach = config.linkDeadlines().grace().plusSeconds(1);
+        return graceAndDetach.compareTo(REVERT_ON_STOP) > 0 ? graceAndDetach : REVERT_ON_STOP;
+    }
 
     private final RingPortAgent ringPorts;
     private final PointToPointWatch watch;
@@ -56,6 +66,7 @@ final class HighwayAgent implements AutoCloseable {
     private final BypassController bypass;
     private final ControllerProxy controllerProxy;
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final Duration stopWait;
     private boolean closing;
 
     private HighwayAgent(RingPortAgent ringPorts, PointToPointWatch watch, ControlSocket control, LinkSupervisor links,
@@ -66,6 +77,7 @@ final class HighwayAgent implements AutoCloseable {
         this.control = control;
         this.links = links;
         this.bypass = bypass;
+        this.stopWait = revertOnStop(ringPorts.config());
     }
 
     /**
@@ -90,9 +102,7 @@ final class HighwayAgent implements AutoCloseable {
             Map<String, PortEnd> ends = new HashMap<>();
             Map<String, Long> ofports = new HashMap<>();
             Map<String, PortNo> numbers = new HashMap<>();
-            LocalRegionAttacher attacher = new LocalRegionAttacher();
             for (ManagedRingPort port : ringPorts.ports()) {
-                attacher.guest(port.config().guest(), port.config().publishRoot());
                 if (port.ofport().isPresent() && port.ofport().getAsLong() > 0) {
                     PortNo number = new PortNo(port.ofport().getAsLong());
                     candidates.put(number, port.name());
@@ -109,7 +119,8 @@ final class HighwayAgent implements AutoCloseable {
                 RegionFiles files = config.regionDir().map(RegionFiles::in).orElseGet(RegionFiles::automatic);
                 AtomicReference<BypassController> controllerRef = new AtomicReference<>();
                 AtomicReference<LinkFlowCounters> flowCountersRef = new AtomicReference<>();
-                links = new LinkSupervisor(files, attacher, config.linkDeadlines(), System::nanoTime, status -> {
+                // link regions reach each guest the way its ring port's region did (root or domain)
+                links = new LinkSupervisor(files, ringPorts.attacher(), config.linkDeadlines(), System::nanoTime, status -> {
                     LOG.log(System.Logger.Level.DEBUG, () -> "link " + status);
                     LinkFlowCounters f = flowCountersRef.get();
                     if (f != null) {
@@ -162,7 +173,7 @@ final class HighwayAgent implements AutoCloseable {
                 controllerProxy.restore();
             }
             if (bypass != null) {
-                bypass.revertAllAndStop(REVERT_ON_STOP);
+                bypass.revertAllAndStop(revertOnStop(config));
             }
             if (links != null) {
                 links.close();
@@ -279,7 +290,7 @@ final class HighwayAgent implements AutoCloseable {
             }
             if (bypass != null) {
                 // links ride on the ring ports' regions: revert them while the ports still exist
-                bypass.revertAllAndStop(REVERT_ON_STOP);
+                bypass.revertAllAndStop(stopWait);
                 links.close();
             }
             watch.close();

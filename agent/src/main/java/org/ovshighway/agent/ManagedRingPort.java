@@ -11,8 +11,9 @@ import java.util.OptionalLong;
 
 import org.ovshighway.guest.abi.PortConnection;
 import org.ovshighway.guest.abi.RegionFormatException;
+import org.ovshighway.hotplug.GuestRegionAttacher;
 import org.ovshighway.hotplug.LocalPublication;
-import org.ovshighway.hotplug.LocalPublisher;
+import org.ovshighway.hotplug.libvirt.ShmemAttachment;
 import org.ovshighway.ovs.memif.DisconnectReason;
 import org.ovshighway.ovs.memif.MemifClient;
 import org.ovshighway.ovs.memif.MemifException;
@@ -22,13 +23,15 @@ import org.ovshighway.ovs.ovsdb.InterfaceInfo;
 import org.ovshighway.ovs.ovsdb.OvsdbSession;
 import org.ovshighway.ovs.ovsdb.PortInfo;
 import org.ovshighway.ovs.ovsdb.RingPortSpec;
+import org.ovshighway.remapper.AttachedRegion;
 import org.ovshighway.remapper.PortEnd;
 import org.ovshighway.remapper.PortRegion;
 import org.ovshighway.remapper.RegionFiles;
 
 /**
  * One ring port the agent runs: its region, its OVS interface, the memif control connection it
- * holds for the guest, and the region's publication to the guest. Created by
+ * holds for the guest, and the region's attachment to the guest (published under a process
+ * guest's root, or hot-plugged into a VM through libvirt; {@link GuestRegionAttacher} picks). Created by
  * {@link #provision}, driven by the agent's supervisor thread ({@link #supervise}), torn down by
  * {@link #close(OvsdbSession)} after that thread stopped. Not thread-safe otherwise, except the read-only
  * accessors.
@@ -61,8 +64,8 @@ public final class ManagedRingPort {
     private MemifClient client;
     private OptionalLong ofport = OptionalLong.empty();
     private boolean portCreated;
-    private LocalPublisher publisher;
-    private LocalPublication publication;
+    private GuestRegionAttacher attacher;
+    private AttachedRegion attachment;
     /** When the current outage was noticed (System.nanoTime), 0 while connected. */
     private long downSince;
     private int attempts;
@@ -84,16 +87,16 @@ public final class ManagedRingPort {
 
     /**
      * Creates the region, the OVS interface (memif server, 2 rx queues), connects as the guest's
-     * memif client, publishes UP and publishes the region to the guest. On failure everything
+     * memif client, publishes UP and attaches the region to the guest. On failure everything
      * made so far is removed again.
      */
     static ManagedRingPort provision(RingPortConfig config, String bridge, Path socket, int memifIndex,
-                                     RegionFiles files, LocalPublisher publisher, OvsdbSession ovsdb)
+                                     RegionFiles files, GuestRegionAttacher attacher, OvsdbSession ovsdb)
             throws IOException, MemifException {
         PortRegion region = PortRegion.create(files, RingPortAgent.regionFileName(config), config.name(), config.guest());
         ManagedRingPort port = new ManagedRingPort(config, bridge, socket, region);
         try {
-            port.start(memifIndex, publisher, ovsdb, false);
+            port.start(memifIndex, attacher, ovsdb, false);
             return port;
         } catch (IOException | MemifException | RuntimeException e) {
             port.closeAfterFailure(ovsdb, e);
@@ -105,13 +108,14 @@ public final class ManagedRingPort {
      * Takes over ring port {@code config} left by an agent that stopped without cleaning up: maps
      * its region file {@code regionFile} as it is (the guest may still map it), keeps the OVS
      * interface {@code existing} when there is one (else creates it with {@code memifIndex}),
-     * connects as the guest's memif client with a new generation and takes over the publication.
+     * connects as the guest's memif client with a new generation and takes over the attachment
+     * (a process guest's publication, a VM's shmem device; attached anew when it is gone).
      * On failure what this call made is removed; an adopted OVS port and region file stay.
      *
      * @throws RegionFormatException when the file is not this port's region
      */
     static ManagedRingPort adopt(RingPortConfig config, String bridge, Path socket, int memifIndex, Path regionFile,
-                                 Optional<InterfaceInfo> existing, RegionFiles files, LocalPublisher publisher,
+                                 Optional<InterfaceInfo> existing, RegionFiles files, GuestRegionAttacher attacher,
                                  OvsdbSession ovsdb) throws IOException, MemifException {
         PortRegion region = PortRegion.adopt(files, regionFile, config.name(), config.guest());
         ManagedRingPort port = new ManagedRingPort(config, bridge, socket, region);
@@ -119,9 +123,9 @@ public final class ManagedRingPort {
             if (existing.isPresent()) {
                 port.portCreated = true;
                 port.ofport = existing.get().ofport();
-                port.connectAndPublish(publisher, true);
+                port.connectAndAttach(attacher, true);
             } else {
-                port.start(memifIndex, publisher, ovsdb, true);
+                port.start(memifIndex, attacher, ovsdb, true);
             }
             return port;
         } catch (IOException | MemifException | RuntimeException e) {
@@ -135,7 +139,7 @@ public final class ManagedRingPort {
         }
     }
 
-    private void start(int memifIndex, LocalPublisher localPublisher, OvsdbSession ovsdb, boolean adopting)
+    private void start(int memifIndex, GuestRegionAttacher guestAttacher, OvsdbSession ovsdb, boolean adopting)
             throws IOException, MemifException {
         // a socket file left by an earlier vswitchd makes the new server fail to bind
         Files.deleteIfExists(socket);
@@ -144,21 +148,22 @@ public final class ManagedRingPort {
         PortInfo info = ovsdb.addRingPort(spec);
         portCreated = true;
         ofport = info.iface(config.name()).map(InterfaceInfo::ofport).orElse(OptionalLong.empty());
-        connectAndPublish(localPublisher, adopting);
+        connectAndAttach(guestAttacher, adopting);
     }
 
-    private void connectAndPublish(LocalPublisher localPublisher, boolean adopting) throws IOException, MemifException {
+    private void connectAndAttach(GuestRegionAttacher guestAttacher, boolean adopting) throws IOException, MemifException {
         // a guest that still maps an adopted region may hold an UP word the lost agent wrote
         record(region.publishDown());
         client = new MemifClient(MemifPortConfig.of(socket, config.name()),
                 MemifRegions.fromLayout(region.file().path(), region.layout()), new ConnectionListener());
         client.connect(FIRST_CONNECT);
-        publication = adopting ? localPublisher.adopt(region.file().path()) : localPublisher.publish(region.file().path());
-        publisher = localPublisher;
+        String device = RingPortAgent.regionFileName(config);
+        attachment = adopting ? guestAttacher.adopt(config.guest(), region.file().path(), device)
+                : guestAttacher.attach(config.guest(), region.file().path(), device);
+        attacher = guestAttacher;
         LOG.log(System.Logger.Level.INFO, "ring port " + (adopting ? "re-adopted" : "up") + ": port=" + config.name()
                 + " ofport=" + (ofport.isPresent() ? ofport.getAsLong() : "?") + " guest=" + config.guest() + " region="
-                + region.file().path() + " generation=" + region.generation() + " published="
-                + publication.deviceDirectory());
+                + region.file().path() + " generation=" + region.generation() + " " + where(attachment));
     }
 
     /**
@@ -309,9 +314,18 @@ public final class ManagedRingPort {
         }
     }
 
-    /** Where the region is published to the guest, or null before that. */
-    public LocalPublication publication() {
-        return publication;
+    /** How the region reaches the guest (a {@link LocalPublication} or a {@link ShmemAttachment}), or null before that. */
+    public AttachedRegion attachment() {
+        return attachment;
+    }
+
+    /** {@code published=DIR} for a process guest, {@code domain=D shmem=N pci=BDF} for a VM. */
+    static String where(AttachedRegion attached) {
+        return switch (attached.handle()) {
+            case LocalPublication p -> "published=" + p.deviceDirectory();
+            case ShmemAttachment a -> "domain=" + a.domain() + " shmem=" + a.shmemName() + " pci=" + a.pciAddress();
+            default -> "attached=" + attached.name();
+        };
     }
 
     /** Duration of the last outage (connection lost to CONNECTED again) in nanoseconds, -1 if none yet. */
@@ -320,7 +334,7 @@ public final class ManagedRingPort {
     }
 
     /**
-     * DOWN, DISCONNECT, delete the OVS port, unpublish, delete the region file and a left-over
+     * DOWN, DISCONNECT, delete the OVS port, detach from the guest (unpublish or unplug), delete the region file and a left-over
      * socket file. Each step runs even when an earlier one fails; failures are logged and the
      * first is rethrown.
      */
@@ -339,9 +353,9 @@ public final class ManagedRingPort {
                     }
                 },
                 () -> {
-                    if (publication != null) {
+                    if (attachment != null) {
                         try {
-                            publisher.unpublish(publication);
+                            attacher.detach(attachment);
                         } catch (IOException e) {
                             throw new java.io.UncheckedIOException(e);
                         }

@@ -3,9 +3,7 @@ package org.ovshighway.agent;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +11,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.ovshighway.hotplug.LocalPublisher;
+import org.ovshighway.hotplug.GuestRegionAttacher;
+import org.ovshighway.hotplug.libvirt.DomainAttacher;
+import org.ovshighway.hotplug.libvirt.HotplugException;
+import org.ovshighway.hotplug.libvirt.LibvirtAttacher;
+import org.ovshighway.hotplug.libvirt.RegionFileAccess;
 import org.ovshighway.ovs.memif.MemifException;
 import org.ovshighway.ovs.ovsdb.BridgeInfo;
 import org.ovshighway.ovs.ovsdb.InterfaceInfo;
@@ -29,7 +31,8 @@ import org.ovshighway.remapper.RegionFiles;
  * reconnects it with a new generation and writes UP.
  *
  * <p>{@link #close} (also from a shutdown hook) leaves nothing behind: DOWN, DISCONNECT, OVS
- * ports deleted, publications removed, region files deleted, OVSDB session closed, thread ended.
+ * ports deleted, publications removed and VM port devices unplugged, region files deleted, OVSDB
+ * session and libvirt connection closed, thread ended.
  */
 public final class RingPortAgent implements AutoCloseable {
     /** Name of the supervisor thread. */
@@ -43,12 +46,17 @@ public final class RingPortAgent implements AutoCloseable {
     private final AgentConfig config;
     private final OvsdbSession ovsdb;
     private final List<ManagedRingPort> ports;
+    private final GuestRegionAttacher attacher;
+    private final LibvirtAttacher libvirt;
     private final Thread supervisor;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean running = true;
     private boolean closing;
 
-    private RingPortAgent(AgentConfig config, OvsdbSession ovsdb, List<ManagedRingPort> ports) {
+    private RingPortAgent(AgentConfig config, OvsdbSession ovsdb, List<ManagedRingPort> ports,
+                          GuestRegionAttacher attacher, LibvirtAttacher libvirt) {
+        this.attacher = attacher;
+        this.libvirt = libvirt;
         this.config = config;
         this.ovsdb = ovsdb;
         this.ports = List.copyOf(ports);
@@ -69,16 +77,24 @@ public final class RingPortAgent implements AutoCloseable {
             throw new AgentException("cannot connect to OVSDB: ovsdb=" + config.ovsdb() + " (" + e.getMessage() + ")", e);
         }
         List<ManagedRingPort> started = new ArrayList<>();
+        LibvirtAttacher libvirt = null;
+        GuestRegionAttacher attacher;
         try {
+            if (config.hasVmGuests()) {
+                libvirt = connectLibvirt(config);
+            }
+            try {
+                attacher = guestAttacher(config, libvirt);
+            } catch (IllegalArgumentException e) {
+                throw new AgentException("guests not registered: " + e.getMessage() + " config=" + config.file(), e);
+            }
             OvsdbSnapshot snapshot = ovsdb.snapshot();
             if (snapshot.bridge(config.bridge()).isEmpty()) {
                 throw new AgentException("no such bridge: bridge=" + config.bridge() + " ovsdb=" + config.ovsdb(), null);
             }
             RegionFiles files = config.regionDir().map(RegionFiles::in).orElseGet(RegionFiles::automatic);
-            Map<Path, LocalPublisher> publishers = new HashMap<>();
             int memifIndex = nextMemifIndex(snapshot);
             for (RingPortConfig port : config.ringPorts()) {
-                LocalPublisher publisher = publishers.computeIfAbsent(port.publishRoot(), LocalPublisher::new);
                 Path socket = config.memifSocket(port.name());
                 Optional<InterfaceInfo> iface = snapshot.findInterface(port.name());
                 if (snapshot.findPort(port.name()).isPresent() && iface.isEmpty()) {
@@ -99,10 +115,10 @@ public final class RingPortAgent implements AutoCloseable {
                 try {
                     if (regionFile.isPresent()) {
                         started.add(ManagedRingPort.adopt(port, config.bridge(), socket, memifIndex++, regionFile.get(),
-                                iface, files, publisher, ovsdb));
+                                iface, files, attacher, ovsdb));
                     } else {
                         started.add(ManagedRingPort.provision(port, config.bridge(), socket, memifIndex++, files,
-                                publisher, ovsdb));
+                                attacher, ovsdb));
                     }
                 } catch (IOException | MemifException | RuntimeException e) {
                     throw new AgentException("ring port not started: port=" + port.name() + " guest=" + port.guest()
@@ -119,13 +135,85 @@ public final class RingPortAgent implements AutoCloseable {
                 }
             }
             ovsdb.close();
+            closeLibvirt(libvirt);
             throw e;
         }
-        RingPortAgent agent = new RingPortAgent(config, ovsdb, started);
+        if (libvirt != null) {
+            warnAboutLeftLinkDevices(config, libvirt);
+        }
+        RingPortAgent agent = new RingPortAgent(config, ovsdb, started, attacher, libvirt);
         agent.supervisor.start();
         LOG.log(System.Logger.Level.INFO, "agent running: bridge=" + config.bridge() + " ring_ports="
                 + started.stream().map(ManagedRingPort::name).toList() + " config=" + config.file());
         return agent;
+    }
+
+    /** The libvirt connection for the VM guests' ports. */
+    private static LibvirtAttacher connectLibvirt(AgentConfig config) throws AgentException {
+        try {
+            return LibvirtAttacher.connect(config.libvirtUri(), new RegionFileAccess(RegionFileAccess.DEFAULT_GROUP),
+                    config.libvirtDetachDeadline(), LibvirtAttacher.Q35_DEFAULT_WINDOW);
+        } catch (HotplugException | RuntimeException | LinkageError e) {
+            throw new AgentException("cannot connect to libvirt for the VM guests' ring ports: libvirt-uri="
+                    + config.libvirtUri() + " config=" + config.file() + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Every configured guest registered with its placement: the ring ports' regions and, through
+     * {@link #attacher()}, the link regions go to a process guest's root or a VM's domain.
+     */
+    static GuestRegionAttacher guestAttacher(AgentConfig config, DomainAttacher libvirt) {
+        GuestRegionAttacher attacher = new GuestRegionAttacher(libvirt);
+        for (RingPortConfig port : config.ringPorts()) {
+            switch (port.placement()) {
+                case GuestPlacement.Process(Path root) -> attacher.processGuest(port.guest(), root);
+                case GuestPlacement.Vm(String domain) -> attacher.vmGuest(port.guest(), domain);
+            }
+        }
+        return attacher;
+    }
+
+    /**
+     * Link devices an agent that was killed left in the VMs: the link supervisor re-adopts each
+     * one whose region file is still there (and rolls back, reverts or keeps it); each is named
+     * here, so that one the supervisor cannot take over can be found and removed by hand.
+     */
+    private static void warnAboutLeftLinkDevices(AgentConfig config, LibvirtAttacher libvirt) {
+        java.util.Set<String> domains = new java.util.TreeSet<>();
+        for (RingPortConfig port : config.ringPorts()) {
+            if (port.placement() instanceof GuestPlacement.Vm(String domain)) {
+                domains.add(domain);
+            }
+        }
+        for (String domain : domains) {
+            try {
+                for (var device : libvirt.shmemDevices(domain)) {
+                    if (device.name().startsWith(LINK_DEVICE_PREFIX)) {
+                        LOG.log(System.Logger.Level.INFO, "link device left by an earlier agent: domain=" + domain
+                                + " shmem=" + device.name() + " (re-adopted with its link when its region file is"
+                                + " still there; else, once the guest left it: virsh detach-device " + domain
+                                + " --live with its <shmem> element)");
+                    }
+                }
+            } catch (HotplugException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot look for link devices left in domain=" + domain + ": "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    /** The shmem name prefix of link regions (LinkSupervisor names them hwlink-ID). */
+    static final String LINK_DEVICE_PREFIX = "hwlink-";
+
+    private static void closeLibvirt(LibvirtAttacher libvirt) {
+        if (libvirt != null) {
+            try {
+                libvirt.close();
+            } catch (HotplugException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the libvirt connection: " + e.getMessage());
+            }
+        }
     }
 
     /** Region file name of ring port {@code port}: the same across agent restarts, so it can be re-adopted. */
@@ -191,6 +279,11 @@ public final class RingPortAgent implements AutoCloseable {
         return ports.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
+    /** Attaches regions to the configured guests (process roots, VM domains); usable until {@link #close}. */
+    public GuestRegionAttacher attacher() {
+        return attacher;
+    }
+
     /** The agent's OVSDB session (open until {@link #close}). */
     OvsdbSession ovsdb() {
         return ovsdb;
@@ -235,6 +328,7 @@ public final class RingPortAgent implements AutoCloseable {
                 }
             }
             ovsdb.close();
+            closeLibvirt(libvirt);
             LOG.log(System.Logger.Level.INFO, "agent stopped: bridge=" + config.bridge());
         } finally {
             closed.countDown();

@@ -1,6 +1,7 @@
 package org.ovshighway.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,8 +54,12 @@ class AgentConfigTest {
         assertEquals("unix:/run/ovs/db.sock", config.ovsdb());
         assertEquals("br0", config.bridge());
         assertEquals(dir, config.regionDir().orElseThrow());
-        assertEquals(List.of(new RingPortConfig("pa", "ga", rootA, OptionalLong.of(11)),
-                new RingPortConfig("pb", "gb", rootA, OptionalLong.empty())), config.ringPorts());
+        assertEquals(List.of(new RingPortConfig("pa", "ga", new GuestPlacement.Process(rootA), OptionalLong.of(11)),
+                new RingPortConfig("pb", "gb", new GuestPlacement.Process(rootA), OptionalLong.empty())),
+                config.ringPorts());
+        assertFalse(config.hasVmGuests());
+        assertEquals("qemu:///system", config.libvirtUri());
+        assertEquals(Duration.ofSeconds(30), config.libvirtDetachDeadline());
         assertEquals(sockets.resolve("memif-pa.sock"), config.memifSocket("pa"));
         assertEquals("unix:/run/ovs/br0.mgmt", config.openflow(), "default: the bridge's mgmt socket beside OVSDB's");
         assertEquals(sockets.resolve("highway.ctl"), config.controlSocket());
@@ -87,6 +92,50 @@ class AgentConfigTest {
                 .contains("key=ring-port.pc.publish-root: missing"));
         assertTrue(refused(valid() + "ring-port.pc.publish-root=" + rootA + "\n").getMessage()
                 .contains("key=ring-port.pc.guest: missing"));
+    }
+
+    @Test
+    void aPortMayNameALibvirtDomainInsteadOfAPublishRoot() throws Exception {
+        AgentConfig config = AgentConfig.load(write(valid() + "ring-port.pc.guest=vm-c\nring-port.pc.domain=hw-vm-c\n"
+                + "ring-port.pd.guest=vm-c\nring-port.pd.domain=hw-vm-c\n"
+                + "libvirt-uri=qemu:///session\nlibvirt-detach-deadline-ms=90000\n"));
+        assertEquals(new RingPortConfig("pc", "vm-c", new GuestPlacement.Vm("hw-vm-c"), OptionalLong.empty()),
+                config.ringPorts().get(2));
+        assertEquals(new GuestPlacement.Vm("hw-vm-c"), config.ringPorts().get(3).placement());
+        assertTrue(config.hasVmGuests());
+        assertEquals("qemu:///session", config.libvirtUri());
+        assertEquals(Duration.ofSeconds(90), config.libvirtDetachDeadline());
+        AgentConfig byUuid = AgentConfig.load(write(valid() + "ring-port.pc.guest=vm-c\n"
+                + "ring-port.pc.domain=4dea22b3-1d52-d8f3-2516-782e98ab3fa0\n"));
+        assertEquals(new GuestPlacement.Vm("4dea22b3-1d52-d8f3-2516-782e98ab3fa0"), byUuid.ringPorts().get(2).placement());
+    }
+
+    @Test
+    void domainAndPublishRootAreExclusiveAndConsistentPerGuest() throws Exception {
+        assertTrue(refused(valid() + "ring-port.pa.domain=hw-vm-a\n").getMessage()
+                .contains("key=ring-port.pa.domain: give exactly one of ring-port.pa.publish-root (a process guest) and"
+                        + " ring-port.pa.domain (a libvirt VM), not both"));
+        assertTrue(refused(valid() + "ring-port.pc.guest=gc\n").getMessage()
+                .contains("key=ring-port.pc.publish-root: missing: give ring-port.pc.publish-root (a process guest's"
+                        + " sysfs-shaped root) or ring-port.pc.domain (a libvirt VM)"));
+        assertTrue(refused(valid() + "ring-port.pc.guest=gc\nring-port.pc.domain=hw/vm\n").getMessage()
+                .contains("key=ring-port.pc.domain: must be a libvirt domain name or UUID"));
+        assertTrue(refused(valid() + "ring-port.pc.guest=gc\nring-port.pc.domain=hw vm\n").getMessage()
+                .contains("key=ring-port.pc.domain: must be a libvirt domain name or UUID"));
+        // the same guest placed as a VM after a process port
+        assertTrue(refused(valid() + "ring-port.pc.guest=ga\nring-port.pc.domain=hw-vm-a\n").getMessage()
+                .contains("key=ring-port.pc.domain: guest=ga is placed differently by ring-port.pa (publish-root="
+                        + rootA + ") and ring-port.pc (domain=hw-vm-a)"));
+        assertTrue(refused(valid() + "ring-port.pc.guest=gc\nring-port.pc.domain=hw-vm-c\n"
+                + "ring-port.pd.guest=gc\nring-port.pd.domain=hw-vm-d\n").getMessage()
+                .contains("key=ring-port.pd.domain: guest=gc is placed differently"));
+        assertTrue(refused(valid() + "ring-port.pc.guest=gc\nring-port.pc.domain=hw-vm-c\n"
+                + "ring-port.pd.guest=gd\nring-port.pd.domain=hw-vm-c\n").getMessage()
+                .contains("key=ring-port.pd.domain: domain=hw-vm-c already belongs to guest=gc"));
+        assertTrue(refused(valid() + "libvirt-uri=system\n").getMessage()
+                .contains("key=libvirt-uri: must be a libvirt URI"));
+        assertTrue(refused(valid() + "libvirt-detach-deadline-ms=0\n").getMessage()
+                .contains("key=libvirt-detach-deadline-ms: must be a whole number 1..600000: value=0"));
     }
 
     @Test
@@ -124,6 +173,14 @@ class AgentConfigTest {
     }
 
     @Test
+    void aStopWaitsLongerThanTheGraceTimeForEachRoundOfReverts() throws Exception {
+        assertEquals(Duration.ofSeconds(10), HighwayAgent.revertOnStop(AgentConfig.load(write(valid()))),
+                "the default grace (1 s) is well inside the 10 s floor");
+        assertEquals(Duration.ofSeconds(31), HighwayAgent.revertOnStop(AgentConfig.load(write(valid()
+                + "link-grace-ms=30000\n"))), "a 30 s grace: a rolled-back link closes after it at the latest");
+    }
+
+    @Test
     void agentCommandHelpAndConfigErrors() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -132,6 +189,7 @@ class AgentConfigTest {
         assertEquals(0, HighwayCommand.standard().run(List.of("agent", "--help"), o, e));
         String help = out.toString(StandardCharsets.UTF_8);
         assertTrue(help.contains("ring-port.NAME.publish-root"));
+        assertTrue(help.contains("ring-port.NAME.domain"));
         for (String key : AgentConfig.GLOBAL_KEYS) {
             assertTrue(help.contains(" " + key + "="), "agent --help lists key=" + key);
         }

@@ -29,7 +29,7 @@ import org.libvirt.LibvirtException;
  *
  * <p>One libvirt connection; calls are serialised.
  */
-public final class LibvirtAttacher implements AutoCloseable {
+public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
     /** The system QEMU driver. */
     public static final String SYSTEM_URI = "qemu:///system";
     /**
@@ -85,6 +85,7 @@ public final class LibvirtAttacher implements AutoCloseable {
      *
      * @throws HotplugException naming domain, region and shmem; nothing this call made is left
      */
+    @Override
     public synchronized ShmemAttachment attach(String domain, Path regionFile, String shmemName, long size)
             throws HotplugException {
         String deviceXml;
@@ -149,11 +150,65 @@ public final class LibvirtAttacher implements AutoCloseable {
     }
 
     /**
+     * Takes over device {@code shmemName} that an agent which ended without cleaning up attached
+     * to {@code domain} for {@code regionFile}: when the live XML has it and
+     * {@code /dev/shm/<shmemName>} still leads to {@code regionFile}, returns it as if
+     * {@link #attach} had made it (a symlink there is removed by its detach); when the domain has
+     * no such device, attaches it.
+     *
+     * @throws HotplugException DEVICE_EXISTS when the device is backed by another file; else as
+     *                          {@link #attach}
+     */
+    @Override
+    public synchronized ShmemAttachment adopt(String domain, Path regionFile, String shmemName, long size)
+            throws HotplugException {
+        Domain dom = lookup(domain, shmemName, regionFile);
+        String name;
+        String uuid;
+        Optional<ShmemDevice> device;
+        try {
+            name = dom.getName();
+            uuid = dom.getUUIDString();
+            if (dom.isActive() != 1) {
+                throw new HotplugException(HotplugException.Reason.DOMAIN_NOT_RUNNING, "domain=" + name + " region="
+                        + regionFile + " shmem=" + shmemName);
+            }
+            device = DomainXml.parse(dom.getXMLDesc(0)).shmem(shmemName);
+        } catch (LibvirtException e) {
+            throw LibvirtErrors.wrap("reading domain", domain, shmemName, regionFile, e);
+        }
+        if (device.isEmpty()) {
+            return attach(domain, regionFile, shmemName, size);
+        }
+        Path file = regionFile.toAbsolutePath().normalize();
+        Path backing = ShmemName.backingPath(shmemName);
+        String where = "domain=" + name + " region=" + file + " shmem=" + shmemName;
+        try {
+            if (!Files.isSameFile(backing, file)) {
+                throw new HotplugException(HotplugException.Reason.DEVICE_EXISTS, where + " backingPath=" + backing
+                        + " (the domain's device of that name is backed by another file)");
+            }
+            var attributes = Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class);
+            boolean link = !file.equals(backing) && Files.isSymbolicLink(backing);
+            RegionFileAccess.Prepared kept = new RegionFileAccess.Prepared(file, backing, link, attributes.group(),
+                    attributes.permissions());
+            ShmemAttachment adopted = new ShmemAttachment(name, uuid, shmemName, file, size,
+                    device.get().pciAddress().orElse("unknown"), kept);
+            LOG.log(System.Logger.Level.INFO, () -> "adopted " + where + " pci=" + adopted.pciAddress());
+            return adopted;
+        } catch (IOException e) {
+            throw new HotplugException(HotplugException.Reason.DEVICE_EXISTS, where + " backingPath=" + backing
+                    + " (the domain has a device of that name whose backing file cannot be compared: " + e + ")", e);
+        }
+    }
+
+    /**
      * Detaches what {@link #attach} made and waits until the device is gone from the live domain;
      * removes the symlink the attach created. The region file stays (its creator deletes it).
      *
      * @throws HotplugException DETACH_TIMEOUT or a libvirt reason, naming domain and region
      */
+    @Override
     public synchronized void detach(ShmemAttachment attachment) throws HotplugException {
         detach(attachment.domainUuid(), attachment.shmemName(), attachment.sizeBytes(), attachment.regionFile());
         if (attachment.access().linkCreated()) {
@@ -233,6 +288,24 @@ public final class LibvirtAttacher implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new HotplugException(HotplugException.Reason.DETACH_TIMEOUT, where + " interrupted", e);
             }
+        }
+    }
+
+    /**
+     * The shmem devices running domain {@code domain} has now (live XML), e.g. to find what an
+     * agent that was killed left behind.
+     *
+     * @throws HotplugException DOMAIN_NOT_FOUND, DOMAIN_NOT_RUNNING or a libvirt reason, naming the domain
+     */
+    public synchronized java.util.List<ShmemDevice> shmemDevices(String domain) throws HotplugException {
+        Domain dom = lookup(domain, "-", Path.of("-"));
+        try {
+            if (dom.isActive() != 1) {
+                throw new HotplugException(HotplugException.Reason.DOMAIN_NOT_RUNNING, "domain=" + domain);
+            }
+            return DomainXml.parse(dom.getXMLDesc(0)).shmems();
+        } catch (LibvirtException e) {
+            throw LibvirtErrors.wrap("reading domain", domain, "-", Path.of("-"), e);
         }
     }
 

@@ -7,17 +7,27 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** A guest's serial console log (written by virtlogd), searched for the guest application's {@code HW_APP} lines. */
+/**
+ * A guest's serial console log (written by virtlogd), searched for the guest application's
+ * {@code HW_APP} lines. Only complete lines count: the guest may be in the middle of writing the
+ * last one (a long summary line arrives over the serial port in pieces).
+ */
 record ConsoleLog(String domain, Path path) {
-    /** The first line containing {@code marker}, if any yet. */
-    Optional<String> find(String marker) throws IOException {
+    /** The log's complete lines so far (everything up to the last newline). */
+    private String[] completeLines() throws IOException {
         String text;
         try {
             text = Files.readString(path, StandardCharsets.ISO_8859_1);
         } catch (NoSuchFileException e) {
-            return Optional.empty();
+            return new String[0];
         }
-        for (String line : text.split("\r?\n")) {
+        int end = text.lastIndexOf('\n');
+        return end < 0 ? new String[0] : text.substring(0, end).split("\r?\n");
+    }
+
+    /** The first complete line containing {@code marker}, if any yet. */
+    Optional<String> find(String marker) throws IOException {
+        for (String line : completeLines()) {
             int at = line.indexOf(marker);
             if (at >= 0) {
                 return Optional.of(line.substring(at).strip());
@@ -26,16 +36,10 @@ record ConsoleLog(String domain, Path path) {
         return Optional.empty();
     }
 
-    /** The last line containing {@code marker}, if any yet. */
+    /** The last complete line containing {@code marker}, if any yet. */
     Optional<String> findLast(String marker) throws IOException {
-        String text;
-        try {
-            text = Files.readString(path, StandardCharsets.ISO_8859_1);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
         Optional<String> last = Optional.empty();
-        for (String line : text.split("\r?\n")) {
+        for (String line : completeLines()) {
             int at = line.indexOf(marker);
             if (at >= 0) {
                 last = Optional.of(line.substring(at).strip());

@@ -32,6 +32,17 @@ class ConsoleLogTest {
     }
 
     @Test
+    void aLineStillBeingWrittenIsNotFoundUntilItsNewline() throws Exception {
+        Path log = Files.writeString(dir.resolve("d.console"), "HW_APP ready\nTRAFFIC_SUMMARY port=p sent=5735 port_tx_bytes=3674");
+        ConsoleLog console = new ConsoleLog("vm-c", log);
+        assertEquals(java.util.Optional.empty(), console.find("TRAFFIC_SUMMARY port=p "));
+        assertEquals("HW_APP ready", console.find("HW_APP ready").orElseThrow());
+        Files.writeString(log, "24 remap_forced=0\r\n", java.nio.file.StandardOpenOption.APPEND);
+        assertEquals("TRAFFIC_SUMMARY port=p sent=5735 port_tx_bytes=367424 remap_forced=0",
+                console.find("TRAFFIC_SUMMARY port=p ").orElseThrow());
+    }
+
+    @Test
     void noMappedLineGivesMinusOne() throws Exception {
         ConsoleLog console = new ConsoleLog("vm-a", Files.writeString(dir.resolve("b.console"), "HW_APP ready\n"));
         assertEquals(-1, VmLinkHost.guestMapMs(console));
