@@ -248,7 +248,10 @@ public final class VmAgentScenario {
         agent = startAgent(secondLog);
         long readoptMs = ms(System.nanoTime() - tReadopt);
         String second = Files.readString(secondLog);
-        long adoptedDevices = second.lines().filter(l -> l.contains("LibvirtAttacher: adopted domain=")).count();
+        long adoptedDevices = second.lines().filter(l -> l.contains("LibvirtAttacher: adopted domain=")
+                && l.contains(" shmem=highway-port-")).count();
+        long adoptedLinkDevices = second.lines().filter(l -> l.contains("LibvirtAttacher: adopted domain=")
+                && l.contains(" shmem=hwlink-" + staleLink + " ")).count();
         long readopted = second.lines().filter(l -> l.contains("ring port re-adopted: port=")).count();
         boolean pluggedAgain = second.contains("LibvirtAttacher: attached domain=");
         boolean deviceWentAway = consoleA.find("HW_APP devices-gone").isPresent()
@@ -270,8 +273,9 @@ public final class VmAgentScenario {
             Thread.sleep(200);
         }
         String afterRollback = Files.readString(secondLog);
-        boolean adoptedLink = afterRollback.contains("adopted link=" + staleLink);
-        System.out.println("VM_AGENT stale_link link=" + staleLink + " adopted=" + adoptedLink + " rolled_back_ms="
+        boolean adoptedLink = afterRollback.contains("adopted link=" + staleLink) && adoptedLinkDevices == 2;
+        System.out.println("VM_AGENT stale_link link=" + staleLink + " adopted=" + adoptedLink + " devices_adopted="
+                + adoptedLinkDevices + " rolled_back_ms="
                 + ms(System.nanoTime() - tRollback));
         if (!adoptedLink) {
             throw new IllegalStateException("the new agent did not re-adopt link " + staleLink + "; log " + secondLog);
