@@ -262,9 +262,12 @@ public final class PortRemap {
      * {@code offsets}/{@code lengths}, relative to {@link #receivedRegion()}.
      */
     public int receive(long[] offsets, int[] lengths, int max, OldReceivePath old) {
-        if (rxPhase == ReceiverPhase.WAITING_FENCE) {
-            // before the request word: the old rings then hold no frame the sender sent after leaving a
-            // forced link (it leaves only after the agent published DETACH, which the load below sees)
+        boolean observed = rxPhase == ReceiverPhase.WAITING_FENCE || rxPhase == ReceiverPhase.OLD
+                || rxPhase == ReceiverPhase.DONE;
+        if (observed) {
+            // before the request word: the old rings then hold no frame a sender sent after leaving a
+            // forced link (it leaves only after the agent published DETACH, which the load below sees),
+            // also when this burst finds the link just mapped and its FENCE_IN among them
             old.observe();
         }
         // pairs with the agent's release store in PortControl.publishRequest
@@ -282,8 +285,7 @@ public final class PortRemap {
                 finishReceiver(s, rxForced);
                 yield receiveOld(offsets, lengths, max, old);
             }
-            case WAITING_FENCE -> receiveOldObserved(offsets, lengths, max, old);
-            default -> receiveOld(offsets, lengths, max, old);
+            default -> observed ? receiveOldObserved(offsets, lengths, max, old) : receiveOld(offsets, lengths, max, old);
         };
     }
 
