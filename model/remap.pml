@@ -1,13 +1,15 @@
 /*
- * Highway remap protocol, ABI 1.3, one direction X -> Y of one link (docs/remap-model.md
- * explains what is modelled, what is abstracted away, and where the model differs from the code).
+ * Highway remap protocol, ABI 1.3 as in the code at 49425ff, one direction X -> Y of one link
+ * (docs/remap-model.md explains what is modelled, what is abstracted away, and where the model
+ * differs from the code).
  *
  * Frames are (kind, seq). X sends data frames 1..N. Before the bypass they travel
  * X --oldTx--> OVS --oldRx--> Y; while bypassed they travel X --link--> Y. Y asserts that what
  * it delivers is strictly increasing (no reordering, no duplication) and that every frame it
  * skips was dropped and counted or is still on the link (where only a counted drop can take it:
- * delivering it later breaks the order); X asserts that it never publishes on a link its receiver
- * has left (a frame nobody would ever read or count). The LTL property `delivered` says that
+ * delivering it later breaks the order); X asserts that it publishes on a link its receiver has
+ * left only after the receiver released receiverGone (X then counts the frame when it leaves; a
+ * frame nobody reads or counts is a silent loss). The LTL property `delivered` says that
  * every frame is eventually delivered or dropped-and-counted (progress under weak fairness).
  *
  * Compile-time switches (spin -D...):
@@ -15,10 +17,14 @@
  *   PAUSE_X / PAUSE_Y   that guest may stop at any point and resume later (MAXPAUSE times)
  *   MOVE_ON             after a forced revert's grace the agent asks Y for another link
  *   FORCE_ANYTIME       the agent may force the revert at any time (an agent that stops)
- *   UNOBSERVED_OLD_READ ON_LINK / WAITING_FENCE read the old RX ring without looking at it
- *                       before the request word (the ABI 1.3 code; see remap-model.md)
+ *   UNOBSERVED_OLD_READ seeded bug (the ABI 1.3 code before 49425ff): ON_LINK / WAITING_FENCE
+ *                       read the old RX ring without looking at it before the request word
+ *   OLD_UNOBSERVED      the code at 49425ff: OLD bursts read the old RX ring without looking at
+ *                       it before the request word, and a FENCE_IN found there is the awaited
+ *                       one (fails: see remap-model.md, Findings 4; without it OLD and DONE
+ *                       bursts observe first, the one change the model makes to the code)
  *   DROP_CAUSE          asserts that SEEKING_FENCE's grace drops frames only when OVS dropped
- *                       or delays a FENCE_IN copy (fails: see remap-model.md)
+ *                       or delays a FENCE_IN copy
  *   WITNESS             asserts that three scenarios never happen, so that SPIN shows they do: a
  *                       late link frame delivered; SEEKING_FENCE finding FENCE_IN and draining
  *                       the link; the grace dropping link frames (spin-check expects all three)
@@ -49,7 +55,7 @@ chan oldRx = [2] of { mtype, byte };    /* Y's ring port RX ring (OVS -> Y) */
 chan link  = [2] of { mtype, byte };    /* the link ring X -> Y */
 
 /* Shared words. Writers: req, movedOn, usable by the agent; mappedX, senderLeft by X; mappedY,
-   fenceAck, revertReady, revertAck by Y. */
+   fenceAck, revertReady, revertAck, receiverGone by Y. */
 mtype req = NONE;
 bool movedOn;           /* Y's request word names another link (the agent gave up on this one) */
 bool mappedX, mappedY;
@@ -58,6 +64,7 @@ bool fenceAck;          /* Y saw FENCE_IN on the old ring: X may stop repeating 
 bool revertReady;       /* Y stopped reading its old RX ring until it drains the link */
 bool revertAck;         /* Y saw FENCE_OUT on the link ring */
 bool senderLeft;        /* X left the link: all its link frames are published */
+bool receiverGone;      /* Y gave up on the forced link (abandon): what X published there is X's to count */
 bool xFencing;          /* X is in FENCING/ON_LINK/REVERTING without the fence acknowledged (its local state, for the clock) */
 bool repeatDue;         /* X's repeat interval for FENCE_IN has passed */
 
@@ -68,7 +75,7 @@ bool yLeftLink;         /* Y will never read the link again */
 byte drops;             /* FENCE frames OVS dropped */
 byte expect = 1;        /* one more than the last sequence number Y delivered */
 byte skipped;           /* bit s: frame s was passed over by a later delivery */
-byte dropped;           /* bit s: frame s was dropped and counted (forcedDropped) */
+byte dropped;           /* bit s: frame s was dropped and counted (forcedDropped, either side) */
 byte accounted;         /* frames delivered or dropped-and-counted */
 #ifdef WITNESS
 byte late;              /* the first frame X published on the link after usable became FORCED */
@@ -126,6 +133,15 @@ done:
     skip
 }
 
+/* ------------------------------------------------------------------ counted drops (either side) */
+
+inline drop(s) {
+    assert(s >= expect || ((skipped >> s) & 1));          /* never delivered */
+    assert(((dropped >> s) & 1) == 0);
+    dropped = dropped | (1 << s);
+    accounted++
+}
+
 /* ------------------------------------------------------------------ X, the sender */
 
 #define X_OLD       0
@@ -143,6 +159,23 @@ done:
                                  || (req != ATTACH && phase != X_REVERTING) \
                                  || (phase == X_REVERTING && acked && revertReady))))
 
+/* A forced sender whose receiver gave up on the link counts what the receiver never consumed
+   (produced - consumed of its link ring); nobody reads the link any more, so the model takes them off. */
+inline senderCount() {
+    if
+    :: receiverGone ->
+        do
+        :: nempty(link) -> link?kind, seq;
+           if
+           :: kind == DATA -> drop(seq)
+           :: else -> skip
+           fi
+        :: empty(link) -> break
+        od
+    :: else -> skip
+    fi
+}
+
 inline leaveLink() {
     phase = X_DONE;
     senderLeft = true;      /* after every frame it published on the link (earlier steps) */
@@ -151,6 +184,7 @@ inline leaveLink() {
 }
 
 active proctype X() {
+    mtype kind; byte seq;
     byte next = 1;
     byte phase = X_OLD;
     byte via = 0;           /* the ring this burst took: 0 none, 1 old TX ring, 2 link */
@@ -167,7 +201,9 @@ end_x:
             :: req == ATTACH && usable == G && nfull(oldTx) -> oldTx!FENCE_IN, 0; phase = X_FENCING; xFencing = true
             :: req == ATTACH && (usable != G || full(oldTx)) -> skip
             fi
-        :: X_LINKPHASE && usable != G -> leaveLink()             /* forced: no FENCE_OUT */
+        :: X_LINKPHASE && usable != G ->                         /* forced: no FENCE_OUT */
+            senderCount();                                       /* sender count */
+            leaveLink()
         :: X_LINKPHASE && usable == G ->
             if
             :: !acked && fenceAck -> acked = true; xFencing = false; repeatDue = false
@@ -193,7 +229,7 @@ end_x:
     :: atomic { !pausedX && via == 1 && nfull(oldTx) -> oldTx!DATA, next; next++; via = 0 }
     :: atomic { !pausedX && via == 2 ->
         if
-        :: nfull(link) -> assert(!yLeftLink); link!DATA, next;
+        :: nfull(link) -> assert(!yLeftLink || receiverGone); link!DATA, next;   /* X will count it */
 #ifdef WITNESS
            if
            :: usable == FORCED && late == 0 -> late = next        /* published after the revert was forced */
@@ -254,22 +290,49 @@ end_ovs:
 
 /* Burst modes: where the current burst of Y is. */
 #define B_NONE      0   /* no burst */
-#define B_SLOW      1   /* looked at the old RX ring; next: request word, slow path, receive */
-#define B_OLD       2   /* takes up to `lim` frames from the old RX ring, then `after` */
-#define B_LINK1     3   /* first look at the link: frames, else `after` */
-#define B_DLEFT     4   /* forced DRAINING: looked at the old ring; next: senderLeft */
-#define B_SLEFT     5   /* SEEKING_FENCE: looked at the old ring; next: senderLeft */
+#define B_SLOW      1   /* next: request word, slow path (stepReceiver), choice of receive calls */
+#define B_OLD       2   /* one receive call on the old RX ring (up to `lim` frames), then `after` */
+#define B_LINK1     3   /* one receive call on the link: frames, else `after` */
+#define B_OBS       4   /* next: observe the old RX ring (ON_LINK, forced DRAINING, SEEKING_FENCE) */
+#define B_RELOAD    5   /* ON_LINK: observed; next: load the request word again */
+#define B_DLEFT     6   /* forced DRAINING: observed; next: senderLeft */
+#define B_SLEFT     7   /* SEEKING_FENCE: observed; next: senderLeft */
 
 #define A_END       0
 #define A_LINK      1   /* ON_LINK, old ring first: nothing kept -> the link */
-#define A_OLD       2   /* link empty -> the old ring (up to `lim`) */
+#define A_OLD       2   /* UNOBSERVED_OLD_READ, ON_LINK: link empty -> the old ring */
 #define A_GRACE     3   /* SEEKING_FENCE after the sender left: nothing kept -> the grace may end */
 #define A_WAIT      4   /* forced DRAINING: link empty -> leave if the sender left, else old ring */
+#define A_OBS       5   /* ON_LINK, link first: link empty -> observe, load again, the old ring */
+
+/* Which bursts observe the old RX ring before they load the request word (receive's first lines),
+   and so take only observed frames (receiveObserved) in that phase. */
+#ifdef UNOBSERVED_OLD_READ
+#define OBSERVES_WAITING false
+#else
+#define OBSERVES_WAITING true
+#endif
+#ifdef OLD_UNOBSERVED
+#define OBSERVES_OLD false
+#else
+#define OBSERVES_OLD true
+#endif
+#define OBSERVES_AT_START ((phase == Y_WAITING && OBSERVES_WAITING) \
+                           || ((phase == Y_OLD || phase == Y_DONE) && OBSERVES_OLD))
+
+/* A burst in OLD that begins before the port maps the link may see it mapped before its receive
+   call (safety checks; for progress such idle bursts would be a cycle weak fairness allows). */
+#ifdef PROGRESS
+#define IDLE_OLD false
+#else
+#define IDLE_OLD (phase == Y_OLD && !session && req == ATTACH && !movedOn)
+#endif
 
 #define REVERT (req != ATTACH || movedOn)
 #define ALL 255
 
 #define Y_CAN_BURST (nempty(oldRx) \
+    || IDLE_OLD \
     || (phase == Y_OLD && session) \
     || (phase == Y_WAITING && REVERT && usable != G) \
     || (phase == Y_ONLINK && (REVERT || nempty(link))) \
@@ -294,19 +357,13 @@ inline deliver(s) {
     accounted++
 }
 
-inline drop(s) {
-    assert(s >= expect || ((skipped >> s) & 1));          /* never delivered */
-    assert(((dropped >> s) & 1) == 0);
-    dropped = dropped | (1 << s);
-    accounted++
-}
-
 /* One frame from the old RX ring; FENCE frames are consumed there, never delivered. */
 inline oldFrame() {
     oldRx?kind, seq;
     if
     :: kind == DATA -> assert(phase != Y_ONLINK && phase != Y_DRAINING); deliver(seq); kept++
-    :: kind == FENCE_IN && phase == Y_WAITING -> fenceAck = true; phase = Y_ONLINK
+    :: kind == FENCE_IN && (phase == Y_WAITING || (phase == Y_OLD && session)) ->
+       fenceAck = true; phase = Y_ONLINK                  /* awaited; in OLD: the port mapped the link since the burst began */
     :: kind == FENCE_IN && phase == Y_SEEKING -> fenceAck = true; phase = Y_DRAINING;
 #ifdef WITNESS
        seekFound = true
@@ -333,19 +390,25 @@ inline abandon() {
        fi
     :: empty(link) -> break
     od;
+    receiverGone = true;    /* after the drain: what X publishes from now on is X's to count */
     phase = Y_RELEASING; yLeftLink = true
 }
 
 inline endBurst() {
-    mode = B_NONE; after = A_END; snap = 0; lim = 0; kept = 0; left = false
+    mode = B_NONE; after = A_END; lim = 0; kept = 0; left = false; plain = false
 }
 
-/* One receive call on the old RX ring: 1..lim frames of those there (none if there are none). */
+/* One receive call on the old RX ring: 1..lim of the frames the ring's last observe saw (none if
+   none). A plain receive (not receiveObserved) observes first when those are used up. */
 inline oldCall() {
     took = false;
+    if
+    :: plain && cached == 0 -> cached = len(oldRx)
+    :: else -> skip
+    fi;
     do
-    :: lim > 0 && nempty(oldRx) -> oldFrame(); lim--; took = true
-    :: took || lim == 0 || empty(oldRx) -> break
+    :: lim > 0 && cached > 0 -> oldFrame(); cached--; lim--; took = true
+    :: took || lim == 0 || cached == 0 -> break
     od
 }
 
@@ -364,8 +427,9 @@ active proctype Y() {
     bool session = false;   /* the port mapped the link (either of its threads) */
     bool forced = false;    /* rxForced */
     byte mode = B_NONE, after = A_END;
-    byte snap = 0;          /* frames in the old RX ring at the last look (observe) */
-    byte lim = 0;           /* frames this step of the burst may still take from the old ring */
+    byte cached = 0;        /* frames in the old RX ring up to the tail its last observe saw (cachedTail) */
+    bool plain = false;     /* this receive call is a plain receive (observes when `cached` is used up) */
+    byte lim = 0;           /* frames this call may still take from the old ring */
     byte kept = 0;          /* data frames delivered in this burst */
     bool left = false;      /* senderLeft as read in this burst */
     bool took;              /* scratch: this receive call took a frame */
@@ -373,8 +437,13 @@ end_y:
     do
     :: atomic { !pausedY && req == ATTACH && !movedOn && phase == Y_OLD && !session && !mappedY ->
         session = true; mappedY = true }
-    /* A burst: look at the old RX ring, then the request word (and slow path), then receive. */
-    :: atomic { !pausedY && mode == B_NONE && Y_CAN_BURST -> snap = len(oldRx); mode = B_SLOW }
+    /* A burst: (observe the old RX ring,) load the request word and run the slow path, then receive. */
+    :: atomic { !pausedY && mode == B_NONE && Y_CAN_BURST ->
+        if
+        :: OBSERVES_AT_START -> cached = len(oldRx)
+        :: else -> skip
+        fi;
+        mode = B_SLOW }
     :: atomic { !pausedY && mode == B_SLOW ->
         if
         :: phase == Y_OLD && session -> phase = Y_WAITING               /* the link is mapped */
@@ -393,36 +462,46 @@ end_y:
         :: phase == Y_SEEKING && movedOn -> abandon()
         :: else -> skip
         fi;
+        lim = ALL;
         if
         :: phase == Y_ONLINK -> /* the link first; every 64th burst the old ring first */
 #ifdef UNOBSERVED_OLD_READ
-            lim = ALL;
-#else
-            lim = snap;
-#endif
+            plain = true;
             if
             :: mode = B_LINK1; after = A_OLD
             :: mode = B_OLD; after = A_LINK
             fi
-        :: phase == Y_DRAINING && !forced -> mode = B_LINK1; after = A_END /* the link only, up to FENCE_OUT */
-        :: phase == Y_DRAINING && forced -> snap = len(oldRx); mode = B_DLEFT
-        :: phase == Y_SEEKING -> snap = len(oldRx); mode = B_SLEFT
-        :: phase == Y_RELEASING -> phase = Y_DONE; mappedY = false; mode = B_OLD; lim = ALL
-        :: phase == Y_WAITING ->
-            mode = B_OLD;
-#ifdef UNOBSERVED_OLD_READ
-            lim = ALL
 #else
-            lim = snap
+            if
+            :: mode = B_LINK1; after = A_OBS
+            :: mode = B_OBS; after = A_LINK
+            fi
 #endif
-        :: else -> mode = B_OLD; lim = ALL                              /* OLD, DONE */
+        :: phase == Y_DRAINING && !forced -> mode = B_LINK1; after = A_END /* the link only, up to FENCE_OUT */
+        :: phase == Y_DRAINING && forced -> mode = B_OBS
+        :: phase == Y_SEEKING -> mode = B_OBS
+        :: phase == Y_RELEASING -> phase = Y_DONE; mappedY = false; mode = B_OLD; plain = true
+        :: phase == Y_WAITING -> mode = B_OLD; plain = !OBSERVES_WAITING
+        :: else -> mode = B_OLD; plain = !OBSERVES_OLD                  /* OLD, DONE */
+        fi }
+    :: atomic { !pausedY && mode == B_OBS -> cached = len(oldRx);       /* observe */
+        if
+        :: phase == Y_ONLINK -> mode = B_RELOAD
+        :: phase == Y_DRAINING -> mode = B_DLEFT
+        :: phase == Y_SEEKING -> mode = B_SLEFT
+        fi }
+    :: atomic { !pausedY && mode == B_RELOAD ->
+        if
+        :: !REVERT -> mode = B_OLD; plain = false                       /* the word this burst acted on */
+        :: REVERT && after == A_LINK -> mode = B_LINK1; after = A_END   /* changed: the old ring is left alone */
+        :: REVERT && after != A_LINK -> endBurst()
         fi }
     :: atomic { !pausedY && mode == B_DLEFT -> left = senderLeft; mode = B_LINK1; after = A_WAIT }
-    :: atomic { !pausedY && mode == B_SLEFT -> left = senderLeft;
+    :: atomic { !pausedY && mode == B_SLEFT -> left = senderLeft; plain = false;
         if
-        :: left && empty(link) -> phase = Y_RELEASING; yLeftLink = true; mode = B_OLD; lim = snap
-        :: left && nempty(link) -> mode = B_OLD; lim = (snap > 0 -> 1 : 0); after = A_GRACE
-        :: !left -> mode = B_OLD; lim = snap; after = A_GRACE
+        :: left && empty(link) -> phase = Y_RELEASING; yLeftLink = true; mode = B_OLD
+        :: left && nempty(link) -> mode = B_OLD; lim = 1; after = A_GRACE
+        :: !left -> mode = B_OLD; after = A_GRACE
         fi }
     /* Receive calls: one step each, taking any number of frames (at least one if there are any). */
     :: atomic { !pausedY && mode == B_OLD -> oldCall();
@@ -449,9 +528,10 @@ end_y:
         if
         :: nempty(link) -> linkCall(); endBurst()
         :: empty(link) && after == A_OLD -> mode = B_OLD; after = A_END
+        :: empty(link) && after == A_OBS -> mode = B_OBS; after = A_END
         :: empty(link) && after == A_WAIT && left -> phase = Y_RELEASING; yLeftLink = true; endBurst() /* sender left */
-        :: empty(link) && after == A_WAIT && !left -> mode = B_OLD; lim = snap; after = A_END /* before-look */
-        :: empty(link) && after != A_OLD && after != A_WAIT -> endBurst()
+        :: empty(link) && after == A_WAIT && !left -> mode = B_OLD; plain = false; after = A_END /* observed only */
+        :: empty(link) && after != A_OLD && after != A_OBS && after != A_WAIT -> endBurst()
         fi }
 #ifdef PAUSE_Y
     :: !pausedY && pausesY < MAXPAUSE -> pausedY = true; pausesY++
