@@ -99,6 +99,8 @@ public final class PortRemap {
     /** SEEKING_FENCE: when the grace for FENCE_IN ends, once the sender was seen to have left; 0 = not started. */
     private long rxSeekDeadline;
     private int rxBursts;
+    /** Frames the last take from the old rings removed from them, FENCE frames included. */
+    private int oldTaken;
     private final long[] dropOffsets = new long[32];
     private final int[] dropLengths = new int[32];
     private MemorySegment rxRegion = MemorySegment.NULL;
@@ -468,9 +470,10 @@ public final class PortRemap {
             return receiveOldObserved(offsets, lengths, max, old);
         }
         int n = receiveOldObserved(offsets, lengths, left ? 1 : max, old);
-        if (rxPhase != ReceiverPhase.SEEKING_FENCE || !left || n != 0) {
+        if (rxPhase != ReceiverPhase.SEEKING_FENCE || !left || oldTaken != 0) {
             return n;
         }
+        // the old rings are empty: the grace is for a FENCE_IN still crossing the switch
         long now = clock.getAsLong();
         if (rxSeekDeadline == 0) {
             rxSeekDeadline = now + FORCED_FENCE_GRACE_NANOS;
@@ -527,6 +530,7 @@ public final class PortRemap {
 
     /** The {@code n} packets just received from the old rings, FENCE frames consumed and left out. */
     private int fromOldRings(long[] offsets, int[] lengths, int n, OldReceivePath old) {
+        oldTaken = n;
         MemorySegment region = old.region();
         rxRegion = region;
         int kept = 0;
