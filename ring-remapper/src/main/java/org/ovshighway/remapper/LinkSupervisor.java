@@ -132,9 +132,9 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
      * Takes over the link regions an earlier agent left for these ports (agent restart, e.g.
      * after kill -9): links whose two ends are in {@code ends} are adopted in the state their
      * shared words show (see Link#adopt; an ACTIVE link keeps carrying traffic and is never
-     * interrupted). A region naming one known port and one unknown port is adopted too and
-     * forced (the unknown end gets no request). Regions of other agents' ports are left alone;
-     * unreadable ones are reported and left alone. Completes, on the supervisor thread's next
+     * interrupted). A region naming one known port and one that is not configured is not adopted:
+     * the known end is asked to DETACH and the region is reported. Regions of other agents' ports
+     * are left alone; unreadable ones are reported and left alone. Completes, on the supervisor thread's next
      * tick, with the adopted links' status.
      */
     public CompletableFuture<List<LinkStatus>> adoptLeftovers(Map<String, PortEnd> ends) {
@@ -186,9 +186,9 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
         }
         if (end0 == null || end1 == null) {
             mapping.close();
-            LOG.log(System.Logger.Level.WARNING, "link region path=" + path + " names port " + (end0 == null
-                    ? id.name0() : id.name1()) + ", which is not configured: deleting it; its other end's guest"
-                    + " finds DETACH");
+            LOG.log(System.Logger.Level.WARNING, "not re-adopting link region path=" + path + ": it names port "
+                    + (end0 == null ? id.name0() : id.name1()) + ", which is not configured; the other end gets DETACH"
+                    + " (remove the region, and a VM's hwlink device, by hand once its guest left it)");
             PortEnd known = end0 != null ? end0 : end1;
             PortControl.Request request = known.currentRequest();
             if (request != null && request.opcode() == PortControl.OP_ATTACH && request.linkId() == id.linkId()) {
