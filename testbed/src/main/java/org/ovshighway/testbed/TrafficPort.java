@@ -32,12 +32,19 @@ final class TrafficPort {
     private boolean warmedUp;
     /** lost + reordered + duplicated as last published. */
     private long publishedErrors;
+    /** Gaps between arrivals of the peer's stream, or null when not measured. */
+    private final ArrivalGaps gaps;
 
     final PublishedCounter sent = new PublishedCounter();
     final PublishedCounter received = new PublishedCounter();
     final PublishedCounter errors = new PublishedCounter();
 
     TrafficPort(GuestPort port, TrafficFrame frame, int peerStream, int burst) {
+        this(port, frame, peerStream, burst, null);
+    }
+
+    /** As {@link #TrafficPort(GuestPort, TrafficFrame, int, int)}, measuring arrival gaps into {@code gaps} (may be null). */
+    TrafficPort(GuestPort port, TrafficFrame frame, int peerStream, int burst, ArrivalGaps gaps) {
         if (frame.length() > port.maxPacketSize()) {
             throw new IllegalArgumentException("traffic frame length=" + frame.length() + " larger than the port's"
                     + " buffers maxPacketSize=" + port.maxPacketSize() + " port=" + port.portName());
@@ -47,6 +54,7 @@ final class TrafficPort {
         this.peerStream = peerStream;
         this.txBurst = new PacketBurst(burst);
         this.rxBurst = new PacketBurst(burst);
+        this.gaps = gaps;
     }
 
     /**
@@ -83,6 +91,7 @@ final class TrafficPort {
             return 0;
         }
         MemorySegment region = rxBurst.region();
+        long streamBefore = streamFrames;
         for (int i = 0; i < n; i++) {
             long offset = rxBurst.regionOffset(i);
             if (TrafficFrame.isTraffic(region, offset, rxBurst.length(i))
@@ -94,6 +103,9 @@ final class TrafficPort {
             } else {
                 foreign++;
             }
+        }
+        if (gaps != null && streamFrames != streamBefore) {
+            gaps.arrival(System.nanoTime());
         }
         received.releaseAdd(n);
         long errorsNow = checker.lost() + checker.reordered() + checker.duplicated();
@@ -121,6 +133,9 @@ final class TrafficPort {
         }
         warmedUp = true;
         checker.reset();
+        if (gaps != null) {
+            gaps.restartMax();
+        }
         long errorsNow = 0;
         errors.releaseAdd(errorsNow - publishedErrors);
         publishedErrors = errorsNow;
@@ -174,7 +189,25 @@ final class TrafficPort {
                 + " port_tx_invalid_indices=" + s.txInvalidIndices()
                 + " remap_links=" + r.linksFinished() + " remap_fences_sent=" + r.fencesSent()
                 + " remap_fences_consumed=" + r.fencesConsumed() + " remap_stale_fences=" + r.staleFencesConsumed()
-                + " remap_forced=" + r.forcedReverts() + " remap_rejected_regions=" + r.rejectedRegions();
+                + " remap_forced=" + r.forcedReverts() + " remap_rejected_regions=" + r.rejectedRegions()
+                + (gaps == null ? "" : " max_gap_ns=" + gaps.maxGapNanos() + " gaps_recorded=" + gaps.count()
+                        + " gaps_overflow=" + gaps.overflow() + " gap_threshold_ns=" + gaps.thresholdNanos());
+    }
+
+    /**
+     * One {@code TRAFFIC_GAP port=P end_nanos=T gap_ns=G} line per recorded gap (worker stopped),
+     * each ending with a newline; empty when gaps are not measured.
+     */
+    String gapLines() {
+        if (gaps == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(gaps.count() * 64);
+        for (int i = 0; i < gaps.count(); i++) {
+            out.append("TRAFFIC_GAP port=").append(port.portName()).append(" end_nanos=").append(gaps.endNanos(i))
+                    .append(" gap_ns=").append(gaps.gapNanos(i)).append('\n');
+        }
+        return out.toString();
     }
 
     void close() {
