@@ -309,25 +309,55 @@ public final class BypassBench {
         }
     }
 
-    /** Waits until no link region naming {@code sender} as end 0 exists (marking the ones seen). */
+    /**
+     * Waits until no link region naming {@code sender} as one of its ends exists; every link
+     * region present is marked seen (the next establish must find a new one). Regions of other
+     * agents (another port's name) may share the directory and are ignored.
+     */
     private static void awaitNoLink(Path dir, String sender, Set<String> seen, long deadline) throws IOException,
             InterruptedException {
+        Set<String> foreign = new HashSet<>();
         while (true) {
-            boolean any = false;
+            boolean ours = false;
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, LINK_PREFIX + "*")) {
                 for (Path file : files) {
-                    seen.add(file.getFileName().toString());
-                    any = true;
+                    String name = file.getFileName().toString();
+                    seen.add(name);
+                    if (!foreign.contains(name)) {
+                        switch (ownership(file, sender)) {
+                            case FOREIGN -> foreign.add(name);
+                            case OURS, UNKNOWN -> ours = true;
+                        }
+                    }
                 }
             }
-            if (!any) {
+            if (!ours) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("link regions still in region-dir=" + dir + " after the deadline; sender="
-                        + sender);
+                throw new IllegalStateException("a link region of sender=" + sender + " is still in region-dir=" + dir
+                        + " after the deadline");
             }
             Thread.sleep(10);
+        }
+    }
+
+    private enum Ownership {
+        /** A valid link region naming the sender. */
+        OURS,
+        /** A valid region of something else. */
+        FOREIGN,
+        /** Not (yet, or any more) readable. */
+        UNKNOWN
+    }
+
+    private static Ownership ownership(Path file, String sender) {
+        try (MappedRegion mapping = MappedRegion.map(file)) {
+            ValidatedRegion validated = RegionValidator.validate(mapping.segment());
+            return sender.equals(validated.identity().name0()) || sender.equals(validated.identity().name1())
+                    ? Ownership.OURS : Ownership.FOREIGN;
+        } catch (IOException | RegionFormatException e) {
+            return Ownership.UNKNOWN;
         }
     }
 }
