@@ -29,9 +29,9 @@ source "$here/lib/bench.sh"
 source "$here/lib/ovs-dpdk.sh"
 
 runs=100 seconds=5 warmup=2 load=50 gap_threshold_us=20 parts="through-ovs,bypassed,establish"
-placements="000,001,010,011,100,101,110,111" pmd_maxsleep=0 gap_placement="" gap_pmd_maxsleep=0
+placements="000,001,010,011,100,101,110,111" pmd_maxsleep=500 gap_placement="" gap_pmd_maxsleep=500
 establish_via=direct revert_via=proxy quiet_ms=20 force_no_huge=0 quiet_wait=60 on_link_ms=200 settle_ms=700
-ovs_rate_override=""
+ovs_rate_override="" ovs_idle=park
 
 usage() {
   cat <<USAGE
@@ -42,7 +42,9 @@ usage: testbed/bench bypass [options]
   --parts LIST          subset of through-ovs,bypassed,establish (default all)
   --placements LIST     through-OVS placements as ABP digits: core of A, of B, of the PMD thread
                         (default $placements: all eight)
-  --pmd-maxsleep US     OVS pmd-maxsleep in the through-OVS part (default $pmd_maxsleep: never naps)
+  --pmd-maxsleep US     OVS pmd-maxsleep in the through-OVS part (default $pmd_maxsleep)
+  --ovs-idle spin|park  what the guests do when blocked in the through-OVS part (default $ovs_idle:
+                        park ~20 us, which lets a PMD thread on the same core run)
   --load PCT            sender rate in the establish part, % of the best through-OVS rate (default $load)
   --ovs-mpps X          take X Mpps as the best through-OVS rate (when that part is not run)
   --gap-threshold-us N  receiver records gaps of at least N us (default $gap_threshold_us)
@@ -70,6 +72,7 @@ while [ $# -gt 0 ]; do
     --parts) parts="${2:?}"; shift 2 ;;
     --placements) placements="${2:?}"; shift 2 ;;
     --pmd-maxsleep) pmd_maxsleep="${2:?}"; shift 2 ;;
+    --ovs-idle) ovs_idle="${2:?}"; shift 2 ;;
     --load) load="${2:?}"; shift 2 ;;
     --ovs-mpps) ovs_rate_override="${2:?}"; shift 2 ;;
     --gap-threshold-us) gap_threshold_us="${2:?}"; shift 2 ;;
@@ -97,6 +100,7 @@ done
 for p in ${placements//,/ } $gap_placement; do
   [[ "$p" =~ ^[01][01][01]$ ]] || die "placement=$p must be three digits 0/1: cores of A, B and the PMD thread"
 done
+[[ "$ovs_idle" =~ ^(spin|park)$ ]] || die "--ovs-idle value=$ovs_idle must be spin or park"
 [[ "$establish_via" =~ ^(direct|proxy)$ ]] || die "--establish-via value=$establish_via must be direct or proxy"
 [[ "$revert_via" =~ ^(direct|proxy)$ ]] || die "--revert-via value=$revert_via must be direct or proxy"
 [ -z "$ovs_rate_override" ] || [[ "$ovs_rate_override" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--ovs-mpps value=$ovs_rate_override must be a number"
@@ -215,12 +219,47 @@ start_guests() {
   while [ "$1" != "--" ]; do args_a+=("$1"); shift; done; shift
   args_b=("$@")
   bench_spawn "$dir/guest-b.log" taskset -c "$cb" "${BENCH_JAVA[@]}" org.ovshighway.testbed.TrafficGuest \
-    --root "$dir/b-sysfs" --ports "$port_b" --streams 2 --peer-streams 1 --transmit false --cpu none "${args_b[@]}"
+    --root "$dir/b-sysfs" --ports "$port_b" --streams 2 --peer-streams 1 --transmit false --cpu none "${args_b[@]}" ${BYPASS_DEBUG_B_ARGS:-}
   pid_b=$BENCH_LAST_PID
   bench_spawn "$dir/guest-a.log" taskset -c "$ca" "${BENCH_JAVA[@]}" org.ovshighway.testbed.TrafficGuest \
     --root "$dir/a-sysfs" --ports "$port_a" --streams 1 --peer-streams 2 --cpu none "${args_a[@]}"
   pid_a=$BENCH_LAST_PID
-  await_rx "$dir/guest-b.log" 60 || { tail -20 "$dir/guest-a.log" "$dir/guest-b.log" >&2; die "B received nothing within 60 s (logs in $dir)"; }
+  await_rx "$dir/guest-b.log" 60 || { log "B received nothing within 60 s (logs in $dir)"; return 1; }
+}
+
+vswitchd_alive() {
+  local pid
+  pid="$(cat "$ovs_run/ovs-vswitchd.pid" 2>/dev/null || true)"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+# bring_up DIR MAXSLEEP BREAKER BYPASS CORE_A CORE_B ARGS_A... -- ARGS_B...: a freshly started
+# ovs-vswitchd with pmd-maxsleep MAXSLEEP, the rules (and the breaker rule when BREAKER=1, so
+# A -> B starts out not point-to-point), the agent (bypass=BYPASS, plus the config lines in
+# agent_extra), the guests; returns once B receives. Up to 3 attempts: ovs-vswitchd-dpdk has
+# died here, silently, while the agent reconnected a memif port that OVS reported down right
+# after add-port (docs/benchmarks.md, via-ovs "Known problems").
+bring_up() {
+  local dir="$1" maxsleep="$2" breaker="$3" bypass="$4" attempt; shift 4
+  for attempt in 1 2 3; do
+    fresh_vswitchd
+    ovs-vsctl set Open_vSwitch . "other_config:pmd-maxsleep=$maxsleep"
+    set_flows
+    [ "$breaker" = 0 ] || ovs-ofctl add-flow "$br" "priority=40000,in_port=1,dl_type=0x0806,actions=LOCAL"
+    start_agent "$dir" "$bypass" "${agent_extra[@]}"
+    pid_a="" pid_b=""
+    if start_guests "$dir" "$@" && vswitchd_alive; then
+      return 0
+    fi
+    log "attempt $attempt to bring up $dir failed (ovs-vswitchd alive: $(vswitchd_alive && echo yes || echo no)); agent log:"
+    grep -E 'WARNING|SEVERE|ERROR' "$dir/agent.log" | tail -5 >&2 || true
+    [ -z "$pid_a" ] || bench_stop "$pid_a" KILL
+    [ -z "$pid_b" ] || bench_stop "$pid_b" KILL
+    bench_stop "$agent_pid" TERM
+    remove_agent_regions
+    for f in agent guest-a guest-b; do [ ! -f "$dir/$f.log" ] || mv "$dir/$f.log" "$dir/$f.attempt$attempt.log"; done
+  done
+  die "could not bring up OVS, agent and guests in 3 attempts (logs in $dir)"
 }
 
 # await_rx LOG SECONDS: until a TRAFFIC_SECOND line of B shows frames received.
@@ -286,17 +325,16 @@ establish_p50=na establish_p99=na gap_max=na revert_p50=na revert_p99=na gap_out
 if has_part through-ovs; then
   bench_wait_quiet "$quiet_wait"; busy_notes+=("through-ovs:${BENCH_BUSY_BEFORE}%")
   dir="$BENCH_RUN_DIR/through-ovs"; mkdir -p "$dir"
-  fresh_vswitchd
-  ovs-vsctl set Open_vSwitch . "other_config:pmd-maxsleep=$pmd_maxsleep"
-  start_agent "$dir" false
-  set_flows
   first="${placements%%,*}"
-  start_guests "$dir" "${first:0:1}" "${first:1:1}" --idle spin -- --idle spin
+  agent_extra=()
+  bring_up "$dir" "$pmd_maxsleep" 0 false "${first:0:1}" "${first:1:1}" --idle "$ovs_idle" -- --idle "$ovs_idle"
   for p in ${placements//,/ }; do
     place "$p"
     log "through OVS, placement A:${p:0:1} B:${p:1:1} PMD:${p:2:1} ($warmup s warm-up + $seconds windows)"
+    ovs-appctl -t "$OVS_DPDK_APPCTL" dpif-netdev/pmd-stats-clear >/dev/null
     placement_mpps[$p]="$(b_rate "$dir/guest-b.log")"
     vswitchd_alive_or_die "in placement $p"
+    log "  OVS PMD: $(ovs-appctl -t "$OVS_DPDK_APPCTL" dpif-netdev/pmd-stats-show | grep -E 'packets received|avg (processing )?cycles per packet|idle cycles|processing cycles' | tr -s ' \n' ' ')"
     log "  placement $p: ${placement_mpps[$p]} Mpps"
   done
   log "through OVS: OVS port counters: $(ovs-ofctl dump-ports "$br" | tr -s ' \n' ' ')"
@@ -315,11 +353,8 @@ fi
 if has_part bypassed; then
   bench_wait_quiet "$quiet_wait"; busy_notes+=("bypassed:${BENCH_BUSY_BEFORE}%")
   dir="$BENCH_RUN_DIR/bypassed"; mkdir -p "$dir"
-  fresh_vswitchd
-  ovs-vsctl set Open_vSwitch . other_config:pmd-maxsleep=500
-  start_agent "$dir" true "bypass-quiet-ms=$quiet_ms"
-  set_flows
-  start_guests "$dir" 0 1 --idle spin -- --idle spin
+  agent_extra=("bypass-quiet-ms=$quiet_ms")
+  bring_up "$dir" 500 0 true 0 1 --idle spin -- --idle spin
   await_link "$dir" ACTIVE 60 || die "A -> B never went onto a link (log $dir/agent.log)"
   place 011
   log "bypassed: A on core 0, B on core 1, PMD (idle) on core 1 ($warmup s warm-up + $seconds windows)"
@@ -331,7 +366,6 @@ if has_part bypassed; then
   # back through OVS before the guests stop (a held rule through ovs-ofctl straight to OVS is enough:
   # the agent sees it and reverts), so nobody leaves a live link behind
   ovs-ofctl add-flow "$br" "priority=40000,in_port=1,dl_type=0x0806,actions=LOCAL"
-  await_link "$dir" ACTIVE 0 || true
   for i in $(seq 100); do
     "$HIGHWAY_ROOT/highway" links --control "$dir/highway.ctl" 2>/dev/null | grep -qE "^$port_a\\(1\\) .*path=ovs" && break
     sleep 0.2
@@ -347,14 +381,10 @@ if has_part establish; then
   [ -n "$gap_placement" ] || gap_placement="${best_placement/na/010}"
   rate_pps="$(awk -v m="$ovs_mpps" -v l="$load" 'BEGIN { printf "%d\n", m * 1e6 * l / 100 }')"
   [ "$rate_pps" -gt 0 ] || die "sender rate=$rate_pps pps (through-OVS rate $ovs_mpps Mpps, load $load %)"
-  fresh_vswitchd
-  ovs-vsctl set Open_vSwitch . "other_config:pmd-maxsleep=$gap_pmd_maxsleep"
   pport="$(proxy_port)"
-  start_agent "$dir" true "bypass-quiet-ms=$quiet_ms" controller-proxy=true "proxy-passive=127.0.0.1:$pport"
-  set_flows
-  # not point-to-point to begin with: BypassBench establishes by deleting this rule
-  ovs-ofctl add-flow "$br" "priority=40000,in_port=1,dl_type=0x0806,actions=LOCAL"
-  start_guests "$dir" "${gap_placement:0:1}" "${gap_placement:1:1}" --idle park --rate "$rate_pps" \
+  agent_extra=("bypass-quiet-ms=$quiet_ms" controller-proxy=true "proxy-passive=127.0.0.1:$pport")
+  # the breaker rule from the start: A -> B is not point-to-point until BypassBench deletes it
+  bring_up "$dir" "$gap_pmd_maxsleep" 1 true "${gap_placement:0:1}" "${gap_placement:1:1}" --idle park --rate "$rate_pps" \
     -- --idle spin --gap-threshold-us "$gap_threshold_us"
   place "$gap_placement"
   # the agent and this harness share the sender's core, so they do not disturb the receiver

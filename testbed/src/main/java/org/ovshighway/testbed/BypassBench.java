@@ -78,6 +78,8 @@ public final class BypassBench {
         long revertBarrier;
         long revertDone;
         long linkId;
+        /** Wall clock (ms) right after the establishing FLOW_MOD's barrier reply: to find the run in the agent's log. */
+        long sentWallMillis;
         String failure = "";
 
         Run(int index) {
@@ -93,11 +95,11 @@ public final class BypassBench {
         }
 
         String line() {
-            return String.format(Locale.ROOT, "BYPASS_RUN run=%d link=%d sent_nanos=%d barrier_nanos=%d region_nanos=%d"
+            return String.format(Locale.ROOT, "BYPASS_RUN run=%d link=%d sent_wall=%s sent_nanos=%d barrier_nanos=%d region_nanos=%d"
                             + " mapped_nanos=%d usable_nanos=%d first_frame_nanos=%d revert_sent_nanos=%d"
                             + " revert_barrier_nanos=%d revert_done_nanos=%d establish_us=%s region_us=%s mapped_us=%s"
                             + " usable_us=%s revert_us=%s revert_barrier_us=%s%s",
-                    index, linkId, sent, barrier, region, mapped, usable, firstFrame, revertSent, revertBarrier,
+                    index, linkId, java.time.Instant.ofEpochMilli(sentWallMillis), sent, barrier, region, mapped, usable, firstFrame, revertSent, revertBarrier,
                     revertDone, since(sent, firstFrame), since(sent, region), since(sent, mapped), since(sent, usable),
                     since(revertSent, revertDone), since(revertSent, revertBarrier),
                     failure.isEmpty() ? "" : " failure=\"" + failure + "\"");
@@ -154,6 +156,7 @@ public final class BypassBench {
                         BREAKER_PRIORITY, inPort, ETH_TYPE_ARP);
                 run.sent = change.sentNanos();
                 run.barrier = change.barrierNanos();
+                run.sentWallMillis = System.currentTimeMillis() - (System.nanoTime() - run.sent) / 1_000_000;
                 watchEstablish(run, regionDir, sender, seen, run.sent + timeoutNanos);
                 Thread.sleep(onLinkMs);
                 change = reverter.portRule(OpenFlowBenchClient.OFPFC_ADD, BREAKER_PRIORITY, inPort, ETH_TYPE_ARP,
@@ -356,7 +359,7 @@ public final class BypassBench {
             ValidatedRegion validated = RegionValidator.validate(mapping.segment());
             return sender.equals(validated.identity().name0()) || sender.equals(validated.identity().name1())
                     ? Ownership.OURS : Ownership.FOREIGN;
-        } catch (IOException | RegionFormatException e) {
+        } catch (IOException e) { // RegionFormatException included: not initialised yet
             return Ownership.UNKNOWN;
         }
     }
