@@ -426,7 +426,7 @@ if has_part establish; then
   gap_outside="$(grep -oP 'outside_max_us=\K[^ ]+' <<<"$gaps")"
   summary_b="$(grep "^TRAFFIC_SUMMARY port=$port_b " "$dir/guest-b.log")"
   rx_clean="$(grep -oP ' clean=\K[a-z]+' <<<"$summary_b")"
-  log "receiver B over all runs: $(grep -oP '(checked|lost|reordered|duplicated|max_gap_ns|remap_links|remap_forced)=[^ ]+' <<<"$summary_b" | tr '\n' ' ')"
+  log "receiver B over all runs: $(grep -oP ' \K(checked|lost|reordered|duplicated|max_gap_ns|remap_links|remap_forced)=[^ ]+' <<<"$summary_b" | tr '\n' ' ')"
 fi
 
 speedup="$(awk -v a="$bypass_mpps" -v b="$ovs_mpps" 'BEGIN { if (a == "na" || b == "na" || b + 0 == 0) print "na"; else printf "%.1f\n", a / b }')"
