@@ -12,8 +12,9 @@
 #                thread); rate = median of B's per-second receive rates after a warm-up.
 #   bypassed     agent bypass=true: the rules make A -> B point-to-point, the agent moves it onto a
 #                link ring. A on core 0, B on core 1, flat out; OVS idle (pmd-maxsleep=500).
-#   establish    agent bypass=true with its OpenFlow proxy (proxy-passive). A paces at --load % of
-#                the best through-OVS rate (--idle park), B records every gap between arrivals
+#   establish    agent bypass=true with its OpenFlow proxy (proxy-passive). Placement 010 (B alone
+#                on core 1, spinning; A, the PMD thread, the agent and BypassBench on core 0).
+#                A paces at --load % of the best through-OVS rate (--idle park), B records every gap between arrivals
 #                of >= --gap-threshold-us. BypassBench repeats --runs times: delete the breaker
 #                rule (in_port=1,dl_type=0x0806 -> LOCAL at priority 40000, which makes A -> B not
 #                point-to-point while costing OVS nothing on A's frames) and time until the first
@@ -48,7 +49,8 @@ usage: testbed/bench bypass [options]
   --load PCT            sender rate in the establish part, % of the best through-OVS rate (default $load)
   --ovs-mpps X          take X Mpps as the best through-OVS rate (when that part is not run)
   --gap-threshold-us N  receiver records gaps of at least N us (default $gap_threshold_us)
-  --gap-placement ABP   placement in the establish part (default: the best through-OVS placement)
+  --gap-placement ABP   placement in the establish part (default 010: B alone on core 1, A and the
+                        PMD thread on core 0 with the agent and the harness)
   --gap-pmd-maxsleep US pmd-maxsleep in the establish part (default $gap_pmd_maxsleep)
   --establish-via direct|proxy  the establishing FLOW_MOD goes to OVS directly (default) or through
                         the agent's proxy (then the agent waits bypass-quiet-ms before linking)
@@ -378,7 +380,9 @@ fi
 if has_part establish; then
   bench_wait_quiet "$quiet_wait"; busy_notes+=("establish:${BENCH_BUSY_BEFORE}%")
   dir="$BENCH_RUN_DIR/establish"; mkdir -p "$dir"
-  [ -n "$gap_placement" ] || gap_placement="${best_placement/na/010}"
+  # B alone on a core, spinning, so the gaps it sees are the path's and not its own time slices;
+  # A and the PMD thread share the other core (with the agent and BypassBench)
+  [ -n "$gap_placement" ] || gap_placement=010
   rate_pps="$(awk -v m="$ovs_mpps" -v l="$load" 'BEGIN { printf "%d\n", m * 1e6 * l / 100 }')"
   [ "$rate_pps" -gt 0 ] || die "sender rate=$rate_pps pps (through-OVS rate $ovs_mpps Mpps, load $load %)"
   pport="$(proxy_port)"
