@@ -111,6 +111,11 @@ public final class BypassBench {
     }
 
     public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out));
+    }
+
+    /** The whole harness, printing to {@code out}; returns the exit status. */
+    static int run(String[] args, java.io.PrintStream out) throws Exception {
         HarnessOptions o;
         try {
             o = HarnessOptions.parse("BypassBench", args, Map.ofEntries(
@@ -128,8 +133,7 @@ public final class BypassBench {
             }
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
-            System.exit(2);
-            return;
+            return 2;
         }
         String revertTarget = o.string("revert-openflow").isEmpty() ? o.string("openflow") : o.string("revert-openflow");
         Path regionDir = Path.of(o.string("region-dir"));
@@ -173,16 +177,17 @@ public final class BypassBench {
                     // leave nothing behind for the next run to mistake for its own link
                     awaitNoLink(regionDir, sender, seen, System.nanoTime() + timeoutNanos);
                 }
-                System.out.println(run.line());
-                System.out.flush();
+                out.println(run.line());
+                out.flush();
             }
         }
-        System.out.println(summary("BYPASS_ESTABLISH", results.stream().filter(Run::established)
+        out.println(summary("BYPASS_ESTABLISH", results.stream().filter(Run::established)
                 .mapToLong(r -> r.firstFrame - r.sent).toArray(), runs));
-        System.out.println(summary("BYPASS_REVERT", results.stream().filter(Run::reverted)
+        out.println(summary("BYPASS_REVERT", results.stream().filter(Run::reverted)
                 .mapToLong(r -> r.revertDone - r.revertSent).toArray(), runs));
+        out.flush();
         boolean failed = results.stream().anyMatch(r -> !r.failure.isEmpty());
-        System.exit(failed ? 1 : 0);
+        return failed ? 1 : 0;
     }
 
     /** "NAME runs=R completed=C p50_ms=.. p99_ms=.. max_ms=.. min_ms=.." over {@code nanos}. */
