@@ -37,8 +37,13 @@ public final class BypassGapReport {
         }
     }
 
-    /** The largest gap per window kind ("establish", "revert") and outside every window, with where it was. */
-    record Result(Map<String, Gap> worst, Map<String, Integer> worstRun, Gap worstOutside, int windows, int gaps) {
+    /**
+     * The largest gap per window kind ("establish", "revert") and outside every window, with where
+     * it was; {@code uncovered} windows end after the last recorded gap while the receiver could
+     * not record every gap (its capacity ran out): their gaps are unknown.
+     */
+    record Result(Map<String, Gap> worst, Map<String, Integer> worstRun, Gap worstOutside, int windows, int gaps,
+                  int uncovered) {
         long maxNanos(String kind) {
             Gap g = worst.get(kind);
             return g == null ? 0 : g.length();
@@ -46,6 +51,11 @@ public final class BypassGapReport {
     }
 
     static Result join(List<Window> windows, List<Gap> gaps) {
+        return join(windows, gaps, false);
+    }
+
+    /** As {@link #join(List, List)}; {@code overflowed}: the receiver recorded only the first gaps. */
+    static Result join(List<Window> windows, List<Gap> gaps, boolean overflowed) {
         Map<String, Gap> worst = new HashMap<>();
         Map<String, Integer> worstRun = new HashMap<>();
         Gap outside = null;
@@ -65,7 +75,12 @@ public final class BypassGapReport {
                 outside = gap;
             }
         }
-        return new Result(worst, worstRun, outside, windows.size(), gaps.size());
+        int uncovered = 0;
+        if (overflowed) {
+            long lastRecorded = gaps.stream().mapToLong(Gap::end).max().orElse(Long.MIN_VALUE);
+            uncovered = (int) windows.stream().filter(w -> w.end() > lastRecorded).count();
+        }
+        return new Result(worst, worstRun, outside, windows.size(), gaps.size(), uncovered);
     }
 
     /** The windows of every completed run in {@code BYPASS_RUN} lines. */
@@ -149,7 +164,11 @@ public final class BypassGapReport {
                     + o.string("guest-log") + " (did the receiver run with --gap-threshold-us and stop cleanly?)");
             System.exit(1);
         }
-        Result r = join(windows, gaps);
+        String summary = guest.stream().filter(l -> l.startsWith("TRAFFIC_SUMMARY port=" + o.string("port") + " "))
+                .findFirst().orElseThrow();
+        Map<String, String> receiver = fields(summary);
+        long overflow = number(receiver, "gaps_overflow", summary);
+        Result r = join(windows, gaps, overflow > 0);
         for (String kind : List.of("establish", "revert")) {
             Gap g = r.worst().get(kind);
             if (g != null) {
@@ -161,8 +180,16 @@ public final class BypassGapReport {
             System.out.printf(Locale.ROOT, "BYPASS_WORST_GAP kind=outside gap_us=%.1f end_nanos=%d%n",
                     r.worstOutside().length() / 1e3, r.worstOutside().end());
         }
+        // the receiver's largest gap of all bounds what an unrecorded window can hold
         System.out.printf(Locale.ROOT, "BYPASS_GAPS establish_max_us=%.1f revert_max_us=%.1f outside_max_us=%.1f"
-                        + " windows=%d gaps=%d%n", r.maxNanos("establish") / 1e3, r.maxNanos("revert") / 1e3,
-                r.worstOutside() == null ? 0.0 : r.worstOutside().length() / 1e3, r.windows(), r.gaps());
+                        + " windows=%d gaps=%d gaps_overflow=%d uncovered_windows=%d receiver_max_us=%.1f%n",
+                r.maxNanos("establish") / 1e3, r.maxNanos("revert") / 1e3,
+                r.worstOutside() == null ? 0.0 : r.worstOutside().length() / 1e3, r.windows(), r.gaps(), overflow,
+                r.uncovered(), number(receiver, "max_gap_ns", summary) / 1e3);
+        if (r.uncovered() > 0) {
+            System.err.println("BypassGapReport: the receiver recorded only its first " + r.gaps() + " gaps (gaps_overflow="
+                    + overflow + "); " + r.uncovered() + " windows ended after the last one recorded; raise"
+                    + " --gap-capacity or --gap-threshold-us");
+        }
     }
 }

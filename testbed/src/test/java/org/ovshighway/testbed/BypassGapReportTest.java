@@ -45,6 +45,14 @@ class BypassGapReportTest {
     }
 
     @Test
+    void windowsAfterTheLastRecordedGapAreUncoveredWhenTheReceiverOverflowed() {
+        List<BypassGapReport.Window> windows = BypassGapReport.windows(BENCH, 100);
+        List<BypassGapReport.Gap> gaps = List.of(new BypassGapReport.Gap(3000, 300)); // after establish, before revert
+        assertEquals(1, BypassGapReport.join(windows, gaps, true).uncovered());
+        assertEquals(0, BypassGapReport.join(windows, gaps, false).uncovered());
+    }
+
+    @Test
     void noGapsMeansZeroAndNoOutside() {
         BypassGapReport.Result r = BypassGapReport.join(BypassGapReport.windows(BENCH, 0), List.of());
         assertEquals(0, r.maxNanos("establish"));
