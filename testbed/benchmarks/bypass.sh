@@ -284,7 +284,11 @@ await_rx() {
 
 # stop_guests: A first (B drains what is on its way), then B; both print their summaries.
 stop_guests() {
+  local i
   bench_stop "$pid_a" TERM
+  # B may have millions of gap lines to print after its summary: give it up to 60 s
+  kill -TERM "$pid_b" 2>/dev/null || true
+  for i in $(seq 600); do kill -0 "$pid_b" 2>/dev/null || break; sleep 0.1; done
   bench_stop "$pid_b" TERM
 }
 

@@ -168,6 +168,13 @@ public final class BypassGapReport {
                 .findFirst().orElseThrow();
         Map<String, String> receiver = fields(summary);
         long overflow = number(receiver, "gaps_overflow", summary);
+        long recorded = number(receiver, "gaps_recorded", summary);
+        if (recorded != gaps.size()) {
+            System.err.println("BypassGapReport: the receiver recorded gaps_recorded=" + recorded + " but "
+                    + o.string("guest-log") + " holds " + gaps.size() + " TRAFFIC_GAP lines for port=" + o.string("port")
+                    + " (did it die while printing them?)");
+            System.exit(1);
+        }
         Result r = join(windows, gaps, overflow > 0);
         for (String kind : List.of("establish", "revert")) {
             Gap g = r.worst().get(kind);

@@ -195,19 +195,21 @@ final class TrafficPort {
     }
 
     /**
-     * One {@code TRAFFIC_GAP port=P end_nanos=T gap_ns=G} line per recorded gap (worker stopped),
-     * each ending with a newline; empty when gaps are not measured.
+     * Prints one {@code TRAFFIC_GAP port=P end_nanos=T gap_ns=G} line per recorded gap to
+     * {@code out} (worker stopped); nothing when gaps are not measured. Line by line: millions
+     * of gaps do not fit in one string on a small heap.
      */
-    String gapLines() {
+    void printGapLines(java.io.PrintStream out) {
         if (gaps == null) {
-            return "";
+            return;
         }
-        StringBuilder out = new StringBuilder(gaps.count() * 64);
+        String prefix = "TRAFFIC_GAP port=" + port.portName() + " end_nanos=";
+        StringBuilder line = new StringBuilder(96);
         for (int i = 0; i < gaps.count(); i++) {
-            out.append("TRAFFIC_GAP port=").append(port.portName()).append(" end_nanos=").append(gaps.endNanos(i))
-                    .append(" gap_ns=").append(gaps.gapNanos(i)).append('\n');
+            line.setLength(0);
+            line.append(prefix).append(gaps.endNanos(i)).append(" gap_ns=").append(gaps.gapNanos(i));
+            out.println(line);
         }
-        return out.toString();
     }
 
     void close() {
