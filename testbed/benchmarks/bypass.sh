@@ -227,7 +227,7 @@ start_guests() {
   while [ "$1" != "--" ]; do args_a+=("$1"); shift; done; shift
   args_b=("$@")
   bench_spawn "$dir/guest-b.log" taskset -c "$cb" "${BENCH_JAVA[@]}" org.ovshighway.testbed.TrafficGuest \
-    --root "$dir/b-sysfs" --ports "$port_b" --streams 2 --peer-streams 1 --transmit false --cpu none "${args_b[@]}" ${BYPASS_DEBUG_B_ARGS:-}
+    --root "$dir/b-sysfs" --ports "$port_b" --streams 2 --peer-streams 1 --transmit false --cpu none "${args_b[@]}"
   pid_b=$BENCH_LAST_PID
   bench_spawn "$dir/guest-a.log" taskset -c "$ca" "${BENCH_JAVA[@]}" org.ovshighway.testbed.TrafficGuest \
     --root "$dir/a-sysfs" --ports "$port_a" --streams 1 --peer-streams 2 --cpu none "${args_a[@]}"
