@@ -2,12 +2,14 @@ package org.ovshighway.testbed;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
- * A minimal OpenFlow 1.3 controller-side client for benchmarks: HELLO, BARRIER round trips and
- * bulk FLOW_MODs over one blocking TCP connection. Single-threaded: it only reads when it waits
+ * A minimal OpenFlow 1.3 controller-side client for benchmarks: HELLO, BARRIER round trips,
+ * bulk FLOW_MODs and single port-to-port rules over one blocking TCP or unix-socket connection. Single-threaded: it only reads when it waits
  * for a barrier reply, answering ECHO requests and counting ERRORs on the way.
  */
 final class OpenFlowBenchClient implements AutoCloseable {
@@ -20,6 +22,12 @@ final class OpenFlowBenchClient implements AutoCloseable {
     private static final int FLOW_MOD = 14;
     private static final int BARRIER_REQUEST = 20;
     private static final int BARRIER_REPLY = 21;
+    static final int OFPFC_ADD = 0;
+    static final int OFPFC_DELETE_STRICT = 4;
+    /** OFPP_LOCAL in OpenFlow 1.3. */
+    static final int LOCAL = 0xFFFFFFFE;
+    /** An eth_type argument meaning "do not match the EtherType". */
+    static final int ANY_ETH_TYPE = -1;
     /** FLOW_MOD ADD: 48 bytes fixed, 32 bytes match (in_port, eth_type, ipv4_dst), 24 bytes apply_actions(output:2). */
     static final int FLOW_MOD_LENGTH = 104;
 
@@ -33,9 +41,30 @@ final class OpenFlowBenchClient implements AutoCloseable {
         in.flip();
     }
 
-    static OpenFlowBenchClient connect(InetSocketAddress address) throws IOException {
+    /**
+     * The address of an OpenFlow target as ovs-ofctl spells it: {@code unix:PATH} (a bridge's
+     * management socket) or {@code tcp:HOST:PORT}.
+     */
+    static SocketAddress parseTarget(String target) {
+        if (target.startsWith("unix:") && target.length() > 5) {
+            return UnixDomainSocketAddress.of(target.substring(5));
+        }
+        int colon = target.lastIndexOf(':');
+        if (target.startsWith("tcp:") && colon > 4) {
+            try {
+                return new InetSocketAddress(target.substring(4, colon), Integer.parseInt(target.substring(colon + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("OpenFlow target=" + target + ": bad port", e);
+            }
+        }
+        throw new IllegalArgumentException("OpenFlow target=" + target + " must be unix:PATH or tcp:HOST:PORT");
+    }
+
+    static OpenFlowBenchClient connect(SocketAddress address) throws IOException {
         SocketChannel channel = SocketChannel.open(address);
-        channel.socket().setTcpNoDelay(true);
+        if (address instanceof InetSocketAddress) {
+            channel.socket().setTcpNoDelay(true);
+        }
         OpenFlowBenchClient client = new OpenFlowBenchClient(channel);
         ByteBuffer hello = ByteBuffer.allocate(8);
         header(hello, HELLO, 8, 0);
@@ -102,6 +131,67 @@ final class OpenFlowBenchClient implements AutoCloseable {
         out.flip();
         writeAll(out);
         barrierRoundTrip();
+    }
+
+    /** When a rule change was written and when the switch's barrier reply after it arrived (System.nanoTime). */
+    record RuleChange(long sentNanos, long barrierNanos) {
+    }
+
+    /**
+     * One FLOW_MOD on table 0 matching {@code in_port} (and {@code eth_type} unless
+     * {@link #ANY_ETH_TYPE}) at {@code priority}: {@link #OFPFC_ADD} with apply_actions
+     * output to each of {@code outputs} (an add of an equal match and priority replaces the
+     * actions, as {@code ovs-ofctl add-flow} does), or {@link #OFPFC_DELETE_STRICT}. A BARRIER
+     * goes out in the same write; returns once its reply came.
+     *
+     * @throws IOException when the switch answered with an ERROR
+     */
+    RuleChange portRule(int command, int priority, int inPort, int ethType, int... outputs) throws IOException {
+        if (command != OFPFC_ADD && command != OFPFC_DELETE_STRICT) {
+            throw new IllegalArgumentException("portRule command=" + command + " must be ADD (0) or DELETE_STRICT (4)");
+        }
+        if (command == OFPFC_ADD && outputs.length == 0) {
+            throw new IllegalArgumentException("portRule: an ADD needs at least one output port, inPort=" + inPort);
+        }
+        int matchLength = 4 + 8 + (ethType == ANY_ETH_TYPE ? 0 : 6);
+        int matchPadded = (matchLength + 7) / 8 * 8;
+        int instructions = command == OFPFC_ADD ? 8 + 16 * outputs.length : 0;
+        int length = 48 + matchPadded + instructions;
+        ByteBuffer out = ByteBuffer.allocate(length + 8);
+        header(out, FLOW_MOD, length, xid++);
+        out.putLong(0).putLong(0); // cookie, cookie mask
+        out.put((byte) 0).put((byte) command);
+        out.putShort((short) 0).putShort((short) 0).putShort((short) priority); // idle, hard, priority
+        out.putInt(0xFFFFFFFF).putInt(0xFFFFFFFF).putInt(0xFFFFFFFF); // no buffer, out_port ANY, out_group ANY
+        out.putShort((short) 0).putShort((short) 0); // flags, pad
+        out.putShort((short) 1).putShort((short) matchLength); // OXM match, length without padding
+        out.putInt(0x80000004).putInt(inPort);
+        if (ethType != ANY_ETH_TYPE) {
+            out.putInt(0x80000A02).putShort((short) ethType);
+        }
+        for (int i = matchLength; i < matchPadded; i++) {
+            out.put((byte) 0);
+        }
+        if (command == OFPFC_ADD) {
+            out.putShort((short) 4).putShort((short) instructions).putInt(0); // APPLY_ACTIONS
+            for (int port : outputs) {
+                out.putShort((short) 0).putShort((short) 16).putInt(port).putShort((short) 0xFFFF); // OUTPUT
+                out.putShort((short) 0).putInt(0); // pad
+            }
+        }
+        int barrier = xid++;
+        header(out, BARRIER_REQUEST, 8, barrier);
+        out.flip();
+        long errorsBefore = errors;
+        long sent = System.nanoTime();
+        writeAll(out);
+        awaitBarrier(barrier);
+        long replied = System.nanoTime();
+        if (errors != errorsBefore) {
+            throw new IOException("the switch refused a rule: command=" + command + " priority=" + priority + " in_port="
+                    + inPort + " eth_type=" + ethType + " outputs=" + java.util.Arrays.toString(outputs));
+        }
+        return new RuleChange(sent, replied);
     }
 
     private static void flowMod(ByteBuffer out, int id, int ipv4Dst) {

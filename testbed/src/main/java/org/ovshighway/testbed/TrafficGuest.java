@@ -32,6 +32,13 @@ import org.ovshighway.guest.PortNotFoundException;
  * transmit then a burst of receive per port. Running two ports in one process on one core is
  * what {@code dpdk-testpmd} does with two memif ports, which makes the two comparable.
  *
+ * <p>{@code --transmit false} makes a receive-only guest (its ports send nothing; a one-way
+ * benchmark's receiver). {@code --gap-threshold-us N} (N > 0) measures the gaps between
+ * arrivals of the peer's stream ({@link ArrivalGaps}, at most {@code --gap-capacity} recorded):
+ * the summary line gets {@code max_gap_ns} (after the warm-up) and every gap of at least N us
+ * follows the summaries as a {@code TRAFFIC_GAP port=P end_nanos=T gap_ns=G} line, T being
+ * System.nanoTime (CLOCK_MONOTONIC) of the arrival that ended it.
+ *
  * <p>Exit status: 0 when every port's peer stream was clean (something arrived, nothing lost,
  * reordered or duplicated), 1 otherwise, 2 on bad options or when a port never appeared.
  */
@@ -64,6 +71,9 @@ public final class TrafficGuest {
                     Map.entry("warmup-ms", "0"),
                     Map.entry("idle", "spin"),
                     Map.entry("cpu", "none"),
+                    Map.entry("transmit", "true"),
+                    Map.entry("gap-threshold-us", "0"),
+                    Map.entry("gap-capacity", "1000000"),
                     Map.entry("open-timeout-ms", "30000")));
             settings = Settings.from(options);
         } catch (IllegalArgumentException e) {
@@ -79,7 +89,9 @@ public final class TrafficGuest {
                 int peer = settings.peerStreams.get(i);
                 TrafficFrame frame = new TrafficFrame(TrafficFrame.mac(peer), TrafficFrame.mac(stream), stream,
                         settings.length);
-                ports.add(new TrafficPort(port, frame, peer, settings.burst));
+                ArrivalGaps gaps = settings.gapThresholdUs == 0 ? null
+                        : new ArrivalGaps(settings.gapThresholdUs * 1000L, settings.gapCapacity);
+                ports.add(new TrafficPort(port, frame, peer, settings.burst, gaps));
             }
         } catch (PortNotFoundException | IllegalArgumentException e) {
             System.err.println("TrafficGuest: " + e.getMessage());
@@ -136,6 +148,13 @@ public final class TrafficGuest {
                 System.out.println(port.summaryLine());
                 clean &= port.clean();
             }
+            System.out.flush();
+            java.io.PrintStream out = new java.io.PrintStream(new java.io.BufferedOutputStream(
+                    new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16), false);
+            for (TrafficPort port : ports) {
+                port.printGapLines(out);
+            }
+            out.flush();
             status = clean ? 0 : 1;
         }
         System.out.flush();
@@ -228,6 +247,7 @@ public final class TrafficGuest {
             final long warmupNanos = settings.warmupMs * 1_000_000L;
             boolean warming = warmupNanos != 0;
             final boolean paced = settings.rate != 0;
+            final boolean transmit = settings.transmit;
             final double perNano = settings.rate / 1e9;
             final double[] credit = new double[ps.length];
             final int[] txSkip = new int[ps.length];
@@ -256,7 +276,7 @@ public final class TrafficGuest {
                 }
                 int work = 0;
                 for (int i = 0; i < ps.length; i++) {
-                    int allowed = paced ? (int) Math.min(burst, credit[i]) : burst;
+                    int allowed = !transmit ? 0 : paced ? (int) Math.min(burst, credit[i]) : burst;
                     if (txSkip[i] > 0) {
                         txSkip[i]--;
                     } else if (allowed > 0) {
@@ -311,7 +331,8 @@ public final class TrafficGuest {
 
     /** The validated options. */
     record Settings(Path root, List<String> ports, List<Integer> streams, List<Integer> peerStreams, int length,
-                    int burst, int rate, int seconds, int warmupMs, int drainMs, Idle idle, int cpu, int openTimeoutMs) {
+                    int burst, int rate, int seconds, int warmupMs, int drainMs, Idle idle, int cpu, int openTimeoutMs,
+                    boolean transmit, int gapThresholdUs, int gapCapacity) {
 
         static Settings from(HarnessOptions o) {
             List<String> ports = csv(o.string("ports"));
@@ -342,7 +363,17 @@ public final class TrafficGuest {
             return new Settings(Path.of(o.string("root")), ports, streams, peers, length, burst,
                     o.nonNegativeInt("rate"), o.nonNegativeInt("seconds"), o.nonNegativeInt("warmup-ms"),
                     o.nonNegativeInt("drain-ms"), idle,
-                    o.cpuOrNone("cpu"), o.positiveInt("open-timeout-ms"));
+                    o.cpuOrNone("cpu"), o.positiveInt("open-timeout-ms"), bool(o, "transmit"),
+                    o.nonNegativeInt("gap-threshold-us"), o.positiveInt("gap-capacity"));
+        }
+
+        private static boolean bool(HarnessOptions o, String key) {
+            return switch (o.string(key)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException("TrafficGuest: option=--" + key + " value=" + o.string(key)
+                        + " must be true or false");
+            };
         }
 
         private static List<String> csv(String value) {

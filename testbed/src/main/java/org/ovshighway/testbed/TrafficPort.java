@@ -32,12 +32,19 @@ final class TrafficPort {
     private boolean warmedUp;
     /** lost + reordered + duplicated as last published. */
     private long publishedErrors;
+    /** Gaps between arrivals of the peer's stream, or null when not measured. */
+    private final ArrivalGaps gaps;
 
     final PublishedCounter sent = new PublishedCounter();
     final PublishedCounter received = new PublishedCounter();
     final PublishedCounter errors = new PublishedCounter();
 
     TrafficPort(GuestPort port, TrafficFrame frame, int peerStream, int burst) {
+        this(port, frame, peerStream, burst, null);
+    }
+
+    /** As {@link #TrafficPort(GuestPort, TrafficFrame, int, int)}, measuring arrival gaps into {@code gaps} (may be null). */
+    TrafficPort(GuestPort port, TrafficFrame frame, int peerStream, int burst, ArrivalGaps gaps) {
         if (frame.length() > port.maxPacketSize()) {
             throw new IllegalArgumentException("traffic frame length=" + frame.length() + " larger than the port's"
                     + " buffers maxPacketSize=" + port.maxPacketSize() + " port=" + port.portName());
@@ -47,6 +54,7 @@ final class TrafficPort {
         this.peerStream = peerStream;
         this.txBurst = new PacketBurst(burst);
         this.rxBurst = new PacketBurst(burst);
+        this.gaps = gaps;
     }
 
     /**
@@ -83,6 +91,7 @@ final class TrafficPort {
             return 0;
         }
         MemorySegment region = rxBurst.region();
+        long streamBefore = streamFrames;
         for (int i = 0; i < n; i++) {
             long offset = rxBurst.regionOffset(i);
             if (TrafficFrame.isTraffic(region, offset, rxBurst.length(i))
@@ -94,6 +103,9 @@ final class TrafficPort {
             } else {
                 foreign++;
             }
+        }
+        if (gaps != null && streamFrames != streamBefore) {
+            gaps.arrival(System.nanoTime());
         }
         received.releaseAdd(n);
         long errorsNow = checker.lost() + checker.reordered() + checker.duplicated();
@@ -121,6 +133,9 @@ final class TrafficPort {
         }
         warmedUp = true;
         checker.reset();
+        if (gaps != null) {
+            gaps.restartMax();
+        }
         long errorsNow = 0;
         errors.releaseAdd(errorsNow - publishedErrors);
         publishedErrors = errorsNow;
@@ -175,7 +190,27 @@ final class TrafficPort {
                 + " remap_links=" + r.linksFinished() + " remap_fences_sent=" + r.fencesSent()
                 + " remap_fences_consumed=" + r.fencesConsumed() + " remap_stale_fences=" + r.staleFencesConsumed()
                 + " remap_forced=" + r.forcedReverts() + " remap_rejected_regions=" + r.rejectedRegions()
-                + " remap_forced_dropped=" + r.forcedDropped();
+                + " remap_forced_dropped=" + r.forcedDropped()
+                + (gaps == null ? "" : " max_gap_ns=" + gaps.maxGapNanos() + " gaps_recorded=" + gaps.count()
+                        + " gaps_overflow=" + gaps.overflow() + " gap_threshold_ns=" + gaps.thresholdNanos());
+    }
+
+    /**
+     * Prints one {@code TRAFFIC_GAP port=P end_nanos=T gap_ns=G} line per recorded gap to
+     * {@code out} (worker stopped); nothing when gaps are not measured. Line by line: millions
+     * of gaps do not fit in one string on a small heap.
+     */
+    void printGapLines(java.io.PrintStream out) {
+        if (gaps == null) {
+            return;
+        }
+        String prefix = "TRAFFIC_GAP port=" + port.portName() + " end_nanos=";
+        StringBuilder line = new StringBuilder(96);
+        for (int i = 0; i < gaps.count(); i++) {
+            line.setLength(0);
+            line.append(prefix).append(gaps.endNanos(i)).append(" gap_ns=").append(gaps.gapNanos(i));
+            out.println(line);
+        }
     }
 
     void close() {

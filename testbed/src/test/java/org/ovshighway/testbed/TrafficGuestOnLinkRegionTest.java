@@ -50,7 +50,7 @@ class TrafficGuestOnLinkRegionTest {
 
     private static TrafficGuest.Settings settings(int rate, int seconds, int warmupMs) {
         return new TrafficGuest.Settings(Path.of("/unused"), List.of("a", "b"), List.of(1, 2), List.of(2, 1), 64, 32,
-                rate, seconds, warmupMs, 100, TrafficGuest.Idle.PARK, -1, 1000);
+                rate, seconds, warmupMs, 100, TrafficGuest.Idle.PARK, -1, 1000, true, 0, 1);
     }
 
     @Test

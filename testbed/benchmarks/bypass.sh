@@ -1,0 +1,477 @@
+#!/usr/bin/env bash
+# summary: the bypass end to end on OVS-DPDK: establish time (p50/p99), receiver gap at establish/revert, bypassed vs through-OVS (all placements) on two cores
+#
+# One private OVS-DPDK (testbed/lib/ovs-dpdk.sh) with two ring ports of `highway agent`, A (OpenFlow
+# port 1) and B (port 2), and two process guests (testbed TrafficGuest, one JVM each): A sends its
+# sequence-numbered 64-byte stream one way to B, B only receives and checks it. Rules:
+# in_port=1 -> output:2, in_port=2 -> drop (B sends nothing; A -> B alone is a one-way link).
+# Three parts, each with a freshly started ovs-vswitchd (same database) and agent:
+#   through-ovs  agent bypass=false. A and B flat out (bursts of 32, --idle spin). Every placement
+#                of A, B and the OVS PMD thread on the two cores (2^3 = 8, each reported; the
+#                placement is changed under way with taskset on the guests' JVMs and on the PMD
+#                thread); rate = median of B's per-second receive rates after a warm-up. The guests
+#                park ~20 us when blocked (--ovs-idle park) so a PMD thread on their core runs; the
+#                PMD naps when idle (pmd-maxsleep 500). Each placement is measured --rounds times,
+#                its best round counts (others' work on this machine only slows a round down).
+#   bypassed     agent bypass=true: the rules make A -> B point-to-point, the agent moves it onto a
+#                link ring. A on core 0, B on core 1, flat out; OVS idle (pmd-maxsleep=500).
+#   establish    agent bypass=true with its OpenFlow proxy (proxy-passive). Placement 010 (B alone
+#                on core 1, spinning; A, the PMD thread, the agent and BypassBench on core 0).
+#                A paces at --load % of the best through-OVS rate (--idle park), B records every gap between arrivals
+#                of >= --gap-threshold-us. BypassBench repeats --runs times: delete the breaker
+#                rule (in_port=1,dl_type=0x0806 -> LOCAL at priority 40000, which makes A -> B not
+#                point-to-point while costing OVS nothing on A's frames) and time until the first
+#                frame on the link ring; re-add it (through the proxy: held until the link is
+#                reverted) and time until the link region is gone. BypassGapReport then finds the
+#                largest gap at B within each establish and revert window (+5 ms).
+# RESULT: establish p50/p99 (ms), gap_max_us = largest gap in any establish or revert window,
+# speedup = bypassed rate / best through-OVS placement's rate.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$here/lib/common.sh"
+source "$here/lib/bench.sh"
+source "$here/lib/ovs-dpdk.sh"
+
+runs=100 seconds=5 warmup=2 rounds=2 load=50 gap_threshold_us=20 parts="through-ovs,bypassed,establish"
+placements="000,001,010,011,100,101,110,111" pmd_maxsleep=500 gap_placement="" gap_pmd_maxsleep=500
+establish_via=direct revert_via=proxy quiet_ms=20 force_no_huge=0 quiet_wait=60 on_link_ms=200 settle_ms=700
+ovs_rate_override="" ovs_idle=park
+
+usage() {
+  cat <<USAGE
+usage: testbed/bench bypass [options]
+  --runs N              establish/revert cycles (default $runs)
+  --seconds N           measured one-second windows per throughput placement (default $seconds)
+  --warmup N            seconds before them after each placement change (default $warmup)
+  --rounds R            measure every throughput placement R times and keep its best (default $rounds:
+                        other work on this shared machine only ever slows a measurement down)
+  --parts LIST          subset of through-ovs,bypassed,establish (default all)
+  --placements LIST     through-OVS placements as ABP digits: core of A, of B, of the PMD thread
+                        (default $placements: all eight)
+  --pmd-maxsleep US     OVS pmd-maxsleep in the through-OVS part (default $pmd_maxsleep)
+  --ovs-idle spin|park  what the guests do when blocked in the through-OVS part (default $ovs_idle:
+                        park ~20 us, which lets a PMD thread on the same core run)
+  --load PCT            sender rate in the establish part, % of the best through-OVS rate (default $load)
+  --ovs-mpps X          take X Mpps as the best through-OVS rate (when that part is not run)
+  --gap-threshold-us N  receiver records gaps of at least N us (default $gap_threshold_us)
+  --gap-placement ABP   placement in the establish part (default 010: B alone on core 1, A and the
+                        PMD thread on core 0 with the agent and the harness)
+  --gap-pmd-maxsleep US pmd-maxsleep in the establish part (default $gap_pmd_maxsleep)
+  --establish-via direct|proxy  the establishing FLOW_MOD goes to OVS directly (default) or through
+                        the agent's proxy (then the agent waits bypass-quiet-ms before linking)
+  --revert-via direct|proxy     the breaking FLOW_MOD (default $revert_via: held until reverted)
+  --quiet-ms N          agent bypass-quiet-ms (default $quiet_ms, the agent's default)
+  --on-link-ms N        time on the link before each revert (default $on_link_ms)
+  --settle-ms N         time after each revert before the next establish (default $settle_ms)
+  --no-huge             no hugepages (OVS-DPDK in --no-huge mode, regions in /dev/shm)
+  --quiet-wait N        wait up to N s before each part for the machine to go idle (default $quiet_wait)
+  --keep-logs           keep the run directory (/tmp/highway-bench-bypass.*)
+Ends with: RESULT bypass establish_p50_ms=<a> establish_p99_ms=<b> gap_max_us=<c> speedup=<d> ...
+("na" for what was not run). Targets: a <= 2, c <= 100, d >= 10.
+USAGE
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="${2:?}"; shift 2 ;;
+    --seconds) seconds="${2:?}"; shift 2 ;;
+    --rounds) rounds="${2:?}"; shift 2 ;;
+    --warmup) warmup="${2:?}"; shift 2 ;;
+    --parts) parts="${2:?}"; shift 2 ;;
+    --placements) placements="${2:?}"; shift 2 ;;
+    --pmd-maxsleep) pmd_maxsleep="${2:?}"; shift 2 ;;
+    --ovs-idle) ovs_idle="${2:?}"; shift 2 ;;
+    --load) load="${2:?}"; shift 2 ;;
+    --ovs-mpps) ovs_rate_override="${2:?}"; shift 2 ;;
+    --gap-threshold-us) gap_threshold_us="${2:?}"; shift 2 ;;
+    --gap-placement) gap_placement="${2:?}"; shift 2 ;;
+    --gap-pmd-maxsleep) gap_pmd_maxsleep="${2:?}"; shift 2 ;;
+    --establish-via) establish_via="${2:?}"; shift 2 ;;
+    --revert-via) revert_via="${2:?}"; shift 2 ;;
+    --quiet-ms) quiet_ms="${2:?}"; shift 2 ;;
+    --on-link-ms) on_link_ms="${2:?}"; shift 2 ;;
+    --settle-ms) settle_ms="${2:?}"; shift 2 ;;
+    --no-huge) force_no_huge=1; shift ;;
+    --quiet-wait) quiet_wait="${2:?}"; shift 2 ;;
+    --keep-logs) export BENCH_KEEP_LOGS=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown option=$1" ;;
+  esac
+done
+for v in runs seconds rounds load gap_threshold_us; do
+  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "--${v//_/-} value=${!v} must be a positive integer"
+done
+for v in warmup pmd_maxsleep gap_pmd_maxsleep quiet_ms on_link_ms settle_ms quiet_wait; do
+  [[ "${!v}" =~ ^[0-9]+$ ]] || die "--${v//_/-} value=${!v} must be an integer >= 0"
+done
+[ "$load" -le 100 ] || die "--load value=$load must be 1..100"
+for p in ${placements//,/ } $gap_placement; do
+  [[ "$p" =~ ^[01][01][01]$ ]] || die "placement=$p must be three digits 0/1: cores of A, B and the PMD thread"
+done
+[[ "$ovs_idle" =~ ^(spin|park)$ ]] || die "--ovs-idle value=$ovs_idle must be spin or park"
+[[ "$establish_via" =~ ^(direct|proxy)$ ]] || die "--establish-via value=$establish_via must be direct or proxy"
+[[ "$revert_via" =~ ^(direct|proxy)$ ]] || die "--revert-via value=$revert_via must be direct or proxy"
+[ -z "$ovs_rate_override" ] || [[ "$ovs_rate_override" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--ovs-mpps value=$ovs_rate_override must be a number"
+for part in ${parts//,/ }; do
+  case "$part" in through-ovs|bypassed|establish) ;; *) die "--parts: unknown part=$part (through-ovs, bypassed, establish)" ;; esac
+done
+has_part() { [[ ",$parts," == *",$1,"* ]]; }
+if has_part establish && ! has_part through-ovs && [ -z "$ovs_rate_override" ]; then
+  die "the establish part paces at --load % of the through-OVS rate: run through-ovs too or give --ovs-mpps"
+fi
+
+bench_need_cpus 2
+need_packages util-linux coreutils procps iproute2
+ovs_dpdk_install
+bench_init bypass
+if [ "$force_no_huge" = 1 ]; then
+  BENCH_HUGE=0
+  export HIGHWAY_NO_HUGE=1
+else
+  # OVS-DPDK's socket memory, two 16 MiB ring-port regions and 8 MiB link regions
+  bench_hugepages $((OVS_DPDK_HUGEPAGES_NEEDED + 40))
+  [ "$BENCH_HUGE" = 1 ] || export HIGHWAY_NO_HUGE=1
+fi
+bench_java_harness
+log "machine: $(bench_machine)"
+# every region (ring ports, links) in one known place: BypassBench watches it for link regions
+if [ "$BENCH_HUGE" = 1 ]; then region_dir="$BENCH_HUGE_DIR"; else region_dir=/dev/shm; fi
+
+# names of our own: the kernel's tap namespace and the region file names are shared (see via-ovs.sh)
+br="hwb$$" port_a="hw$$-a" port_b="hw$$-b"
+ovs_run="$BENCH_RUN_DIR/ovs"
+bench_on_exit "ovs_dpdk_stop '$ovs_run'"
+# link regions of an agent that had to be killed: the paths its log says it created
+bench_on_exit "remove_agent_regions"
+ovs_dpdk_start "$ovs_run" "$br" >&2
+ovs_dpdk_env "$ovs_run"
+ovs-vsctl set Open_vSwitch . other_config:pmd-cpu-mask=0x2 "other_config:pmd-maxsleep=$pmd_maxsleep"
+
+remove_agent_regions() {
+  local file
+  for file in $(sed -n 's/.*created region file path=\([^ ]*\) .*/\1/p' "$BENCH_RUN_DIR"/*/agent.log 2>/dev/null); do
+    [ ! -e "$file" ] || { log "removing region file $file left by a killed agent"; rm -f "$file"; }
+  done
+}
+
+fresh_vswitchd() {
+  ovs_dpdk_restart_vswitchd "$ovs_run" >&2
+  ovs_dpdk_env "$ovs_run"
+}
+
+vswitchd_alive_or_die() {
+  local pid
+  pid="$(cat "$ovs_run/ovs-vswitchd.pid" 2>/dev/null || true)"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && return 0
+  tail -15 "$ovs_run/ovs-vswitchd.log" >&2 || true
+  die "ovs-vswitchd is gone $1; rerun with --keep-logs to keep $BENCH_RUN_DIR"
+}
+
+# pmd_tid: the thread id of OVS's (only) PMD thread.
+pmd_tid() {
+  local pid task
+  pid="$(cat "$ovs_run/ovs-vswitchd.pid")"
+  for task in /proc/"$pid"/task/*; do
+    if [[ "$(cat "$task/comm" 2>/dev/null)" == pmd* ]]; then basename "$task"; return 0; fi
+  done
+  die "no PMD thread in ovs-vswitchd pid=$pid"
+}
+
+# place ABP: A's JVM (all threads) on core A, B's on core B, the PMD thread on core P.
+place() {
+  local p="$1"
+  taskset -a -pc "${p:0:1}" "$pid_a" >/dev/null || die "taskset of guest A pid=$pid_a failed"
+  taskset -a -pc "${p:1:1}" "$pid_b" >/dev/null || die "taskset of guest B pid=$pid_b failed"
+  taskset -pc "${p:2:1}" "$(pmd_tid)" >/dev/null || die "taskset of the PMD thread failed"
+}
+
+set_flows() {
+  ovs-ofctl del-flows "$br"
+  ovs-ofctl add-flow "$br" in_port=1,actions=output:2
+  ovs-ofctl add-flow "$br" in_port=2,actions=drop
+}
+
+# start_agent DIR BYPASS [EXTRA CONFIG LINES...]: the agent with ring ports A and B; waits until it runs.
+start_agent() {
+  local dir="$1" bypass="$2" i; shift 2
+  mkdir -p "$dir/a-sysfs" "$dir/b-sysfs"
+  {
+    echo "ovsdb=unix:$ovs_run/db.sock"
+    echo "bridge=$br"
+    echo "memif-socket-dir=$ovs_run"
+    echo "control-socket=$dir/highway.ctl"
+    echo "region-dir=$region_dir"
+    echo "ring-port.$port_a.guest=ga"
+    echo "ring-port.$port_a.publish-root=$dir/a-sysfs"
+    echo "ring-port.$port_a.ofport=1"
+    echo "ring-port.$port_b.guest=gb"
+    echo "ring-port.$port_b.publish-root=$dir/b-sysfs"
+    echo "ring-port.$port_b.ofport=2"
+    echo "bypass=$bypass"
+    printf '%s\n' "$@"
+  } > "$dir/highway.properties"
+  bench_spawn "$dir/agent.log" "$HIGHWAY_ROOT/highway" agent --config "$dir/highway.properties"
+  agent_pid=$BENCH_LAST_PID
+  for i in $(seq 600); do
+    grep -q '^highway agent running' "$dir/agent.log" && break
+    kill -0 "$agent_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  grep -q '^highway agent running' "$dir/agent.log" || { tail -30 "$dir/agent.log" >&2; die "highway agent did not start (log $dir/agent.log)"; }
+}
+
+# start_guests DIR CORE_A CORE_B ARGS_A -- ARGS_B: guest A (sender) and B (receiver); sets pid_a, pid_b.
+start_guests() {
+  local dir="$1" ca="$2" cb="$3"; shift 3
+  local args_a=() args_b=()
+  while [ "$1" != "--" ]; do args_a+=("$1"); shift; done; shift
+  args_b=("$@")
+  bench_spawn "$dir/guest-b.log" taskset -c "$cb" "${BENCH_JAVA[@]}" org.ovshighway.testbed.TrafficGuest \
+    --root "$dir/b-sysfs" --ports "$port_b" --streams 2 --peer-streams 1 --transmit false --cpu none "${args_b[@]}"
+  pid_b=$BENCH_LAST_PID
+  bench_spawn "$dir/guest-a.log" taskset -c "$ca" "${BENCH_JAVA[@]}" org.ovshighway.testbed.TrafficGuest \
+    --root "$dir/a-sysfs" --ports "$port_a" --streams 1 --peer-streams 2 --cpu none "${args_a[@]}"
+  pid_a=$BENCH_LAST_PID
+  await_rx "$dir/guest-b.log" 60 || { log "B received nothing within 60 s (logs in $dir)"; return 1; }
+}
+
+vswitchd_alive() {
+  local pid
+  pid="$(cat "$ovs_run/ovs-vswitchd.pid" 2>/dev/null || true)"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+# bring_up DIR MAXSLEEP BREAKER BYPASS CORE_A CORE_B ARGS_A... -- ARGS_B...: a freshly started
+# ovs-vswitchd with pmd-maxsleep MAXSLEEP, the rules (and the breaker rule when BREAKER=1, so
+# A -> B starts out not point-to-point), the agent (bypass=BYPASS, plus the config lines in
+# agent_extra), the guests; returns once B receives. Up to 3 attempts: ovs-vswitchd-dpdk has
+# died here, silently, while the agent reconnected a memif port that OVS reported down right
+# after add-port (docs/benchmarks.md, via-ovs "Known problems").
+bring_up() {
+  local dir="$1" maxsleep="$2" breaker="$3" bypass="$4" attempt; shift 4
+  for attempt in 1 2 3; do
+    fresh_vswitchd
+    ovs-vsctl set Open_vSwitch . "other_config:pmd-maxsleep=$maxsleep"
+    set_flows
+    [ "$breaker" = 0 ] || ovs-ofctl add-flow "$br" "priority=40000,in_port=1,dl_type=0x0806,actions=LOCAL"
+    start_agent "$dir" "$bypass" "${agent_extra[@]}"
+    pid_a="" pid_b=""
+    if start_guests "$dir" "$@" && vswitchd_alive; then
+      return 0
+    fi
+    log "attempt $attempt to bring up $dir failed (ovs-vswitchd alive: $(vswitchd_alive && echo yes || echo no)); agent log:"
+    grep -E 'WARNING|SEVERE|ERROR' "$dir/agent.log" | tail -5 >&2 || true
+    [ -z "$pid_a" ] || bench_stop "$pid_a" KILL
+    [ -z "$pid_b" ] || bench_stop "$pid_b" KILL
+    bench_stop "$agent_pid" TERM
+    remove_agent_regions
+    for f in agent guest-a guest-b; do [ ! -f "$dir/$f.log" ] || mv "$dir/$f.log" "$dir/$f.attempt$attempt.log"; done
+  done
+  die "could not bring up OVS, agent and guests in 3 attempts (logs in $dir)"
+}
+
+# await_rx LOG SECONDS: until a TRAFFIC_SECOND line of B shows frames received.
+await_rx() {
+  local i
+  for i in $(seq $(($2 * 10))); do
+    awk -v p="port=$port_b" '$1 == "TRAFFIC_SECOND" && $2 == p { for (i = 3; i <= NF; i++) if ($i ~ /^received=/ && substr($i, 10) + 0 > 0) found = 1 }
+      END { exit !found }' "$1" 2>/dev/null && return 0
+    kill -0 "$pid_a" 2>/dev/null && kill -0 "$pid_b" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+# stop_guests: A first (B drains what is on its way), then B; both print their summaries.
+stop_guests() {
+  local i
+  bench_stop "$pid_a" TERM
+  # B may have millions of gap lines to print after its summary: give it up to 60 s
+  kill -TERM "$pid_b" 2>/dev/null || true
+  for i in $(seq 600); do kill -0 "$pid_b" 2>/dev/null || break; sleep 0.1; done
+  bench_stop "$pid_b" TERM
+}
+
+# b_rate LOG: waits --warmup windows, then prints the median rx Mpps of B's next --seconds windows.
+b_rate() {
+  local log="$1" start need values i
+  start=$(grep -c "^TRAFFIC_SECOND port=$port_b " "$log" || true)
+  need=$((start + warmup + seconds))
+  for i in $(seq $(((warmup + seconds + 31) * 10))); do
+    # one line more than needed: the last one may still be half written
+    [ "$(grep -c "^TRAFFIC_SECOND port=$port_b " "$log" || true)" -gt "$need" ] && break
+    kill -0 "$pid_b" 2>/dev/null || die "guest B exited (log $log)"
+    sleep 0.1
+  done
+  values=$(grep "^TRAFFIC_SECOND port=$port_b " "$log" | sed -n "$((start + warmup + 1)),${need}p" | grep -oP 'rx_mpps=\K[0-9.]+')
+  [ "$(echo "$values" | wc -w)" -eq "$seconds" ] || die "guest B printed too few windows in $log"
+  log "  B receives (Mpps per window): $(echo $values)"
+  bench_median $values
+}
+
+# proxy_port: a free TCP port on 127.0.0.1 for the agent's passive proxy listener.
+proxy_port() {
+  local p
+  for p in $(seq $((20000 + $$ % 20000)) $((20100 + $$ % 20000))); do
+    ss -ltnH "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
+  done
+  die "no free TCP port for the agent's proxy"
+}
+
+# await_link DIR STATE_REGEX SECONDS: until `highway links` shows A's traffic on a link in that state.
+await_link() {
+  local dir="$1" want="$2" i text=""
+  for i in $(seq "$3"); do
+    text="$("$HIGHWAY_ROOT/highway" links --control "$dir/highway.ctl" 2>&1 || true)"
+    grep -qE "^$port_a\\(1\\) .*path=link\\([0-9]+,$want\\)" <<<"$text" && return 0
+    sleep 1
+  done
+  log "highway links said:"; echo "$text" >&2
+  return 1
+}
+
+busy_notes=()
+declare -A placement_mpps=() placement_rounds=()
+best_placement=na ovs_mpps=na bypass_mpps=na
+establish_p50=na establish_p99=na gap_max=na revert_p50=na revert_p99=na gap_outside=na establish_failed=na rx_clean=na
+
+if has_part through-ovs; then
+  bench_wait_quiet "$quiet_wait"; busy_notes+=("through-ovs:${BENCH_BUSY_BEFORE}%")
+  dir="$BENCH_RUN_DIR/through-ovs"; mkdir -p "$dir"
+  first="${placements%%,*}"
+  agent_extra=()
+  bring_up "$dir" "$pmd_maxsleep" 0 false "${first:0:1}" "${first:1:1}" --idle "$ovs_idle" -- --idle "$ovs_idle"
+  for round in $(seq "$rounds"); do
+  for p in ${placements//,/ }; do
+    place "$p"
+    log "through OVS, round $round/$rounds, placement A:${p:0:1} B:${p:1:1} PMD:${p:2:1} ($warmup s warm-up + $seconds windows)"
+    ovs-appctl -t "$OVS_DPDK_APPCTL" dpif-netdev/pmd-stats-clear >/dev/null
+    value="$(b_rate "$dir/guest-b.log")"
+    placement_rounds[$p]+="$value "
+    if [ -z "${placement_mpps[$p]:-}" ] || awk -v a="$value" -v b="${placement_mpps[$p]}" 'BEGIN { exit !(a > b) }'; then
+      placement_mpps[$p]="$value"
+    fi
+    vswitchd_alive_or_die "in placement $p"
+    log "  OVS PMD: $(ovs-appctl -t "$OVS_DPDK_APPCTL" dpif-netdev/pmd-stats-show | grep -E 'packets received|avg (processing )?cycles per packet|idle cycles|processing cycles' | tr -s ' \n' ' ')"
+    log "  placement $p: $value Mpps"
+  done
+  done
+  log "through OVS: OVS port counters: $(ovs-ofctl dump-ports "$br" | tr -s ' \n' ' ')"
+  stop_guests
+  grep '^TRAFFIC_SUMMARY' "$dir/guest-b.log" >&2 || true
+  bench_stop "$agent_pid" TERM
+  for p in ${placements//,/ }; do
+    if [ "$best_placement" = na ] || awk -v a="${placement_mpps[$p]}" -v b="$ovs_mpps" 'BEGIN { exit !(a > b) }'; then
+      best_placement="$p" ovs_mpps="${placement_mpps[$p]}"
+    fi
+  done
+  log "through OVS: best placement $best_placement (A:${best_placement:0:1} B:${best_placement:1:1} PMD:${best_placement:2:1}) $ovs_mpps Mpps"
+fi
+[ -z "$ovs_rate_override" ] || { ovs_mpps="$ovs_rate_override"; log "through-OVS rate taken from --ovs-mpps: $ovs_mpps Mpps"; }
+
+if has_part bypassed; then
+  bench_wait_quiet "$quiet_wait"; busy_notes+=("bypassed:${BENCH_BUSY_BEFORE}%")
+  dir="$BENCH_RUN_DIR/bypassed"; mkdir -p "$dir"
+  agent_extra=("bypass-quiet-ms=$quiet_ms")
+  bring_up "$dir" 500 0 true 0 1 --idle spin -- --idle spin
+  await_link "$dir" ACTIVE 60 || die "A -> B never went onto a link (log $dir/agent.log)"
+  place 011
+  bypass_rounds=""
+  for round in $(seq "$rounds"); do
+    log "bypassed, round $round/$rounds: A on core 0, B on core 1, PMD (idle) on core 1 ($warmup s warm-up + $seconds windows)"
+    rx_before="$(ovs-ofctl dump-ports "$br" 1 | grep -oP 'rx pkts=\K[0-9]+')"
+    value="$(b_rate "$dir/guest-b.log")"
+    rx_after="$(ovs-ofctl dump-ports "$br" 1 | grep -oP 'rx pkts=\K[0-9]+')"
+    log "  bypassed: $value Mpps; OVS received $((rx_after - rx_before)) frames from A meanwhile"
+    bypass_rounds+="$value "
+    if [ "$bypass_mpps" = na ] || awk -v a="$value" -v b="$bypass_mpps" 'BEGIN { exit !(a > b) }'; then bypass_mpps="$value"; fi
+  done
+  await_link "$dir" ACTIVE 1 || die "the link was no longer ACTIVE after the measurement"
+  # back through OVS before the guests stop (a held rule through ovs-ofctl straight to OVS is enough:
+  # the agent sees it and reverts), so nobody leaves a live link behind
+  ovs-ofctl add-flow "$br" "priority=40000,in_port=1,dl_type=0x0806,actions=LOCAL"
+  for i in $(seq 100); do
+    "$HIGHWAY_ROOT/highway" links --control "$dir/highway.ctl" 2>/dev/null | grep -qE "^$port_a\\(1\\) .*path=ovs" && break
+    sleep 0.2
+  done
+  stop_guests
+  grep '^TRAFFIC_SUMMARY' "$dir/guest-b.log" >&2 || true
+  bench_stop "$agent_pid" TERM
+fi
+
+if has_part establish; then
+  bench_wait_quiet "$quiet_wait"; busy_notes+=("establish:${BENCH_BUSY_BEFORE}%")
+  dir="$BENCH_RUN_DIR/establish"; mkdir -p "$dir"
+  # B alone on a core, spinning, so the gaps it sees are the path's and not its own time slices;
+  # A and the PMD thread share the other core (with the agent and BypassBench)
+  [ -n "$gap_placement" ] || gap_placement=010
+  rate_pps="$(awk -v m="$ovs_mpps" -v l="$load" 'BEGIN { printf "%d\n", m * 1e6 * l / 100 }')"
+  [ "$rate_pps" -gt 0 ] || die "sender rate=$rate_pps pps (through-OVS rate $ovs_mpps Mpps, load $load %)"
+  pport="$(proxy_port)"
+  agent_extra=("bypass-quiet-ms=$quiet_ms" controller-proxy=true "proxy-passive=127.0.0.1:$pport")
+  # the breaker rule from the start: A -> B is not point-to-point until BypassBench deletes it
+  bring_up "$dir" "$gap_pmd_maxsleep" 1 true "${gap_placement:0:1}" "${gap_placement:1:1}" --idle park --rate "$rate_pps" \
+    -- --idle spin --gap-threshold-us "$gap_threshold_us" --gap-capacity 4000000
+  place "$gap_placement"
+  # the agent and this harness share the sender's core, so they do not disturb the receiver
+  control_cpu="${gap_placement:0:1}"
+  taskset -a -pc "$control_cpu" "$agent_pid" >/dev/null
+  log "establish: A sends $rate_pps frames/s ($load % of $ovs_mpps Mpps) with placement A:${gap_placement:0:1} B:${gap_placement:1:1} PMD:${gap_placement:2:1}, pmd-maxsleep=$gap_pmd_maxsleep; $runs runs"
+  bench_sleep "$warmup"
+  direct="unix:$ovs_run/$br.mgmt" proxy="tcp:127.0.0.1:$pport"
+  [ "$establish_via" = direct ] && est_target="$direct" || est_target="$proxy"
+  [ "$revert_via" = direct ] && rev_target="$direct" || rev_target="$proxy"
+  bench_spawn "$dir/bench.log" taskset -c "$control_cpu" "${BENCH_JAVA[@]}" org.ovshighway.testbed.BypassBench \
+    --openflow "$est_target" --revert-openflow "$rev_target" --region-dir "$region_dir" \
+    --sender "$port_a" --in-port 1 --runs "$runs" --on-link-ms "$on_link_ms" --settle-ms "$settle_ms"
+  bench_pid=$BENCH_LAST_PID
+  bench_status=0
+  wait "$bench_pid" || bench_status=$?
+  vswitchd_alive_or_die "after the establish runs"
+  stop_guests
+  grep '^TRAFFIC_SUMMARY' "$dir/guest-b.log" >&2 || true
+  bench_stop "$agent_pid" TERM
+  grep -E '^BYPASS_RUN' "$dir/bench.log" | head -5 >&2 || true
+  grep -E '^BYPASS_RUN .*failure=' "$dir/bench.log" >&2 || true
+  grep -E '^BYPASS_(ESTABLISH|REVERT)' "$dir/bench.log" >&2 || { tail -30 "$dir/bench.log" >&2; die "BypassBench printed no summary (log $dir/bench.log)"; }
+  [ "$bench_status" = 0 ] || log "BypassBench: some runs failed (exit $bench_status; see failure= above)"
+  est="$(grep '^BYPASS_ESTABLISH' "$dir/bench.log")" rev="$(grep '^BYPASS_REVERT' "$dir/bench.log")"
+  establish_p50="$(grep -oP 'p50_ms=\K[^ ]+' <<<"$est")" establish_p99="$(grep -oP 'p99_ms=\K[^ ]+' <<<"$est")"
+  revert_p50="$(grep -oP 'p50_ms=\K[^ ]+' <<<"$rev")" revert_p99="$(grep -oP 'p99_ms=\K[^ ]+' <<<"$rev")"
+  establish_failed=$((runs - $(grep -oP 'completed=\K[0-9]+' <<<"$est")))
+  # where the establish time goes: medians of the milestones (us after the FLOW_MOD was sent)
+  for m in region mapped usable establish; do
+    log "  median ${m}_us: $(bench_median $(grep -oP "^BYPASS_RUN .* ${m}_us=\K[0-9.]+" "$dir/bench.log"))"
+  done
+  "${BENCH_JAVA[@]}" org.ovshighway.testbed.BypassGapReport --bench-log "$dir/bench.log" \
+    --guest-log "$dir/guest-b.log" --port "$port_b" > "$dir/gaps.txt" || { cat "$dir/gaps.txt" >&2; die "BypassGapReport failed"; }
+  cat "$dir/gaps.txt" >&2
+  gaps="$(grep '^BYPASS_GAPS' "$dir/gaps.txt")"
+  # windows the receiver could not record (capacity) count with its largest gap of all
+  gap_max="$(awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] + 0 } }
+    END { m = v["establish_max_us"] > v["revert_max_us"] ? v["establish_max_us"] : v["revert_max_us"]
+          if (v["uncovered_windows"] > 0 && v["receiver_max_us"] > m) m = v["receiver_max_us"]; printf "%.1f\n", m }' <<<"$gaps")"
+  gap_outside="$(grep -oP 'outside_max_us=\K[^ ]+' <<<"$gaps")"
+  summary_b="$(grep "^TRAFFIC_SUMMARY port=$port_b " "$dir/guest-b.log")"
+  rx_clean="$(grep -oP ' clean=\K[a-z]+' <<<"$summary_b")"
+  log "receiver B over all runs: $(grep -oP ' \K(checked|lost|reordered|duplicated|max_gap_ns|remap_links|remap_forced)=[^ ]+' <<<"$summary_b" | tr '\n' ' ')"
+fi
+
+speedup="$(awk -v a="$bypass_mpps" -v b="$ovs_mpps" 'BEGIN { if (a == "na" || b == "na" || b + 0 == 0) print "na"; else printf "%.1f\n", a / b }')"
+log "machine busy before each part (others' load): ${busy_notes[*]}"
+if has_part through-ovs; then
+  for p in ${placements//,/ }; do log "through OVS A:${p:0:1} B:${p:1:1} PMD:${p:2:1}: best ${placement_mpps[$p]} Mpps (rounds: ${placement_rounds[$p]})"; done
+fi
+[ -z "${bypass_rounds:-}" ] || log "bypassed: best $bypass_mpps Mpps (rounds: $bypass_rounds)"
+log "targets: establish_p50_ms <= 2: $establish_p50; gap_max_us <= 100: $gap_max; speedup >= 10: $speedup"
+mkdir -p "$HIGHWAY_ROOT/results"
+result="RESULT bypass establish_p50_ms=$establish_p50 establish_p99_ms=$establish_p99 gap_max_us=$gap_max speedup=$speedup"
+result+=" bypass_mpps=$bypass_mpps ovs_best_mpps=$ovs_mpps best_placement=$best_placement revert_p50_ms=$revert_p50"
+result+=" revert_p99_ms=$revert_p99 gap_outside_max_us=$gap_outside establish_failed=$establish_failed rx_clean=$rx_clean"
+result+=" establish_via=$establish_via quiet_ms=$quiet_ms"
+placements_note=""
+for p in ${placements//,/ }; do placements_note+="$p:${placement_mpps[$p]:-na},"; done
+printf '%s %s hugepages=%s rounds=%s runs=%s load=%s gap_placement=%s pmd_maxsleep=%s gap_pmd_maxsleep=%s busy=%s placements=%s\n%s\n' \
+  "$(date -u +%FT%TZ)" "$(bench_machine)" "$BENCH_HUGE" "$rounds" "$runs" "$load" "${gap_placement:-na}" "$pmd_maxsleep" \
+  "$gap_pmd_maxsleep" "${busy_notes[*]// /,}" "${placements_note%,}" "$result" >> "$HIGHWAY_ROOT/results/bypass.txt"
+echo "$result"

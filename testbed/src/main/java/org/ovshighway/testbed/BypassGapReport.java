@@ -1,0 +1,202 @@
+package org.ovshighway.testbed;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Joins the receiver's arrival gaps ({@code TRAFFIC_GAP port=P end_nanos=T gap_ns=G} lines of a
+ * {@link TrafficGuest} run with {@code --gap-threshold-us}) with the events of a
+ * {@link BypassBench} run ({@code BYPASS_RUN} lines): a gap belongs to a run's establish window
+ * when it overlaps [sent, first_frame + margin], to its revert window when it overlaps
+ * [revert_sent, revert_done + margin], and is "outside" otherwise (the background: what the
+ * machine does to the receiver anyway). Both sides take System.nanoTime in processes on the
+ * same machine (CLOCK_MONOTONIC), so the times compare directly.
+ *
+ * <p>Prints {@code BYPASS_GAPS establish_max_us=.. revert_max_us=.. outside_max_us=..
+ * windows=.. gaps=..} and the worst gap of each kind with its run. A window of a run that did
+ * not complete is left out (the bench reports that run as failed).
+ */
+public final class BypassGapReport {
+    private BypassGapReport() {
+    }
+
+    /** One event window, nanoTime bounds inclusive. */
+    record Window(int run, String kind, long start, long end) {
+    }
+
+    /** One recorded gap: it ended at {@code end} and lasted {@code length} ns. */
+    record Gap(long end, long length) {
+        long start() {
+            return end - length;
+        }
+    }
+
+    /**
+     * The largest gap per window kind ("establish", "revert") and outside every window, with where
+     * it was; {@code uncovered} windows end after the last recorded gap while the receiver could
+     * not record every gap (its capacity ran out): their gaps are unknown.
+     */
+    record Result(Map<String, Gap> worst, Map<String, Integer> worstRun, Gap worstOutside, int windows, int gaps,
+                  int uncovered) {
+        long maxNanos(String kind) {
+            Gap g = worst.get(kind);
+            return g == null ? 0 : g.length();
+        }
+    }
+
+    static Result join(List<Window> windows, List<Gap> gaps) {
+        return join(windows, gaps, false);
+    }
+
+    /** As {@link #join(List, List)}; {@code overflowed}: the receiver recorded only the first gaps. */
+    static Result join(List<Window> windows, List<Gap> gaps, boolean overflowed) {
+        Map<String, Gap> worst = new HashMap<>();
+        Map<String, Integer> worstRun = new HashMap<>();
+        Gap outside = null;
+        for (Gap gap : gaps) {
+            boolean inside = false;
+            for (Window w : windows) {
+                if (gap.start() <= w.end() && gap.end() >= w.start()) {
+                    inside = true;
+                    Gap before = worst.get(w.kind());
+                    if (before == null || gap.length() > before.length()) {
+                        worst.put(w.kind(), gap);
+                        worstRun.put(w.kind(), w.run());
+                    }
+                }
+            }
+            if (!inside && (outside == null || gap.length() > outside.length())) {
+                outside = gap;
+            }
+        }
+        int uncovered = 0;
+        if (overflowed) {
+            long lastRecorded = gaps.stream().mapToLong(Gap::end).max().orElse(Long.MIN_VALUE);
+            uncovered = (int) windows.stream().filter(w -> w.end() > lastRecorded).count();
+        }
+        return new Result(worst, worstRun, outside, windows.size(), gaps.size(), uncovered);
+    }
+
+    /** The windows of every completed run in {@code BYPASS_RUN} lines. */
+    static List<Window> windows(List<String> benchLines, long marginNanos) {
+        List<Window> out = new ArrayList<>();
+        for (String line : benchLines) {
+            if (!line.startsWith("BYPASS_RUN ")) {
+                continue;
+            }
+            Map<String, String> f = fields(line);
+            int run = Integer.parseInt(f.get("run"));
+            long sent = number(f, "sent_nanos", line);
+            long first = number(f, "first_frame_nanos", line);
+            long revertSent = number(f, "revert_sent_nanos", line);
+            long revertDone = number(f, "revert_done_nanos", line);
+            if (sent != 0 && first != 0) {
+                out.add(new Window(run, "establish", sent, first + marginNanos));
+            }
+            if (revertSent != 0 && revertDone != 0) {
+                out.add(new Window(run, "revert", revertSent, revertDone + marginNanos));
+            }
+        }
+        return out;
+    }
+
+    /** The gaps of {@code port} in TRAFFIC_GAP lines. */
+    static List<Gap> gaps(List<String> guestLines, String port) {
+        List<Gap> out = new ArrayList<>();
+        String prefix = "TRAFFIC_GAP port=" + port + " ";
+        for (String line : guestLines) {
+            if (line.startsWith(prefix)) {
+                Map<String, String> f = fields(line);
+                out.add(new Gap(number(f, "end_nanos", line), number(f, "gap_ns", line)));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> fields(String line) {
+        Map<String, String> f = new HashMap<>();
+        for (String token : line.split(" ")) {
+            int eq = token.indexOf('=');
+            if (eq > 0) {
+                f.put(token.substring(0, eq), token.substring(eq + 1));
+            }
+        }
+        return f;
+    }
+
+    private static long number(Map<String, String> f, String key, String line) {
+        String v = f.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("missing field=" + key + " in line: " + line);
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("field=" + key + " value=" + v + " is not a number in line: " + line, e);
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        HarnessOptions o;
+        try {
+            o = HarnessOptions.parse("BypassGapReport", args, Map.of("bench-log", "", "guest-log", "", "port", "",
+                    "margin-ms", "5"));
+            if (o.string("bench-log").isEmpty() || o.string("guest-log").isEmpty() || o.string("port").isEmpty()) {
+                throw new IllegalArgumentException("BypassGapReport: --bench-log, --guest-log and --port are required");
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        List<Window> windows = windows(Files.readAllLines(Path.of(o.string("bench-log"))),
+                o.nonNegativeInt("margin-ms") * 1_000_000L);
+        List<String> guest = Files.readAllLines(Path.of(o.string("guest-log")));
+        List<Gap> gaps = gaps(guest, o.string("port"));
+        if (guest.stream().noneMatch(l -> l.startsWith("TRAFFIC_SUMMARY port=" + o.string("port") + " "))) {
+            System.err.println("BypassGapReport: no TRAFFIC_SUMMARY for port=" + o.string("port") + " in "
+                    + o.string("guest-log") + " (did the receiver run with --gap-threshold-us and stop cleanly?)");
+            System.exit(1);
+        }
+        String summary = guest.stream().filter(l -> l.startsWith("TRAFFIC_SUMMARY port=" + o.string("port") + " "))
+                .findFirst().orElseThrow();
+        Map<String, String> receiver = fields(summary);
+        long overflow = number(receiver, "gaps_overflow", summary);
+        long recorded = number(receiver, "gaps_recorded", summary);
+        if (recorded != gaps.size()) {
+            System.err.println("BypassGapReport: the receiver recorded gaps_recorded=" + recorded + " but "
+                    + o.string("guest-log") + " holds " + gaps.size() + " TRAFFIC_GAP lines for port=" + o.string("port")
+                    + " (did it die while printing them?)");
+            System.exit(1);
+        }
+        Result r = join(windows, gaps, overflow > 0);
+        for (String kind : List.of("establish", "revert")) {
+            Gap g = r.worst().get(kind);
+            if (g != null) {
+                System.out.printf(Locale.ROOT, "BYPASS_WORST_GAP kind=%s run=%d gap_us=%.1f end_nanos=%d%n", kind,
+                        r.worstRun().get(kind), g.length() / 1e3, g.end());
+            }
+        }
+        if (r.worstOutside() != null) {
+            System.out.printf(Locale.ROOT, "BYPASS_WORST_GAP kind=outside gap_us=%.1f end_nanos=%d%n",
+                    r.worstOutside().length() / 1e3, r.worstOutside().end());
+        }
+        // the receiver's largest gap of all bounds what an unrecorded window can hold
+        System.out.printf(Locale.ROOT, "BYPASS_GAPS establish_max_us=%.1f revert_max_us=%.1f outside_max_us=%.1f"
+                        + " windows=%d gaps=%d gaps_overflow=%d uncovered_windows=%d receiver_max_us=%.1f%n",
+                r.maxNanos("establish") / 1e3, r.maxNanos("revert") / 1e3,
+                r.worstOutside() == null ? 0.0 : r.worstOutside().length() / 1e3, r.windows(), r.gaps(), overflow,
+                r.uncovered(), number(receiver, "max_gap_ns", summary) / 1e3);
+        if (r.uncovered() > 0) {
+            System.err.println("BypassGapReport: the receiver recorded only its first " + r.gaps() + " gaps (gaps_overflow="
+                    + overflow + "); " + r.uncovered() + " windows ended after the last one recorded; raise"
+                    + " --gap-capacity or --gap-threshold-us");
+        }
+    }
+}
