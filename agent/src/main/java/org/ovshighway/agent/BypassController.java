@@ -314,6 +314,11 @@ final class BypassController implements AutoCloseable {
             pair.lastProblem = "";
             LOG.log(System.Logger.Level.INFO, "link active: linkId=" + status.linkId() + " " + status.end0()
                     + (status.twoWay() ? " <-> " : " -> ") + status.end1());
+            if (!pair.revertWaiters.isEmpty()) {
+                // a flow change that may break it was held while it was being established: revert it
+                // now (the verdicts cannot say so: the held change has not reached OVS)
+                revert(pair, "a held flow change may break it");
+            }
             return;
         }
         pair.current = LinkShape.NONE;

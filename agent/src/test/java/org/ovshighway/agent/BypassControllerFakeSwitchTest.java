@@ -28,6 +28,7 @@ import org.ovshighway.guest.GuestPort;
 import org.ovshighway.guest.SequencedTestGuest;
 import org.ovshighway.hotplug.LocalPublisher;
 import org.ovshighway.hotplug.LocalRegionAttacher;
+import org.ovshighway.remapper.LinkState;
 import org.ovshighway.remapper.LinkSupervisor;
 import org.ovshighway.remapper.PortEnd;
 import org.ovshighway.remapper.PortRegion;
@@ -136,7 +137,20 @@ class BypassControllerFakeSwitchTest {
                 held.toCompletableFuture().get(60, TimeUnit.SECONDS);
                 assertTrue(bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
                         "released only once reverted: " + bypass.snapshot());
-                // the verdict (set by the test) still says y -> x: linked again after the cool-down
+                // the verdict (set by the test) still says y -> x: linked again after the cool-down; a change
+                // held while that link is being established is released once it is established and reverted
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (bypass.snapshot().stream().noneMatch(v -> v.state() == LinkState.ATTACHING)
+                        && System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                assertTrue(bypass.snapshot().stream().anyMatch(v -> v.state() == LinkState.ATTACHING),
+                        "y -> x being linked again: " + bypass.snapshot());
+                CompletionStage<?> heldWhileStarting = bypass.holdDecider().holdBefore("test", flowMod(12, 13));
+                assertNotNull(heldWhileStarting, "a link being established is held for too");
+                heldWhileStarting.toCompletableFuture().get(60, TimeUnit.SECONDS);
+                assertTrue(bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
+                        "released only once the new link was reverted: " + bypass.snapshot());
                 await(() -> bypass.onLink("y", "x"), "y -> x linked again");
             } finally {
                 bypass.revertAllAndStop(Duration.ofSeconds(30));
