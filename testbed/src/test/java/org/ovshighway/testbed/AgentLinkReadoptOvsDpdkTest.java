@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ovshighway.ovs.testing.PrivateOvsDpdk;
@@ -128,27 +127,13 @@ class AgentLinkReadoptOvsDpdkTest {
                     Map<String, Long> ovsB = ovs.portCounters(PORT_B);
                     System.out.println("guest A:\n" + sa + "\nguest B:\n" + sb + "\nOVS " + PORT_A + ": " + ovsA
                             + "\nOVS " + PORT_B + ": " + ovsB + "\nsecond agent:\n" + second.output());
-                    for (Map.Entry<String, Map<String, String>> receiver : Map.of("B->A", sa, "A->B", sb).entrySet()) {
-                        long ovsDrops = (receiver.getKey().equals("A->B") ? ovsB : ovsA).getOrDefault("tx_drop", 0L);
-                        assertTrue(Long.parseLong(receiver.getValue().get("lost")) <= ovsDrops, receiver.getKey()
-                                + " lost more than OVS dropped toward the receiver (tx_drop=" + ovsDrops + ")");
-                        for (String counter : List.of("reordered", "duplicated", "foreign", "remap_forced")) {
-                            assertEquals("0", receiver.getValue().get(counter), receiver.getKey() + " " + counter);
-                        }
-                    }
+                    AgentLinks.assertStreamsClean(sa, sb, ovsA, ovsB);
                     assertEquals(143, second.stop(), "agent exit status after SIGTERM; output:\n" + second.output());
                 }
             } finally {
                 first.close();
             }
-            for (Path dir : List.of(Path.of("/dev/shm"), Path.of("/dev/hugepages"))) {
-                if (Files.isDirectory(dir)) {
-                    try (Stream<Path> left = Files.list(dir)) {
-                        assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("hwlink-"))
-                                .toList(), "no link region left in " + dir);
-                    }
-                }
-            }
+            AgentLinks.assertNoLinkRegionLeft();
         }
     }
 }

@@ -1,12 +1,20 @@
 package org.ovshighway.testbed;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.ByteArrayOutputStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /** {@code highway links} asked over a running agent's control socket, and its lines picked apart. */
 final class AgentLinks {
@@ -47,5 +55,34 @@ final class AgentLinks {
             Thread.sleep(50);
         }
         throw new AssertionError("highway links never showed " + what + "; last answer:\n" + text);
+    }
+
+    /**
+     * Each guest's check of the other's stream (summaries of guest A and B, OVS counters of their
+     * ports): nothing reordered, duplicated, foreign or forced, and nothing lost beyond OVS's own
+     * drops toward the receiver (tx_drop: its ring was full while its guest was starved of CPU).
+     */
+    static void assertStreamsClean(Map<String, String> a, Map<String, String> b, Map<String, Long> ovsA,
+                                   Map<String, Long> ovsB) {
+        for (Map.Entry<String, Map<String, String>> receiver : Map.of("B->A", a, "A->B", b).entrySet()) {
+            long ovsDrops = (receiver.getKey().equals("A->B") ? ovsB : ovsA).getOrDefault("tx_drop", 0L);
+            assertTrue(Long.parseLong(receiver.getValue().get("lost")) <= ovsDrops, receiver.getKey()
+                    + " lost more than OVS dropped toward the receiver (tx_drop=" + ovsDrops + ")");
+            for (String counter : List.of("reordered", "duplicated", "foreign", "remap_forced")) {
+                assertEquals("0", receiver.getValue().get(counter), receiver.getKey() + " " + counter);
+            }
+        }
+    }
+
+    /** No link region ({@code hwlink-*}) is left in /dev/shm or /dev/hugepages. */
+    static void assertNoLinkRegionLeft() throws IOException {
+        for (Path dir : List.of(Path.of("/dev/shm"), Path.of("/dev/hugepages"))) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> left = Files.list(dir)) {
+                    assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("hwlink-"))
+                            .toList(), "no link region left in " + dir);
+                }
+            }
+        }
     }
 }
