@@ -14,7 +14,7 @@ source "$here/lib/common.sh"
 source "$here/lib/bench.sh"
 source "$here/lib/testpmd.sh"
 
-seconds=5 warmup=2 rounds=1 parts="highway,testpmd,agrona" cpus="0,1" force_no_huge=0 quiet_wait=60 tx_path=guestport
+seconds=5 warmup=2 rounds=1 parts="highway,testpmd,agrona" cpus="0,1" force_no_huge=0 quiet_wait=60 tx_path=guestport buffer_size=""
 
 usage() {
   cat <<USAGE
@@ -29,6 +29,8 @@ usage: testbed/bench direct-link [options]
   --quiet-wait N   wait up to N s before each part for the machine to go idle (default $quiet_wait)
   --highway-tx-path guestport|ring  Highway producer sends through GuestPort (default) or RingProducer
                    directly (the consumer always receives through GuestPort)
+  --buffer-size N  bytes per link buffer in the Highway region (default: the link default,
+                   RingSpec.DEFAULT_BUFFER_SIZE)
   --keep-logs      keep the run directory (/tmp/highway-bench-direct-link.*)
 Ends with: RESULT direct-link highway_mpps=<x> testpmd_mpps=<y> agrona_mpps=<z>
 (a part not run prints "na"). Exit 1 if the Highway consumer saw loss or reordering.
@@ -46,6 +48,7 @@ while [ $# -gt 0 ]; do
     --testpmd-zero-copy) export TESTPMD_ZERO_COPY=1; shift ;;
     --quiet-wait) quiet_wait="${2:?--quiet-wait needs a value}"; shift 2 ;;
     --highway-tx-path) tx_path="${2:?--highway-tx-path needs a value}"; shift 2 ;;
+    --buffer-size) buffer_size="${2:?--buffer-size needs a value}"; shift 2 ;;
     --keep-logs) export BENCH_KEEP_LOGS=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option=$1" ;;
@@ -55,6 +58,7 @@ done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "--rounds value=$rounds must be a positive integer"
 [[ "$warmup" =~ ^[0-9]+$ ]] || die "--warmup value=$warmup must be an integer >= 0"
 [[ "$quiet_wait" =~ ^[0-9]+$ ]] || die "--quiet-wait value=$quiet_wait must be an integer >= 0"
+[ -z "$buffer_size" ] || [[ "$buffer_size" =~ ^[1-9][0-9]*$ ]] || die "--buffer-size value=$buffer_size must be a positive integer"
 [[ "$tx_path" =~ ^(guestport|ring)$ ]] || die "--highway-tx-path value=$tx_path must be guestport or ring"
 [[ "$cpus" =~ ^[0-9]+,[0-9]+$ ]] || die "--cpus value=$cpus must be two core numbers A,B"
 producer_cpu="${cpus%,*}" consumer_cpu="${cpus#*,}"
@@ -81,7 +85,7 @@ run_highway() {
   local common=(--warmup-ms $((warmup * 1000)) --windows "$seconds" --window-ms 1000)
   bench_spawn "$dir/producer.log" taskset -c "$producer_cpu" "${BENCH_JAVA[@]}" \
     org.ovshighway.testbed.DirectLinkProducer --dir "$region_dir" --name "highway-bench-$$" \
-    --cpu "$producer_cpu" --tx-path "$tx_path" "${common[@]}"
+    --cpu "$producer_cpu" --tx-path "$tx_path" ${buffer_size:+--buffer-size "$buffer_size"} "${common[@]}"
   producer_pid=$BENCH_LAST_PID
   for _ in $(seq 300); do
     region="$(sed -n 's/^HIGHWAY_REGION path=\([^ ]*\).*/\1/p' "$dir/producer.log")"
