@@ -73,6 +73,7 @@ final class AgentCommand implements Subcommand {
                   link-fence-deadline-ms=2000                fence deadline (else the revert is forced)
                   link-revert-deadline-ms=2000               revert deadline (else forced)
                   link-grace-ms=1000                         time to unmap after a rollback or forced revert
+                  link-spare-regions=true                    keep initialised link regions ready for new links
 
                   --config FILE   the configuration file (required)
                 """;

@@ -61,6 +61,8 @@ import org.ovshighway.remapper.RemapDeadlines;
  *                                             (1..600000)
  * link-grace-ms=1000                          after a rollback or forced revert, how long the guests get
  *                                             to unmap before the devices are detached anyway (1..600000)
+ * link-spare-regions=true                     keep one initialised link region per link shape ready, so
+ *                                             establishing a link does not create one (default true)
  * </pre>
  * Unknown keys, keys given twice, empty values, relative or missing directories, bad numbers and
  * names are errors naming the file and the key.
@@ -80,6 +82,7 @@ import org.ovshighway.remapper.RemapDeadlines;
  * @param proxyPassive   the proxy's listener for the switch's own clients, if any
  * @param proxyHoldDeadline longest hold of a rule that breaks a link
  * @param linkDeadlines  how long a link may wait for its guests in each state
+ * @param linkSpareRegions whether initialised link regions are kept ready for the next links
  * @param libvirtUri     libvirt connection for ring ports with a domain
  * @param libvirtDetachDeadline how long an unplug waits for the guest to release the device
  */
@@ -87,7 +90,8 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                           List<RingPortConfig> ringPorts, String openflow, Path controlSocket, boolean bypass,
                           Duration bypassQuiet, boolean controllerProxy, String proxyListen,
                           Optional<InetSocketAddress> proxyPassive, Duration proxyHoldDeadline,
-                          RemapDeadlines linkDeadlines, String libvirtUri, Duration libvirtDetachDeadline) {
+                          RemapDeadlines linkDeadlines, boolean linkSpareRegions, String libvirtUri,
+                          Duration libvirtDetachDeadline) {
 
     /** A port name: usable as OVS interface name, region file name part and region header name. */
     static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
@@ -102,7 +106,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
     static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir", "openflow",
             "control-socket", "bypass", "bypass-quiet-ms", "controller-proxy", "proxy-listen", "proxy-passive",
             "proxy-hold-deadline-ms", "link-map-deadline-ms", "link-fence-deadline-ms", "link-revert-deadline-ms",
-            "link-grace-ms", "libvirt-uri", "libvirt-detach-deadline-ms");
+            "link-grace-ms", "link-spare-regions", "libvirt-uri", "libvirt-detach-deadline-ms");
     private static final Set<String> PORT_KEYS = Set.of("guest", "publish-root", "domain", "ofport");
     /** The longest socket path a sockaddr_un holds. */
     private static final int MAX_SOCKET_PATH = 107;
@@ -281,6 +285,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                 millis(file, values, "link-fence-deadline-ms", defaults.fence().toMillis(), 1, MAX_DEADLINE_MS),
                 millis(file, values, "link-revert-deadline-ms", defaults.revert().toMillis(), 1, MAX_DEADLINE_MS),
                 millis(file, values, "link-grace-ms", defaults.grace().toMillis(), 1, MAX_DEADLINE_MS));
+        boolean spareRegions = bool(file, values, "link-spare-regions", true);
         String libvirtUri = values.getOrDefault("libvirt-uri", DEFAULT_LIBVIRT_URI).strip();
         if (!libvirtUri.matches("[a-z][a-z0-9+]*:///?\\S*")) {
             throw new ConfigException(file, "libvirt-uri", "must be a libvirt URI such as qemu:///system: value="
@@ -288,8 +293,8 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
         }
         Duration detachDeadline = millis(file, values, "libvirt-detach-deadline-ms", 30_000, 1, MAX_DEADLINE_MS);
         return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts, openflow, controlSocket,
-                bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline, deadlines, libvirtUri,
-                detachDeadline);
+                bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline, deadlines, spareRegions,
+                libvirtUri, detachDeadline);
     }
 
     /** Whether any ring port's guest is a VM (the agent then needs a libvirt connection). */

@@ -148,6 +148,9 @@ final class HighwayAgent implements AutoCloseable {
                 flowCountersRef.set(flowCounters);
                 watch.addRemovalListener(flowCounters::flowRemoved);
                 controllerRef.set(bypass);
+                if (config.linkSpareRegions()) {
+                    links.keepSpareRegions();
+                }
                 links.startTicking(LINK_TICK_NANOS);
                 adoptLeftoverLinks(links, ends, bypass);
                 BypassController controller = bypass;

@@ -23,6 +23,7 @@ import org.ovshighway.ovs.ovsdb.OvsdbSession;
 import org.ovshighway.ovs.ovsdb.OvsdbSnapshot;
 import org.ovshighway.ovs.ovsdb.PortInfo;
 import org.ovshighway.remapper.RegionFiles;
+import org.ovshighway.remapper.SpareLinkRegions;
 
 /**
  * The ring-port half of the Highway agent: provisions every configured ring port and keeps its
@@ -93,6 +94,16 @@ public final class RingPortAgent implements AutoCloseable {
                 throw new AgentException("no such bridge: bridge=" + config.bridge() + " ovsdb=" + config.ovsdb(), null);
             }
             RegionFiles files = config.regionDir().map(RegionFiles::in).orElseGet(RegionFiles::automatic);
+            // spare link regions of an agent killed before it could delete them: nobody maps them
+            try {
+                int orphans = SpareLinkRegions.deleteOrphans(files);
+                if (orphans > 0) {
+                    LOG.log(System.Logger.Level.INFO, "deleted " + orphans + " spare link region(s) of agents that no"
+                            + " longer run");
+                }
+            } catch (java.io.UncheckedIOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot clean up spare link regions of earlier agents: " + e);
+            }
             int memifIndex = nextMemifIndex(snapshot);
             for (RingPortConfig port : config.ringPorts()) {
                 Path socket = config.memifSocket(port.name());

@@ -50,6 +50,8 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
     private final AtomicLong forcedReverts = new AtomicLong();
     private final AtomicLong rollbacks = new AtomicLong();
     private final AtomicLong reverts = new AtomicLong();
+    /** Pre-initialised link regions, or null (every link creates its own); tick thread only. */
+    private SpareLinkRegions spares;
 
     /**
      * @param files    where link regions are created
@@ -82,7 +84,7 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
         }
         long linkId = nextLinkId.incrementAndGet();
         CompletableFuture<LinkStatus> result = new CompletableFuture<>();
-        commands.add(() -> open(linkId, end0, end1, twoWay, result));
+        submit(() -> open(linkId, end0, end1, twoWay, result));
         return result;
     }
 
@@ -92,7 +94,7 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
      */
     public CompletableFuture<LinkStatus> revert(long linkId) {
         CompletableFuture<LinkStatus> result = new CompletableFuture<>();
-        commands.add(() -> {
+        submit(() -> {
             Link link = links.get(linkId);
             if (link == null) {
                 result.completeExceptionally(new IllegalArgumentException("no open link: linkId=" + linkId));
@@ -112,7 +114,7 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
      */
     public CompletableFuture<Void> forceAll() {
         CompletableFuture<Void> all = new CompletableFuture<>();
-        commands.add(() -> {
+        submit(() -> {
             List<CompletableFuture<LinkStatus>> closing = new ArrayList<>();
             long now = clock.getAsLong();
             for (Link link : links.values()) {
@@ -123,6 +125,33 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
             CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> all.complete(null));
         });
         return all;
+    }
+
+    /**
+     * From now on keeps one initialised spare region per link shape and gives new links a spare
+     * instead of creating their region on the establish path (see {@link SpareLinkRegions}).
+     * Spares are made on the tick thread while no link is being established or reverted, and
+     * deleted by {@link #close}. Call before {@link #startTicking}.
+     */
+    public void keepSpareRegions() {
+        if (spares == null) {
+            spares = new SpareLinkRegions(files);
+        }
+    }
+
+    /** Links that got a spare region, and links that had to create theirs (0, 0 without spares). */
+    public long[] spareRegionUse() {
+        SpareLinkRegions s = spares;
+        return s == null ? new long[] {0, 0} : new long[] {s.claimed(), s.missed()};
+    }
+
+    private void submit(Runnable command) {
+        commands.add(command);
+        // the ticker parks between ticks: a command takes effect now, not a period later
+        Thread t = ticker;
+        if (t != null) {
+            java.util.concurrent.locks.LockSupport.unpark(t);
+        }
     }
 
     /** Prefix of every link region file name ({@code hwlink-<linkId>}). */
@@ -139,7 +168,7 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
      */
     public CompletableFuture<List<LinkStatus>> adoptLeftovers(Map<String, PortEnd> ends) {
         CompletableFuture<List<LinkStatus>> result = new CompletableFuture<>();
-        commands.add(() -> {
+        submit(() -> {
             List<LinkStatus> adopted = new ArrayList<>();
             List<Path> candidates;
             try {
@@ -270,6 +299,19 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
                 listener.accept(link.status());
             }
         }
+        if (spares != null && !spares.full() && commands.isEmpty() && settled()) {
+            spares.refill();
+        }
+    }
+
+    /** No link is on its way up or down (making a spare then delays nobody's state change). */
+    private boolean settled() {
+        for (Link link : links.values()) {
+            if (link.state() != LinkState.ACTIVE) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void open(long linkId, PortEnd end0, PortEnd end1, boolean twoWay, CompletableFuture<LinkStatus> result) {
@@ -289,8 +331,11 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
         RegionFile file;
         MappedRegion mapping;
         try {
-            file = files.create(LINK_FILE_PREFIX + linkId, RegionLayout.link(twoWay),
-                    RegionIdentity.link(linkId, generation, end0.port(), end1.port()));
+            RegionIdentity identity = RegionIdentity.link(linkId, generation, end0.port(), end1.port());
+            file = spares == null ? null : spares.claim(LINK_FILE_PREFIX + linkId, identity, twoWay);
+            if (file == null) {
+                file = files.create(LINK_FILE_PREFIX + linkId, RegionLayout.link(twoWay), identity);
+            }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "cannot create link region linkId=" + linkId + ": " + e, e);
             result.complete(failed);
@@ -425,8 +470,8 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
     private volatile Thread ticker;
 
     /**
-     * Stops the ticking thread (if any). Open links stay as they are: the link data path never
-     * depends on the agent.
+     * Stops the ticking thread (if any) and deletes the spare regions. Open links stay as they
+     * are: the link data path never depends on the agent.
      */
     @Override
     public void close() {
@@ -438,6 +483,9 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (spares != null && (t == null || !t.isAlive())) {
+            spares.close();
         }
     }
 }

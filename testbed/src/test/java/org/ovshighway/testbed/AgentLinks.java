@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -74,15 +76,25 @@ final class AgentLinks {
         }
     }
 
-    /** No link region ({@code hwlink-*}) is left in /dev/shm or /dev/hugepages. */
+    /**
+     * No link region ({@code hwlink-*}) is left in /dev/shm or /dev/hugepages, and no spare link
+     * region ({@code hwspare-PID-*}) of an agent that no longer runs.
+     */
     static void assertNoLinkRegionLeft() throws IOException {
         for (Path dir : List.of(Path.of("/dev/shm"), Path.of("/dev/hugepages"))) {
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> left = Files.list(dir)) {
-                    assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("hwlink-"))
-                            .toList(), "no link region left in " + dir);
+                    assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("hwlink-")
+                            || orphanSpare(p.getFileName().toString())).toList(), "no link region left in " + dir);
                 }
             }
         }
     }
+
+    private static boolean orphanSpare(String name) {
+        Matcher m = SPARE.matcher(name);
+        return m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true);
+    }
+
+    private static final Pattern SPARE = Pattern.compile("hwspare-([0-9]{1,18})-.*");
 }

@@ -57,6 +57,35 @@ public final class RegionInitializer {
         Le.U64_HANDLE.setRelease(region, RegionHeaderDescriptor.MAGIC_OFFSET, RegionHeaderDescriptor.MAGIC);
     }
 
+    /**
+     * Gives an initialised region that nobody maps yet a new identity of the same kind (the
+     * agent's spare link regions: initialised ahead of time, named when a link claims one). Only
+     * the identity fields change, inside the same publication order as {@link #initialize}: magic
+     * cleared, fields written, magic released.
+     *
+     * @throws IllegalArgumentException when the region holds no initialised header of
+     *                                  {@code identity}'s kind
+     */
+    public static void reidentify(MemorySegment region, RegionIdentity identity) {
+        if (region.byteSize() < RegionHeaderDescriptor.NAME1_OFFSET + RegionHeaderDescriptor.NAME_BYTES) {
+            throw new IllegalArgumentException("segment smaller than a header: segmentSize=" + region.byteSize());
+        }
+        long magic = (long) Le.U64_HANDLE.getAcquire(region, RegionHeaderDescriptor.MAGIC_OFFSET);
+        int kind = region.get(Le.U16, RegionHeaderDescriptor.KIND_OFFSET);
+        if (magic != RegionHeaderDescriptor.MAGIC || kind != identity.kind().code()) {
+            throw new IllegalArgumentException("not an initialised region of kind=" + identity.kind() + ": magic=0x"
+                    + Long.toHexString(magic) + " kind=" + kind);
+        }
+        // hides the region from validators while its identity is rewritten
+        Le.U64_HANDLE.setRelease(region, RegionHeaderDescriptor.MAGIC_OFFSET, 0L);
+        region.set(Le.U64, RegionHeaderDescriptor.GENERATION_OFFSET, identity.generation());
+        region.set(Le.U64, RegionHeaderDescriptor.LINK_ID_OFFSET, identity.linkId());
+        RegionNames.write(region, RegionHeaderDescriptor.NAME0_OFFSET, identity.name0());
+        RegionNames.write(region, RegionHeaderDescriptor.NAME1_OFFSET, identity.name1());
+        // pairs with the acquire load of the magic in RegionValidator.validate
+        Le.U64_HANDLE.setRelease(region, RegionHeaderDescriptor.MAGIC_OFFSET, RegionHeaderDescriptor.MAGIC);
+    }
+
     private static void initializeRing(MemorySegment region, RingLayout ring) {
         long r = ring.ringOffset();
         region.asSlice(r, RingDescriptor.DESCRIPTORS_OFFSET).fill((byte) 0);

@@ -1,6 +1,7 @@
 package org.ovshighway.guest.abi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
@@ -74,6 +75,28 @@ class RegionLayoutRoundTripTest {
                     region.get(Le.U32, lastDescriptor + PacketDescriptorDescriptor.DATA_OFFSET_OFFSET));
             assertEquals(1, identity.endOf("vm2-eth0"));
             assertEquals(-1, identity.endOf("other"));
+        }
+    }
+
+    @Test
+    void reidentifiedLinkRegionValidatesWithTheNewIdentityOnly() throws Exception {
+        RegionLayout layout = RegionLayout.link(false);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment region = arena.allocate(layout.regionSize(), 4096);
+            RegionInitializer.initialize(region, layout, RegionIdentity.link(1, 1, "a-long-spare-name", "b"));
+            RegionIdentity claimed = RegionIdentity.link(99, 3, "x", "y");
+            RegionInitializer.reidentify(region, claimed);
+            ValidatedRegion read = RegionValidator.validate(region);
+            assertEquals(claimed, read.identity(), "names shorter than before leave no old bytes behind");
+            assertEquals(layout.rings(), read.layout().rings());
+
+            IllegalArgumentException wrongKind = assertThrows(IllegalArgumentException.class,
+                    () -> RegionInitializer.reidentify(region, RegionIdentity.port(1, "p", "g")));
+            assertTrue(wrongKind.getMessage().contains("kind=PORT"), wrongKind.getMessage());
+            assertEquals(claimed, RegionValidator.validate(region).identity(), "a refused call changes nothing");
+
+            MemorySegment blank = arena.allocate(layout.regionSize(), 4096);
+            assertThrows(IllegalArgumentException.class, () -> RegionInitializer.reidentify(blank, claimed));
         }
     }
 

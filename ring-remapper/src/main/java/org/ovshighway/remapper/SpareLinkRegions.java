@@ -1,0 +1,173 @@
+package org.ovshighway.remapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.ovshighway.guest.abi.RegionIdentity;
+import org.ovshighway.guest.abi.RegionInitializer;
+import org.ovshighway.guest.abi.RegionLayout;
+import org.ovshighway.guest.mapping.MappedRegion;
+
+/**
+ * Link regions created and initialised ahead of time, one per link shape, so that establishing a
+ * link does not create, size and initialise megabytes on its critical path (milliseconds warm,
+ * tens of milliseconds for cold code or a loaded machine). Claiming a spare rewrites its identity
+ * ({@link RegionInitializer#reidentify}) and gives it the link's file name in the same directory
+ * (a hard link, then the spare name removed: never replaces an existing file).
+ *
+ * <p>Spare files are named {@code hwspare-<pid>-<shape>}; no guest is ever given one, and
+ * {@link #deleteOrphans} removes those of agents that no longer run. Supervisor thread only.
+ */
+public final class SpareLinkRegions implements AutoCloseable {
+    /** Prefix of every spare region file name. */
+    public static final String FILE_PREFIX = "hwspare-";
+
+    private static final System.Logger LOG = System.getLogger(SpareLinkRegions.class.getName());
+    /** Identity a spare carries until claimed (never seen by a guest). */
+    private static final RegionIdentity UNCLAIMED = RegionIdentity.link(1, 1, "spare-end0", "spare-end1");
+
+    /** The two layouts a link can have. */
+    enum Shape {
+        ONE_WAY(false), TWO_WAY(true);
+
+        final boolean twoWay;
+
+        Shape(boolean twoWay) {
+            this.twoWay = twoWay;
+        }
+
+        static Shape of(boolean twoWay) {
+            return twoWay ? TWO_WAY : ONE_WAY;
+        }
+
+        String fileSuffix() {
+            return twoWay ? "2way" : "1way";
+        }
+    }
+
+    private final RegionFiles files;
+    private final long pid;
+    private final Map<Shape, RegionFile> spares = new EnumMap<>(Shape.class);
+    private long claimed;
+    private long missed;
+
+    /** Spares created through {@code files} (the policy links are created with). */
+    public SpareLinkRegions(RegionFiles files) {
+        this.files = Objects.requireNonNull(files, "files");
+        this.pid = ProcessHandle.current().pid();
+    }
+
+    /**
+     * The spare of the link's shape as file {@code name} with {@code identity}, or null when there
+     * is none (the caller creates the region itself). A spare that cannot be claimed is deleted
+     * and null returned.
+     */
+    RegionFile claim(String name, RegionIdentity identity, boolean twoWay) {
+        RegionFile spare = spares.remove(Shape.of(twoWay));
+        if (spare == null) {
+            missed++;
+            return null;
+        }
+        Path target = spare.path().resolveSibling(name);
+        try {
+            try (MappedRegion mapping = MappedRegion.map(spare.path())) {
+                RegionInitializer.reidentify(mapping.segment(), identity);
+            }
+            // link(2) fails when the name exists, unlike rename(2), which would replace it
+            Files.createLink(target, spare.path());
+            Files.delete(spare.path());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot claim spare region path=" + spare.path() + " as name=" + name
+                    + "; creating the link's region instead: " + e);
+            RegionFiles.delete(spare.path());
+            missed++;
+            return null;
+        }
+        claimed++;
+        return new RegionFile(target, spare.layout(), identity, spare.hugetlbfs());
+    }
+
+    /**
+     * Creates the spares that are missing. A spare that cannot be created (no room) is logged and
+     * left out: links are then created on their critical path, as without spares.
+     */
+    void refill() {
+        for (Shape shape : Shape.values()) {
+            if (spares.containsKey(shape)) {
+                continue;
+            }
+            String name = FILE_PREFIX + pid + "-" + shape.fileSuffix();
+            try {
+                spares.put(shape, files.create(name, RegionLayout.link(shape.twoWay), UNCLAIMED));
+            } catch (RegionFileExistsException e) {
+                // ours from a claim that failed half-way, or a reused pid's: not to be trusted
+                RegionFiles.delete(e.path());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot create spare link region name=" + name + ": " + e);
+            }
+        }
+    }
+
+    /** Whether every shape has its spare. */
+    boolean full() {
+        return spares.size() == Shape.values().length;
+    }
+
+    /** Links that got a spare. */
+    public long claimed() {
+        return claimed;
+    }
+
+    /** Links that found no spare and created their region themselves. */
+    public long missed() {
+        return missed;
+    }
+
+    /**
+     * Deletes spare files of agents that no longer run (an agent killed before it could delete
+     * its own); returns how many. Spares of live agents are left alone.
+     */
+    public static int deleteOrphans(RegionFiles files) {
+        List<Path> found;
+        try {
+            found = files.existingWithPrefix(FILE_PREFIX);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list spare link regions", e);
+        }
+        int deleted = 0;
+        for (Path path : found) {
+            String rest = path.getFileName().toString().substring(FILE_PREFIX.length());
+            int dash = rest.indexOf('-');
+            long owner;
+            try {
+                owner = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+            } catch (NumberFormatException e) {
+                continue;   // not named by an agent
+            }
+            boolean alive = owner == ProcessHandle.current().pid()
+                    || ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false);
+            if (!alive && RegionFiles.delete(path)) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    /** Deletes the spares not claimed. */
+    @Override
+    public void close() {
+        for (RegionFile spare : spares.values()) {
+            try {
+                RegionFiles.delete(spare);
+            } catch (UncheckedIOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot delete spare link region path=" + spare.path() + ": " + e);
+            }
+        }
+        spares.clear();
+    }
+}
