@@ -83,7 +83,10 @@ public final class BypassGapReport {
         return new Result(worst, worstRun, outside, windows.size(), gaps.size(), uncovered);
     }
 
-    /** The windows of every completed run in {@code BYPASS_RUN} lines. */
+    /**
+     * The windows of every completed run in {@code BYPASS_RUN} lines; those of warm-up runs
+     * (run <= 0) have kinds {@code warmup-establish} and {@code warmup-revert}.
+     */
     static List<Window> windows(List<String> benchLines, long marginNanos) {
         List<Window> out = new ArrayList<>();
         for (String line : benchLines) {
@@ -96,11 +99,13 @@ public final class BypassGapReport {
             long first = number(f, "first_frame_nanos", line);
             long revertSent = number(f, "revert_sent_nanos", line);
             long revertDone = number(f, "revert_done_nanos", line);
+            // a warm-up cycle's gaps are its own: neither the measured windows' nor "outside"
+            String prefix = run <= 0 ? "warmup-" : "";
             if (sent != 0 && first != 0) {
-                out.add(new Window(run, "establish", sent, first + marginNanos));
+                out.add(new Window(run, prefix + "establish", sent, first + marginNanos));
             }
             if (revertSent != 0 && revertDone != 0) {
-                out.add(new Window(run, "revert", revertSent, revertDone + marginNanos));
+                out.add(new Window(run, prefix + "revert", revertSent, revertDone + marginNanos));
             }
         }
         return out;

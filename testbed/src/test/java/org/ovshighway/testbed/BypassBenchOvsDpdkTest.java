@@ -85,14 +85,15 @@ class BypassBenchOvsDpdkTest {
                             "--openflow", "unix:" + ovs.run().resolve(BRIDGE + ".mgmt"),
                             "--revert-openflow", "tcp:127.0.0.1:" + proxyPort,
                             "--region-dir", regions.toString(), "--sender", PORT_A, "--in-port", "1", "--runs", "3",
-                            "--on-link-ms", "200", "--settle-ms", "700", "--timeout-ms", "20000"}, out);
+                            "--warmup-runs", "1", "--on-link-ms", "200", "--settle-ms", "700", "--timeout-ms", "20000"}, out);
                 }
                 String output = captured.toString(StandardCharsets.UTF_8);
                 System.out.println(output);
                 assertEquals(0, status, "BypassBench exit status; output:\n" + output + "\nagent:\n" + agent.output());
                 List<String> lines = output.lines().toList();
                 List<String> runs = lines.stream().filter(l -> l.startsWith("BYPASS_RUN ")).toList();
-                assertEquals(3, runs.size(), output);
+                assertEquals(4, runs.size(), output);
+                assertEquals("0", fields(runs.getFirst()).get("run"), "the warm-up run comes first: " + output);
                 for (String run : runs) {
                     Map<String, String> f = fields(run);
                     long sent = Long.parseLong(f.get("sent_nanos"));
@@ -116,13 +117,13 @@ class BypassBenchOvsDpdkTest {
                 b.await(60);
                 List<String> guestB = Files.readAllLines(ovs.run().resolve("guest-b.log"));
                 Map<String, String> summary = b.summary(PORT_B);
-                assertEquals("3", summary.get("remap_links"), summary.toString());
+                assertEquals("4", summary.get("remap_links"), summary.toString());
                 assertEquals("0", summary.get("reordered"), summary.toString());
                 assertEquals("0", summary.get("duplicated"), summary.toString());
                 assertTrue(Long.parseLong(summary.get("max_gap_ns")) > 0, summary.toString());
                 BypassGapReport.Result gaps = BypassGapReport.join(BypassGapReport.windows(lines, 5_000_000),
                         BypassGapReport.gaps(guestB, PORT_B));
-                assertEquals(6, gaps.windows());
+                assertEquals(8, gaps.windows());
                 assertEquals(Long.parseLong(summary.get("gaps_recorded")), gaps.gaps());
                 assertEquals(143, agent.stop(), "agent exit status after SIGTERM; output:\n" + agent.output());
             }

@@ -45,6 +45,21 @@ class BypassGapReportTest {
     }
 
     @Test
+    void aWarmupRunsGapsCountNeitherAsMeasuredWindowsNorAsOutside() {
+        List<String> bench = List.of(
+                "BYPASS_RUN run=0 link=6 sent_nanos=100 barrier_nanos=110 region_nanos=0 mapped_nanos=0 usable_nanos=0"
+                        + " first_frame_nanos=500 revert_sent_nanos=600 revert_barrier_nanos=0 revert_done_nanos=700",
+                BENCH.getFirst());
+        List<BypassGapReport.Window> windows = BypassGapReport.windows(bench, 0);
+        assertEquals(new BypassGapReport.Window(0, "warmup-establish", 100, 500), windows.getFirst());
+        BypassGapReport.Result r = BypassGapReport.join(windows, List.of(new BypassGapReport.Gap(400, 250),
+                new BypassGapReport.Gap(1800, 100)));
+        assertEquals(100, r.maxNanos("establish"), "the warm-up's 250 ns gap is not the measured runs'");
+        assertEquals(250, r.maxNanos("warmup-establish"));
+        assertNull(r.worstOutside());
+    }
+
+    @Test
     void windowsAfterTheLastRecordedGapAreUncoveredWhenTheReceiverOverflowed() {
         List<BypassGapReport.Window> windows = BypassGapReport.windows(BENCH, 100);
         List<BypassGapReport.Gap> gaps = List.of(new BypassGapReport.Gap(3000, 300)); // after establish, before revert
