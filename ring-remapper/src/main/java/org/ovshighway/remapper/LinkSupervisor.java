@@ -328,26 +328,29 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
             }
         }
         long generation = 1;
+        RegionIdentity identity = RegionIdentity.link(linkId, generation, end0.port(), end1.port());
+        SpareLinkRegions.Claimed spare = spares == null ? null : spares.claim(LINK_FILE_PREFIX + linkId, identity, twoWay);
         RegionFile file;
         MappedRegion mapping;
-        try {
-            RegionIdentity identity = RegionIdentity.link(linkId, generation, end0.port(), end1.port());
-            file = spares == null ? null : spares.claim(LINK_FILE_PREFIX + linkId, identity, twoWay);
-            if (file == null) {
+        if (spare != null) {
+            file = spare.file();
+            mapping = spare.mapping();
+        } else {
+            try {
                 file = files.create(LINK_FILE_PREFIX + linkId, RegionLayout.link(twoWay), identity);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "cannot create link region linkId=" + linkId + ": " + e, e);
+                result.complete(failed);
+                return;
             }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "cannot create link region linkId=" + linkId + ": " + e, e);
-            result.complete(failed);
-            return;
-        }
-        try {
-            mapping = MappedRegion.map(file.path());
-        } catch (IOException e) {
-            RegionFiles.delete(file);
-            LOG.log(System.Logger.Level.ERROR, "cannot map link region path=" + file.path() + ": " + e, e);
-            result.complete(failed);
-            return;
+            try {
+                mapping = MappedRegion.map(file.path());
+            } catch (IOException e) {
+                RegionFiles.delete(file);
+                LOG.log(System.Logger.Level.ERROR, "cannot map link region path=" + file.path() + ": " + e, e);
+                result.complete(failed);
+                return;
+            }
         }
         Link link = new Link(linkId, generation, end0, end1, twoWay, file, mapping);
         try {

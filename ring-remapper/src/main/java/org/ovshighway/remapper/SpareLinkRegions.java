@@ -62,12 +62,17 @@ public final class SpareLinkRegions implements AutoCloseable {
         this.pid = ProcessHandle.current().pid();
     }
 
+    /** A claimed spare: the file under its link name, and the caller's mapping of it. */
+    record Claimed(RegionFile file, MappedRegion mapping) {
+    }
+
     /**
-     * The spare of the link's shape as file {@code name} with {@code identity}, or null when there
-     * is none (the caller creates the region itself). A spare that cannot be claimed is deleted
-     * and null returned.
+     * The spare of the link's shape as file {@code name} with {@code identity}, mapped, or null
+     * when there is none (the caller creates the region itself). No guest can see the file
+     * before the caller attaches it, so renaming before rewriting the identity is safe. A spare
+     * that cannot be claimed is deleted and null returned.
      */
-    RegionFile claim(String name, RegionIdentity identity, boolean twoWay) {
+    Claimed claim(String name, RegionIdentity identity, boolean twoWay) {
         RegionFile spare = spares.remove(Shape.of(twoWay));
         if (spare == null) {
             missed++;
@@ -75,21 +80,33 @@ public final class SpareLinkRegions implements AutoCloseable {
         }
         Path target = spare.path().resolveSibling(name);
         try {
-            try (MappedRegion mapping = MappedRegion.map(spare.path())) {
-                RegionInitializer.reidentify(mapping.segment(), identity);
-            }
             // link(2) fails when the name exists, unlike rename(2), which would replace it
             Files.createLink(target, spare.path());
-            Files.delete(spare.path());
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot claim spare region path=" + spare.path() + " as name=" + name
-                    + "; creating the link's region instead: " + e);
-            RegionFiles.delete(spare.path());
-            missed++;
-            return null;
+            return failed(spare, name, e);
+        }
+        MappedRegion mapping = null;
+        try {
+            Files.delete(spare.path());
+            mapping = MappedRegion.map(target);
+            RegionInitializer.reidentify(mapping.segment(), identity);
+        } catch (IOException | RuntimeException e) {
+            if (mapping != null) {
+                mapping.close();
+            }
+            RegionFiles.delete(target);
+            return failed(spare, name, e);
         }
         claimed++;
-        return new RegionFile(target, spare.layout(), identity, spare.hugetlbfs());
+        return new Claimed(new RegionFile(target, spare.layout(), identity, spare.hugetlbfs()), mapping);
+    }
+
+    private Claimed failed(RegionFile spare, String name, Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "cannot claim spare region path=" + spare.path() + " as name=" + name
+                + "; creating the link's region instead: " + e);
+        RegionFiles.delete(spare.path());
+        missed++;
+        return null;
     }
 
     /**

@@ -61,10 +61,13 @@ class SpareLinkRegionsTest {
         assertEquals(List.of("hwspare-" + PID + "-1way", "hwspare-" + PID + "-2way"), names());
 
         RegionIdentity identity = RegionIdentity.link(42, 1, "a", "b");
-        RegionFile file = spares.claim("hwlink-42", identity, true);
-        assertNotNull(file);
+        SpareLinkRegions.Claimed claimed = spares.claim("hwlink-42", identity, true);
+        assertNotNull(claimed);
+        RegionFile file = claimed.file();
         assertEquals(dir.resolve("hwlink-42"), file.path());
         assertEquals(identity, file.identity());
+        assertEquals(identity, RegionValidator.validate(claimed.mapping().segment()).identity(), "the caller's mapping");
+        claimed.mapping().close();
         try (MappedRegion mapping = MappedRegion.map(file.path())) {
             ValidatedRegion validated = RegionValidator.validate(mapping.segment());
             assertEquals(identity, validated.identity());
