@@ -2,6 +2,7 @@ package org.ovshighway.testbed;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -15,7 +16,10 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.ovshighway.guest.abi.LinkControl;
 import org.ovshighway.guest.abi.RegionFormatException;
+import org.ovshighway.guest.abi.RegionIdentity;
+import org.ovshighway.guest.abi.RegionInitializer;
 import org.ovshighway.guest.abi.RegionKind;
+import org.ovshighway.guest.abi.RegionLayout;
 import org.ovshighway.guest.abi.RegionValidator;
 import org.ovshighway.guest.abi.RingCounters;
 import org.ovshighway.guest.abi.ValidatedRegion;
@@ -189,6 +193,7 @@ public final class EstablishCycles {
              OpenFlowBenchClient revert = s.revertOpenflow().equals(s.openflow()) ? null
                      : OpenFlowBenchClient.connect(OpenFlowBenchClient.parseTarget(s.revertOpenflow()))) {
             OpenFlowBenchClient reverter = revert != null ? revert : establish;
+            warmUp();
             // start from "not point-to-point, no link"
             reverter.portRule(OpenFlowBenchClient.OFPFC_ADD, BREAKER_PRIORITY, s.inPort(), ETH_TYPE_ARP,
                     OpenFlowBenchClient.LOCAL);
@@ -312,6 +317,30 @@ public final class EstablishCycles {
             }
         }
         return null;
+    }
+
+    /**
+     * Maps, validates and reads a scratch link region once (in java.io.tmpdir, deleted again): a
+     * JVM's first FFM mapping and validation cost tens to hundreds of ms (downcall linking, class
+     * loading), which would otherwise land in the first run's region time.
+     */
+    private static void warmUp() throws IOException {
+        Path scratch = Files.createTempFile("highway-establish-warmup", ".region");
+        try {
+            RegionLayout layout = RegionLayout.link(false);
+            try (RandomAccessFile file = new RandomAccessFile(scratch.toFile(), "rw")) {
+                file.setLength(layout.regionSize());
+            }
+            try (MappedRegion mapping = MappedRegion.map(scratch)) {
+                RegionInitializer.initialize(mapping.segment(), layout, RegionIdentity.link(1, 1, "warm-up-0", "warm-up-1"));
+                ValidatedRegion validated = RegionValidator.validate(mapping.segment());
+                LinkControl.acquireMapped(mapping.segment(), 0);
+                LinkControl.acquireUsable(mapping.segment());
+                anyRingProduced(mapping.segment(), validated);
+            }
+        } finally {
+            Files.deleteIfExists(scratch);
+        }
     }
 
     /** Whether any ring of the link (one per direction) carries a committed frame. */

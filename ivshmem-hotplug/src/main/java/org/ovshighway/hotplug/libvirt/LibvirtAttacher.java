@@ -99,7 +99,8 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
         Domain dom = lookup(domain, shmemName, regionFile);
         String name;
         String uuid;
-        DomainXml before;
+        String beforeXml;
+        long lookupMicros;
         try {
             name = dom.getName();
             uuid = dom.getUUIDString();
@@ -107,10 +108,12 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
                 throw new HotplugException(HotplugException.Reason.DOMAIN_NOT_RUNNING, "domain=" + name + " region="
                         + regionFile + " shmem=" + shmemName);
             }
-            before = DomainXml.parse(dom.getXMLDesc(0));
+            beforeXml = dom.getXMLDesc(0);
+            lookupMicros = (System.nanoTime() - called) / 1000;
         } catch (LibvirtException e) {
             throw LibvirtErrors.wrap("reading domain", domain, shmemName, regionFile, e);
         }
+        DomainXml before = DomainXml.parse(beforeXml);
         String where = "domain=" + name + " region=" + regionFile + " shmem=" + shmemName;
         if (before.shmem(shmemName).isPresent()) {
             throw new HotplugException(HotplugException.Reason.DEVICE_EXISTS, where);
@@ -142,10 +145,11 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
             long end = System.nanoTime();
             long micros = (end - started) / 1000;
             long callMicros = (end - called) / 1000;
-            // us: libvirt's attach and the live XML read back; call_us: this whole call (domain
-            // lookup, the XML before, the file's group and mode, then the same)
+            // us: libvirt's attach and the live XML read back; lookup_us: finding the domain and
+            // reading its XML before (libvirt); call_us: this whole call (both, plus parsing the
+            // XML before and the file's group, mode and symlink)
             LOG.log(System.Logger.Level.INFO, () -> "attached " + where + " pci=" + attachment.pciAddress()
-                    + " size=" + size + " us=" + micros + " call_us=" + callMicros);
+                    + " size=" + size + " us=" + micros + " lookup_us=" + lookupMicros + " call_us=" + callMicros);
             return attachment;
         } catch (LibvirtException e) {
             HotplugException failure = LibvirtErrors.wrap("reading domain after attach", name, shmemName, regionFile, e);

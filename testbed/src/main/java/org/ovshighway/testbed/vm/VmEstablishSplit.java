@@ -29,15 +29,17 @@ import org.ovshighway.testbed.EstablishCycles;
  * Agent log lines used (matched loosely, any may be missing, its keys are then "na"):
  * {@code PointToPointWatch: point-to-point: A(n) -> B(m)} (the verdict),
  * {@code BypassController: establishing link A -> B} (or {@code A <-> B}; the link's start),
- * {@code LibvirtAttacher: attached domain=D ... shmem=hwlink-ID ... us=U call_us=C}. Guest lines:
+ * {@code LibvirtAttacher: attached domain=D ... shmem=hwlink-ID ... us=U lookup_us=L call_us=C}. Guest lines:
  * {@code port=P mapped LinkSession[linkId=ID, ...] scan_us=S since_request_us=R} (PortRemap).
  *
- * <p>Shares: {@code libvirt_ms} is the sum of the attaches' {@code us} (libvirt's
- * virDomainAttachDeviceFlags and reading the live XML back, both VMs); {@code highway_host_ms}
+ * <p>Shares: {@code libvirt_ms} is the sum over both VMs' attaches of {@code lookup_us + us}
+ * (the time spent waiting for libvirt: domain lookup and live XML before, virDomainAttachDeviceFlags,
+ * live XML read back; {@code us} alone when the line has no {@code lookup_us});
+ * {@code libvirt_call_ms} the sum of the whole attach calls ({@code call_us}); {@code highway_host_ms}
  * = detection + region + (attach - libvirt_ms) + (usable - mapped): the host-side time that is
- * not the libvirt call (it includes OVS's handling of the FLOW_MOD and its monitor update, the
- * agent's bookkeeping, the domain lookups around the libvirt call, and the agent noticing the
- * guests' acknowledgements). {@code guest_lib_ms} is the larger of the two guests' {@code scan_us}
+ * not spent in libvirt (it includes OVS's handling of the FLOW_MOD and its monitor update, the
+ * agent's bookkeeping and thread hand-offs, and the agent noticing the guests' acknowledgements).
+ * {@code guest_lib_ms} is the larger of the two guests' {@code scan_us}
  * (the guest library's successful scan: list, map, validate; guest clock, TCG here).
  */
 public record VmEstablishSplit(int round, long linkId, double total, double detection, double region, double attach,
@@ -49,6 +51,7 @@ public record VmEstablishSplit(int round, long linkId, double total, double dete
     public static final double NA = Double.NaN;
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
     private static final Pattern US = Pattern.compile("\\bus=(\\d+)");
+    private static final Pattern LOOKUP_US = Pattern.compile("\\blookup_us=(\\d+)");
     private static final Pattern CALL_US = Pattern.compile("\\bcall_us=(\\d+)");
     private static final Pattern SCAN_US = Pattern.compile("\\bscan_us=(\\d+)");
     private static final Pattern SINCE_REQUEST_US = Pattern.compile("\\bsince_request_us=(\\d+)");
@@ -88,7 +91,7 @@ public record VmEstablishSplit(int round, long linkId, double total, double dete
                 }
                 attaches++;
                 attachedWall = Math.max(attachedWall, at.getAsLong());
-                libvirtUs += us.getAsLong();
+                libvirtUs += us.getAsLong() + number(LOOKUP_US, line).orElse(0);
                 OptionalLong call = number(CALL_US, line);
                 callUsComplete &= call.isPresent();
                 callUs += call.orElse(0);
