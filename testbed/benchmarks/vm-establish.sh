@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# summary: VM link establishment through the real agent (TCG VMs, OVS-DPDK): FLOW_MOD -> first frame on the link ring, split into detection, region, libvirt attach, guest discovery, handshake
+# summary: VM link establishment through the agent (two TCG VMs, OVS-DPDK): FLOW_MOD -> first link frame, split into detection, region, libvirt attach, guest discovery, handshake
 #
 # Runs step 3 of testbed/vm-test alone (two TCG VMs hw-vm-c, hw-vm-d running TrafficGuest at
 # --rate frames/s each way, `highway agent` with their ring ports on a private OVS-DPDK) with
@@ -23,13 +23,14 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/lib/common.sh"
+source "$here/lib/bench.sh"
 
 rounds=5 rate=200 keep_logs=()
 usage() {
   cat <<USAGE
 usage: testbed/bench vm-establish [--rounds N] [--rate N] [--keep-logs]
   --rounds N   measured establishments (default $rounds; one VM boot for all of them, about 2 minutes
-               plus ~10 s per round on a quiet machine)
+               plus ~7 s per round on a quiet machine)
   --rate N     frames/s each guest sends (default $rate; the first frame on the link waits for the
                sender's next frame: up to 1000/N ms)
   --keep-logs  keep the run directory (agent log, consoles)
@@ -50,6 +51,7 @@ done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "--rounds value=$rounds must be a positive integer"
 [[ "$rate" =~ ^[1-9][0-9]*$ ]] || die "--rate value=$rate must be a positive integer"
 
+machine="$(bench_machine)"
 out=$(mktemp /tmp/highway-bench-vm-establish.XXXXXX)
 trap 'rm -f "$out"' EXIT
 "$here/vm-test" --skip-it --skip-link --establish-rounds "$rounds" --rate "$rate" "${keep_logs[@]}" \
@@ -65,4 +67,7 @@ result+=" guest_discovery_ms=$(median guest_discovery_ms) handshake_ms=$(median 
 for key in detection_ms region_ms libvirt_ms libvirt_call_ms agent_usable_ms highway_host_ms guest_lib_ms revert_ms; do
   result+=" $key=$(median "$key")"
 done
-echo "$result rounds=$rounds rate=$rate"
+result+=" rounds=$rounds rate=$rate"
+mkdir -p "$HIGHWAY_ROOT/results"
+printf '%s %s\n%s\n' "$(date -u +%FT%TZ)" "$machine" "$result" >> "$HIGHWAY_ROOT/results/vm-establish.txt"
+echo "$result"
