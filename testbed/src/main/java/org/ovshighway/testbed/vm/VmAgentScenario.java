@@ -2,6 +2,7 @@ package org.ovshighway.testbed.vm;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -230,7 +231,7 @@ public final class VmAgentScenario {
         long timeoutNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(args.getOrDefault("establish-timeout-s", "300")));
         ByteArrayOutputStream runLines = new ByteArrayOutputStream();
         List<EstablishCycles.Run> runs;
-        try (java.io.PrintStream out = new java.io.PrintStream(runLines, true, StandardCharsets.UTF_8)) {
+        try (PrintStream out = new PrintStream(runLines, true, StandardCharsets.UTF_8)) {
             // no warm-up cycle: the scenario's own link before these rounds warmed the agent and the guests
             runs = EstablishCycles.run(new EstablishCycles.Settings(arg("openflow"), arg("openflow"), regionDir, portA, 1,
                     0, rounds, Long.parseLong(args.getOrDefault("on-link-ms", "3000")),
@@ -243,7 +244,6 @@ public final class VmAgentScenario {
         }
         runLines.toString(StandardCharsets.UTF_8).lines().forEach(l -> System.out.println("VM_AGENT " + l));
         List<String> problems = new ArrayList<>();
-        List<String> agentLines = Files.readAllLines(agentLog);
         for (EstablishCycles.Run run : runs) {
             if (run.linkId() != 0) {
                 linkIds.add(Long.toString(run.linkId()));
@@ -254,9 +254,8 @@ public final class VmAgentScenario {
             }
             Optional<String> mappedA = awaitGuestLine(consoleA, VmEstablishSplit.mappedMarker(portA, run.linkId()));
             Optional<String> mappedB = awaitGuestLine(consoleB, VmEstablishSplit.mappedMarker(portB, run.linkId()));
-            agentLines = Files.readAllLines(agentLog);
-            System.out.println(VmEstablishSplit.of(run, agentLines, portA, portB, mappedA, mappedB, ZoneId.systemDefault())
-                    .line());
+            System.out.println(VmEstablishSplit.of(run, Files.readAllLines(agentLog), portA, portB, mappedA, mappedB,
+                    ZoneId.systemDefault()).line());
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("measured establishes failed: " + problems + "; agent log " + agentLog);
