@@ -305,11 +305,13 @@ public final class EstablishCycles {
                 }
                 try {
                     ValidatedRegion validated = RegionValidator.validate(mapping.segment());
-                    if (validated.identity().kind() == RegionKind.LINK && sender.equals(validated.identity().name0())) {
+                    if (identified(name, validated)) {
                         seen.add(name);
-                        return mapping;
+                        if (validated.identity().kind() == RegionKind.LINK && sender.equals(validated.identity().name0())) {
+                            return mapping;
+                        }
+                        // someone else's link: never ours
                     }
-                    seen.add(name); // someone else's link: never ours
                 } catch (RegionFormatException e) {
                     // its creator writes the magic last: not ready yet
                 }
@@ -317,6 +319,15 @@ public final class EstablishCycles {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether the region in file {@code name} ({@code hwlink-<linkId>}) already carries its own
+     * identity. A claimed spare region gets its link's name first and its identity after (until
+     * then it names no port): looked at again on the next poll, never written off as foreign.
+     */
+    private static boolean identified(String name, ValidatedRegion validated) {
+        return name.equals(LINK_PREFIX + validated.identity().linkId());
     }
 
     /**
@@ -412,6 +423,9 @@ public final class EstablishCycles {
     private static Ownership ownership(Path file, String sender) {
         try (MappedRegion mapping = MappedRegion.map(file)) {
             ValidatedRegion validated = RegionValidator.validate(mapping.segment());
+            if (!identified(file.getFileName().toString(), validated)) {
+                return Ownership.UNKNOWN;
+            }
             return sender.equals(validated.identity().name0()) || sender.equals(validated.identity().name1())
                     ? Ownership.OURS : Ownership.FOREIGN;
         } catch (IOException e) { // RegionFormatException included: not initialised yet
