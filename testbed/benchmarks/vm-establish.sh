@@ -1,53 +1,73 @@
 #!/usr/bin/env bash
-# summary: VM link establishment with the hypervisor in the loop: region, libvirt attach, guest discovery, first frame (TCG)
+# summary: VM link establishment through the agent (two TCG VMs, OVS-DPDK): FLOW_MOD -> first link frame, split into detection, region, libvirt attach, guest discovery, handshake
 #
-# Runs the VM scenario (testbed/vm-test --skip-it) ROUNDS times: two TCG VMs whose guests run
-# VmLinkGuest wait in sysfs for the device; the host times, from the request on:
-#   region_ms           creating and initialising the link region file (/dev/shm, root:libvirt-qemu 0660)
-#   attach_ms           two libvirt live attaches (virDomainAttachDeviceFlags, one per VM) incl. the
-#                       file ownership step and reading each live XML back for the PCI address
-#   guest_discovery_ms  until both guests saw 1af4:1110 in sysfs (ACPI hot-plug, no rescan),
-#                       mmapped resource2, validated the header and stored mapped[end]
-#   handshake_ms        host stores usable -> first frame on the link ring (producer counter > 0)
-#   total_ms            request -> first frame
-# Not included (not built yet): the p2p detector's decision, the remap protocol's
-# ATTACH/ack through the ring-port regions, fences. Guests run under TCG, so discovery and
-# handshake are guest-CPU bound and far slower than with KVM.
+# Runs step 3 of testbed/vm-test alone (two TCG VMs hw-vm-c, hw-vm-d running TrafficGuest at
+# --rate frames/s each way, `highway agent` with their ring ports on a private OVS-DPDK) with
+# --establish-rounds N: after the scenario's own establish/revert, the harness (VmAgentScenario,
+# EstablishCycles: the same cycles testbed/bench bypass runs for process guests) times N rounds:
+# one FLOW_MOD DELETE_STRICT of the breaker rule (in_port=1,dl_type=0x0806 -> LOCAL, priority
+# 40000), written straight to OVS's bridge socket (not through the agent's proxy: step 3 runs
+# none), makes A -> B point-to-point; the clock runs until the first data frame on the link ring
+# (host-side polling of the link region file, every 1 ms). Re-adding the breaker reverts it;
+# --on-link-ms / --settle-ms are fixed at 3000 / 2000 ms (VmAgentScenario). Per round
+# (VM_AGENT_ESTABLISH), consecutive stages that add up to total_ms:
+#   detection_ms        FLOW_MOD -> the agent's "establishing link" log line
+#   region_ms           -> the link region file valid (harness)
+#   attach_ms           -> the agent's last "LibvirtAttacher: attached ... shmem=hwlink-ID" (both VMs)
+#   guest_discovery_ms  -> both ends' mapped words set (ACPI hot-plug, the guest library's scan, map, validate)
+#   handshake_ms        -> first frame on the link ring (agent sets usable, FENCE, first frame)
+# and the shares: libvirt_ms (sum of both attaches' libvirt call + live XML read, the log's us=),
+# highway_host_ms (detection + region + attach - libvirt_ms + mapped->usable), guest_lib_ms (the
+# slower guest's successful scan/map/validate, guest clock; PortRemap's scan_us=). See
+# testbed/src/main/java/org/ovshighway/testbed/vm/VmEstablishSplit.java and docs/benchmarks.md.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/lib/common.sh"
+source "$here/lib/bench.sh"
 
-rounds=1 frames=2000
+rounds=5 rate=200 keep_logs=()
 usage() {
   cat <<USAGE
-usage: testbed/bench vm-establish [--rounds N] [--frames N]
-  --rounds N   scenario runs (default $rounds; each boots two VMs, about 2 minutes on a quiet machine)
-  --frames N   frames sent after the link is up (default $frames)
-Ends with: RESULT vm-establish total_ms=<t> attach_ms=<a> guest_discovery_ms=<g> handshake_ms=<h> region_ms=<r> rounds=<n>
-(medians over the rounds).
+usage: testbed/bench vm-establish [--rounds N] [--rate N] [--keep-logs]
+  --rounds N   measured establishments (default $rounds; one VM boot for all of them, about 2 minutes
+               plus ~7 s per round on a quiet machine)
+  --rate N     frames/s each guest sends (default $rate; the first frame on the link waits for the
+               sender's next frame: up to 1000/N ms)
+  --keep-logs  keep the run directory (agent log, consoles)
+Ends with: RESULT vm-establish total_ms=<t> attach_ms=<a> guest_discovery_ms=<g> handshake_ms=<h>
+  detection_ms=.. region_ms=.. libvirt_ms=.. highway_host_ms=.. guest_lib_ms=.. rounds=<n>
+(medians over the rounds, each key on its own).
 USAGE
 }
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="${2:?}"; shift 2 ;;
-    --frames) frames="${2:?}"; shift 2 ;;
+    --rate) rate="${2:?}"; shift 2 ;;
+    --keep-logs) keep_logs=(--keep-logs); shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
   esac
 done
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "--rounds value=$rounds must be a positive integer"
+[[ "$rate" =~ ^[1-9][0-9]*$ ]] || die "--rate value=$rate must be a positive integer"
 
+machine="$(bench_machine)"
 out=$(mktemp /tmp/highway-bench-vm-establish.XXXXXX)
 trap 'rm -f "$out"' EXIT
-for r in $(seq 1 "$rounds"); do
-  log "round $r/$rounds"
-  "$here/vm-test" --skip-it --skip-agent --frames "$frames" | tee -a "$out" | grep -E '^VM_(ESTABLISH|LINK|TEARDOWN)' >&2
-done
-median() { # median KEY: median of KEY=<n> over the VM_ESTABLISH lines
-  grep '^VM_ESTABLISH' "$out" | sed -n "s/.* $1=\([0-9]*\).*/\1/p" \
-    | sort -n | awk '{v[NR]=$1} END {if (NR == 0) print "na"; else print v[int((NR + 1) / 2)]}'
+"$here/vm-test" --skip-it --skip-link --establish-rounds "$rounds" --rate "$rate" "${keep_logs[@]}" \
+  | tee "$out" | grep -E '^VM_AGENT (phase|BYPASS_RUN)|^VM_AGENT_ESTABLISH|^VM_AGENT frames' >&2
+median() { # median KEY: median of KEY=<number> over the VM_AGENT_ESTABLISH lines ("na" values left out)
+  grep '^VM_AGENT_ESTABLISH' "$out" | grep -oP " $1=\K[0-9.]+" \
+    | sort -g | awk '{v[NR]=$1} END {if (NR == 0) print "na"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
-n=$(grep -c '^VM_ESTABLISH' "$out" || true)
-[ "$n" -eq "$rounds" ] || die "only $n of $rounds rounds reported VM_ESTABLISH"
-echo "RESULT vm-establish total_ms=$(median total_ms) attach_ms=$(median attach_ms)" \
-  "guest_discovery_ms=$(median guest_discovery_ms) handshake_ms=$(median handshake_ms)" \
-  "region_ms=$(median region_ms) rounds=$rounds"
+n=$(grep -c '^VM_AGENT_ESTABLISH' "$out" || true)
+[ "$n" -eq "$rounds" ] || die "only $n of $rounds rounds reported VM_AGENT_ESTABLISH"
+result="RESULT vm-establish total_ms=$(median total_ms) attach_ms=$(median attach_ms)"
+result+=" guest_discovery_ms=$(median guest_discovery_ms) handshake_ms=$(median handshake_ms)"
+for key in detection_ms region_ms libvirt_ms libvirt_call_ms agent_usable_ms highway_host_ms guest_lib_ms revert_ms; do
+  result+=" $key=$(median "$key")"
+done
+result+=" rounds=$rounds rate=$rate"
+mkdir -p "$HIGHWAY_ROOT/results"
+printf '%s %s\n%s\n' "$(date -u +%FT%TZ)" "$machine" "$result" >> "$HIGHWAY_ROOT/results/vm-establish.txt"
+echo "$result"

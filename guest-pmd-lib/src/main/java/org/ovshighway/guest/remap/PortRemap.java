@@ -69,6 +69,9 @@ public final class PortRemap {
     /** Guarded by slow: when the device source was last scanned, and the request word last acknowledged. */
     private long lastScan = Long.MIN_VALUE;
     private long acknowledgedWord = UNSEEN;
+    /** Guarded by slow: the ATTACH request word being looked for, and when this port first saw it (for the log). */
+    private long attachWord = UNSEEN;
+    private long attachSeenAt;
     /** Guarded by slow: traffic of links already unmapped (tx packets, tx bytes, rx packets, rx bytes). */
     private final long[] finishedLinkTraffic = new long[4];
 
@@ -638,6 +641,10 @@ public final class PortRemap {
     /** Under slow: looks for the link's device at most once per scan interval. */
     private boolean tryMap(PortControl.Request request) {
         long now = clock.getAsLong();
+        if (attachWord != request.word()) {
+            attachWord = request.word();
+            attachSeenAt = now;
+        }
         if (lastScan != Long.MIN_VALUE && now - lastScan < scanIntervalNanos) {
             return false;
         }
@@ -661,7 +668,11 @@ public final class PortRemap {
                 PortControl.acknowledge(portRegion, request.word(), PortControl.STATUS_DONE);
                 acknowledgedWord = request.word();
                 linksMapped.incrementAndGet();
-                LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " mapped " + found);
+                long mapped = clock.getAsLong();
+                // scan_us: this scan (list, map, validate the candidates); since_request_us: from the
+                // first look at the ATTACH request (device arrival and scan interval included)
+                LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " mapped " + found + " scan_us="
+                        + (mapped - now) / 1000 + " since_request_us=" + (mapped - attachSeenAt) / 1000);
                 return true;
             }
         }

@@ -88,6 +88,7 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
     @Override
     public synchronized ShmemAttachment attach(String domain, Path regionFile, String shmemName, long size)
             throws HotplugException {
+        long called = System.nanoTime();
         String deviceXml;
         try {
             deviceXml = ShmemDeviceXml.render(shmemName, size);
@@ -98,7 +99,8 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
         Domain dom = lookup(domain, shmemName, regionFile);
         String name;
         String uuid;
-        DomainXml before;
+        String beforeXml;
+        long lookupMicros;
         try {
             name = dom.getName();
             uuid = dom.getUUIDString();
@@ -106,10 +108,12 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
                 throw new HotplugException(HotplugException.Reason.DOMAIN_NOT_RUNNING, "domain=" + name + " region="
                         + regionFile + " shmem=" + shmemName);
             }
-            before = DomainXml.parse(dom.getXMLDesc(0));
+            beforeXml = dom.getXMLDesc(0);
+            lookupMicros = (System.nanoTime() - called) / 1000;
         } catch (LibvirtException e) {
             throw LibvirtErrors.wrap("reading domain", domain, shmemName, regionFile, e);
         }
+        DomainXml before = DomainXml.parse(beforeXml);
         String where = "domain=" + name + " region=" + regionFile + " shmem=" + shmemName;
         if (before.shmem(shmemName).isPresent()) {
             throw new HotplugException(HotplugException.Reason.DEVICE_EXISTS, where);
@@ -138,9 +142,14 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
             }
             ShmemAttachment attachment = new ShmemAttachment(name, uuid, shmemName, prepared.regionFile(), size,
                     device.get().pciAddress().get(), prepared);
-            long micros = (System.nanoTime() - started) / 1000;
+            long end = System.nanoTime();
+            long micros = (end - started) / 1000;
+            long callMicros = (end - called) / 1000;
+            // us: libvirt's attach and the live XML read back; lookup_us: finding the domain and
+            // reading its XML before (libvirt); call_us: this whole call (both, plus parsing the
+            // XML before and the file's group, mode and symlink)
             LOG.log(System.Logger.Level.INFO, () -> "attached " + where + " pci=" + attachment.pciAddress()
-                    + " size=" + size + " us=" + micros);
+                    + " size=" + size + " us=" + micros + " lookup_us=" + lookupMicros + " call_us=" + callMicros);
             return attachment;
         } catch (LibvirtException e) {
             HotplugException failure = LibvirtErrors.wrap("reading domain after attach", name, shmemName, regionFile, e);

@@ -2,6 +2,7 @@ package org.ovshighway.testbed.vm;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -9,10 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -21,6 +24,7 @@ import java.util.stream.Stream;
 import org.ovshighway.hotplug.libvirt.DomainXml;
 import org.ovshighway.hotplug.libvirt.LibvirtAttacher;
 import org.ovshighway.hotplug.libvirt.RegionFileAccess;
+import org.ovshighway.testbed.EstablishCycles;
 
 /**
  * The host side of the agent-with-VMs scenario (testbed/vm-test step 3): two running VMs whose
@@ -36,6 +40,8 @@ import org.ovshighway.hotplug.libvirt.RegionFileAccess;
  *       receive counters stand still while the link counters grow;</li>
  *   <li>adds rules that copy to LOCAL again: the agent reverts the link, unplugs it, and the
  *       traffic is back on OVS;</li>
+ *   <li>with {@code establish-rounds=N}: N timed establish/revert rounds of a one-way link
+ *       A -> B, the FLOW_MOD sent by this harness ({@link #measuredEstablishes()});</li>
  *   <li>tells the guests to stop (the stop file in their read-only control share), reads their
  *       summaries and OVS's counters: nothing reordered, duplicated or foreign, nothing lost
  *       beyond what OVS counts as dropped toward the receiver, no forced revert;</li>
@@ -54,6 +60,8 @@ public final class VmAgentScenario {
     private static final String READY = "highway agent running:";
     /** Frames OVS may still count on a bypassed port: a FENCE copy, frames queued at the switch. */
     private static final long BYPASS_SLACK = 16;
+    /** Between two looks at a link region while timing an establishment: the guests need the CPU more. */
+    private static final long ESTABLISH_POLL_NANOS = 1_000_000;
 
     private final Map<String, String> args;
     private final String bridge;
@@ -110,6 +118,7 @@ public final class VmAgentScenario {
             throughOvs(ms(System.nanoTime() - t0));
             String link = ontoLink();
             backToOvs(link);
+            measuredEstablishes();
             stopGuestsAndAccount();
             killWithALinkPendingAndReadopt();
             cleanStop();
@@ -200,6 +209,81 @@ public final class VmAgentScenario {
             throw new IllegalStateException("traffic did not come back to OVS: a=" + backA + " b=" + backB);
         }
         awaitLinkRegionGone(linkA);
+    }
+
+    /**
+     * Phase 3b ({@code establish-rounds=N}, N > 0; testbed/bench vm-establish): N timed
+     * establishments of a one-way link A -> B with the harness's own FLOW_MOD straight to OVS
+     * ({@link EstablishCycles}, the cycles {@code testbed/bench bypass} runs for process guests).
+     * A -> B's copy to LOCAL is narrowed to ARP only (the breaker rule), B -> A keeps its copy, so
+     * deleting the breaker makes A -> B alone point-to-point; re-adding it reverts the link. Each
+     * round's split ({@link VmEstablishSplit}) is printed; afterwards the rules are as phase 3
+     * left them. The traffic keeps running: phase 4's accounting covers these rounds too.
+     */
+    private void measuredEstablishes() throws Exception {
+        int rounds = Integer.parseInt(args.getOrDefault("establish-rounds", "0"));
+        if (rounds == 0) {
+            return;
+        }
+        Path regionDir = portRegionDir();
+        ofctl("add-flow", bridge, "priority=" + EstablishCycles.BREAKER_PRIORITY + ",in_port=1,dl_type=0x0806,actions=LOCAL");
+        ofctl("--strict", "del-flows", bridge, "priority=" + EstablishCycles.BREAKER_PRIORITY + ",in_port=1");
+        long timeoutNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(args.getOrDefault("establish-timeout-s", "300")));
+        ByteArrayOutputStream runLines = new ByteArrayOutputStream();
+        List<EstablishCycles.Run> runs;
+        try (PrintStream out = new PrintStream(runLines, true, StandardCharsets.UTF_8)) {
+            // no warm-up cycle: the scenario's own link before these rounds warmed the agent and the guests
+            runs = EstablishCycles.run(new EstablishCycles.Settings(arg("openflow"), arg("openflow"), regionDir, portA, 1,
+                    0, rounds, Long.parseLong(args.getOrDefault("on-link-ms", "3000")),
+                    Long.parseLong(args.getOrDefault("settle-ms", "2000")), timeoutNanos, ESTABLISH_POLL_NANOS), out);
+        } finally {
+            // back to phase 3's rules whatever happened: both directions copy to LOCAL
+            ofctl("add-flow", bridge, "priority=" + EstablishCycles.BREAKER_PRIORITY + ",in_port=1,actions=output:2,LOCAL");
+            ofctl("--strict", "del-flows", bridge, "priority=" + EstablishCycles.BREAKER_PRIORITY
+                    + ",in_port=1,dl_type=0x0806");
+        }
+        runLines.toString(StandardCharsets.UTF_8).lines().forEach(l -> System.out.println("VM_AGENT " + l));
+        List<String> problems = new ArrayList<>();
+        for (EstablishCycles.Run run : runs) {
+            if (run.linkId() != 0) {
+                linkIds.add(Long.toString(run.linkId()));
+            }
+            if (!run.failure().isEmpty()) {
+                problems.add("round=" + run.index() + " " + run.failure());
+                continue;
+            }
+            Optional<String> mappedA = awaitGuestLine(consoleA, VmEstablishSplit.mappedMarker(portA, run.linkId()));
+            Optional<String> mappedB = awaitGuestLine(consoleB, VmEstablishSplit.mappedMarker(portB, run.linkId()));
+            System.out.println(VmEstablishSplit.of(run, Files.readAllLines(agentLog), portA, portB, mappedA, mappedB,
+                    ZoneId.systemDefault()).line());
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("measured establishes failed: " + problems + "; agent log " + agentLog);
+        }
+        awaitLinks(t -> line(t, portA).contains("not-p2p") && line(t, portA).contains("path=ovs"),
+                "A -> B back on OVS after the measured establishes");
+    }
+
+    /** A guest's line (its console may lag: the serial port is slow under TCG), or empty after 30 s. */
+    private Optional<String> awaitGuestLine(ConsoleLog console, String marker) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            Optional<String> line = console.find(marker);
+            if (line.isPresent() || System.nanoTime() > until) {
+                return line;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Where the agent puts regions: the directory of port A's region ("ring port up: ... region=PATH"). */
+    private Path portRegionDir() throws IOException {
+        Matcher m = Pattern.compile("ring port up: port=" + Pattern.quote(portA) + " .*\\bregion=(\\S+)")
+                .matcher(Files.readString(agentLog));
+        if (!m.find()) {
+            throw new IllegalStateException("no \"ring port up: port=" + portA + " ... region=\" line in agent log " + agentLog);
+        }
+        return Path.of(m.group(1)).getParent();
     }
 
     /** Phase 4: the guests stop and drain; every frame accounted. */

@@ -1,0 +1,201 @@
+package org.ovshighway.testbed.vm;
+
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.ovshighway.testbed.EstablishCycles;
+
+/**
+ * Where one measured VM link establishment's time went: the harness's milestones
+ * ({@link EstablishCycles.Run}, host clock, nanoseconds) lined up with the agent's log (wall
+ * clock, milliseconds) and each guest's own account of mapping the link (guest clock, durations
+ * only).
+ *
+ * <p>Consecutive stages, each from the end of the one before (so they add up to {@code total_ms};
+ * a boundary seen before the previous one counts as that one):
+ * <pre>
+ *   sent ──detection──▶ agent "establishing link" ──region──▶ region valid (harness)
+ *        ──attach──▶ last "LibvirtAttacher: attached ... shmem=hwlink-ID" ──guest_discovery──▶
+ *        both ends mapped (harness) ──handshake──▶ first frame on a link ring (harness)
+ * </pre>
+ * Agent log lines used (matched loosely, any may be missing, its keys are then "na"):
+ * {@code PointToPointWatch: point-to-point: A(n) -> B(m)} (the verdict),
+ * {@code BypassController: establishing link A -> B} (or {@code A <-> B}; the link's start),
+ * {@code LibvirtAttacher: attached domain=D ... shmem=hwlink-ID ... us=U lookup_us=L call_us=C}. Guest lines:
+ * {@code port=P mapped LinkSession[linkId=ID, ...] scan_us=S since_request_us=R} (PortRemap).
+ *
+ * <p>Shares: {@code libvirt_ms} is the sum over both VMs' attaches of {@code lookup_us + us}
+ * (the time spent waiting for libvirt: domain lookup and live XML before, virDomainAttachDeviceFlags,
+ * live XML read back; {@code us} alone when the line has no {@code lookup_us});
+ * {@code libvirt_call_ms} the sum of the whole attach calls ({@code call_us}); {@code highway_host_ms}
+ * = detection + region + (attach - libvirt_ms) + (usable - mapped): the host-side time that is
+ * not spent in libvirt (it includes OVS's handling of the FLOW_MOD and its monitor update, the
+ * agent's bookkeeping and thread hand-offs, and the agent noticing the guests' acknowledgements).
+ * {@code guest_lib_ms} is the larger of the two guests' {@code scan_us}
+ * (the guest library's successful scan: list, map, validate; guest clock, TCG here).
+ */
+public record VmEstablishSplit(int round, long linkId, double total, double detection, double region, double attach,
+                               double guestDiscovery, double handshake, double verdict, double libvirt,
+                               double libvirtCall, double agentUsable, double highwayHost, double guestScanA,
+                               double guestScanB, double guestSinceRequestA, double guestSinceRequestB,
+                               double revert) {
+    /** A value that could not be found. */
+    public static final double NA = Double.NaN;
+    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+    private static final Pattern US = Pattern.compile("\\bus=(\\d+)");
+    private static final Pattern LOOKUP_US = Pattern.compile("\\blookup_us=(\\d+)");
+    private static final Pattern CALL_US = Pattern.compile("\\bcall_us=(\\d+)");
+    private static final Pattern SCAN_US = Pattern.compile("\\bscan_us=(\\d+)");
+    private static final Pattern SINCE_REQUEST_US = Pattern.compile("\\bsince_request_us=(\\d+)");
+
+    /**
+     * The split of {@code run} (which must have established) for a one-way link
+     * {@code portA -> portB}.
+     *
+     * @param agentLog    the agent's log lines (all of them; the run's are found by time and link id)
+     * @param mappedLineA guest A's PortRemap "mapped" line for the run's link, if it printed one
+     * @param zone        the zone the agent's log timestamps are in
+     */
+    public static VmEstablishSplit of(EstablishCycles.Run run, List<String> agentLog, String portA, String portB,
+                                      Optional<String> mappedLineA, Optional<String> mappedLineB, ZoneId zone) {
+        if (!run.established()) {
+            throw new IllegalArgumentException("run=" + run.index() + " did not establish: " + run.failure());
+        }
+        long sentWall = run.sentWallMillis();
+        // the log's millisecond stamps are truncated, so an event right after the send may carry sentWall - 1
+        long from = sentWall - 1;
+        OptionalLong verdictWall = firstAt(agentLog, from, zone,
+                l -> l.contains("point-to-point: " + portA + "(") && !l.contains("no longer point-to-point")
+                        && l.contains("-> " + portB + "("));
+        OptionalLong startWall = firstAt(agentLog, from, zone, l -> l.contains("establishing link " + portA + " "));
+        String shmem = "shmem=hwlink-" + run.linkId() + " ";
+        long attachedWall = Long.MIN_VALUE;
+        long libvirtUs = 0;
+        long callUs = 0;
+        int attaches = 0;
+        boolean callUsComplete = true;
+        for (String line : agentLog) {
+            if (line.contains("attached domain=") && line.contains(shmem)) {
+                OptionalLong at = time(line, zone);
+                OptionalLong us = number(US, line);
+                if (at.isEmpty() || us.isEmpty()) {
+                    continue;
+                }
+                attaches++;
+                attachedWall = Math.max(attachedWall, at.getAsLong());
+                libvirtUs += us.getAsLong() + number(LOOKUP_US, line).orElse(0);
+                OptionalLong call = number(CALL_US, line);
+                callUsComplete &= call.isPresent();
+                callUs += call.orElse(0);
+            }
+        }
+        double total = ms(run.firstFrame() - run.sent());
+        double start = startWall.isPresent() ? startWall.getAsLong() - sentWall : NA;
+        double regionAt = ms(run.region() - run.sent());
+        double attachedAt = attaches > 0 ? attachedWall - sentWall : NA;
+        double mappedAt = ms(run.mapped() - run.sent());
+        // each boundary no earlier than the one before: the stages add up to the total
+        double[] at = {0, start, regionAt, attachedAt, mappedAt, total};
+        double[] stage = new double[5];
+        double previous = 0;
+        int previousIndex = 0;
+        for (int i = 1; i < at.length; i++) {
+            if (Double.isNaN(at[i])) {
+                stage[i - 1] = NA;
+                continue;
+            }
+            double clamped = Math.min(Math.max(at[i], previous), total);
+            // an unknown boundary before this one: its stage and this one are told apart as na
+            stage[i - 1] = previousIndex == i - 1 ? clamped - previous : NA;
+            previous = clamped;
+            previousIndex = i;
+        }
+        double libvirt = attaches > 0 ? libvirtUs / 1e3 : NA;
+        double libvirtCall = attaches > 0 && callUsComplete ? callUs / 1e3 : NA;
+        double agentUsable = Math.max(0, ms(run.usable() - run.mapped()));
+        double highwayHost = stage[0] + stage[1] + Math.max(0, stage[2] - libvirt) + agentUsable;
+        return new VmEstablishSplit(run.index(), run.linkId(), total, stage[0], stage[1], stage[2], stage[3], stage[4],
+                verdictWall.isPresent() ? verdictWall.getAsLong() - sentWall : NA, libvirt, libvirtCall, agentUsable,
+                highwayHost, guestUs(SCAN_US, mappedLineA), guestUs(SCAN_US, mappedLineB),
+                guestUs(SINCE_REQUEST_US, mappedLineA), guestUs(SINCE_REQUEST_US, mappedLineB),
+                run.reverted() ? ms(run.revertDone() - run.revertSent()) : NA);
+    }
+
+    /** The guest library's share: the slower guest's successful scan (list, map, validate). */
+    public double guestLib() {
+        return Double.isNaN(guestScanA) ? guestScanB : Double.isNaN(guestScanB) ? guestScanA : Math.max(guestScanA, guestScanB);
+    }
+
+    /** The marker that starts a guest's PortRemap line for having mapped link {@code linkId} on {@code port}. */
+    public static String mappedMarker(String port, long linkId) {
+        return "port=" + port + " mapped LinkSession[linkId=" + linkId + ",";
+    }
+
+    /** {@code VM_AGENT_ESTABLISH round=N link=ID total_ms=... } with every key; "na" for what was not found. */
+    public String line() {
+        return "VM_AGENT_ESTABLISH round=" + round + " link=" + linkId + " total_ms=" + f(total) + " detection_ms="
+                + f(detection) + " region_ms=" + f(region) + " attach_ms=" + f(attach) + " guest_discovery_ms="
+                + f(guestDiscovery) + " handshake_ms=" + f(handshake) + " verdict_ms=" + f(verdict) + " libvirt_ms="
+                + f(libvirt) + " libvirt_call_ms=" + f(libvirtCall) + " agent_usable_ms=" + f(agentUsable)
+                + " highway_host_ms=" + f(highwayHost) + " guest_lib_ms=" + f(guestLib()) + " guest_scan_ms_a="
+                + f(guestScanA) + " guest_scan_ms_b=" + f(guestScanB) + " guest_since_request_ms_a="
+                + f(guestSinceRequestA) + " guest_since_request_ms_b=" + f(guestSinceRequestB) + " revert_ms="
+                + f(revert);
+    }
+
+    private static String f(double value) {
+        return Double.isNaN(value) ? "na" : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static double guestUs(Pattern key, Optional<String> line) {
+        if (line.isEmpty()) {
+            return NA;
+        }
+        OptionalLong us = number(key, line.get());
+        return us.isPresent() ? us.getAsLong() / 1e3 : NA;
+    }
+
+    private static OptionalLong number(Pattern key, String line) {
+        Matcher m = key.matcher(line);
+        return m.find() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
+    }
+
+    /** The wall time (ms) of the first line at or after {@code fromWall} that matches. */
+    private static OptionalLong firstAt(List<String> lines, long fromWall, ZoneId zone,
+                                        java.util.function.Predicate<String> matches) {
+        for (String line : lines) {
+            if (matches.test(line)) {
+                OptionalLong at = time(line, zone);
+                if (at.isPresent() && at.getAsLong() >= fromWall) {
+                    return at;
+                }
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** A log line's leading "yyyy-MM-dd HH:mm:ss.SSS" stamp in ms since the epoch, if it has one. */
+    static OptionalLong time(String line, ZoneId zone) {
+        if (line.length() < 23) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(LocalDateTime.parse(line.substring(0, 23), LOG_TIME).atZone(zone).toInstant()
+                    .toEpochMilli());
+        } catch (DateTimeParseException e) {
+            return OptionalLong.empty();
+        }
+    }
+}
