@@ -157,6 +157,9 @@ final class HighwayAgent implements AutoCloseable {
                 watch.addListener(event -> controller.verdictsChanged());
                 bypass.start();
             }
+            if (!config.bypass()) {
+                warnAboutLeftoverLinks(config.regionDir().map(RegionFiles::in).orElseGet(RegionFiles::automatic));
+            }
             watch.start(openflow);
             if (config.controllerProxy()) {
                 Map<Long, String> names = new HashMap<>();
@@ -270,6 +273,25 @@ final class HighwayAgent implements AutoCloseable {
     /** Blocks until {@link #close} finished. */
     void awaitClosed() throws InterruptedException {
         closed.await();
+    }
+
+    /**
+     * With the bypass off nothing re-adopts the links an earlier agent left (killed while they
+     * were up): their guests keep using them, and the agent says so rather than touch them.
+     */
+    static List<java.nio.file.Path> warnAboutLeftoverLinks(RegionFiles files) {
+        try {
+            List<java.nio.file.Path> left = files.existingWithPrefix(LinkSupervisor.LINK_FILE_PREFIX);
+            if (!left.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "bypass=false, but link regions of an earlier agent are still"
+                        + " there: " + left + "; their guests may still use them. Start the agent with bypass=true to"
+                        + " re-adopt and revert them, or stop the guests before deleting them");
+            }
+            return left;
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot look for link regions of an earlier agent: " + e);
+            return List.of();
+        }
     }
 
     /** Closes the control socket, the flow monitor and the ring ports. Idempotent. */
