@@ -452,6 +452,10 @@ if has_part establish; then
   wait "$bench_pid" || bench_status=$?
   vswitchd_alive_or_die "after the establish runs"
   stop_guests
+  # what OVS itself dropped toward B (B counts it as lost: the one named counter for it)
+  ovs_tx_drop_b="$(ovs-vsctl get Interface "$port_b" statistics:tx_dropped 2>/dev/null || echo na)"
+  ovs_rx_drop_a="$(ovs-vsctl get Interface "$port_a" statistics:rx_dropped 2>/dev/null || echo na)"
+  log "OVS counters: tx_dropped toward B=$ovs_tx_drop_b rx_dropped from A=$ovs_rx_drop_a"
   grep '^TRAFFIC_SUMMARY' "$dir/guest-b.log" >&2 || true
   bench_stop "$agent_pid" TERM
   grep -E '^BYPASS_RUN' "$dir/bench.log" | head -5 >&2 || true
@@ -481,6 +485,7 @@ if has_part establish; then
   gap_outside="$(grep -oP 'outside_max_us=\K[^ ]+' <<<"$gaps")"
   summary_b="$(grep "^TRAFFIC_SUMMARY port=$port_b " "$dir/guest-b.log")"
   rx_clean="$(grep -oP ' clean=\K[a-z]+' <<<"$summary_b")"
+  lost_b="$(grep -oP ' lost=\K[0-9]+' <<<"$summary_b" || echo na)"
   log "receiver B over all runs: $(grep -oP ' \K(checked|lost|reordered|duplicated|max_gap_ns|remap_links|remap_forced)=[^ ]+' <<<"$summary_b" | tr '\n' ' ')"
 fi
 
@@ -495,7 +500,7 @@ mkdir -p "$HIGHWAY_ROOT/results"
 result="RESULT bypass establish_p50_ms=$establish_p50 establish_p99_ms=$establish_p99 gap_max_us=$gap_max speedup=$speedup"
 result+=" bypass_mpps=$bypass_mpps ovs_best_mpps=$ovs_mpps best_placement=$best_placement revert_p50_ms=$revert_p50"
 result+=" revert_p99_ms=$revert_p99 gap_outside_max_us=$gap_outside establish_failed=$establish_failed rx_clean=$rx_clean"
-result+=" establish_first_ms=$establish_first"
+result+=" establish_first_ms=$establish_first rx_lost=${lost_b:-na} ovs_tx_drop=${ovs_tx_drop_b:-na}"
 result+=" establish_via=$establish_via quiet_ms=$quiet_ms control_nice=$control_nice"
 placements_note=""
 for p in ${placements//,/ }; do placements_note+="$p:${placement_mpps[$p]:-na},"; done

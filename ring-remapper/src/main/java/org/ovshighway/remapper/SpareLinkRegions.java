@@ -62,15 +62,17 @@ public final class SpareLinkRegions implements AutoCloseable {
         this.pid = ProcessHandle.current().pid();
     }
 
-    /** A claimed spare: the file under its link name, and the caller's mapping of it. */
+    /** A claimed spare: the file under its link name, and the caller's mapping of it (same inode). */
     record Claimed(RegionFile file, MappedRegion mapping) {
     }
 
     /**
      * The spare of the link's shape as file {@code name} with {@code identity}, mapped, or null
-     * when there is none (the caller creates the region itself). No guest can see the file
-     * before the caller attaches it, so renaming before rewriting the identity is safe. A spare
-     * that cannot be claimed is deleted and null returned.
+     * when there is none (the caller creates the region itself). The identity is rewritten
+     * before the file gets its link name, so whoever finds a file under that name (a guest once
+     * it is attached, an operator, a harness watching the directory) reads the link's identity,
+     * never the spare's or a mix. The mapping is of the same file (its {@code path()} is the
+     * spare name). A spare that cannot be claimed is deleted and null returned.
      */
     Claimed claim(String name, RegionIdentity identity, boolean twoWay) {
         RegionFile spare = spares.remove(Shape.of(twoWay));
@@ -79,23 +81,23 @@ public final class SpareLinkRegions implements AutoCloseable {
             return null;
         }
         Path target = spare.path().resolveSibling(name);
-        try {
-            // link(2) fails when the name exists, unlike rename(2), which would replace it
-            Files.createLink(target, spare.path());
-        } catch (IOException | RuntimeException e) {
-            return failed(spare, name, e);
-        }
         MappedRegion mapping = null;
         try {
-            Files.delete(spare.path());
-            mapping = MappedRegion.map(target);
+            mapping = MappedRegion.map(spare.path());
             RegionInitializer.reidentify(mapping.segment(), identity);
+            // link(2) fails when the name exists, unlike rename(2), which would replace it
+            Files.createLink(target, spare.path());
         } catch (IOException | RuntimeException e) {
             if (mapping != null) {
                 mapping.close();
             }
-            RegionFiles.delete(target);
             return failed(spare, name, e);
+        }
+        try {
+            Files.delete(spare.path());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "claimed spare region as path=" + target + " but cannot remove its"
+                    + " spare name path=" + spare.path() + ": " + e);
         }
         claimed++;
         return new Claimed(new RegionFile(target, spare.layout(), identity, spare.hugetlbfs()), mapping);

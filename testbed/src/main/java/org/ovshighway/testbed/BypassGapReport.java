@@ -56,10 +56,30 @@ public final class BypassGapReport {
 
     /** As {@link #join(List, List)}; {@code overflowed}: the receiver recorded only the first gaps. */
     static Result join(List<Window> windows, List<Gap> gaps, boolean overflowed) {
-        Map<String, Gap> worst = new HashMap<>();
-        Map<String, Integer> worstRun = new HashMap<>();
-        Gap outside = null;
-        for (Gap gap : gaps) {
+        Joiner joiner = new Joiner(windows);
+        gaps.forEach(joiner::add);
+        return joiner.result(overflowed);
+    }
+
+    /**
+     * Attributes gaps one at a time (a receiver at 50 % load records millions: they are never all
+     * held in memory).
+     */
+    static final class Joiner {
+        private final List<Window> windows;
+        private final Map<String, Gap> worst = new HashMap<>();
+        private final Map<String, Integer> worstRun = new HashMap<>();
+        private Gap outside;
+        private int count;
+        private long lastEnd = Long.MIN_VALUE;
+
+        Joiner(List<Window> windows) {
+            this.windows = List.copyOf(windows);
+        }
+
+        void add(Gap gap) {
+            count++;
+            lastEnd = Math.max(lastEnd, gap.end());
             boolean inside = false;
             for (Window w : windows) {
                 if (gap.start() <= w.end() && gap.end() >= w.start()) {
@@ -75,12 +95,19 @@ public final class BypassGapReport {
                 outside = gap;
             }
         }
-        int uncovered = 0;
-        if (overflowed) {
-            long lastRecorded = gaps.stream().mapToLong(Gap::end).max().orElse(Long.MIN_VALUE);
-            uncovered = (int) windows.stream().filter(w -> w.end() > lastRecorded).count();
+
+        int count() {
+            return count;
         }
-        return new Result(worst, worstRun, outside, windows.size(), gaps.size(), uncovered);
+
+        Result result(boolean overflowed) {
+            int uncovered = 0;
+            if (overflowed) {
+                long last = lastEnd;
+                uncovered = (int) windows.stream().filter(w -> w.end() > last).count();
+            }
+            return new Result(worst, worstRun, outside, windows.size(), count, uncovered);
+        }
     }
 
     /**
@@ -114,14 +141,37 @@ public final class BypassGapReport {
     /** The gaps of {@code port} in TRAFFIC_GAP lines. */
     static List<Gap> gaps(List<String> guestLines, String port) {
         List<Gap> out = new ArrayList<>();
-        String prefix = "TRAFFIC_GAP port=" + port + " ";
         for (String line : guestLines) {
-            if (line.startsWith(prefix)) {
-                Map<String, String> f = fields(line);
-                out.add(new Gap(number(f, "end_nanos", line), number(f, "gap_ns", line)));
+            Gap gap = gap(line, port);
+            if (gap != null) {
+                out.add(gap);
             }
         }
         return out;
+    }
+
+    /** The gap in a TRAFFIC_GAP line of {@code port}, else null. */
+    static Gap gap(String line, String port) {
+        if (!line.startsWith("TRAFFIC_GAP port=") || !line.startsWith(port + " ", "TRAFFIC_GAP port=".length())) {
+            return null;
+        }
+        // "TRAFFIC_GAP port=P end_nanos=E gap_ns=G": parsed without a map, millions of lines
+        return new Gap(longAfter(line, "end_nanos"), longAfter(line, "gap_ns"));
+    }
+
+    private static long longAfter(String line, String key) {
+        int at = line.indexOf(" " + key + "=");
+        if (at < 0) {
+            throw new IllegalArgumentException("missing field=" + key + " in line: " + line);
+        }
+        int from = at + key.length() + 2;
+        int to = line.indexOf(' ', from);
+        String value = to < 0 ? line.substring(from) : line.substring(from, to);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("field=" + key + " value=" + value + " is not a number in line: " + line, e);
+        }
     }
 
     private static Map<String, String> fields(String line) {
@@ -162,25 +212,35 @@ public final class BypassGapReport {
         }
         List<Window> windows = windows(Files.readAllLines(Path.of(o.string("bench-log"))),
                 o.nonNegativeInt("margin-ms") * 1_000_000L);
-        List<String> guest = Files.readAllLines(Path.of(o.string("guest-log")));
-        List<Gap> gaps = gaps(guest, o.string("port"));
-        if (guest.stream().noneMatch(l -> l.startsWith("TRAFFIC_SUMMARY port=" + o.string("port") + " "))) {
-            System.err.println("BypassGapReport: no TRAFFIC_SUMMARY for port=" + o.string("port") + " in "
+        String port = o.string("port");
+        Joiner joiner = new Joiner(windows);
+        String summary = null;
+        // streamed: the receiver's log holds a line per recorded gap, millions at 50 % load
+        try (java.io.BufferedReader in = Files.newBufferedReader(Path.of(o.string("guest-log")))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                Gap gap = gap(line, port);
+                if (gap != null) {
+                    joiner.add(gap);
+                } else if (summary == null && line.startsWith("TRAFFIC_SUMMARY port=" + port + " ")) {
+                    summary = line;
+                }
+            }
+        }
+        if (summary == null) {
+            System.err.println("BypassGapReport: no TRAFFIC_SUMMARY for port=" + port + " in "
                     + o.string("guest-log") + " (did the receiver run with --gap-threshold-us and stop cleanly?)");
             System.exit(1);
         }
-        String summary = guest.stream().filter(l -> l.startsWith("TRAFFIC_SUMMARY port=" + o.string("port") + " "))
-                .findFirst().orElseThrow();
         Map<String, String> receiver = fields(summary);
         long overflow = number(receiver, "gaps_overflow", summary);
         long recorded = number(receiver, "gaps_recorded", summary);
-        if (recorded != gaps.size()) {
+        if (recorded != joiner.count()) {
             System.err.println("BypassGapReport: the receiver recorded gaps_recorded=" + recorded + " but "
-                    + o.string("guest-log") + " holds " + gaps.size() + " TRAFFIC_GAP lines for port=" + o.string("port")
+                    + o.string("guest-log") + " holds " + joiner.count() + " TRAFFIC_GAP lines for port=" + port
                     + " (did it die while printing them?)");
             System.exit(1);
         }
-        Result r = join(windows, gaps, overflow > 0);
+        Result r = joiner.result(overflow > 0);
         for (String kind : List.of("establish", "revert")) {
             Gap g = r.worst().get(kind);
             if (g != null) {

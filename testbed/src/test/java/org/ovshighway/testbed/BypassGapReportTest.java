@@ -68,6 +68,15 @@ class BypassGapReportTest {
     }
 
     @Test
+    void gapLinesOfOtherPortsOrPrefixesAreNotTheirsAndMalformedOnesAreErrors() {
+        assertEquals(new BypassGapReport.Gap(1500, 300),
+                BypassGapReport.gap("TRAFFIC_GAP port=b end_nanos=1500 gap_ns=300", "b"));
+        assertNull(BypassGapReport.gap("TRAFFIC_GAP port=bb end_nanos=1500 gap_ns=300", "b"));
+        assertNull(BypassGapReport.gap("TRAFFIC_SUMMARY port=b sent=0", "b"));
+        assertThrows(IllegalArgumentException.class, () -> BypassGapReport.gap("TRAFFIC_GAP port=b end_nanos=x", "b"));
+    }
+
+    @Test
     void noGapsMeansZeroAndNoOutside() {
         BypassGapReport.Result r = BypassGapReport.join(BypassGapReport.windows(BENCH, 0), List.of());
         assertEquals(0, r.maxNanos("establish"));
