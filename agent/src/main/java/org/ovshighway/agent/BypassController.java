@@ -368,6 +368,12 @@ final class BypassController implements AutoCloseable {
         }
         // readers of the snapshot must see the link gone before a held frame moves on
         publishSnapshot();
+        // the held change reaches OVS only now: the cool-down and the quiet time count from here,
+        // not from when it was held (a revert that outlasts the cool-down would otherwise relink
+        // the pair at once, before OVS applied the change and the flow monitor reported it)
+        long now = clock.getAsLong();
+        pair.notBefore = Math.max(pair.notBefore, now + HOLD_COOLDOWN.toNanos());
+        lastForwardedChange = now;
         pair.revertWaiters.forEach(w -> w.complete(null));
         pair.revertWaiters.clear();
     }

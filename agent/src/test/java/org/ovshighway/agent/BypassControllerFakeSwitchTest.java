@@ -96,6 +96,8 @@ class BypassControllerFakeSwitchTest {
                 Duration.ofSeconds(20), Duration.ofSeconds(5));
         Map<String, Boolean> verdicts = new ConcurrentHashMap<>();
         AtomicBoolean switching = new AtomicBoolean(true);
+        // the controller's clock: real time plus what the test adds to jump over a cool-down
+        java.util.concurrent.atomic.AtomicLong jumped = new java.util.concurrent.atomic.AtomicLong();
         try (GuestPort x = GuestPort.open(DeviceSource.sysfs(rootX), "x");
              GuestPort y = GuestPort.open(DeviceSource.sysfs(rootY), "y");
              FakeMemifSwitch xToY = new FakeMemifSwitch(portX.file().path(), portY.file().path());
@@ -116,7 +118,7 @@ class BypassControllerFakeSwitchTest {
             BypassController bypass = new BypassController(supervisor,
                     (from, to) -> verdicts.getOrDefault(from + ">" + to, false),
                     Map.of("x", PortEnd.of(portX), "y", PortEnd.of(portY)), Map.of("x", 11L, "y", 12L),
-                    Duration.ZERO, System::nanoTime);
+                    Duration.ZERO, () -> System.nanoTime() + jumped.get());
             bypass.start();
             try {
                 verdicts.put("x>y", true);
@@ -148,9 +150,21 @@ class BypassControllerFakeSwitchTest {
                         "y -> x being linked again: " + bypass.snapshot());
                 CompletionStage<?> heldWhileStarting = bypass.holdDecider().holdBefore("test", flowMod(12, 13));
                 assertNotNull(heldWhileStarting, "a link being established is held for too");
+                // a revert that outlasts the cool-down (a loaded machine): once the controller took the hold
+                // (the link moved on), as if the rest took a second and more
+                await(() -> heldWhileStarting.toCompletableFuture().isDone()
+                        || bypass.snapshot().stream().noneMatch(v -> v.state() == LinkState.ATTACHING), "the link moving on");
+                jumped.addAndGet(BypassController.HOLD_COOLDOWN.toNanos() + TimeUnit.SECONDS.toNanos(1));
                 heldWhileStarting.toCompletableFuture().get(60, TimeUnit.SECONDS);
                 assertTrue(bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
                         "released only once the new link was reverted: " + bypass.snapshot());
+                // the released change reaches OVS only now: no new link before the cool-down from the release
+                long quietUntil = System.nanoTime() + BypassController.HOLD_COOLDOWN.toNanos() * 3 / 5;
+                while (System.nanoTime() < quietUntil) {
+                    assertTrue(bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
+                            "linked again within the cool-down after the held change was released: " + bypass.snapshot());
+                    Thread.sleep(1);
+                }
                 await(() -> bypass.onLink("y", "x"), "y -> x linked again");
             } finally {
                 bypass.revertAllAndStop(Duration.ofSeconds(30));
