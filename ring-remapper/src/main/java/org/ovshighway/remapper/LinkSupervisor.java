@@ -299,7 +299,7 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
                 listener.accept(link.status());
             }
         }
-        if (spares != null && !spares.full() && commands.isEmpty() && settled()) {
+        if (spares != null && spares.wantsRefill() && commands.isEmpty() && settled()) {
             spares.refill();
         }
     }

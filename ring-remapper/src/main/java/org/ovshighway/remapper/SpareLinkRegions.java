@@ -55,6 +55,8 @@ public final class SpareLinkRegions implements AutoCloseable {
     private final Map<Shape, RegionFile> spares = new EnumMap<>(Shape.class);
     private long claimed;
     private long missed;
+    /** A spare could not be made: no new try before the next claim (not one per supervisor tick). */
+    private boolean refillFailed;
 
     /** Spares created through {@code files} (the policy links are created with). */
     public SpareLinkRegions(RegionFiles files) {
@@ -75,6 +77,7 @@ public final class SpareLinkRegions implements AutoCloseable {
      * spare name). A spare that cannot be claimed is deleted and null returned.
      */
     Claimed claim(String name, RegionIdentity identity, boolean twoWay) {
+        refillFailed = false;
         RegionFile spare = spares.remove(Shape.of(twoWay));
         if (spare == null) {
             missed++;
@@ -127,7 +130,9 @@ public final class SpareLinkRegions implements AutoCloseable {
                 // ours from a claim that failed half-way, or a reused pid's: not to be trusted
                 RegionFiles.delete(e.path());
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot create spare link region name=" + name + ": " + e);
+                refillFailed = true;
+                LOG.log(System.Logger.Level.WARNING, "cannot create spare link region name=" + name + " (tried again"
+                        + " after the next link): " + e);
             }
         }
     }
@@ -135,6 +140,11 @@ public final class SpareLinkRegions implements AutoCloseable {
     /** Whether every shape has its spare. */
     boolean full() {
         return spares.size() == Shape.values().length;
+    }
+
+    /** Whether {@link #refill} has something to do: a spare is missing and the last try did not fail. */
+    boolean wantsRefill() {
+        return !full() && !refillFailed;
     }
 
     /** Links that got a spare. */

@@ -94,6 +94,17 @@ class SpareLinkRegionsTest {
     }
 
     @Test
+    void aSpareThatCannotBeMadeIsNotTriedAgainBeforeTheNextClaim() throws IOException {
+        Path gone = dir.resolve("not-there");
+        SpareLinkRegions spares = new SpareLinkRegions(RegionFiles.in(gone));
+        assertTrue(spares.wantsRefill());
+        spares.refill();
+        assertFalse(spares.wantsRefill(), "a failed refill waits for the next link");
+        assertNull(spares.claim("hwlink-3", RegionIdentity.link(3, 1, "a", "b"), false));
+        assertTrue(spares.wantsRefill(), "tried again after a link");
+    }
+
+    @Test
     void aClaimNeverReplacesAnExistingFile() throws IOException {
         SpareLinkRegions spares = new SpareLinkRegions(files);
         spares.refill();
