@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.ovshighway.remapper.RegionFiles;
 import org.ovshighway.remapper.RemapDeadlines;
 
 /**
@@ -295,6 +296,11 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
         return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts, openflow, controlSocket,
                 bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline, deadlines, spareRegions,
                 libvirtUri, detachDeadline);
+    }
+
+    /** Where region files go: {@code region-dir}, else hugetlbfs when it fits, else /dev/shm. */
+    public RegionFiles regionFiles() {
+        return regionDir.map(RegionFiles::in).orElseGet(RegionFiles::automatic);
     }
 
     /** Whether any ring port's guest is a VM (the agent then needs a libvirt connection). */

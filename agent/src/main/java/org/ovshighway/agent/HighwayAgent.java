@@ -116,7 +116,7 @@ final class HighwayAgent implements AutoCloseable {
             }
             watch = new PointToPointWatch(candidates, Clock.systemUTC());
             if (config.bypass()) {
-                RegionFiles files = config.regionDir().map(RegionFiles::in).orElseGet(RegionFiles::automatic);
+                RegionFiles files = config.regionFiles();
                 AtomicReference<BypassController> controllerRef = new AtomicReference<>();
                 AtomicReference<LinkFlowCounters> flowCountersRef = new AtomicReference<>();
                 // link regions reach each guest the way its ring port's region did (root or domain)
@@ -158,7 +158,7 @@ final class HighwayAgent implements AutoCloseable {
                 bypass.start();
             }
             if (!config.bypass()) {
-                warnAboutLeftoverLinks(config.regionDir().map(RegionFiles::in).orElseGet(RegionFiles::automatic));
+                warnAboutLeftoverLinks(config.regionFiles());
             }
             watch.start(openflow);
             if (config.controllerProxy()) {

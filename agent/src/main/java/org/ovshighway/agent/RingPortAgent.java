@@ -93,7 +93,7 @@ public final class RingPortAgent implements AutoCloseable {
             if (snapshot.bridge(config.bridge()).isEmpty()) {
                 throw new AgentException("no such bridge: bridge=" + config.bridge() + " ovsdb=" + config.ovsdb(), null);
             }
-            RegionFiles files = config.regionDir().map(RegionFiles::in).orElseGet(RegionFiles::automatic);
+            RegionFiles files = config.regionFiles();
             // spare link regions of an agent killed before it could delete them: nobody maps them
             try {
                 int orphans = SpareLinkRegions.deleteOrphans(files);
