@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * <p>A socket file left by an agent that was killed is replaced; one that another agent still
  * listens on is an error naming the path.
  */
-final class ControlSocket implements AutoCloseable {
+public final class ControlSocket implements AutoCloseable {
     /** Name of the thread answering clients. */
     static final String THREAD = "highway-control";
     private static final System.Logger LOG = System.getLogger(ControlSocket.class.getName());
@@ -82,7 +82,7 @@ final class ControlSocket implements AutoCloseable {
     }
 
     /** Sends {@code command} to the agent listening on {@code path} and returns its answer. */
-    static String ask(Path path, String command) throws IOException {
+    public static String ask(Path path, String command) throws IOException {
         try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
             channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
             channel.shutdownOutput();

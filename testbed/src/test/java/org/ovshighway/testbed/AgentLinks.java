@@ -3,11 +3,6 @@ package org.ovshighway.testbed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +12,7 @@ import java.util.regex.Pattern;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.ovshighway.agent.ControlSocket;
 
 /** {@code highway links} asked over a running agent's control socket, and its lines picked apart. */
 final class AgentLinks {
@@ -24,17 +20,7 @@ final class AgentLinks {
     }
 
     static String links(Path control) throws Exception {
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(control))) {
-            channel.write(ByteBuffer.wrap("links\n".getBytes(StandardCharsets.US_ASCII)));
-            channel.shutdownOutput();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteBuffer buffer = ByteBuffer.allocate(4096);
-            while (channel.read(buffer) >= 0) {
-                out.write(buffer.array(), 0, buffer.position());
-                buffer.clear();
-            }
-            return out.toString(StandardCharsets.UTF_8);
-        }
+        return ControlSocket.ask(control, "links");
     }
 
     static String line(String links, String port) {
