@@ -4,16 +4,18 @@
 # A private userspace OVS (testbed/lib/ovs.sh) with one netdev bridge listening on ptcp:PORT on
 # loopback. ProxyBench (testbed module) speaks OpenFlow 1.3 over TCP: per round it measures the
 # median BARRIER round trip (--barriers of them) and the time from the first of --flowmods
-# FLOW_MOD ADDs to the reply of the BARRIER after them, once directly to the bridge and once
-# through an in-process OpenFlowProxy relaying to the same listener; rounds alternate which goes
-# first. Figures are medians over the rounds.
+# FLOW_MOD ADDs to the reply of the BARRIER after them, directly to the bridge's TCP listener,
+# through an in-process OpenFlowProxy's passive listener relaying to the bridge's management socket
+# (as 'highway attach --passive' does by default; busy-poll window --busy-poll-us), through a
+# second such proxy that never busy-polls, and through a third relaying to the TCP listener
+# instead; rounds rotate which path goes first. Figures are medians over the rounds.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/lib/common.sh"
 source "$here/lib/bench.sh"
 source "$here/lib/ovs.sh"
 
-rounds=5 barriers=2000 flowmods=100000 quiet_wait=60
+rounds=5 barriers=2000 flowmods=100000 quiet_wait=60 busy_poll_us=100 relay_tcp=0
 
 usage() {
   cat <<USAGE
@@ -21,6 +23,9 @@ usage: testbed/bench proxy [options]
   --rounds N       measured rounds, each direct and proxied (default $rounds)
   --barriers N     BARRIER round trips per measurement, median kept (default $barriers)
   --flowmods N     FLOW_MODs before the closing BARRIER (default $flowmods)
+  --busy-poll-us N the proxy's busy-poll window (agent key proxy-busy-poll-us; default $busy_poll_us);
+                   a second proxy with no busy polling is measured beside it (the *_nopoll keys)
+  --relay-tcp      the measured proxy relays to the bridge's TCP listener, not its management socket
   --quiet-wait N   wait up to N s for the machine to go idle first (default $quiet_wait)
   --keep-logs      keep the run directory (/tmp/highway-bench-proxy.*)
 Ends with: RESULT proxy barrier_rtt_ratio=<proxy/direct> flowmod_throughput_ratio=<proxy/direct> ...
@@ -33,6 +38,8 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="${2:?--rounds needs a value}"; shift 2 ;;
     --barriers) barriers="${2:?--barriers needs a value}"; shift 2 ;;
     --flowmods) flowmods="${2:?--flowmods needs a value}"; shift 2 ;;
+    --busy-poll-us) busy_poll_us="${2:?--busy-poll-us needs a value}"; shift 2 ;;
+    --relay-tcp) relay_tcp=1; shift ;;
     --quiet-wait) quiet_wait="${2:?--quiet-wait needs a value}"; shift 2 ;;
     --keep-logs) export BENCH_KEEP_LOGS=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -42,6 +49,7 @@ done
 for v in rounds barriers flowmods; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "--$v value=${!v} must be a positive integer"
 done
+[[ "$busy_poll_us" =~ ^[0-9]+$ ]] || die "--busy-poll-us value=$busy_poll_us must be an integer >= 0"
 [[ "$quiet_wait" =~ ^[0-9]+$ ]] || die "--quiet-wait value=$quiet_wait must be an integer >= 0"
 
 bench_init proxy
@@ -57,10 +65,13 @@ ovs-vsctl --db=unix:"$run/db.sock" --timeout=10 set-controller br0 "ptcp:$port:1
   || die "cannot make br0 listen: port=$port"
 ovs-vsctl --db=unix:"$run/db.sock" --timeout=10 -- add-port br0 p1 -- set Interface p1 type=dummy ofport_request=1 \
   -- add-port br0 p2 -- set Interface p2 type=dummy ofport_request=2 >/dev/null
+endpoint="unix:$run/br0.mgmt"
+[ "$relay_tcp" = 1 ] && endpoint="tcp:127.0.0.1:$port"
 bench_wait_quiet "$quiet_wait"
-log "ProxyBench: rounds=$rounds barriers=$barriers flowmods=$flowmods switch=tcp:127.0.0.1:$port"
+log "ProxyBench: rounds=$rounds barriers=$barriers flowmods=$flowmods busy_poll_us=$busy_poll_us switch=tcp:127.0.0.1:$port endpoint=$endpoint"
 "${BENCH_JAVA[@]}" org.ovshighway.testbed.ProxyBench --switch "tcp:127.0.0.1:$port" --rounds "$rounds" \
-  --barriers "$barriers" --flowmods "$flowmods" >"$BENCH_RUN_DIR/bench.out" 2>"$BENCH_RUN_DIR/bench.log" \
+  --barriers "$barriers" --flowmods "$flowmods" --busy-poll-us "$busy_poll_us" \
+  --switch-endpoint "$endpoint" >"$BENCH_RUN_DIR/bench.out" 2>"$BENCH_RUN_DIR/bench.log" \
   || { tail -30 "$BENCH_RUN_DIR/bench.log" >&2; die "ProxyBench failed (log: $BENCH_RUN_DIR/bench.log)"; }
 cat "$BENCH_RUN_DIR/bench.log" >&2
 grep '^RESULT proxy ' "$BENCH_RUN_DIR/bench.out" || die "ProxyBench printed no RESULT line"

@@ -69,6 +69,8 @@ final class AgentCommand implements Subcommand {
                   proxy-listen=127.0.0.1                     address of the proxy's bridge-facing listeners
                   proxy-passive=127.0.0.1:6634               optional listener for the switch's own clients
                   proxy-hold-deadline-ms=5000                longest hold of a rule that breaks a link
+                  proxy-busy-poll-us=100                     the proxy polls its sockets this long before
+                                                             sleeping (0..10000; 0: sleep at once)
                   link-map-deadline-ms=5000                  map deadline of a new link (else rolled back)
                   link-fence-deadline-ms=2000                fence deadline (else the revert is forced)
                   link-revert-deadline-ms=2000               revert deadline (else forced)

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.ovshighway.proxy.ProxyConfig;
 import org.ovshighway.remapper.RegionFiles;
 import org.ovshighway.remapper.RemapDeadlines;
 
@@ -54,6 +55,8 @@ import org.ovshighway.remapper.RemapDeadlines;
  * proxy-listen=127.0.0.1                      address of the proxy's bridge-facing listeners
  * proxy-passive=127.0.0.1:6634                optional listener for the switch's own OpenFlow clients
  * proxy-hold-deadline-ms=5000                 longest hold of a rule that breaks a link (1..60000)
+ * proxy-busy-poll-us=100                      how long the proxy's event loops poll their sockets
+ *                                             before sleeping (0..10000 us; 0: sleep at once)
  * link-map-deadline-ms=5000                   both guests must map a new link within this, else it is
  *                                             rolled back (1..600000)
  * link-fence-deadline-ms=2000                 every FENCE_IN of a new link must be acknowledged within
@@ -82,6 +85,7 @@ import org.ovshighway.remapper.RemapDeadlines;
  * @param proxyListen    address of the proxy's bridge-facing listeners
  * @param proxyPassive   the proxy's listener for the switch's own clients, if any
  * @param proxyHoldDeadline longest hold of a rule that breaks a link
+ * @param proxyBusyPoll  how long the proxy's event loops poll before they sleep
  * @param linkDeadlines  how long a link may wait for its guests in each state
  * @param linkSpareRegions whether initialised link regions are kept ready for the next links
  * @param libvirtUri     libvirt connection for ring ports with a domain
@@ -91,7 +95,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                           List<RingPortConfig> ringPorts, String openflow, Path controlSocket, boolean bypass,
                           Duration bypassQuiet, boolean controllerProxy, String proxyListen,
                           Optional<InetSocketAddress> proxyPassive, Duration proxyHoldDeadline,
-                          RemapDeadlines linkDeadlines, boolean linkSpareRegions, String libvirtUri,
+                          Duration proxyBusyPoll, RemapDeadlines linkDeadlines, boolean linkSpareRegions, String libvirtUri,
                           Duration libvirtDetachDeadline) {
 
     /** A port name: usable as OVS interface name, region file name part and region header name. */
@@ -106,7 +110,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
     /** Every key outside the ring-port groups (the agent's --help lists them all). */
     static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir", "openflow",
             "control-socket", "bypass", "bypass-quiet-ms", "controller-proxy", "proxy-listen", "proxy-passive",
-            "proxy-hold-deadline-ms", "link-map-deadline-ms", "link-fence-deadline-ms", "link-revert-deadline-ms",
+            "proxy-hold-deadline-ms", "proxy-busy-poll-us", "link-map-deadline-ms", "link-fence-deadline-ms", "link-revert-deadline-ms",
             "link-grace-ms", "link-spare-regions", "libvirt-uri", "libvirt-detach-deadline-ms");
     private static final Set<String> PORT_KEYS = Set.of("guest", "publish-root", "domain", "ofport");
     /** The longest socket path a sockaddr_un holds. */
@@ -279,6 +283,8 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
             proxyPassive = Optional.of(new InetSocketAddress(value.substring(0, colon).replace("[", "").replace("]", ""), port));
         }
         Duration holdDeadline = millis(file, values, "proxy-hold-deadline-ms", 5000, 1, 60_000);
+        Duration busyPoll = Duration.ofNanos(1000 * wholeNumber(file, values, "proxy-busy-poll-us",
+                ProxyConfig.DEFAULT_BUSY_POLL.toNanos() / 1000, 0, ProxyConfig.MAX_BUSY_POLL.toNanos() / 1000));
         Duration quiet = millis(file, values, "bypass-quiet-ms", 20, 0, 10_000);
         RemapDeadlines defaults = RemapDeadlines.defaults();
         RemapDeadlines deadlines = new RemapDeadlines(
@@ -294,7 +300,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
         }
         Duration detachDeadline = millis(file, values, "libvirt-detach-deadline-ms", 30_000, 1, MAX_DEADLINE_MS);
         return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts, openflow, controlSocket,
-                bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline, deadlines, spareRegions,
+                bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline, busyPoll, deadlines, spareRegions,
                 libvirtUri, detachDeadline);
     }
 
@@ -334,8 +340,13 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
     /** A whole number of milliseconds {@code min..max} under {@code key}, or {@code fallback} when absent. */
     private static Duration millis(Path file, Map<String, String> values, String key, long fallback, long min, long max)
             throws ConfigException {
+        return Duration.ofMillis(wholeNumber(file, values, key, fallback, min, max));
+    }
+
+    private static long wholeNumber(Path file, Map<String, String> values, String key, long fallback, long min, long max)
+            throws ConfigException {
         if (!values.containsKey(key)) {
-            return Duration.ofMillis(fallback);
+            return fallback;
         }
         String value = values.get(key).strip();
         long ms;
@@ -347,7 +358,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
         if (ms < min || ms > max) {
             throw new ConfigException(file, key, "must be a whole number " + min + ".." + max + ": value=" + value);
         }
-        return Duration.ofMillis(ms);
+        return ms;
     }
 
     private static boolean bool(Path file, Map<String, String> values, String key, boolean fallback) throws ConfigException {

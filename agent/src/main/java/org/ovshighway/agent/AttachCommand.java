@@ -15,6 +15,7 @@ import org.ovshighway.ovs.ovsdb.OvsdbEndpoint;
 import org.ovshighway.ovs.ovsdb.OvsdbSession;
 import org.ovshighway.proxy.OpenFlowProxy;
 import org.ovshighway.proxy.OpenFlowTarget;
+import org.ovshighway.proxy.ProxyConfig;
 import org.ovshighway.proxy.ProxyRoute;
 import org.ovshighway.proxy.RelayMetrics;
 import org.ovshighway.proxy.RelayPolicy;
@@ -83,7 +84,7 @@ final class AttachCommand implements Subcommand {
                 usage: highway attach --bridge BR [--ovsdb TARGET] [--listen ADDR] [--listen-port PORT]
                                       [--passive ADDR:PORT] [--switch-endpoint TARGET]
                                       [--ssl-private-key FILE --ssl-certificate FILE --ssl-ca-cert FILE]
-                                      [--hold-deadline SECONDS] [--timeout SECONDS]
+                                      [--hold-deadline SECONDS] [--busy-poll-us US] [--timeout SECONDS]
 
                 Reads bridge BR's controllers from OVSDB, opens one proxy listener per active
                 controller target (tcp:, ssl:, unix:), and re-points each of those controllers at its
@@ -110,6 +111,9 @@ final class AttachCommand implements Subcommand {
                   --ssl-certificate FILE   'ovs-vsctl get-ssl' lists them
                   --ssl-ca-cert FILE
                   --hold-deadline SECONDS  longest hold of a rule that breaks a bypass (default 5)
+                  --busy-poll-us US        poll the sockets this long after each message before
+                                           sleeping, saving wake-ups on request/reply pairs
+                                           (0..10000, default 100; 0: sleep at once)
                   --timeout SECONDS        OVSDB request timeout (default 10)
                 """;
     }
@@ -118,11 +122,13 @@ final class AttachCommand implements Subcommand {
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         CommandLineOptions options = CommandLineOptions.parse(args,
                 Set.of("--bridge", "--ovsdb", "--listen", "--listen-port", "--passive", "--switch-endpoint",
-                        "--ssl-private-key", "--ssl-certificate", "--ssl-ca-cert", "--hold-deadline", "--timeout"),
+                        "--ssl-private-key", "--ssl-certificate", "--ssl-ca-cert", "--hold-deadline", "--busy-poll-us", "--timeout"),
                 Set.of());
         String bridge = options.required("--bridge");
         Duration timeout = Duration.ofSeconds(options.seconds("--timeout", 10, 1, 3600));
         Duration holdDeadline = Duration.ofSeconds(options.seconds("--hold-deadline", 5, 1, 3600));
+        Duration busyPoll = Duration.ofNanos(1000L * options.integer("--busy-poll-us",
+                (int) (ProxyConfig.DEFAULT_BUSY_POLL.toNanos() / 1000), 0, (int) (ProxyConfig.MAX_BUSY_POLL.toNanos() / 1000)));
         OvsLocations locations = OvsLocations.fromEnvironment(environment);
         String ovsdbTarget = options.value("--ovsdb").orElse(locations.defaultOvsdb());
         OvsdbEndpoint ovsdbEndpoint;
@@ -176,7 +182,7 @@ final class AttachCommand implements Subcommand {
             RelayPolicy policy = new RelayPolicy(org.ovshighway.proxy.HoldDecider.NEVER,
                     n -> org.ovshighway.proxy.StatsRewriter.NONE, holdDeadline, new RelayMetrics());
             try (ControllerProxy attached = ControllerProxy.start(session, bridge, originals, routes,
-                    passive.map(a -> new ProxyRoute(a, switchEndpoint)), policy, tls)) {
+                    passive.map(a -> new ProxyRoute(a, switchEndpoint)), policy, tls, busyPoll)) {
                 OpenFlowProxy proxy = attached.proxy();
                 List<String> proxyTargets = attached.proxyTargets();
                 for (int i = 0; i < routes.size(); i++) {

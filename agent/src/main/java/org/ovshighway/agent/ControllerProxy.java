@@ -2,6 +2,7 @@ package org.ovshighway.agent;
 
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -54,16 +55,17 @@ final class ControllerProxy implements AutoCloseable {
     }
 
     /**
-     * Starts the proxy for {@code routes} (and {@code passive}) under {@code policy}, then points
+     * Starts the proxy for {@code routes} (and {@code passive}) under {@code policy}, its event loops
+     * busy-polling for {@code busyPoll} before they sleep, then points
      * {@code bridge} at it, the originals saved in the same OVSDB transaction. If re-pointing
      * fails, the proxy is stopped again.
      */
     static ControllerProxy start(OvsdbSession session, String bridge, List<ControllerConfig> originals,
                                  List<ProxyRoute> routes, Optional<ProxyRoute> passive, RelayPolicy policy,
-                                 Optional<SslContext> tls) {
+                                 Optional<SslContext> tls, Duration busyPoll) {
         Objects.requireNonNull(session, "session");
         OpenFlowProxy proxy = OpenFlowProxy.start(new ProxyConfig(routes, passive, policy, tls,
-                ProxyConfig.DEFAULT_CONNECT_TIMEOUT));
+                ProxyConfig.DEFAULT_CONNECT_TIMEOUT, busyPoll));
         try {
             List<String> targets = new ArrayList<>();
             for (int i = 0; i < routes.size(); i++) {

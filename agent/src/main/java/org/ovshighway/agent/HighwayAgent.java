@@ -240,7 +240,8 @@ final class HighwayAgent implements AutoCloseable {
                 ? CounterMergingRewriter.factory(new BypassExtraCounters(links, portNames, flowCounters))
                 : connection -> StatsRewriter.NONE;
         RelayPolicy policy = new RelayPolicy(hold, rewriters, config.proxyHoldDeadline(), new RelayMetrics());
-        return ControllerProxy.start(session, config.bridge(), originals, routes, passive, policy, Optional.empty());
+        return ControllerProxy.start(session, config.bridge(), originals, routes, passive, policy, Optional.empty(),
+                config.proxyBusyPoll());
     }
 
     /** The controller proxy, null when the agent does not relay controllers. */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
+import org.ovshighway.proxy.ProxyConfig;
 import org.ovshighway.remapper.RemapDeadlines;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -170,6 +171,18 @@ class AgentConfigTest {
                 .contains("key=link-grace-ms: must be a whole number 1..600000: value=1s"));
         assertTrue(refused(valid() + "bypass-quiet-ms=-1\n").getMessage()
                 .contains("key=bypass-quiet-ms: must be a whole number 0..10000: value=-1"));
+    }
+
+    @Test
+    void proxyBusyPollDefaultsAndIsCheckedAndRead() throws Exception {
+        assertEquals(ProxyConfig.DEFAULT_BUSY_POLL, AgentConfig.load(write(valid())).proxyBusyPoll());
+        assertEquals(Duration.ZERO, AgentConfig.load(write(valid() + "proxy-busy-poll-us=0\n")).proxyBusyPoll());
+        assertEquals(Duration.ofNanos(250_000), AgentConfig.load(write(valid() + "proxy-busy-poll-us=250\n"))
+                .proxyBusyPoll());
+        assertTrue(refused(valid() + "proxy-busy-poll-us=10001\n").getMessage()
+                .contains("key=proxy-busy-poll-us: must be a whole number 0..10000: value=10001"));
+        assertTrue(refused(valid() + "proxy-busy-poll-us=50us\n").getMessage()
+                .contains("key=proxy-busy-poll-us: must be a whole number 0..10000: value=50us"));
     }
 
     @Test

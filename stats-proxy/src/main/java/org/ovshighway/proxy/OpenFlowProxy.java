@@ -55,7 +55,8 @@ public final class OpenFlowProxy implements AutoCloseable {
     public static OpenFlowProxy start(ProxyConfig config) {
         Objects.requireNonNull(config, "config");
         RelayTransport transport = RelayTransport.best();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, transport.ioHandlerFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(0,
+                transport.ioHandlerFactory(BusyPollSelectStrategy.factory(config.busyPoll())));
         OpenFlowProxy proxy = new OpenFlowProxy(config, transport, group);
         try {
             for (int i = 0; i < config.southbound().size(); i++) {

@@ -13,11 +13,29 @@ import java.util.Optional;
  * @param passive        the listener for OpenFlow clients of the switch ({@code ovs-ofctl tcp:}), if any
  * @param upstreamTls    client TLS context for {@code ssl:} targets; required when one is present
  * @param connectTimeout bound of each upstream connection attempt
+ * @param busyPoll       how long an event loop polls its sockets without blocking after each piece of
+ *                       work before it sleeps in {@code epoll_wait} (0: sleep at once); trades a bounded
+ *                       amount of CPU per relayed message for the wake-ups of a request/reply pair
  */
 public record ProxyConfig(List<ProxyRoute> southbound, Optional<ProxyRoute> passive, RelayPolicy policy,
-                          Optional<SslContext> upstreamTls, Duration connectTimeout) {
+                          Optional<SslContext> upstreamTls, Duration connectTimeout, Duration busyPoll) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * Long enough to cover the switch's answer to a BARRIER or a stats request on a busy host (tens of
+     * microseconds), short enough that an idle proxy costs nothing measurable.
+     */
+    public static final Duration DEFAULT_BUSY_POLL = Duration.ofNanos(100_000);
+
+    /** Longest busy-poll window accepted. */
+    public static final Duration MAX_BUSY_POLL = BusyPollSelectStrategy.MAX_WINDOW;
+
+    /** A proxy with the default busy-poll window. */
+    public ProxyConfig(List<ProxyRoute> southbound, Optional<ProxyRoute> passive, RelayPolicy policy,
+                       Optional<SslContext> upstreamTls, Duration connectTimeout) {
+        this(southbound, passive, policy, upstreamTls, connectTimeout, DEFAULT_BUSY_POLL);
+    }
 
     public ProxyConfig {
         southbound = List.copyOf(southbound);
@@ -25,6 +43,7 @@ public record ProxyConfig(List<ProxyRoute> southbound, Optional<ProxyRoute> pass
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(upstreamTls, "upstreamTls");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        BusyPollSelectStrategy.checkedWindow(Objects.requireNonNull(busyPoll, "busyPoll"));
         if (southbound.isEmpty() && passive.isEmpty()) {
             throw new IllegalArgumentException("proxy with no listener: southbound=[] passive=none");
         }

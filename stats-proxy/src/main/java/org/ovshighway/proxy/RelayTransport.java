@@ -2,6 +2,7 @@ package org.ovshighway.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -15,6 +16,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.spi.SelectorProvider;
 
 /** Netty's native epoll transport where it loads (Linux), else NIO; the relay works the same on both. */
 enum RelayTransport {
@@ -27,8 +29,11 @@ enum RelayTransport {
         return Epoll.isAvailable() ? EPOLL : NIO;
     }
 
-    IoHandlerFactory ioHandlerFactory() {
-        return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    /** Event loops that choose between polling and blocking with {@code strategies}. */
+    IoHandlerFactory ioHandlerFactory(SelectStrategyFactory strategies) {
+        // 0 events: epoll's event array starts small and grows, as in EpollIoHandler.newFactory().
+        return this == EPOLL ? EpollIoHandler.newFactory(0, strategies)
+                : NioIoHandler.newFactory(SelectorProvider.provider(), strategies);
     }
 
     Class<? extends ServerChannel> serverChannel() {

@@ -1,6 +1,8 @@
 package org.ovshighway.testbed;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -13,68 +15,110 @@ import org.ovshighway.proxy.RelayPolicy;
 
 /**
  * The proxy's cost, measured against the same OVS in the same run: BARRIER round-trip time and
- * the time of N FLOW_MODs followed by a BARRIER, directly to the bridge's {@code ptcp:} listener
- * and through an in-process proxy (passive listener relaying to that same listener). Rounds
- * alternate direct and proxied so that drifting machine load hits both alike; each figure is the
- * median over rounds. Prints {@code RESULT proxy ...}.
+ * the time of N FLOW_MODs followed by a BARRIER, sent by a TCP client directly to the bridge's
+ * {@code ptcp:} listener and through in-process proxies (passive listeners, as {@code highway attach
+ * --passive} opens them): one as configured (busy-poll window, relaying to {@code --switch-endpoint},
+ * the bridge's management socket in the harness as in a deployment), one whose event loops sleep at
+ * once, and, when the endpoint is not that TCP listener, one relaying over loopback TCP. Rounds rotate
+ * the order of the paths so that drifting machine load hits all alike; each figure is the median over
+ * rounds. Prints {@code RESULT proxy ...}; the ratios of the first two keys are the configured proxy's.
  */
 public final class ProxyBench {
 
     private ProxyBench() {
     }
 
+    /** One way to reach the switch: directly, or through a proxy that relays to some switch endpoint. */
+    private record Path(String name, InetSocketAddress address) {
+    }
+
     public static void main(String[] args) throws Exception {
         HarnessOptions options = HarnessOptions.parse("ProxyBench", args, Map.of(
-                "switch", "", "rounds", "5", "barriers", "2000", "flowmods", "100000", "batch", "500"));
+                "switch", "", "switch-endpoint", "", "rounds", "5", "barriers", "2000", "flowmods", "100000",
+                "batch", "500", "busy-poll-us", String.valueOf(ProxyConfig.DEFAULT_BUSY_POLL.toNanos() / 1000)));
         OpenFlowTarget target = OpenFlowTarget.parse(options.string("switch"));
         if (target.kind() != OpenFlowTarget.Kind.TCP) {
             throw new IllegalArgumentException("ProxyBench: --switch must be tcp:HOST:PORT (the bridge's ptcp listener): switch=" + target);
         }
+        // Where the proxy relays to: the bridge's management socket in a deployment (highway attach
+        // --passive defaults to unix:RUNDIR/BR.mgmt), else the same TCP listener the direct client uses.
+        OpenFlowTarget endpoint = options.string("switch-endpoint").isEmpty() ? target
+                : OpenFlowTarget.parse(options.string("switch-endpoint"));
         int rounds = options.positiveInt("rounds");
         int barriers = options.positiveInt("barriers");
         int flowMods = options.positiveInt("flowmods");
         int batch = options.positiveInt("batch");
-        InetSocketAddress direct = new InetSocketAddress(target.host(), target.port());
-        try (OpenFlowProxy proxy = OpenFlowProxy.start(new ProxyConfig(List.of(),
-                Optional.of(new ProxyRoute(new InetSocketAddress("127.0.0.1", 0), target)), RelayPolicy.plain(),
-                Optional.empty(), ProxyConfig.DEFAULT_CONNECT_TIMEOUT))) {
-            InetSocketAddress proxied = proxy.passiveAddress().orElseThrow();
+        long busyPollUs = Long.parseLong(options.string("busy-poll-us"));
+        try (OpenFlowProxy proxy = startProxy(endpoint, Duration.ofNanos(busyPollUs * 1000));
+             OpenFlowProxy sleeping = startProxy(endpoint, Duration.ZERO);
+             OpenFlowProxy overTcp = startProxy(target, Duration.ofNanos(busyPollUs * 1000))) {
+            List<Path> paths = new ArrayList<>(List.of(
+                    new Path("direct", new InetSocketAddress(target.host(), target.port())),
+                    // As configured: the figure the targets are about.
+                    new Path("proxy", proxy.passiveAddress().orElseThrow()),
+                    // Event loops that sleep at once: what busy polling buys.
+                    new Path("proxy_nopoll", sleeping.passiveAddress().orElseThrow())));
+            if (!endpoint.equals(target)) {
+                // Relaying over loopback TCP instead: what the management socket buys.
+                paths.add(new Path("proxy_tcp", overTcp.passiveAddress().orElseThrow()));
+            }
             // A cold JVM on a loaded machine can miss OVS's one-second HELLO deadline on its first
             // relayed connection (OVS then drops it): open short sessions until one succeeds.
-            warmUp(proxied);
-            // Warm-up: JIT of both the proxy and this client.
-            measure(direct, barriers, Math.min(flowMods, 20_000), batch);
-            measure(proxied, barriers, Math.min(flowMods, 20_000), batch);
-            double[] rttDirect = new double[rounds];
-            double[] rttProxy = new double[rounds];
-            double[] fmDirect = new double[rounds];
-            double[] fmProxy = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                // Alternate which goes first, so neither always follows the other's flow deletion.
-                boolean directFirst = r % 2 == 0;
-                double[] a = measure(directFirst ? direct : proxied, barriers, flowMods, batch);
-                double[] b = measure(directFirst ? proxied : direct, barriers, flowMods, batch);
-                double[] d = directFirst ? a : b;
-                double[] p = directFirst ? b : a;
-                rttDirect[r] = d[0];
-                rttProxy[r] = p[0];
-                fmDirect[r] = d[1];
-                fmProxy[r] = p[1];
-                System.err.printf("round %d: barrier_rtt_us direct=%.1f proxy=%.1f  flowmods_per_s direct=%.0f proxy=%.0f%n",
-                        r + 1, d[0], p[0], d[1], p[1]);
+            for (Path path : paths.subList(1, paths.size())) {
+                warmUp(path.address());
             }
-            double rttD = median(rttDirect);
-            double rttP = median(rttProxy);
-            double fmD = median(fmDirect);
-            double fmP = median(fmProxy);
-            System.out.printf("RESULT proxy barrier_rtt_ratio=%.3f flowmod_throughput_ratio=%.3f barrier_rtt_us_direct=%.1f"
-                            + " barrier_rtt_us_proxy=%.1f flowmods_per_s_direct=%.0f flowmods_per_s_proxy=%.0f"
-                            + " flowmods=%d barriers=%d rounds=%d%n",
-                    rttP / rttD, fmP / fmD, rttD, rttP, fmD, fmP, flowMods, barriers, rounds);
-            if (proxy.metrics().malformedCloses() != 0 || proxy.metrics().upstreamConnectFailures() != 0) {
-                throw new IllegalStateException("proxy misbehaved during the benchmark: " + proxy.metrics());
+            // Warm-up: JIT of the proxies and this client.
+            for (Path path : paths) {
+                measure(path.address(), barriers, Math.min(flowMods, 20_000), batch);
+            }
+            int n = paths.size();
+            double[][] rtt = new double[n][rounds];
+            double[][] rate = new double[n][rounds];
+            for (int r = 0; r < rounds; r++) {
+                // Rotate which path goes first, so that none always follows another's flow deletion.
+                for (int k = 0; k < n; k++) {
+                    int p = (r + k) % n;
+                    double[] m = measure(paths.get(p).address(), barriers, flowMods, batch);
+                    rtt[p][r] = m[0];
+                    rate[p][r] = m[1];
+                }
+                StringBuilder line = new StringBuilder("round " + (r + 1) + ":");
+                for (int p = 0; p < n; p++) {
+                    line.append(String.format(" %s barrier_rtt_us=%.1f flowmods_per_s=%.0f", paths.get(p).name(),
+                            rtt[p][r], rate[p][r]));
+                }
+                System.err.println(line);
+            }
+            double rttDirect = median(rtt[0]);
+            double rateDirect = median(rate[0]);
+            StringBuilder result = new StringBuilder(String.format(
+                    "RESULT proxy barrier_rtt_ratio=%.3f flowmod_throughput_ratio=%.3f barrier_rtt_us_direct=%.1f"
+                            + " flowmods_per_s_direct=%.0f",
+                    median(rtt[1]) / rttDirect, median(rate[1]) / rateDirect, rttDirect, rateDirect));
+            for (int p = 1; p < n; p++) {
+                String suffix = paths.get(p).name().substring("proxy".length());
+                result.append(String.format(" barrier_rtt_us_proxy%s=%.1f flowmods_per_s_proxy%s=%.0f", suffix,
+                        median(rtt[p]), suffix, median(rate[p])));
+                if (p > 1) {
+                    result.append(String.format(" barrier_rtt_ratio%s=%.3f flowmod_throughput_ratio%s=%.3f", suffix,
+                            median(rtt[p]) / rttDirect, suffix, median(rate[p]) / rateDirect));
+                }
+            }
+            result.append(String.format(" busy_poll_us=%d switch_endpoint=%s flowmods=%d barriers=%d rounds=%d",
+                    busyPollUs, endpoint.kind().name().toLowerCase(java.util.Locale.ROOT), flowMods, barriers, rounds));
+            System.out.println(result);
+            for (OpenFlowProxy p : List.of(proxy, sleeping, overTcp)) {
+                if (p.metrics().malformedCloses() != 0 || p.metrics().upstreamConnectFailures() != 0) {
+                    throw new IllegalStateException("proxy misbehaved during the benchmark: " + p.metrics());
+                }
             }
         }
+    }
+
+    private static OpenFlowProxy startProxy(OpenFlowTarget target, Duration busyPoll) {
+        return OpenFlowProxy.start(new ProxyConfig(List.of(),
+                Optional.of(new ProxyRoute(new InetSocketAddress("127.0.0.1", 0), target)), RelayPolicy.plain(),
+                Optional.empty(), ProxyConfig.DEFAULT_CONNECT_TIMEOUT, busyPoll));
     }
 
     private static void warmUp(InetSocketAddress address) throws Exception {

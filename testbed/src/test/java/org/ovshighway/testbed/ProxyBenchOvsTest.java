@@ -1,0 +1,79 @@
+package org.ovshighway.testbed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.ovshighway.ovs.testing.PrivateOvs;
+
+/**
+ * A CI-sized run of the {@code testbed/bench proxy} harness against a real private OVS: every path
+ * (direct over TCP, the proxy relaying to the bridge's management socket with busy polling, the same
+ * without busy polling, the proxy relaying over TCP) carries its barriers and flow-mods to the switch
+ * without an OpenFlow error, and the RESULT line carries every key with a sane value. No timing is
+ * asserted. Needs root.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ProxyBenchOvsTest {
+
+    @Test
+    void everyPathIsMeasuredAndReported() throws Exception {
+        assumeTrue(PrivateOvs.isRoot(), "OVS needs root");
+        try (PrivateOvs ovs = PrivateOvs.start("pb0")) {
+            int port;
+            try (ServerSocket probe = new ServerSocket(0)) {
+                port = probe.getLocalPort();
+            }
+            ovs.vsctl("set-controller", "pb0", "ptcp:" + port + ":127.0.0.1");
+            String result = runBench("--switch", "tcp:127.0.0.1:" + port,
+                    "--switch-endpoint", "unix:" + ovs.managementSocket("pb0"),
+                    "--rounds", "1", "--barriers", "50", "--flowmods", "2000", "--busy-poll-us", "50");
+            Map<String, String> f = fields(result);
+            for (String path : List.of("direct", "proxy", "proxy_nopoll", "proxy_tcp")) {
+                assertTrue(Double.parseDouble(f.get("barrier_rtt_us_" + path)) > 0, path + " in " + result);
+                assertTrue(Double.parseDouble(f.get("flowmods_per_s_" + path)) > 0, path + " in " + result);
+            }
+            assertEquals("50", f.get("busy_poll_us"));
+            assertEquals("unix", f.get("switch_endpoint"));
+            assertEquals(Double.parseDouble(f.get("barrier_rtt_us_proxy")) / Double.parseDouble(f.get("barrier_rtt_us_direct")),
+                    Double.parseDouble(f.get("barrier_rtt_ratio")), 0.01, result);
+            assertEquals("0", ovs.ofctl("-O", "OpenFlow13", "dump-aggregate", "pb0").replaceAll("(?s).*flow_count=(\\d+).*", "$1"),
+                    "every measurement deletes the flows it added");
+        }
+    }
+
+    private static String runBench(String... args) throws Exception {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            ProxyBench.main(args);
+        } finally {
+            System.setOut(saved);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        return text.lines().filter(l -> l.startsWith("RESULT proxy ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no RESULT line in: " + text));
+    }
+
+    private static Map<String, String> fields(String line) {
+        Map<String, String> f = new HashMap<>();
+        for (String token : line.split(" ")) {
+            int eq = token.indexOf('=');
+            if (eq > 0) {
+                f.put(token.substring(0, eq), token.substring(eq + 1));
+            }
+        }
+        return f;
+    }
+}
