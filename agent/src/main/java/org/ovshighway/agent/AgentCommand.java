@@ -55,6 +55,8 @@ final class AgentCommand implements Subcommand {
                   ring-port.NAME.ofport=10                   optional requested OpenFlow port number
                   libvirt-uri=qemu:///system                 optional; libvirt for domain ports
                   libvirt-detach-deadline-ms=30000           optional; how long an unplug waits for the guest
+                  libvirt-watch-ms=1000                      optional; how often VM port devices are checked:
+                                                             a domain started anew gets its device again (0: never)
                   openflow=unix:/var/run/openvswitch/br0.mgmt optional; the bridge's OpenFlow endpoint for
                                                              flow monitoring (default BRIDGE.mgmt beside a
                                                              unix: OVSDB socket; required with tcp: OVSDB)
@@ -93,8 +95,15 @@ final class AgentCommand implements Subcommand {
         }
         HighwayAgent agent = HighwayAgent.start(config);
         // SIGTERM/SIGINT run the hook; the JVM exits only after it returns, so cleanup completes
-        Thread hook = Thread.ofPlatform().name("highway-agent-shutdown").unstarted(agent::close);
+        Thread hook = Thread.ofPlatform().name("highway-agent-shutdown").unstarted(() -> {
+            try {
+                agent.close();
+            } finally {
+                ShutdownLogManager.closeHandlers();
+            }
+        });
         Runtime.getRuntime().addShutdownHook(hook);
+        ShutdownLogManager.holdDuringShutdown();
         out.println("highway agent running: ring ports " + agent.ringPorts().ports().stream()
                 .map(ManagedRingPort::name).toList() + ", control socket " + agent.control().path()
                 + " (SIGTERM or SIGINT to stop)");

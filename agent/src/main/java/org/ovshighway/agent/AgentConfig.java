@@ -41,6 +41,8 @@ import org.ovshighway.remapper.RemapDeadlines;
  * libvirt-uri=qemu:///system                  libvirt connection for domain ports (default qemu:///system)
  * libvirt-detach-deadline-ms=30000            how long an unplug waits for the guest to release the
  *                                             device (1..600000, default 30000)
+ * libvirt-watch-ms=1000                       how often the VM guests' port devices are checked; one
+ *                                             a restarted domain lost is plugged again (0: never)
  * ring-port.NAME.ofport=10                    requested OpenFlow port number (1..65279), optional
  * openflow=unix:/var/run/openvswitch/br0.mgmt  the bridge's OpenFlow endpoint for flow monitoring
  *                                             (unix:PATH or tcp:HOST:PORT; default: BRIDGE.mgmt beside
@@ -90,13 +92,14 @@ import org.ovshighway.remapper.RemapDeadlines;
  * @param linkSpareRegions whether initialised link regions are kept ready for the next links
  * @param libvirtUri     libvirt connection for ring ports with a domain
  * @param libvirtDetachDeadline how long an unplug waits for the guest to release the device
+ * @param libvirtWatch   how often VM guests' port devices are checked (zero: never)
  */
 public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path> regionDir, Path memifSocketDir,
                           List<RingPortConfig> ringPorts, String openflow, Path controlSocket, boolean bypass,
                           Duration bypassQuiet, boolean controllerProxy, String proxyListen,
                           Optional<InetSocketAddress> proxyPassive, Duration proxyHoldDeadline,
                           Duration proxyBusyPoll, RemapDeadlines linkDeadlines, boolean linkSpareRegions, String libvirtUri,
-                          Duration libvirtDetachDeadline) {
+                          Duration libvirtDetachDeadline, Duration libvirtWatch) {
 
     /** A port name: usable as OVS interface name, region file name part and region header name. */
     static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
@@ -111,7 +114,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
     static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir", "openflow",
             "control-socket", "bypass", "bypass-quiet-ms", "controller-proxy", "proxy-listen", "proxy-passive",
             "proxy-hold-deadline-ms", "proxy-busy-poll-us", "link-map-deadline-ms", "link-fence-deadline-ms", "link-revert-deadline-ms",
-            "link-grace-ms", "link-spare-regions", "libvirt-uri", "libvirt-detach-deadline-ms");
+            "link-grace-ms", "link-spare-regions", "libvirt-uri", "libvirt-detach-deadline-ms", "libvirt-watch-ms");
     private static final Set<String> PORT_KEYS = Set.of("guest", "publish-root", "domain", "ofport");
     /** The longest socket path a sockaddr_un holds. */
     private static final int MAX_SOCKET_PATH = 107;
@@ -299,9 +302,10 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                     + libvirtUri);
         }
         Duration detachDeadline = millis(file, values, "libvirt-detach-deadline-ms", 30_000, 1, MAX_DEADLINE_MS);
+        Duration watch = millis(file, values, "libvirt-watch-ms", 1000, 0, MAX_DEADLINE_MS);
         return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts, openflow, controlSocket,
                 bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline, busyPoll, deadlines, spareRegions,
-                libvirtUri, detachDeadline);
+                libvirtUri, detachDeadline, watch);
     }
 
     /** Where region files go: {@code region-dir}, else hugetlbfs when it fits, else /dev/shm. */

@@ -56,8 +56,11 @@ final class AttachCommand implements Subcommand {
                         done.await(30, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
+                    } finally {
+                        ShutdownLogManager.closeHandlers();
                     }
                 }));
+                ShutdownLogManager.holdDuringShutdown();
                 requested.await();
             }
 

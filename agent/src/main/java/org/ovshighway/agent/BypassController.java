@@ -85,6 +85,8 @@ final class BypassController implements AutoCloseable {
     private final long quietNanos;
     /** Nanos of the last flow change the proxy forwarded. */
     private volatile long lastForwardedChange;
+    /** Thread-owned: ports whose guest cannot use links now (VM without its port device), and why. */
+    private final Map<String, String> absentGuests = new TreeMap<>();
 
     /** Thread-owned state of one pair. */
     private static final class Pair {
@@ -164,6 +166,25 @@ final class BypassController implements AutoCloseable {
                     + (status.twoWay() ? " <-> " : " -> ") + status.end1() + " carries on");
             publishSnapshot();
         });
+    }
+
+    /**
+     * Hears the guest watch: while a port's guest is absent (its VM stopped, or started anew without
+     * its port device) no link has it as an end, and a live one is reverted (a guest that went away
+     * cannot fence, so its revert ends forced at the revert deadline). Any thread.
+     */
+    GuestDeviceWatch.Listener guestWatchListener() {
+        return new GuestDeviceWatch.Listener() {
+            @Override
+            public void guestAbsent(String port, String why) {
+                commands.add(() -> absentGuests.put(port, why));
+            }
+
+            @Override
+            public void guestPresent(String port) {
+                commands.add(() -> absentGuests.remove(port));
+            }
+        };
     }
 
     /** The detector's verdicts may have changed (flow monitor): look at the pairs now. Any thread. */
@@ -274,13 +295,19 @@ final class BypassController implements AutoCloseable {
         if (pair.busy || !verdicts.known()) {
             return;
         }
-        LinkShape wanted = LinkShape.of(verdicts.pointToPoint(pair.a, pair.b), verdicts.pointToPoint(pair.b, pair.a));
+        String absent = absentGuests.containsKey(pair.a) ? pair.a : absentGuests.containsKey(pair.b) ? pair.b : null;
+        LinkShape wanted = absent != null ? LinkShape.NONE
+                : LinkShape.of(verdicts.pointToPoint(pair.a, pair.b), verdicts.pointToPoint(pair.b, pair.a));
+        if (absent != null) {
+            pair.lastProblem = "guest of port " + absent + " absent: " + absentGuests.get(absent);
+        }
         if (wanted == pair.current) {
             finishWaiters(pair);
             return;
         }
         if (pair.current != LinkShape.NONE) {
-            revert(pair, wanted == LinkShape.NONE ? "no longer point-to-point" : "re-shaping to " + wanted);
+            revert(pair, absent != null ? pair.lastProblem
+                    : wanted == LinkShape.NONE ? "no longer point-to-point" : "re-shaping to " + wanted);
             return;
         }
         finishWaiters(pair);

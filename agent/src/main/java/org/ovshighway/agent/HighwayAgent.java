@@ -155,6 +155,7 @@ final class HighwayAgent implements AutoCloseable {
                 adoptLeftoverLinks(links, ends, bypass);
                 BypassController controller = bypass;
                 watch.addListener(event -> controller.verdictsChanged());
+                ringPorts.guestWatchListener(controller.guestWatchListener());
                 bypass.start();
             }
             if (!config.bypass()) {

@@ -13,6 +13,7 @@ import org.ovshighway.guest.abi.PortConnection;
 import org.ovshighway.guest.abi.RegionFormatException;
 import org.ovshighway.hotplug.GuestRegionAttacher;
 import org.ovshighway.hotplug.LocalPublication;
+import org.ovshighway.hotplug.libvirt.DevicePresence;
 import org.ovshighway.hotplug.libvirt.ShmemAttachment;
 import org.ovshighway.ovs.memif.DisconnectReason;
 import org.ovshighway.ovs.memif.MemifClient;
@@ -40,7 +41,7 @@ import org.ovshighway.remapper.RegionFiles;
  * reconnect can make the server reset the rings), the generation is bumped before each
  * registration, and UP is written only after the server answered CONNECTED.
  */
-public final class ManagedRingPort {
+public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
     private static final System.Logger LOG = System.getLogger(ManagedRingPort.class.getName());
     /**
      * Budget of one reconnect handshake. Attempts start only once the server's socket file exists
@@ -65,7 +66,8 @@ public final class ManagedRingPort {
     private OptionalLong ofport = OptionalLong.empty();
     private boolean portCreated;
     private GuestRegionAttacher attacher;
-    private AttachedRegion attachment;
+    /** Replaced by the guest watch thread when a VM lost its device ({@link #replug}). */
+    private volatile AttachedRegion attachment;
     /** When the current outage was noticed (System.nanoTime), 0 while connected. */
     private long downSince;
     private int attempts;
@@ -317,6 +319,38 @@ public final class ManagedRingPort {
     /** How the region reaches the guest (a {@link LocalPublication} or a {@link ShmemAttachment}), or null before that. */
     public AttachedRegion attachment() {
         return attachment;
+    }
+
+    @Override
+    public String where() {
+        return "port=" + config.name() + " guest=" + config.guest() + " " + config.placement();
+    }
+
+    /**
+     * For a VM guest: whether the port's device is still in its domain; empty for a process guest
+     * or before the port was attached. Called by the guest watch thread.
+     *
+     * @throws IOException when the hypervisor cannot answer
+     */
+    @Override
+    public Optional<DevicePresence> devicePresence() throws IOException {
+        AttachedRegion attached = attachment;
+        return attached == null ? Optional.empty() : attacher.presence(attached);
+    }
+
+    /**
+     * Plugs the port's device into its VM again after the domain lost it (started anew); the
+     * region, its connection word and the OVS side are untouched, so the guest opens the port as
+     * after its first boot. Called by the guest watch thread.
+     *
+     * @throws IOException naming the domain when the hypervisor refuses
+     */
+    @Override
+    public void replug() throws IOException {
+        AttachedRegion replugged = attacher.replug(attachment);
+        attachment = replugged;
+        LOG.log(System.Logger.Level.INFO, "ring port device plugged again: port=" + config.name() + " guest="
+                + config.guest() + " " + where(replugged));
     }
 
     /** {@code published=DIR} for a process guest, {@code domain=D shmem=N pci=BDF} for a VM. */

@@ -33,7 +33,9 @@ import org.ovshighway.remapper.SpareLinkRegions;
  *
  * <p>{@link #close} (also from a shutdown hook) leaves nothing behind: DOWN, DISCONNECT, OVS
  * ports deleted, publications removed and VM port devices unplugged, region files deleted, OVSDB
- * session and libvirt connection closed, thread ended.
+ * session and libvirt connection closed, threads ended. With VM guests a second thread
+ * ({@value GuestDeviceWatch#THREAD}) plugs a port device in again when its domain was started
+ * anew ({@code libvirt-watch-ms}).
  */
 public final class RingPortAgent implements AutoCloseable {
     /** Name of the supervisor thread. */
@@ -50,6 +52,8 @@ public final class RingPortAgent implements AutoCloseable {
     private final GuestRegionAttacher attacher;
     private final LibvirtAttacher libvirt;
     private final Thread supervisor;
+    /** Plugs the VM guests' port devices in again after a domain restart; null without VM ports or when off. */
+    private final GuestDeviceWatch guestWatch;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean running = true;
     private boolean closing;
@@ -62,6 +66,10 @@ public final class RingPortAgent implements AutoCloseable {
         this.ovsdb = ovsdb;
         this.ports = List.copyOf(ports);
         this.supervisor = Thread.ofPlatform().name(SUPERVISOR_THREAD).daemon().unstarted(this::superviseLoop);
+        List<ManagedRingPort> vmPorts = this.ports.stream()
+                .filter(p -> p.config().placement() instanceof GuestPlacement.Vm).toList();
+        this.guestWatch = vmPorts.isEmpty() || config.libvirtWatch().isZero() ? null
+                : new GuestDeviceWatch(vmPorts, config.libvirtWatch());
     }
 
     /**
@@ -154,6 +162,9 @@ public final class RingPortAgent implements AutoCloseable {
         }
         RingPortAgent agent = new RingPortAgent(config, ovsdb, started, attacher, libvirt);
         agent.supervisor.start();
+        if (agent.guestWatch != null) {
+            agent.guestWatch.start();
+        }
         LOG.log(System.Logger.Level.INFO, "agent running: bridge=" + config.bridge() + " ring_ports="
                 + started.stream().map(ManagedRingPort::name).toList() + " config=" + config.file());
         return agent;
@@ -300,6 +311,16 @@ public final class RingPortAgent implements AutoCloseable {
         return ovsdb;
     }
 
+    /**
+     * Who hears when a VM guest loses its port device (its domain stopped or started anew) and when
+     * the device is back; nothing is told without VM ports or with {@code libvirt-watch-ms=0}.
+     */
+    void guestWatchListener(GuestDeviceWatch.Listener listener) {
+        if (guestWatch != null) {
+            guestWatch.listener(listener);
+        }
+    }
+
     /** The configuration it runs. */
     public AgentConfig config() {
         return config;
@@ -320,6 +341,9 @@ public final class RingPortAgent implements AutoCloseable {
             closing = true;
         }
         try {
+            if (guestWatch != null) {
+                guestWatch.close();
+            }
             running = false;
             LockSupport.unpark(supervisor);
             try {

@@ -50,7 +50,8 @@ import org.projectfloodlight.openflow.types.OFPort;
  * <p>Asserted: both directions point-to-point give a two-way link; one direction withdrawn
  * reshapes it to one way; a held flow change that may touch the live direction is released only
  * once the link is reverted, and the pair is linked again after the cool-down; a flow change that
- * touches no live direction is not held; stop reverts everything; every frame arrives once and in
+ * touches no live direction is not held; a port whose guest the guest watch reports absent loses its
+ * link and gets none until it is back; stop reverts everything; every frame arrives once and in
  * order, no FENCE reaches the application, and switch traffic plus link counters equal what was sent.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -166,6 +167,22 @@ class BypassControllerFakeSwitchTest {
                     Thread.sleep(1);
                 }
                 await(() -> bypass.onLink("y", "x"), "y -> x linked again");
+
+                // the guest watch says y's VM lost its port device: y's link goes, none while it is absent
+                GuestDeviceWatch.Listener guests = bypass.guestWatchListener();
+                guests.guestAbsent("y", "port device gone from its domain");
+                await(() -> bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE && v.state() == LinkState.CLOSED),
+                        "y's link reverted while its guest is absent");
+                jumped.addAndGet(TimeUnit.SECONDS.toNanos(60));
+                for (int i = 0; i < 50; i++) {
+                    Thread.sleep(2);
+                    assertTrue(bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
+                            "linked while y's guest is absent: " + bypass.snapshot());
+                }
+                assertTrue(bypass.snapshot().getFirst().lastProblem().contains("guest of port y absent"),
+                        bypass.snapshot().toString());
+                guests.guestPresent("y");
+                await(() -> bypass.onLink("y", "x"), "y -> x linked once y's guest is back");
             } finally {
                 bypass.revertAllAndStop(Duration.ofSeconds(30));
                 gx.sending.set(false);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ovshighway.hotplug.GuestRegionAttacher;
 import org.ovshighway.hotplug.libvirt.DomainAttacher;
 import org.ovshighway.hotplug.libvirt.HotplugException;
+import org.ovshighway.hotplug.libvirt.DevicePresence;
 import org.ovshighway.hotplug.libvirt.ShmemAttachment;
 
 /** The agent registers each configured guest with the attacher its ports' placement names. */
@@ -33,6 +34,16 @@ class GuestAttacherChoiceTest {
 
         @Override
         public void detach(ShmemAttachment attachment) {
+        }
+
+        @Override
+        public DevicePresence presence(ShmemAttachment attachment) {
+            return DevicePresence.DOMAIN_NOT_FOUND;
+        }
+
+        @Override
+        public ShmemAttachment replug(ShmemAttachment previous) throws HotplugException {
+            throw new HotplugException(HotplugException.Reason.DOMAIN_NOT_FOUND, "domain=" + previous.domain());
         }
     };
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.ovshighway.hotplug.libvirt.DevicePresence;
 import org.ovshighway.hotplug.libvirt.DomainAttacher;
 import org.ovshighway.hotplug.libvirt.ShmemAttachment;
 import org.ovshighway.remapper.AttachedRegion;
@@ -107,6 +108,35 @@ public final class GuestRegionAttacher implements RegionAttacher {
             case VmDomain vm -> new AttachedRegion(guest, name, regionFile,
                     domains.adopt(vm.domain(), regionFile, name, Files.size(regionFile)));
         };
+    }
+
+    /**
+     * For a region attached to a VM: whether its device is still in the domain. Empty for a process
+     * guest, whose publication lives in the host's file system and does not go away with the guest.
+     *
+     * @throws IOException when the hypervisor cannot answer
+     */
+    public Optional<DevicePresence> presence(AttachedRegion attached) throws IOException {
+        if (attached.handle() instanceof ShmemAttachment attachment && guests.get(attached.guest()) instanceof VmDomain) {
+            return Optional.of(domains.presence(attachment));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Plugs a VM's region device again after its domain lost it (see {@link DomainAttacher#replug});
+     * the result replaces {@code attached}.
+     *
+     * @throws IllegalArgumentException when {@code attached} is not a VM device of this attacher
+     * @throws IOException as {@link #attach}
+     */
+    public AttachedRegion replug(AttachedRegion attached) throws IOException {
+        if (!(attached.handle() instanceof ShmemAttachment attachment)
+                || !(guests.get(attached.guest()) instanceof VmDomain)) {
+            throw new IllegalArgumentException("not a VM device of this attacher: guest=" + attached.guest()
+                    + " name=" + attached.name());
+        }
+        return new AttachedRegion(attached.guest(), attached.name(), attached.regionFile(), domains.replug(attachment));
     }
 
     @Override

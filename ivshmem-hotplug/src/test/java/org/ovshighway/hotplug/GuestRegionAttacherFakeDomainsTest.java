@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ovshighway.guest.mapping.IvshmemScanner;
@@ -18,6 +19,7 @@ import org.ovshighway.hotplug.libvirt.DomainAttacher;
 import org.ovshighway.hotplug.libvirt.RegionFileAccess;
 import org.ovshighway.hotplug.libvirt.ShmemAttachment;
 import org.ovshighway.remapper.AttachedRegion;
+import org.ovshighway.hotplug.libvirt.DevicePresence;
 
 /**
  * Which way a region goes per guest: publishing under a process guest's root, or the hypervisor
@@ -61,6 +63,21 @@ class GuestRegionAttacherFakeDomainsTest {
         @Override
         public void detach(ShmemAttachment a) {
             calls.add("detach domain=" + a.domain() + " name=" + a.shmemName());
+        }
+
+        DevicePresence presence = DevicePresence.PRESENT;
+
+        @Override
+        public DevicePresence presence(ShmemAttachment a) {
+            calls.add("presence domain=" + a.domain() + " name=" + a.shmemName());
+            return presence;
+        }
+
+        @Override
+        public ShmemAttachment replug(ShmemAttachment previous) {
+            calls.add("replug domain=" + previous.domain() + " name=" + previous.shmemName());
+            return new ShmemAttachment(previous.domain(), previous.domainUuid(), previous.shmemName(),
+                    previous.regionFile(), previous.sizeBytes(), "0000:00:06.0", previous.access());
         }
     }
 
@@ -121,6 +138,32 @@ class GuestRegionAttacherFakeDomainsTest {
         attacher.detach(local);
         attacher.detach(vm);
         assertEquals(0, new IvshmemScanner(root).scan().size());
+    }
+
+    @Test
+    void aVmsLostDeviceIsSeenAndPluggedAgainWhileProcessPublicationsAreNotAsked() throws IOException {
+        Path root = Files.createDirectory(tmp.resolve("ga-sysfs"));
+        Path port = region("highway-port-pb");
+        RecordingDomains domains = new RecordingDomains();
+        GuestRegionAttacher attacher = new GuestRegionAttacher(domains).processGuest("ga", root)
+                .vmGuest("vm-b", "hw-vm-b");
+        AttachedRegion local = attacher.attach("ga", port, "highway-port-pb");
+        AttachedRegion vm = attacher.attach("vm-b", port, "highway-port-pb");
+        domains.calls.clear();
+
+        assertEquals(Optional.empty(), attacher.presence(local), "a publication does not go away with its guest");
+        domains.presence = DevicePresence.MISSING;
+        assertEquals(Optional.of(DevicePresence.MISSING), attacher.presence(vm));
+        AttachedRegion again = attacher.replug(vm);
+        ShmemAttachment before = (ShmemAttachment) vm.handle();
+        ShmemAttachment after = assertInstanceOf(ShmemAttachment.class, again.handle());
+        assertEquals("0000:00:06.0", after.pciAddress());
+        assertEquals(before.access(), after.access(), "detach still undoes what the first attach changed");
+        assertEquals(List.of("presence domain=hw-vm-b name=highway-port-pb",
+                "replug domain=hw-vm-b name=highway-port-pb"), domains.calls);
+        assertThrows(IllegalArgumentException.class, () -> attacher.replug(local));
+        attacher.detach(again);
+        attacher.detach(local);
     }
 
     @Test

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * What the agent needs from a hypervisor to give a VM a region: hot-plug, take over a device an
- * earlier agent left, unplug. {@link LibvirtAttacher} is the implementation.
+ * earlier agent left, notice a device the domain lost and plug it again, unplug. {@link LibvirtAttacher} is the implementation.
  */
 public interface DomainAttacher {
     /**
@@ -30,4 +30,21 @@ public interface DomainAttacher {
      * @throws HotplugException naming domain and region when the guest does not release it in time
      */
     void detach(ShmemAttachment attachment) throws HotplugException;
+
+    /**
+     * Whether the device of {@code attachment} is still in its domain (looked up by name, so a
+     * transient domain created again under the same name is found).
+     *
+     * @throws HotplugException when libvirt cannot answer (connection lost)
+     */
+    DevicePresence presence(ShmemAttachment attachment) throws HotplugException;
+
+    /**
+     * Plugs the device of {@code previous} into its domain again after the domain lost it
+     * ({@link DevicePresence#MISSING}); returns the device as it is when it is there already. The
+     * host file-system changes of the first attach are kept and still undone by {@link #detach}.
+     *
+     * @throws HotplugException as {@link #attach}
+     */
+    ShmemAttachment replug(ShmemAttachment previous) throws HotplugException;
 }

@@ -300,6 +300,51 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
         }
     }
 
+    @Override
+    public synchronized DevicePresence presence(ShmemAttachment attachment) throws HotplugException {
+        Domain dom;
+        try {
+            dom = lookup(attachment.domain(), attachment.shmemName(), attachment.regionFile());
+        } catch (HotplugException e) {
+            if (e.reason() == HotplugException.Reason.DOMAIN_NOT_FOUND) {
+                return DevicePresence.DOMAIN_NOT_FOUND;
+            }
+            throw e;
+        }
+        try {
+            if (dom.isActive() != 1) {
+                return DevicePresence.DOMAIN_NOT_RUNNING;
+            }
+            return DomainXml.parse(dom.getXMLDesc(0)).shmem(attachment.shmemName()).isPresent()
+                    ? DevicePresence.PRESENT : DevicePresence.MISSING;
+        } catch (LibvirtException e) {
+            HotplugException failure = LibvirtErrors.wrap("reading domain", attachment.domain(),
+                    attachment.shmemName(), attachment.regionFile(), e);
+            // the domain ended between the lookup and the read
+            if (failure.reason() == HotplugException.Reason.DOMAIN_NOT_FOUND) {
+                return DevicePresence.DOMAIN_NOT_FOUND;
+            }
+            if (failure.reason() == HotplugException.Reason.DOMAIN_NOT_RUNNING) {
+                return DevicePresence.DOMAIN_NOT_RUNNING;
+            }
+            throw failure;
+        }
+    }
+
+    @Override
+    public synchronized ShmemAttachment replug(ShmemAttachment previous) throws HotplugException {
+        ShmemAttachment now = adopt(previous.domain(), previous.regionFile(), previous.shmemName(),
+                previous.sizeBytes());
+        // The symlink and the file's group and mode are still those the first attach set: what
+        // that attach changed, not what this call found, is what detach must undo.
+        ShmemAttachment replugged = new ShmemAttachment(now.domain(), now.domainUuid(), now.shmemName(),
+                now.regionFile(), now.sizeBytes(), now.pciAddress(), previous.access());
+        LOG.log(System.Logger.Level.INFO, () -> "re-plugged domain=" + replugged.domain() + " region="
+                + replugged.regionFile() + " shmem=" + replugged.shmemName() + " pci=" + replugged.pciAddress()
+                + " previousPci=" + previous.pciAddress());
+        return replugged;
+    }
+
     /**
      * The shmem devices running domain {@code domain} has now (live XML), e.g. to find what an
      * agent that was killed left behind.

@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 
@@ -25,12 +28,16 @@ import org.libvirt.LibvirtException;
  * {@link LibvirtAttacher} against a real libvirtd and a running TCG QEMU domain (machine pc,
  * the Debian kernel with a busybox initramfs, so ACPI unplug requests are answered). Started by
  * {@code testbed/vm-test}, which boots the domain and passes {@code -Dhighway.vm.domain=<name>}
- * and {@code -Dhighway.vm.shmemPrefix=<prefix>}; not part of {@code ./mvnw verify} (no VM there).
+ * and {@code -Dhighway.vm.shmemPrefix=<prefix>}, and {@code -Dhighway.vm.xml=<file>} (the transient
+ * domain's XML: the last test destroys the domain and creates it again from it); not part of
+ * {@code ./mvnw verify} (no VM there).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LibvirtAttacherVmIT {
     private static final Pattern PCI = Pattern.compile("0000:00:[0-9a-f]{2}\\.0");
     private static String domain;
     private static String prefix;
+    private static Path domainXml;
     private static LibvirtAttacher attacher;
     private static Connect connect;
 
@@ -38,10 +45,12 @@ class LibvirtAttacherVmIT {
     static void connect() throws Exception {
         domain = System.getProperty("highway.vm.domain");
         prefix = System.getProperty("highway.vm.shmemPrefix");
-        if (domain == null || prefix == null) {
-            throw new IllegalStateException("run through testbed/vm-test: -Dhighway.vm.domain and"
-                    + " -Dhighway.vm.shmemPrefix are required");
+        String xml = System.getProperty("highway.vm.xml");
+        if (domain == null || prefix == null || xml == null) {
+            throw new IllegalStateException("run through testbed/vm-test: -Dhighway.vm.domain,"
+                    + " -Dhighway.vm.shmemPrefix and -Dhighway.vm.xml are required");
         }
+        domainXml = Path.of(xml);
         // a generous unplug deadline: the guest answers ACPI under TCG on a shared machine
         attacher = LibvirtAttacher.connect(LibvirtAttacher.SYSTEM_URI, new RegionFileAccess(RegionFileAccess.DEFAULT_GROUP),
                 Duration.ofSeconds(60), LibvirtAttacher.Q35_DEFAULT_WINDOW);
@@ -161,5 +170,43 @@ class LibvirtAttacherVmIT {
             }
         }
         assertTrue(live().shmems().isEmpty(), "every device detached");
+    }
+
+    /** Last: the domain is destroyed and created anew, without waiting for its guest to boot again. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aDomainStartedAnewHasLostTheDeviceAndGetsItPluggedAgain() throws Exception {
+        String name = prefix + "-restart";
+        // outside /dev/shm, so that the attach makes the /dev/shm/<name> symlink its detach removes
+        Path dir = Files.createTempDirectory(Path.of("/dev/shm"), "hw-it-restart");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path file = rootOnlyFile(dir.resolve("region"), 65536);
+        Path backing = ShmemName.backingPath(name);
+        try {
+            ShmemAttachment first = attacher.attach(domain, file, name, 65536);
+            assertTrue(first.access().linkCreated(), first.toString());
+            assertEquals(DevicePresence.PRESENT, attacher.presence(first));
+
+            connect.domainLookupByName(domain).destroy();
+            assertEquals(DevicePresence.DOMAIN_NOT_FOUND, attacher.presence(first), "a transient domain that ended");
+            connect.domainCreateXML(Files.readString(domainXml), 0);
+            assertEquals(DevicePresence.MISSING, attacher.presence(first), "live devices do not survive a new start");
+
+            ShmemAttachment again = attacher.replug(first);
+            assertEquals(DevicePresence.PRESENT, attacher.presence(again));
+            assertEquals(again.pciAddress(), live().shmem(name).orElseThrow().pciAddress().orElseThrow());
+            assertEquals(first.access(), again.access(), "detach undoes what the first attach changed");
+            assertEquals(again.pciAddress(), attacher.replug(again).pciAddress(), "a device already there is kept");
+
+            // the guest has not booted again (it would answer the unplug): end the domain, then detach
+            connect.domainLookupByName(domain).destroy();
+            assertEquals(DevicePresence.DOMAIN_NOT_FOUND, attacher.presence(again));
+            attacher.detach(again);
+            assertFalse(Files.exists(backing, LinkOption.NOFOLLOW_LINKS), "the first attach's symlink is removed");
+        } finally {
+            Files.deleteIfExists(backing);
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+        }
     }
 }
