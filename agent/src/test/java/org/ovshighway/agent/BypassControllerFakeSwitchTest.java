@@ -185,8 +185,8 @@ class BypassControllerFakeSwitchTest {
                 await(() -> bypass.onLink("y", "x"), "y -> x linked once y's guest is back");
             } finally {
                 bypass.revertAllAndStop(Duration.ofSeconds(30));
-                gx.sending.set(false);
-                gy.sending.set(false);
+                gx.stopSending();
+                gy.stopSending();
             }
             assertTrue(bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE), bypass.snapshot().toString());
             assertEquals(List.of(), supervisor.links(), "no link open after stop");

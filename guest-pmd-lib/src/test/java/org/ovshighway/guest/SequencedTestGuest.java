@@ -3,7 +3,9 @@ package org.ovshighway.guest;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -25,6 +27,9 @@ public final class SequencedTestGuest implements Runnable {
     public final AtomicLong outOfOrder = new AtomicLong();
     public final AtomicLong fencesSeen = new AtomicLong();
     public volatile Throwable failure;
+    /** Transmit loops started, and those that have seen {@link #sending} cleared (no burst in progress since). */
+    private final AtomicInteger transmitLoops = new AtomicInteger();
+    private final AtomicInteger transmitLoopsStopped = new AtomicInteger();
     /** Transmit side's state (one thread). */
     private final byte[][] frames = new byte[4][];
     private long next = 1;
@@ -43,10 +48,19 @@ public final class SequencedTestGuest implements Runnable {
 
     /** The guest's polling loop: transmit and/or receive (two threads may split them). */
     public void loop(boolean transmit, boolean receive) {
+        if (transmit) {
+            transmitLoops.incrementAndGet();
+        }
+        boolean stopAcknowledged = false;
         try {
             while (running.get()) {
-                if (transmit && sending.get()) {
-                    transmitOnce();
+                if (transmit) {
+                    if (sending.get()) {
+                        transmitOnce();
+                    } else if (!stopAcknowledged) {
+                        stopAcknowledged = true;
+                        transmitLoopsStopped.incrementAndGet();
+                    }
                 }
                 if (receive) {
                     receiveOnce();
@@ -55,6 +69,22 @@ public final class SequencedTestGuest implements Runnable {
             }
         } catch (Throwable t) {
             failure = t;
+        }
+    }
+
+    /**
+     * Stops transmitting and returns once every transmit loop has seen it: {@link #sent} is final
+     * then, so a test that waits until the peer received that many waits for every frame (clearing
+     * {@link #sending} alone leaves a burst that started before it in progress).
+     */
+    public void stopSending() throws InterruptedException {
+        sending.set(false);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (transmitLoopsStopped.get() < transmitLoops.get() && failure == null) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("transmit loop still sending 30 s after the stop: port=" + port.portName());
+            }
+            Thread.sleep(1);
         }
     }
 

@@ -99,8 +99,8 @@ class RemapTwoGuestsFakeSwitchTest {
                     assertEquals(LinkOutcome.REVERTED, down.outcome(), "cycle=" + cycle + " " + down);
                 }
             } finally {
-                gx.sending.set(false);
-                gy.sending.set(false);
+                gx.stopSending();
+                gy.stopSending();
             }
             // drain: everything sent arrives
             for (int i = 0; i < 20_000 && (gy.received.get() < gx.sent.get() || gx.received.get() < gy.sent.get()); i++) {
