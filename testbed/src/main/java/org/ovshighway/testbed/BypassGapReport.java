@@ -120,7 +120,7 @@ public final class BypassGapReport {
             if (!line.startsWith("BYPASS_RUN ")) {
                 continue;
             }
-            Map<String, String> f = fields(line);
+            Map<String, String> f = KeyValueLine.fields(line);
             int run = Integer.parseInt(f.get("run"));
             long sent = number(f, "sent_nanos", line);
             long first = number(f, "first_frame_nanos", line);
@@ -174,17 +174,6 @@ public final class BypassGapReport {
         }
     }
 
-    private static Map<String, String> fields(String line) {
-        Map<String, String> f = new HashMap<>();
-        for (String token : line.split(" ")) {
-            int eq = token.indexOf('=');
-            if (eq > 0) {
-                f.put(token.substring(0, eq), token.substring(eq + 1));
-            }
-        }
-        return f;
-    }
-
     private static long number(Map<String, String> f, String key, String line) {
         String v = f.get(key);
         if (v == null) {
@@ -231,7 +220,7 @@ public final class BypassGapReport {
                     + o.string("guest-log") + " (did the receiver run with --gap-threshold-us and stop cleanly?)");
             System.exit(1);
         }
-        Map<String, String> receiver = fields(summary);
+        Map<String, String> receiver = KeyValueLine.fields(summary);
         long overflow = number(receiver, "gaps_overflow", summary);
         long recorded = number(receiver, "gaps_recorded", summary);
         if (recorded != joiner.count()) {

@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,17 +31,6 @@ class BypassBenchOvsDpdkTest {
     private static final String BRIDGE = "hwt" + ProcessHandle.current().pid() % 1_000_000;
     private static final String PORT_A = "ta-" + ProcessHandle.current().pid();
     private static final String PORT_B = "tb-" + ProcessHandle.current().pid();
-
-    private static Map<String, String> fields(String line) {
-        Map<String, String> f = new HashMap<>();
-        for (String token : line.split(" ")) {
-            int eq = token.indexOf('=');
-            if (eq > 0) {
-                f.put(token.substring(0, eq), token.substring(eq + 1));
-            }
-        }
-        return f;
-    }
 
     @Test
     void threeEstablishRevertCyclesProduceParsableSaneResults() throws Exception {
@@ -93,9 +81,9 @@ class BypassBenchOvsDpdkTest {
                 List<String> lines = output.lines().toList();
                 List<String> runs = lines.stream().filter(l -> l.startsWith("BYPASS_RUN ")).toList();
                 assertEquals(4, runs.size(), output);
-                assertEquals("0", fields(runs.getFirst()).get("run"), "the warm-up run comes first: " + output);
+                assertEquals("0", KeyValueLine.fields(runs.getFirst()).get("run"), "the warm-up run comes first: " + output);
                 for (String run : runs) {
-                    Map<String, String> f = fields(run);
+                    Map<String, String> f = KeyValueLine.fields(run);
                     long sent = Long.parseLong(f.get("sent_nanos"));
                     long region = Long.parseLong(f.get("region_nanos"));
                     long first = Long.parseLong(f.get("first_frame_nanos"));
@@ -104,7 +92,7 @@ class BypassBenchOvsDpdkTest {
                     assertTrue(sent < region && region <= first && first < revertSent && revertSent < revertDone, run);
                     assertTrue(Long.parseLong(f.get("link")) > 0, run);
                 }
-                Map<String, String> establish = fields(lines.stream().filter(l -> l.startsWith("BYPASS_ESTABLISH "))
+                Map<String, String> establish = KeyValueLine.fields(lines.stream().filter(l -> l.startsWith("BYPASS_ESTABLISH "))
                         .findFirst().orElseThrow());
                 assertEquals("3", establish.get("completed"));
                 double p50 = Double.parseDouble(establish.get("p50_ms"));

@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +37,7 @@ class ProxyBenchOvsTest {
             String result = runBench("--switch", "tcp:127.0.0.1:" + port,
                     "--switch-endpoint", "unix:" + ovs.managementSocket("pb0"),
                     "--rounds", "1", "--barriers", "50", "--flowmods", "2000", "--busy-poll-us", "50");
-            Map<String, String> f = fields(result);
+            Map<String, String> f = KeyValueLine.fields(result);
             for (String path : List.of("direct", "proxy", "proxy_nopoll", "proxy_tcp")) {
                 assertTrue(Double.parseDouble(f.get("barrier_rtt_us_" + path)) > 0, path + " in " + result);
                 assertTrue(Double.parseDouble(f.get("flowmods_per_s_" + path)) > 0, path + " in " + result);
@@ -64,16 +63,5 @@ class ProxyBenchOvsTest {
         String text = out.toString(StandardCharsets.UTF_8);
         return text.lines().filter(l -> l.startsWith("RESULT proxy ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no RESULT line in: " + text));
-    }
-
-    private static Map<String, String> fields(String line) {
-        Map<String, String> f = new HashMap<>();
-        for (String token : line.split(" ")) {
-            int eq = token.indexOf('=');
-            if (eq > 0) {
-                f.put(token.substring(0, eq), token.substring(eq + 1));
-            }
-        }
-        return f;
     }
 }

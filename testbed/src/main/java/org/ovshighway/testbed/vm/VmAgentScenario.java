@@ -25,6 +25,7 @@ import org.ovshighway.hotplug.libvirt.DomainXml;
 import org.ovshighway.hotplug.libvirt.LibvirtAttacher;
 import org.ovshighway.hotplug.libvirt.RegionFileAccess;
 import org.ovshighway.testbed.EstablishCycles;
+import org.ovshighway.testbed.KeyValueLine;
 
 /**
  * The host side of the agent-with-VMs scenario (testbed/vm-test step 3): two running VMs whose
@@ -289,8 +290,8 @@ public final class VmAgentScenario {
     /** Phase 4: the guests stop and drain; every frame accounted. */
     private void stopGuestsAndAccount() throws Exception {
         Files.writeString(Path.of(arg("stop-file")), "stop\n");
-        Map<String, String> sa = fields(consoleA.await("TRAFFIC_SUMMARY port=" + portA + " ", deadline));
-        Map<String, String> sb = fields(consoleB.await("TRAFFIC_SUMMARY port=" + portB + " ", deadline));
+        Map<String, String> sa = KeyValueLine.fields(consoleA.await("TRAFFIC_SUMMARY port=" + portA + " ", deadline));
+        Map<String, String> sb = KeyValueLine.fields(consoleB.await("TRAFFIC_SUMMARY port=" + portB + " ", deadline));
         Map<String, Long> ovsA = portCounters(portA);
         Map<String, Long> ovsB = portCounters(portB);
         System.out.println("VM_AGENT guest_a " + sa + "\nVM_AGENT guest_b " + sb + "\nVM_AGENT ovs_a " + ovsA
@@ -595,17 +596,6 @@ public final class VmAgentScenario {
     private static long linkPackets(String line) {
         Matcher m = Pattern.compile("link_packets=(\\d+)").matcher(line);
         return m.find() ? Long.parseLong(m.group(1)) : 0;
-    }
-
-    private static Map<String, String> fields(String line) {
-        Map<String, String> values = new HashMap<>();
-        for (String field : line.split(" ")) {
-            String[] kv = field.split("=", 2);
-            if (kv.length == 2) {
-                values.put(kv[0], kv[1]);
-            }
-        }
-        return values;
     }
 
     private void waitOrFail(String what) throws InterruptedException {
