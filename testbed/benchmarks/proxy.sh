@@ -7,7 +7,8 @@
 # FLOW_MOD ADDs to the reply of the BARRIER after them, directly to the bridge's TCP listener,
 # through an in-process OpenFlowProxy's passive listener relaying to the bridge's management socket
 # (as 'highway attach --passive' does by default; busy-poll window --busy-poll-us), through a
-# second such proxy that never busy-polls, and through a third relaying to the TCP listener
+# second such proxy whose event loops busy-poll for --compare-busy-poll-us, and through a third
+# relaying to the TCP listener
 # instead; rounds rotate which path goes first. Figures are medians over the rounds.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,7 +16,7 @@ source "$here/lib/common.sh"
 source "$here/lib/bench.sh"
 source "$here/lib/ovs.sh"
 
-rounds=5 barriers=2000 flowmods=100000 quiet_wait=60 busy_poll_us=100 relay_tcp=0
+rounds=5 barriers=2000 flowmods=100000 quiet_wait=60 busy_poll_us=0 compare_busy_poll_us=100 relay_tcp=0
 
 usage() {
   cat <<USAGE
@@ -23,8 +24,9 @@ usage: testbed/bench proxy [options]
   --rounds N       measured rounds, each direct and proxied (default $rounds)
   --barriers N     BARRIER round trips per measurement, median kept (default $barriers)
   --flowmods N     FLOW_MODs before the closing BARRIER (default $flowmods)
-  --busy-poll-us N the proxy's busy-poll window (agent key proxy-busy-poll-us; default $busy_poll_us);
-                   a second proxy with no busy polling is measured beside it (the *_nopoll keys)
+  --busy-poll-us N the proxy's busy-poll window (agent key proxy-busy-poll-us; default $busy_poll_us)
+  --compare-busy-poll-us N  the window of a second proxy measured beside it (the *_busypoll keys;
+                   default $compare_busy_poll_us)
   --relay-tcp      the measured proxy relays to the bridge's TCP listener, not its management socket
   --quiet-wait N   wait up to N s for the machine to go idle first (default $quiet_wait)
   --keep-logs      keep the run directory (/tmp/highway-bench-proxy.*)
@@ -39,6 +41,7 @@ while [ $# -gt 0 ]; do
     --barriers) barriers="${2:?--barriers needs a value}"; shift 2 ;;
     --flowmods) flowmods="${2:?--flowmods needs a value}"; shift 2 ;;
     --busy-poll-us) busy_poll_us="${2:?--busy-poll-us needs a value}"; shift 2 ;;
+    --compare-busy-poll-us) compare_busy_poll_us="${2:?--compare-busy-poll-us needs a value}"; shift 2 ;;
     --relay-tcp) relay_tcp=1; shift ;;
     --quiet-wait) quiet_wait="${2:?--quiet-wait needs a value}"; shift 2 ;;
     --keep-logs) export BENCH_KEEP_LOGS=1; shift ;;
@@ -49,7 +52,9 @@ done
 for v in rounds barriers flowmods; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "--$v value=${!v} must be a positive integer"
 done
-[[ "$busy_poll_us" =~ ^[0-9]+$ ]] || die "--busy-poll-us value=$busy_poll_us must be an integer >= 0"
+for v in busy_poll_us compare_busy_poll_us; do
+  [[ "${!v}" =~ ^[0-9]+$ ]] || die "--${v//_/-} value=${!v} must be an integer >= 0"
+done
 [[ "$quiet_wait" =~ ^[0-9]+$ ]] || die "--quiet-wait value=$quiet_wait must be an integer >= 0"
 
 bench_init proxy
@@ -71,6 +76,7 @@ bench_wait_quiet "$quiet_wait"
 log "ProxyBench: rounds=$rounds barriers=$barriers flowmods=$flowmods busy_poll_us=$busy_poll_us switch=tcp:127.0.0.1:$port endpoint=$endpoint"
 "${BENCH_JAVA[@]}" org.ovshighway.testbed.ProxyBench --switch "tcp:127.0.0.1:$port" --rounds "$rounds" \
   --barriers "$barriers" --flowmods "$flowmods" --busy-poll-us "$busy_poll_us" \
+  --compare-busy-poll-us "$compare_busy_poll_us" \
   --switch-endpoint "$endpoint" >"$BENCH_RUN_DIR/bench.out" 2>"$BENCH_RUN_DIR/bench.log" \
   || { tail -30 "$BENCH_RUN_DIR/bench.log" >&2; die "ProxyBench failed (log: $BENCH_RUN_DIR/bench.log)"; }
 cat "$BENCH_RUN_DIR/bench.log" >&2

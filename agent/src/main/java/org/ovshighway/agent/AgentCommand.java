@@ -68,10 +68,11 @@ final class AgentCommand implements Subcommand {
                                                              the proxy forwarded (0..10000)
                   controller-proxy=false                     relay the bridge's controllers through the
                                                              OpenFlow proxy (hold, link counters)
-                  proxy-listen=127.0.0.1                     address of the proxy's bridge-facing listeners
+                  proxy-listen=127.0.0.1                     address of the proxy's bridge-facing listeners,
+                                                             or unix:DIR (sockets DIR/highway-BRIDGE-N.sock)
                   proxy-passive=127.0.0.1:6634               optional listener for the switch's own clients
                   proxy-hold-deadline-ms=5000                longest hold of a rule that breaks a link
-                  proxy-busy-poll-us=100                     the proxy polls its sockets this long before
+                  proxy-busy-poll-us=0                       the proxy polls its sockets this long before
                                                              sleeping (0..10000; 0: sleep at once)
                   link-map-deadline-ms=5000                  map deadline of a new link (else rolled back)
                   link-fence-deadline-ms=2000                fence deadline (else the revert is forced)

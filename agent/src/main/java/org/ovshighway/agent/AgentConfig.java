@@ -54,10 +54,11 @@ import org.ovshighway.remapper.RemapDeadlines;
  *                                             forwarded (0..10000, default 20)
  * controller-proxy=false                      put the OpenFlow proxy between the bridge and its
  *                                             controllers (default false)
- * proxy-listen=127.0.0.1                      address of the proxy's bridge-facing listeners
+ * proxy-listen=127.0.0.1                      address of the proxy's bridge-facing listeners, or
+ *                                             unix:DIR for Unix sockets DIR/highway-BRIDGE-N.sock
  * proxy-passive=127.0.0.1:6634                optional listener for the switch's own OpenFlow clients
  * proxy-hold-deadline-ms=5000                 longest hold of a rule that breaks a link (1..60000)
- * proxy-busy-poll-us=100                      how long the proxy's event loops poll their sockets
+ * proxy-busy-poll-us=0                        how long the proxy's event loops poll their sockets
  *                                             before sleeping (0..10000 us; 0: sleep at once)
  * link-map-deadline-ms=5000                   both guests must map a new link within this, else it is
  *                                             rolled back (1..600000)
@@ -270,6 +271,10 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
         boolean bypass = bool(file, values, "bypass", true);
         boolean controllerProxy = bool(file, values, "controller-proxy", false);
         String proxyListen = values.getOrDefault("proxy-listen", "127.0.0.1").strip();
+        Optional<String> listenProblem = ControllerProxy.listenProblem(proxyListen, bridge);
+        if (listenProblem.isPresent()) {
+            throw new ConfigException(file, "proxy-listen", listenProblem.get());
+        }
         Optional<InetSocketAddress> proxyPassive = Optional.empty();
         if (values.containsKey("proxy-passive")) {
             String value = values.get("proxy-passive").strip();

@@ -103,7 +103,10 @@ final class AttachCommand implements Subcommand {
                   --bridge BR              the bridge (required)
                   --ovsdb TARGET           unix:PATH or tcp:HOST:PORT (default unix:$OVS_RUNDIR/db.sock,
                                            OVS_RUNDIR defaulting to /var/run/openvswitch)
-                  --listen ADDR            address of the bridge-facing listeners (default 127.0.0.1)
+                  --listen ADDR            address of the bridge-facing listeners (default 127.0.0.1),
+                                           or unix:DIR for Unix sockets DIR/highway-BR-N.sock (the
+                                           bridge then connects to unix: targets; cheaper per message,
+                                           and only users with access to DIR can connect)
                   --listen-port PORT       port of the first listener, the next ones follow (default 0:
                                            any free port)
                   --passive ADDR:PORT      also listen here for OpenFlow clients of the switch
@@ -116,7 +119,7 @@ final class AttachCommand implements Subcommand {
                   --hold-deadline SECONDS  longest hold of a rule that breaks a bypass (default 5)
                   --busy-poll-us US        poll the sockets this long after each message before
                                            sleeping, saving wake-ups on request/reply pairs
-                                           (0..10000, default 100; 0: sleep at once)
+                                           (0..10000, default 0: sleep at once)
                   --timeout SECONDS        OVSDB request timeout (default 10)
                 """;
     }
@@ -141,6 +144,10 @@ final class AttachCommand implements Subcommand {
             throw new UsageException(e.getMessage());
         }
         String listenAddress = options.value("--listen").orElse("127.0.0.1");
+        Optional<String> listenProblem = ControllerProxy.listenProblem(listenAddress, bridge);
+        if (listenProblem.isPresent()) {
+            throw new UsageException("--listen " + listenProblem.get());
+        }
         int firstPort = options.integer("--listen-port", 0, 0, 65535);
         Optional<InetSocketAddress> passive = Optional.empty();
         if (options.value("--passive").isPresent()) {
@@ -154,7 +161,7 @@ final class AttachCommand implements Subcommand {
             List<ControllerConfig> originals = BridgeAttachment.originals(session, bridge);
             List<ProxyRoute> routes;
             try {
-                routes = ControllerProxy.routes(originals, listenAddress, firstPort);
+                routes = ControllerProxy.routes(originals, listenAddress, firstPort, bridge);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }

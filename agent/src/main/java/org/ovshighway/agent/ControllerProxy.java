@@ -2,6 +2,9 @@ package org.ovshighway.agent;
 
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,16 +45,56 @@ final class ControllerProxy implements AutoCloseable {
         this.proxyTargets = List.copyOf(proxyTargets);
     }
 
-    /** One route per original target the proxy relays, listening on {@code listenAddress}, ports from {@code firstPort} (0: any). */
-    static List<ProxyRoute> routes(List<ControllerConfig> originals, String listenAddress, int firstPort) {
+    /** How {@code proxy-listen} / {@code --listen} names a directory for Unix socket listeners. */
+    static final String UNIX_PREFIX = "unix:";
+
+    /**
+     * One route per original target the proxy relays. {@code listen} is an address (TCP listeners,
+     * ports from {@code firstPort}, 0: any) or {@code unix:DIR} (a Unix socket per route,
+     * {@code DIR/highway-BRIDGE-N.sock}, which the bridge reaches as a {@code unix:} controller).
+     */
+    static List<ProxyRoute> routes(List<ControllerConfig> originals, String listen, int firstPort, String bridge) {
         List<ProxyRoute> routes = new ArrayList<>();
         for (ControllerConfig original : originals) {
             if (BridgeAttachment.relayed(original)) {
-                int port = firstPort == 0 ? 0 : firstPort + routes.size();
-                routes.add(new ProxyRoute(new InetSocketAddress(listenAddress, port), OpenFlowTarget.parse(original.target())));
+                SocketAddress address;
+                if (listen.startsWith(UNIX_PREFIX)) {
+                    address = UnixDomainSocketAddress.of(unixSocket(Path.of(listen.substring(UNIX_PREFIX.length())),
+                            bridge, routes.size()));
+                } else {
+                    address = new InetSocketAddress(listen, firstPort == 0 ? 0 : firstPort + routes.size());
+                }
+                routes.add(new ProxyRoute(address, OpenFlowTarget.parse(original.target())));
             }
         }
         return routes;
+    }
+
+    /** Longest path a sockaddr_un holds. */
+    private static final int MAX_SOCKET_PATH = 107;
+
+    /**
+     * What is wrong with {@code listen} for {@code bridge}'s listeners, if anything: {@code unix:DIR}
+     * must name an existing absolute directory short enough for the socket paths (a few routes).
+     */
+    static Optional<String> listenProblem(String listen, String bridge) {
+        if (!listen.startsWith(UNIX_PREFIX)) {
+            return listen.isBlank() ? Optional.of("must be an address or unix:DIR: value=" + listen) : Optional.empty();
+        }
+        Path directory = Path.of(listen.substring(UNIX_PREFIX.length()));
+        if (!directory.isAbsolute() || !java.nio.file.Files.isDirectory(directory)) {
+            return Optional.of("unix: needs an existing absolute directory: value=" + listen);
+        }
+        Path longest = unixSocket(directory, bridge, 99);
+        if (longest.toString().length() > MAX_SOCKET_PATH) {
+            return Optional.of("socket paths would be longer than " + MAX_SOCKET_PATH + " bytes: path=" + longest);
+        }
+        return Optional.empty();
+    }
+
+    /** The listener socket of route {@code index} of {@code bridge} in {@code directory}. */
+    static Path unixSocket(Path directory, String bridge, int index) {
+        return directory.resolve("highway-" + bridge + "-" + index + ".sock");
     }
 
     /**
@@ -69,8 +112,7 @@ final class ControllerProxy implements AutoCloseable {
         try {
             List<String> targets = new ArrayList<>();
             for (int i = 0; i < routes.size(); i++) {
-                InetSocketAddress bound = proxy.southboundAddress(i);
-                targets.add("tcp:" + hostText(bound) + ":" + bound.getPort());
+                targets.add(proxy.southboundTarget(i));
             }
             BridgeAttachment.pointAtProxy(session, bridge, originals, targets);
             LOG.log(System.Logger.Level.INFO, "controllers relayed: bridge=" + bridge + " listeners=" + targets

@@ -223,7 +223,7 @@ final class HighwayAgent implements AutoCloseable {
             throws AgentException {
         OvsdbSession session = ringPorts.ovsdb();
         List<ControllerConfig> originals = BridgeAttachment.originals(session, config.bridge());
-        List<ProxyRoute> routes = ControllerProxy.routes(originals, config.proxyListen(), 0);
+        List<ProxyRoute> routes = ControllerProxy.routes(originals, config.proxyListen(), 0, config.bridge());
         if (routes.stream().anyMatch(r -> r.target().kind() == OpenFlowTarget.Kind.SSL)) {
             throw new AgentException("controller-proxy: bridge=" + config.bridge() + " has ssl: controllers, which only"
                     + " 'highway attach --ssl-*' relays today: controllers=" + originals.stream()

@@ -186,6 +186,19 @@ class AgentConfigTest {
     }
 
     @Test
+    void proxyListenTakesAnAddressOrAUnixSocketDirectory() throws Exception {
+        assertEquals("127.0.0.1", AgentConfig.load(write(valid())).proxyListen());
+        assertEquals("unix:" + sockets, AgentConfig.load(write(valid() + "proxy-listen=unix:" + sockets + "\n")).proxyListen());
+        assertTrue(refused(valid() + "proxy-listen=unix:relative/dir\n").getMessage()
+                .contains("key=proxy-listen: unix: needs an existing absolute directory"));
+        assertTrue(refused(valid() + "proxy-listen=unix:" + dir.resolve("missing") + "\n").getMessage()
+                .contains("key=proxy-listen: unix: needs an existing absolute directory"));
+        Path deep = Files.createDirectories(dir.resolve("d".repeat(60)).resolve("e".repeat(60)));
+        assertTrue(refused(valid() + "proxy-listen=unix:" + deep + "\n").getMessage()
+                .contains("key=proxy-listen: socket paths would be longer than 107 bytes"));
+    }
+
+    @Test
     void aStopWaitsLongerThanTheGraceTimeForEachRoundOfReverts() throws Exception {
         assertEquals(Duration.ofSeconds(10), HighwayAgent.revertOnStop(AgentConfig.load(write(valid()))),
                 "the default grace (1 s) is well inside the 10 s floor");

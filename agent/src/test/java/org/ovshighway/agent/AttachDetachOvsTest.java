@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.ovshighway.ovs.ovsdb.OvsdbSession;
 import org.ovshighway.ovs.testing.PrivateOvs;
 
@@ -89,9 +91,13 @@ class AttachDetachOvsTest {
         return "unix:" + ovs.runDir().resolve("db.sock");
     }
 
-    @Test
-    void attachRelaysToTheRealControllerAndACleanStopRestoresEveryColumn() throws Exception {
+    /** Listening on loopback TCP, and on a Unix socket the bridge reaches as a {@code unix:} controller. */
+    @ParameterizedTest(name = "unix listener: {0}")
+    @ValueSource(booleans = {false, true})
+    void attachRelaysToTheRealControllerAndACleanStopRestoresEveryColumn(boolean unixListener) throws Exception {
         String before = controllerColumns();
+        List<String> listen = unixListener ? List.of("--listen", "unix:" + ovs.runDir()) : List.of();
+        java.nio.file.Path socket = ControllerProxy.unixSocket(ovs.runDir(), "br0", 0);
         CountDownLatch stop = new CountDownLatch(1);
         AttachCommand attach = new AttachCommand(Map.of("OVS_RUNDIR", ovs.runDir().toString()), new AttachCommand.StopSignal() {
             @Override
@@ -107,7 +113,10 @@ class AttachDetachOvsTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
             try {
-                return attach.run(List.of("--bridge", "br0", "--ovsdb", ovsdb(), "--passive", "127.0.0.1:0"),
+                List<String> args = new java.util.ArrayList<>(List.of("--bridge", "br0", "--ovsdb", ovsdb(),
+                        "--passive", "127.0.0.1:0"));
+                args.addAll(listen);
+                return attach.run(args,
                         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
             } catch (Exception e) {
                 throw new RuntimeException(e);
@@ -120,7 +129,11 @@ class AttachDetachOvsTest {
             assertEquals(2, targets.size(), targets.toString());
             assertTrue(targets.contains("ptcp:0:127.0.0.1"), "passive target untouched: " + targets);
             assertFalse(targets.contains("tcp:127.0.0.1:" + controllerPort), "active target re-pointed: " + targets);
-            String proxied = targets.stream().filter(t -> t.startsWith("tcp:")).findFirst().orElseThrow();
+            String proxied = targets.stream().filter(t -> t.startsWith(unixListener ? "unix:" : "tcp:")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no re-pointed target in " + targets));
+            if (unixListener) {
+                assertEquals("unix:" + socket, proxied);
+            }
             assertEquals("4000", ovs.vsctl("get", "Controller", findController(proxied), "inactivity_probe").strip(),
                     "other columns kept on the re-pointed controller");
             assertTrue(eventually(() -> ovs.vsctl("get", "Controller", findController(proxied), "is_connected")
@@ -132,6 +145,7 @@ class AttachDetachOvsTest {
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("detached: bridge=br0"), out.toString(StandardCharsets.UTF_8));
         assertEquals(before, controllerColumns(), "every Controller column restored");
         assertFalse(ovs.vsctl("get", "Bridge", "br0", "external_ids").contains("highway-"));
+        assertFalse(java.nio.file.Files.exists(socket), "no listener socket left");
     }
 
     @Test

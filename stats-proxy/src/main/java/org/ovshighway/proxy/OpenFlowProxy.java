@@ -10,7 +10,13 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -39,6 +45,8 @@ public final class OpenFlowProxy implements AutoCloseable {
     private final EventLoopGroup group;
     private final List<Channel> southboundListeners = new ArrayList<>();
     private Channel passiveListener;
+    /** Unix socket files this proxy bound; removed when it closes. */
+    private final List<Path> socketFiles = new ArrayList<>();
     private final AtomicLong connectionIds = new AtomicLong();
 
     private OpenFlowProxy(ProxyConfig config, RelayTransport transport, EventLoopGroup group) {
@@ -73,9 +81,31 @@ public final class OpenFlowProxy implements AutoCloseable {
         }
     }
 
-    /** The bound address of southbound route {@code index} (the port is real when 0 was asked). */
+    /**
+     * The bound address of TCP southbound route {@code index} (the port is real when 0 was asked).
+     *
+     * @throws IllegalStateException when that route listens on a Unix socket
+     */
     public InetSocketAddress southboundAddress(int index) {
-        return (InetSocketAddress) southboundListeners.get(index).localAddress();
+        if (!(southboundListeners.get(index).localAddress() instanceof InetSocketAddress bound)) {
+            throw new IllegalStateException("southbound route listens on a Unix socket: index=" + index
+                    + " listen=" + config.southbound().get(index).listen());
+        }
+        return bound;
+    }
+
+    /**
+     * Where the bridge connects for southbound route {@code index}, as an OpenFlow target:
+     * {@code tcp:HOST:PORT} (the port is real when 0 was asked) or {@code unix:PATH}.
+     */
+    public String southboundTarget(int index) {
+        ProxyRoute route = config.southbound().get(index);
+        if (route.unixListener()) {
+            return "unix:" + ((UnixDomainSocketAddress) route.listen()).getPath();
+        }
+        InetSocketAddress bound = (InetSocketAddress) southboundListeners.get(index).localAddress();
+        String host = bound.getAddress().getHostAddress();
+        return "tcp:" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + bound.getPort();
     }
 
     public Optional<InetSocketAddress> passiveAddress() {
@@ -87,12 +117,11 @@ public final class OpenFlowProxy implements AutoCloseable {
     }
 
     private Channel listen(ProxyRoute route, Side acceptedSide, String label) {
+        boolean unix = route.unixListener();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_REUSEADDR, true)
+                .channel(transport.serverChannel(unix))
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -104,14 +133,41 @@ public final class OpenFlowProxy implements AutoCloseable {
                         dial(accepted, acceptedSide, route.target(), connection);
                     }
                 });
-        ChannelFuture bound = bootstrap.bind(route.listen()).awaitUninterruptibly();
+        if (unix) {
+            prepareSocketPath(((UnixDomainSocketAddress) route.listen()).getPath(), label);
+        } else {
+            bootstrap.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+        }
+        ChannelFuture bound = bootstrap.bind(transport.listenAddress(route.listen())).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new ProxyException("cannot listen: listener=" + label + " address=" + route.listen()
                     + " error=" + bound.cause(), bound.cause());
         }
+        if (unix) {
+            socketFiles.add(((UnixDomainSocketAddress) route.listen()).getPath());
+        }
         LOG.log(System.Logger.Level.INFO, "listening: listener=" + label + " address=" + bound.channel().localAddress()
                 + " target=" + route.target() + " transport=" + transport);
         return bound.channel();
+    }
+
+    /**
+     * A socket file left by a proxy that did not stop cleanly is removed (binding would fail on it);
+     * any other file there is not touched, and the bind then fails naming it.
+     */
+    private static void prepareSocketPath(Path path, String label) {
+        try {
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                // a socket is neither a regular file, a directory nor a link: "other"
+                if (!Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+                    throw new ProxyException("cannot listen: listener=" + label + " path=" + path
+                            + " exists and is not a socket");
+                }
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new ProxyException("cannot listen: listener=" + label + " path=" + path + " error=" + e, e);
+        }
     }
 
     private void dial(Channel accepted, Side acceptedSide, OpenFlowTarget target, RelayedConnection connection) {
@@ -160,5 +216,12 @@ public final class OpenFlowProxy implements AutoCloseable {
             passiveListener.close().awaitUninterruptibly();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        for (Path socket : socketFiles) {
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot remove listener socket path=" + socket + ": " + e);
+            }
+        }
     }
 }

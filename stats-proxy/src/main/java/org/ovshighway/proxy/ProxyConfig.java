@@ -23,10 +23,12 @@ public record ProxyConfig(List<ProxyRoute> southbound, Optional<ProxyRoute> pass
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     /**
-     * Long enough to cover the switch's answer to a BARRIER or a stats request on a busy host (tens of
-     * microseconds), short enough that an idle proxy costs nothing measurable.
+     * Off: on a host whose cores are all busy (the 2-core test machine, with OVS's PMD and polling
+     * guests) a polling event loop takes time the switch and the controller need, and the round trip
+     * got slower, not faster (docs/benchmarks.md, "proxy"). An operator with a spare core for the
+     * agent can turn it on ({@code proxy-busy-poll-us}).
      */
-    public static final Duration DEFAULT_BUSY_POLL = Duration.ofNanos(100_000);
+    public static final Duration DEFAULT_BUSY_POLL = Duration.ZERO;
 
     /** Longest busy-poll window accepted. */
     public static final Duration MAX_BUSY_POLL = BusyPollSelectStrategy.MAX_WINDOW;

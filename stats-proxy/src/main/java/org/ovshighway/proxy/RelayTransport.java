@@ -7,10 +7,12 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -36,8 +38,19 @@ enum RelayTransport {
                 : NioIoHandler.newFactory(SelectorProvider.provider(), strategies);
     }
 
-    Class<? extends ServerChannel> serverChannel() {
-        return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    Class<? extends ServerChannel> serverChannel(boolean unix) {
+        if (this == EPOLL) {
+            return unix ? EpollServerDomainSocketChannel.class : EpollServerSocketChannel.class;
+        }
+        return unix ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    /** The form of a listening address the transport's server channel binds. */
+    SocketAddress listenAddress(SocketAddress address) {
+        if (this == EPOLL && address instanceof UnixDomainSocketAddress unix) {
+            return new DomainSocketAddress(unix.getPath().toString());
+        }
+        return address;
     }
 
     Class<? extends Channel> channel(boolean unix) {

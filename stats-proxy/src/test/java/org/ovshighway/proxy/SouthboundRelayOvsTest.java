@@ -1,5 +1,7 @@
 package org.ovshighway.proxy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,6 +14,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.ovshighway.ovs.testing.PrivateOvs;
 
 /**
@@ -44,8 +48,13 @@ class SouthboundRelayOvsTest {
         }
     }
 
-    @Test
-    void testControllerThroughProxyLearnsAndForwards() throws Exception {
+    /** Over TCP on loopback, and over a Unix socket the bridge reaches as a {@code unix:} controller. */
+    @ParameterizedTest(name = "unix listener: {0}")
+    @ValueSource(booleans = {false, true})
+    void testControllerThroughProxyLearnsAndForwards(boolean unixListener) throws Exception {
+        Path socket = ovs.runDir().resolve("hw-southbound.sock");
+        java.net.SocketAddress listen = unixListener ? java.net.UnixDomainSocketAddress.of(socket)
+                : OvsTestSupport.anyLoopbackPort();
         int controllerPort = OvsTestSupport.freePort();
         Path log = Files.createTempFile("testcontroller", ".log");
         ProcessBuilder pb = new ProcessBuilder("ovs-testcontroller",
@@ -54,10 +63,11 @@ class SouthboundRelayOvsTest {
         pb.environment().put("OVS_RUNDIR", ovs.runDir().toString());
         Process controller = pb.start();
         try (OpenFlowProxy proxy = OpenFlowProxy.start(new ProxyConfig(
-                List.of(new ProxyRoute(OvsTestSupport.anyLoopbackPort(),
-                        OpenFlowTarget.parse("tcp:127.0.0.1:" + controllerPort))),
+                List.of(new ProxyRoute(listen, OpenFlowTarget.parse("tcp:127.0.0.1:" + controllerPort))),
                 Optional.empty(), RelayPolicy.plain(), Optional.empty(), ProxyConfig.DEFAULT_CONNECT_TIMEOUT))) {
-            ovs.vsctl("set-controller", "br0", "tcp:127.0.0.1:" + proxy.southboundAddress(0).getPort());
+            String target = proxy.southboundTarget(0);
+            assertEquals(unixListener ? "unix:" + socket : "tcp:127.0.0.1:" + proxy.southboundAddress(0).getPort(), target);
+            ovs.vsctl("set-controller", "br0", target);
             assertTrue(OvsTestSupport.eventually(20, () -> ovs.vsctl("--columns=is_connected", "list", "Controller")
                     .contains("true")), "bridge connected to the controller through the proxy");
 
@@ -75,6 +85,7 @@ class SouthboundRelayOvsTest {
                     proxy.metrics().toString());
         } finally {
             ovs.vsctl("del-controller", "br0");
+            assertFalse(Files.exists(socket), "the proxy removes its listener socket when it stops");
             controller.destroy();
             controller.waitFor();
             Files.deleteIfExists(log);

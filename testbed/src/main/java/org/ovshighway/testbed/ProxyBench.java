@@ -17,9 +17,10 @@ import org.ovshighway.proxy.RelayPolicy;
  * The proxy's cost, measured against the same OVS in the same run: BARRIER round-trip time and
  * the time of N FLOW_MODs followed by a BARRIER, sent by a TCP client directly to the bridge's
  * {@code ptcp:} listener and through in-process proxies (passive listeners, as {@code highway attach
- * --passive} opens them): one as configured (busy-poll window, relaying to {@code --switch-endpoint},
- * the bridge's management socket in the harness as in a deployment), one whose event loops sleep at
- * once, and, when the endpoint is not that TCP listener, one relaying over loopback TCP. Rounds rotate
+ * --passive} opens them): one as configured ({@code --busy-poll-us}, default the proxy's own, relaying
+ * to {@code --switch-endpoint}, the bridge's management socket in the harness as in a deployment), one
+ * whose event loops busy-poll for {@code --compare-busy-poll-us} instead, and, when the endpoint is
+ * not that TCP listener, one relaying over loopback TCP. Rounds rotate
  * the order of the paths so that drifting machine load hits all alike; each figure is the median over
  * rounds. Prints {@code RESULT proxy ...}; the ratios of the first two keys are the configured proxy's.
  */
@@ -35,7 +36,8 @@ public final class ProxyBench {
     public static void main(String[] args) throws Exception {
         HarnessOptions options = HarnessOptions.parse("ProxyBench", args, Map.of(
                 "switch", "", "switch-endpoint", "", "rounds", "5", "barriers", "2000", "flowmods", "100000",
-                "batch", "500", "busy-poll-us", String.valueOf(ProxyConfig.DEFAULT_BUSY_POLL.toNanos() / 1000)));
+                "batch", "500", "busy-poll-us", String.valueOf(ProxyConfig.DEFAULT_BUSY_POLL.toNanos() / 1000),
+                "compare-busy-poll-us", "100"));
         OpenFlowTarget target = OpenFlowTarget.parse(options.string("switch"));
         if (target.kind() != OpenFlowTarget.Kind.TCP) {
             throw new IllegalArgumentException("ProxyBench: --switch must be tcp:HOST:PORT (the bridge's ptcp listener): switch=" + target);
@@ -49,15 +51,16 @@ public final class ProxyBench {
         int flowMods = options.positiveInt("flowmods");
         int batch = options.positiveInt("batch");
         long busyPollUs = Long.parseLong(options.string("busy-poll-us"));
+        long compareUs = Long.parseLong(options.string("compare-busy-poll-us"));
         try (OpenFlowProxy proxy = startProxy(endpoint, Duration.ofNanos(busyPollUs * 1000));
-             OpenFlowProxy sleeping = startProxy(endpoint, Duration.ZERO);
+             OpenFlowProxy compared = startProxy(endpoint, Duration.ofNanos(compareUs * 1000));
              OpenFlowProxy overTcp = startProxy(target, Duration.ofNanos(busyPollUs * 1000))) {
             List<Path> paths = new ArrayList<>(List.of(
                     new Path("direct", new InetSocketAddress(target.host(), target.port())),
                     // As configured: the figure the targets are about.
                     new Path("proxy", proxy.passiveAddress().orElseThrow()),
-                    // Event loops that sleep at once: what busy polling buys.
-                    new Path("proxy_nopoll", sleeping.passiveAddress().orElseThrow())));
+                    // The other busy-poll window: what polling instead of sleeping buys or costs.
+                    new Path("proxy_busypoll", compared.passiveAddress().orElseThrow())));
             if (!endpoint.equals(target)) {
                 // Relaying over loopback TCP instead: what the management socket buys.
                 paths.add(new Path("proxy_tcp", overTcp.passiveAddress().orElseThrow()));
@@ -104,10 +107,11 @@ public final class ProxyBench {
                             median(rtt[p]) / rttDirect, suffix, median(rate[p]) / rateDirect));
                 }
             }
-            result.append(String.format(" busy_poll_us=%d switch_endpoint=%s flowmods=%d barriers=%d rounds=%d",
-                    busyPollUs, endpoint.kind().name().toLowerCase(java.util.Locale.ROOT), flowMods, barriers, rounds));
+            result.append(String.format(" busy_poll_us=%d compare_busy_poll_us=%d switch_endpoint=%s flowmods=%d"
+                            + " barriers=%d rounds=%d",
+                    busyPollUs, compareUs, endpoint.kind().name().toLowerCase(java.util.Locale.ROOT), flowMods, barriers, rounds));
             System.out.println(result);
-            for (OpenFlowProxy p : List.of(proxy, sleeping, overTcp)) {
+            for (OpenFlowProxy p : List.of(proxy, compared, overTcp)) {
                 if (p.metrics().malformedCloses() != 0 || p.metrics().upstreamConnectFailures() != 0) {
                     throw new IllegalStateException("proxy misbehaved during the benchmark: " + p.metrics());
                 }
