@@ -67,8 +67,8 @@ public final class RelayedConnection {
         this.switchChannel = switchSide;
         this.controllerChannel = controllerSide;
         policy.metrics().connectionsOpened.increment();
-        LOG.log(System.Logger.Level.INFO, "relaying: connection=" + name + " switch=" + switchSide.remoteAddress()
-                + " controller=" + controllerSide.remoteAddress());
+        LOG.log(System.Logger.Level.INFO, "relaying: connection=" + name + " switch=" + peer(switchSide)
+                + " controller=" + peer(controllerSide));
         updateReading();
     }
 
@@ -199,6 +199,12 @@ public final class RelayedConnection {
         if (!controllerChannel.isWritable()) {
             updateReading();
         }
+    }
+
+    /** The peer's address for log lines; a Unix socket peer is unnamed, so its local path is shown. */
+    private static String peer(Channel channel) {
+        String remote = String.valueOf(channel.remoteAddress());
+        return remote.isEmpty() || "null".equals(remote) ? "unix:" + channel.localAddress() : remote;
     }
 
     void readComplete(Side from) {
