@@ -20,6 +20,9 @@ libvirt_up() {
     log "started virtlogd pid=$pid"
   fi
   if ! pgrep -x libvirtd >/dev/null; then
+    # libvirtd makes its hugepage directory tree at start and leaves it: remove it again at stop
+    # when it was not there before (and is still empty)
+    [ -e /dev/hugepages/libvirt ] || LIBVIRT_HUGEPAGE_DIR_MADE=1
     rm -f "$LIBVIRT_SOCK"
     libvirtd -d || die "libvirtd did not start"
     pid=$(pgrep -x libvirtd | head -1); LIBVIRT_STARTED_PIDS+=("$pid")
@@ -44,6 +47,10 @@ libvirt_down() {
     log "stopped pid=$pid"
   done
   LIBVIRT_STARTED_PIDS=()
+  if [ "${LIBVIRT_HUGEPAGE_DIR_MADE:-0}" = 1 ]; then
+    find /dev/hugepages/libvirt -depth -type d -empty -delete 2>/dev/null || true
+    LIBVIRT_HUGEPAGE_DIR_MADE=0
+  fi
 }
 
 # libvirt_destroy_domain NAME: destroys and undefines a domain if it exists (transient or not).
