@@ -89,6 +89,8 @@ final class AgentCommand implements Subcommand {
             err.println("highway agent: " + e.getMessage());
             return 1;
         }
+        // log lines are formatted and written off the control threads (a link's establishment waits for them)
+        AsyncLogHandler.installOnRootLogger();
         HighwayAgent agent = HighwayAgent.start(config);
         // SIGTERM/SIGINT run the hook; the JVM exits only after it returns, so cleanup completes
         Thread hook = Thread.ofPlatform().name("highway-agent-shutdown").unstarted(agent::close);
