@@ -12,6 +12,7 @@ import org.ovshighway.guest.DeviceSource;
 import org.ovshighway.guest.abi.FenceFrameDescriptor;
 import org.ovshighway.guest.abi.Le;
 import org.ovshighway.guest.abi.LinkControl;
+import org.ovshighway.guest.abi.PciAddress;
 import org.ovshighway.guest.abi.PortControl;
 import org.ovshighway.guest.abi.RegionFormatException;
 import org.ovshighway.guest.abi.RegionKind;
@@ -577,7 +578,7 @@ public final class PortRemap {
             }
             rxPhase = ReceiverPhase.ON_LINK;
             rxSettled = false;
-            LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver on link " + s);
+                LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver on link " + s);
         } else {
             staleFences.incrementAndGet();
         }
@@ -649,34 +650,54 @@ public final class PortRemap {
             return false;
         }
         lastScan = now;
-        List<Path> candidates;
-        try {
-            candidates = source.candidates();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "port=" + portName + " cannot list source=" + source + ": " + e);
+        // an ATTACH that names the device (ABI 1.4) saves listing the source; the device is validated
+        // like any candidate, so a wrong or stale address maps nothing and the scan below runs
+        LinkSession found = null;
+        PciAddress address = request.deviceAddress();
+        Path hinted = address == null ? null : source.device(address);
+        if (hinted != null && !hinted.equals(portPath)) {
+            found = tryCandidate(hinted, request);
+        }
+        boolean byAddress = found != null;
+        long listed = now;
+        if (found == null) {
+            List<Path> candidates;
+            try {
+                candidates = source.candidates();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "port=" + portName + " cannot list source=" + source + ": " + e);
+                return false;
+            }
+            listed = clock.getAsLong();
+            for (Path path : candidates) {
+                if (path.equals(portPath) || path.equals(hinted)) {
+                    continue;
+                }
+                found = tryCandidate(path, request);
+                if (found != null) {
+                    break;
+                }
+            }
+        }
+        if (found == null) {
             return false;
         }
-        for (Path path : candidates) {
-            if (path.equals(portPath)) {
-                continue;
-            }
-            LinkSession found = tryCandidate(path, request);
-            if (found != null) {
-                // pairs with the agent's acquire of mapped[end]: the ring objects exist, the region is validated
-                LinkControl.releaseMapped(found.region, found.end, found.generation);
-                session = found;
-                PortControl.acknowledge(portRegion, request.word(), PortControl.STATUS_DONE);
-                acknowledgedWord = request.word();
-                linksMapped.incrementAndGet();
-                long mapped = clock.getAsLong();
-                // scan_us: this scan (list, map, validate the candidates); since_request_us: from the
-                // first look at the ATTACH request (device arrival and scan interval included)
-                LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " mapped " + found + " scan_us="
-                        + (mapped - now) / 1000 + " since_request_us=" + (mapped - attachSeenAt) / 1000);
-                return true;
-            }
-        }
-        return false;
+        // pairs with the agent's acquire of mapped[end]: the ring objects exist, the region is validated
+        LinkControl.releaseMapped(found.region, found.end, found.generation);
+        session = found;
+        PortControl.acknowledge(portRegion, request.word(), PortControl.STATUS_DONE);
+        acknowledgedWord = request.word();
+        linksMapped.incrementAndGet();
+        long mapped = clock.getAsLong();
+        LinkSession s = found;
+        long listUs = (listed - now) / 1000;
+        long seenAt = attachSeenAt;
+        // scan_us: this attempt (list when needed, map, validate), of which list_us listing the source
+        // (0: the ATTACH named the device, by_address=true); since_request_us: from the first look at
+        // the ATTACH request (device arrival and scan interval included)
+        LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " mapped " + s + " scan_us=" + (mapped - now) / 1000 + " list_us="
+                + listUs + " by_address=" + byAddress + " since_request_us=" + (mapped - seenAt) / 1000);
+        return true;
     }
 
     private LinkSession tryCandidate(Path path, PortControl.Request request) {
@@ -737,7 +758,7 @@ public final class PortRemap {
             session = null;
             s.mapping.close();
             linksFinished.incrementAndGet();
-            LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " unmapped " + s);
+                LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " unmapped " + s);
         } finally {
             slow.unlock();
         }
