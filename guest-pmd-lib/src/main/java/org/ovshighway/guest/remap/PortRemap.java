@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.ovshighway.guest.DeviceSource;
 import org.ovshighway.guest.abi.FenceFrameDescriptor;
 import org.ovshighway.guest.abi.Le;
@@ -76,6 +78,12 @@ public final class PortRemap {
     /** Guarded by slow: traffic of links already unmapped (tx packets, tx bytes, rx packets, rx bytes). */
     private final long[] finishedLinkTraffic = new long[4];
 
+    /**
+     * The "mapped" log line of the link just mapped, written once this port's traffic is on the link
+     * or the link ended ({@link #logMapped}): formatted on the burst that mapped, it held back the
+     * sender's first frames on the link by as long as logging takes (a millisecond while cold).
+     */
+    private final AtomicReference<Supplier<String>> mappedLog = new AtomicReference<>();
     private final AtomicLong linksMapped = new AtomicLong();
     private final AtomicLong linksFinished = new AtomicLong();
     private final AtomicLong fencesSent = new AtomicLong();
@@ -206,6 +214,9 @@ public final class PortRemap {
                 }
                 if (!revert) {
                     txPhase = txFenceAcked ? SenderPhase.ON_LINK : SenderPhase.FENCING;
+                    if (txFenceAcked) {
+                        logMapped();
+                    }
                     return;
                 }
                 txPhase = SenderPhase.REVERTING;
@@ -254,6 +265,7 @@ public final class PortRemap {
         if (forced && s.markForced()) {
             forcedReverts.incrementAndGet();
         }
+        logMapped();
         LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " sender left link " + s + " forced=" + forced);
         if (s.roleFinished()) {
             tryFinish(s);
@@ -578,7 +590,8 @@ public final class PortRemap {
             }
             rxPhase = ReceiverPhase.ON_LINK;
             rxSettled = false;
-                LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver on link " + s);
+            logMapped();
+            LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver on link " + s);
         } else {
             staleFences.incrementAndGet();
         }
@@ -590,6 +603,7 @@ public final class PortRemap {
         if (forced && s.markForced()) {
             forcedReverts.incrementAndGet();
         }
+        logMapped();
         LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver left link " + s + " forced=" + forced);
         if (s.roleFinished()) {
             tryFinish(s);
@@ -695,9 +709,17 @@ public final class PortRemap {
         // scan_us: this attempt (list when needed, map, validate), of which list_us listing the source
         // (0: the ATTACH named the device, by_address=true); since_request_us: from the first look at
         // the ATTACH request (device arrival and scan interval included)
-        LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " mapped " + s + " scan_us=" + (mapped - now) / 1000 + " list_us="
+        mappedLog.set(() -> "port=" + portName + " mapped " + s + " scan_us=" + (mapped - now) / 1000 + " list_us="
                 + listUs + " by_address=" + byAddress + " since_request_us=" + (mapped - seenAt) / 1000);
         return true;
+    }
+
+    /** Writes the pending "mapped" line, once (either side's thread). */
+    private void logMapped() {
+        Supplier<String> line = mappedLog.getAndSet(null);
+        if (line != null) {
+            LOG.log(System.Logger.Level.INFO, line);
+        }
     }
 
     private LinkSession tryCandidate(Path path, PortControl.Request request) {
@@ -758,7 +780,8 @@ public final class PortRemap {
             session = null;
             s.mapping.close();
             linksFinished.incrementAndGet();
-                LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " unmapped " + s);
+            logMapped();
+            LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " unmapped " + s);
         } finally {
             slow.unlock();
         }
@@ -826,6 +849,7 @@ public final class PortRemap {
 
     /** Unmaps a link still mapped (the port is closing; the agent's deadline handles the rest). */
     public void close() {
+        logMapped();
         slow.lock();
         try {
             LinkSession s = session;
