@@ -142,6 +142,7 @@ public final class PortRemap {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scanIntervalNanos = scanIntervalNanos;
         this.fenceRepeatNanos = fenceRepeatNanos;
+        RemapWarmup.startOnce(portPath);
     }
 
     // ------------------------------------------------------------------ transmit side
