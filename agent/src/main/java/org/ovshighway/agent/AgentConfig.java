@@ -64,6 +64,9 @@ import org.ovshighway.remapper.RemapDeadlines;
  *                                             to unmap before the devices are detached anyway (1..600000)
  * link-spare-regions=true                     keep one initialised link region per link shape ready, so
  *                                             establishing a link does not create one (default true)
+ * link-warmup-cycles=200                      at start, establish and revert a scratch link this many
+ *                                             times (scratch ports, /dev/shm) so the establish path is
+ *                                             compiled before the first real link; 0 = off (0..10000)
  * </pre>
  * Unknown keys, keys given twice, empty values, relative or missing directories, bad numbers and
  * names are errors naming the file and the key.
@@ -84,6 +87,7 @@ import org.ovshighway.remapper.RemapDeadlines;
  * @param proxyHoldDeadline longest hold of a rule that breaks a link
  * @param linkDeadlines  how long a link may wait for its guests in each state
  * @param linkSpareRegions whether initialised link regions are kept ready for the next links
+ * @param linkWarmupCycles scratch establish/revert cycles at start (0: none)
  * @param libvirtUri     libvirt connection for ring ports with a domain
  * @param libvirtDetachDeadline how long an unplug waits for the guest to release the device
  */
@@ -91,7 +95,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                           List<RingPortConfig> ringPorts, String openflow, Path controlSocket, boolean bypass,
                           Duration bypassQuiet, boolean controllerProxy, String proxyListen,
                           Optional<InetSocketAddress> proxyPassive, Duration proxyHoldDeadline,
-                          RemapDeadlines linkDeadlines, boolean linkSpareRegions, String libvirtUri,
+                          RemapDeadlines linkDeadlines, boolean linkSpareRegions, int linkWarmupCycles, String libvirtUri,
                           Duration libvirtDetachDeadline) {
 
     /** A port name: usable as OVS interface name, region file name part and region header name. */
@@ -107,10 +111,12 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
     static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir", "openflow",
             "control-socket", "bypass", "bypass-quiet-ms", "controller-proxy", "proxy-listen", "proxy-passive",
             "proxy-hold-deadline-ms", "link-map-deadline-ms", "link-fence-deadline-ms", "link-revert-deadline-ms",
-            "link-grace-ms", "link-spare-regions", "libvirt-uri", "libvirt-detach-deadline-ms");
+            "link-grace-ms", "link-spare-regions", "link-warmup-cycles", "libvirt-uri", "libvirt-detach-deadline-ms");
     private static final Set<String> PORT_KEYS = Set.of("guest", "publish-root", "domain", "ofport");
     /** The longest socket path a sockaddr_un holds. */
     private static final int MAX_SOCKET_PATH = 107;
+    /** Default of link-warmup-cycles: past the JIT's first compile thresholds for the code of one cycle. */
+    static final int DEFAULT_WARMUP_CYCLES = 200;
     /** Longest link deadline accepted: ten minutes. */
     private static final long MAX_DEADLINE_MS = 600_000;
 
@@ -287,6 +293,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                 millis(file, values, "link-revert-deadline-ms", defaults.revert().toMillis(), 1, MAX_DEADLINE_MS),
                 millis(file, values, "link-grace-ms", defaults.grace().toMillis(), 1, MAX_DEADLINE_MS));
         boolean spareRegions = bool(file, values, "link-spare-regions", true);
+        int warmupCycles = (int) wholeNumber(file, values, "link-warmup-cycles", DEFAULT_WARMUP_CYCLES, 0, 10_000);
         String libvirtUri = values.getOrDefault("libvirt-uri", DEFAULT_LIBVIRT_URI).strip();
         if (!libvirtUri.matches("[a-z][a-z0-9+]*:///?\\S*")) {
             throw new ConfigException(file, "libvirt-uri", "must be a libvirt URI such as qemu:///system: value="
@@ -295,7 +302,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
         Duration detachDeadline = millis(file, values, "libvirt-detach-deadline-ms", 30_000, 1, MAX_DEADLINE_MS);
         return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts, openflow, controlSocket,
                 bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline, deadlines, spareRegions,
-                libvirtUri, detachDeadline);
+                warmupCycles, libvirtUri, detachDeadline);
     }
 
     /** Where region files go: {@code region-dir}, else hugetlbfs when it fits, else /dev/shm. */
@@ -334,8 +341,14 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
     /** A whole number of milliseconds {@code min..max} under {@code key}, or {@code fallback} when absent. */
     private static Duration millis(Path file, Map<String, String> values, String key, long fallback, long min, long max)
             throws ConfigException {
+        return Duration.ofMillis(wholeNumber(file, values, key, fallback, min, max));
+    }
+
+    /** A whole number {@code min..max} under {@code key}, or {@code fallback} when absent. */
+    private static long wholeNumber(Path file, Map<String, String> values, String key, long fallback, long min, long max)
+            throws ConfigException {
         if (!values.containsKey(key)) {
-            return Duration.ofMillis(fallback);
+            return fallback;
         }
         String value = values.get(key).strip();
         long ms;
@@ -347,7 +360,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
         if (ms < min || ms > max) {
             throw new ConfigException(file, key, "must be a whole number " + min + ".." + max + ": value=" + value);
         }
-        return Duration.ofMillis(ms);
+        return ms;
     }
 
     private static boolean bool(Path file, Map<String, String> values, String key, boolean fallback) throws ConfigException {

@@ -68,6 +68,8 @@ final class HighwayAgent implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Duration stopWait;
     private boolean closing;
+    /** The link warm-up's thread (AgentLinkWarmup), or null; stopped by close. */
+    private Thread warmup;
 
     private HighwayAgent(RingPortAgent ringPorts, PointToPointWatch watch, ControlSocket control, LinkSupervisor links,
                          BypassController bypass, ControllerProxy controllerProxy) {
@@ -97,6 +99,7 @@ final class HighwayAgent implements AutoCloseable {
         BypassController bypass = null;
         ControllerProxy controllerProxy = null;
         LinkFlowCounters flowCounters = null;
+        Thread warmup = null;
         try {
             SortedMap<PortNo, String> candidates = new TreeMap<>();
             Map<String, PortEnd> ends = new HashMap<>();
@@ -152,6 +155,9 @@ final class HighwayAgent implements AutoCloseable {
                     links.keepSpareRegions();
                 }
                 links.startTicking(LINK_TICK_NANOS);
+                if (config.linkWarmupCycles() > 0) {
+                    warmup = AgentLinkWarmup.start(config.linkWarmupCycles());
+                }
                 adoptLeftoverLinks(links, ends, bypass);
                 BypassController controller = bypass;
                 watch.addListener(event -> controller.verdictsChanged());
@@ -173,8 +179,11 @@ final class HighwayAgent implements AutoCloseable {
                     Map.of("links", () -> LinksReport.render(view, controller, counters)));
             LOG.log(System.Logger.Level.INFO, "agent running: bridge=" + config.bridge() + " bypass=" + config.bypass()
                     + " control=" + config.controlSocket());
-            return new HighwayAgent(ringPorts, watch, control, links, bypass, controllerProxy);
+            HighwayAgent agent = new HighwayAgent(ringPorts, watch, control, links, bypass, controllerProxy);
+            agent.warmup = warmup;
+            return agent;
         } catch (IOException | RuntimeException e) {
+            stopWarmup(warmup);
             if (controllerProxy != null) {
                 controllerProxy.restore();
             }
@@ -270,6 +279,19 @@ final class HighwayAgent implements AutoCloseable {
         return links;
     }
 
+    /** Stops the link warm-up (between two of its cycles) so that it removes its scratch files before the JVM exits. */
+    private static void stopWarmup(Thread warmup) {
+        if (warmup == null) {
+            return;
+        }
+        warmup.interrupt();
+        try {
+            warmup.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Blocks until {@link #close} finished. */
     void awaitClosed() throws InterruptedException {
         closed.await();
@@ -304,6 +326,7 @@ final class HighwayAgent implements AutoCloseable {
             closing = true;
         }
         try {
+            stopWarmup(warmup);
             control.close();
             if (controllerProxy != null) {
                 try {
