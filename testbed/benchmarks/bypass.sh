@@ -207,10 +207,20 @@ set_flows() {
   ovs-ofctl add-flow "$br" in_port=2,actions=drop
 }
 
+# The guests' sysfs-shaped publish roots live on tmpfs (as sysfs itself, or /run, is in memory):
+# on this machine's ext4 a publication (mkdir, two files, a symlink) waited milliseconds for the
+# journal, on a link's establish path. $dir/a-sysfs and $dir/b-sysfs link to them.
+sysfs_base="/dev/shm/highway-bench-sysfs.$$"
+bench_on_exit "rm -rf '$sysfs_base'"
+
 # start_agent DIR BYPASS [EXTRA CONFIG LINES...]: the agent with ring ports A and B; waits until it runs.
 start_agent() {
   local dir="$1" bypass="$2" i; shift 2
-  mkdir -p "$dir/a-sysfs" "$dir/b-sysfs"
+  local roots="$sysfs_base/$(basename "$dir")"
+  rm -rf "$roots"
+  mkdir -p "$roots/a" "$roots/b"
+  ln -sfn "$roots/a" "$dir/a-sysfs"
+  ln -sfn "$roots/b" "$dir/b-sysfs"
   {
     echo "ovsdb=unix:$ovs_run/db.sock"
     echo "bridge=$br"
