@@ -36,7 +36,8 @@ import org.ovshighway.guest.mapping.MappedRegion;
  *       {@code in_port=IN, eth_type=0x0806, actions=LOCAL}: some of IN's traffic, ARP, would
  *       go to LOCAL, so the direction is not point-to-point) with one FLOW_MOD DELETE_STRICT
  *       plus BARRIER on an open OpenFlow connection. The clock starts right before that write
- *       ({@code sent}). Then it polls {@code regionDir} for the new link region naming the
+ *       ({@code sent}). Right after it (not after the barrier reply, which it reads between
+ *       polls: {@code barrier}) it polls {@code regionDir} for the new link region naming the
  *       sender as end 0, maps it, and records when it first saw: the region valid
  *       ({@code region}), both ends mapped ({@code mapped}, the guests' scan), the link usable
  *       ({@code usable}, the agent), and a link ring's producer counter above zero
@@ -202,14 +203,17 @@ public final class EstablishCycles {
                 Thread.sleep(s.settleMs());
                 Run run = new Run(i);
                 results.add(run);
-                OpenFlowBenchClient.RuleChange change = establish.portRule(OpenFlowBenchClient.OFPFC_DELETE_STRICT,
-                        BREAKER_PRIORITY, s.inPort(), ETH_TYPE_ARP);
-                run.sent = change.sentNanos();
-                run.barrier = change.barrierNanos();
+                OpenFlowBenchClient.PendingRuleChange pending = establish.sendPortRule(
+                        OpenFlowBenchClient.OFPFC_DELETE_STRICT, BREAKER_PRIORITY, s.inPort(), ETH_TYPE_ARP);
+                run.sent = pending.sentNanos;
                 run.sentWallMillis = System.currentTimeMillis() - (System.nanoTime() - run.sent) / 1_000_000;
-                watchEstablish(run, s.regionDir(), s.sender(), seen, run.sent + s.timeoutNanos(), s.pollNanos());
+                // the watch starts at once: OVS's barrier reply came 1-15 ms after the FLOW_MOD here, and
+                // waiting for it first made every milestone before it look that late
+                watchEstablish(run, s.regionDir(), s.sender(), seen, run.sent + s.timeoutNanos(), s.pollNanos(),
+                        () -> establish.barrierArrived(pending));
+                run.barrier = establish.awaitBarrier(pending).barrierNanos();
                 Thread.sleep(s.onLinkMs());
-                change = reverter.portRule(OpenFlowBenchClient.OFPFC_ADD, BREAKER_PRIORITY, s.inPort(), ETH_TYPE_ARP,
+                OpenFlowBenchClient.RuleChange change = reverter.portRule(OpenFlowBenchClient.OFPFC_ADD, BREAKER_PRIORITY, s.inPort(), ETH_TYPE_ARP,
                         OpenFlowBenchClient.LOCAL);
                 run.revertSent = change.sentNanos();
                 run.revertBarrier = change.barrierNanos();
@@ -232,8 +236,13 @@ public final class EstablishCycles {
     }
 
     /** Polls for the run's link region and its milestones until the first frame or the deadline. */
+    /** Something the watch loop also looks at on every poll (the barrier reply); never blocks. */
+    interface PollStep {
+        void poll() throws IOException;
+    }
+
     private static void watchEstablish(Run run, Path regionDir, String sender, Set<String> seen, long deadline,
-                                       long pollNanos) throws IOException {
+                                       long pollNanos, PollStep alsoPoll) throws IOException {
         MappedRegion mapping = null;
         try {
             MemorySegment region = null;
@@ -271,6 +280,7 @@ public final class EstablishCycles {
                     run.failure = mapping == null ? "no link region appeared" : "no frame on the link ring";
                     return;
                 }
+                alsoPoll.poll();
                 LockSupport.parkNanos(pollNanos);
             }
         } catch (RegionFormatException e) {
