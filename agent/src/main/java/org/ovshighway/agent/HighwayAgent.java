@@ -43,6 +43,8 @@ final class HighwayAgent implements AutoCloseable {
 
     /** How often the link supervisor looks at the links' shared words: bounds establish and revert latency. */
     private static final long LINK_TICK_NANOS = 200_000;
+    /** The supervisor's tick while every link is ACTIVE (or none is open): commands wake it anyway. */
+    private static final long LINK_IDLE_TICK_NANOS = 20_000_000;
     /** How long a clean stop waits for open links to be reverted before the ring ports go (at least). */
     private static final Duration REVERT_ON_STOP = Duration.ofSeconds(10);
     /** Longest wait for the supervisor to take over the links an earlier agent left. */
@@ -154,7 +156,7 @@ final class HighwayAgent implements AutoCloseable {
                 if (config.linkSpareRegions()) {
                     links.keepSpareRegions();
                 }
-                links.startTicking(LINK_TICK_NANOS);
+                links.startTicking(LINK_TICK_NANOS, LINK_IDLE_TICK_NANOS);
                 if (config.linkWarmupCycles() > 0) {
                     warmup = AgentLinkWarmup.start(config.linkWarmupCycles());
                 }

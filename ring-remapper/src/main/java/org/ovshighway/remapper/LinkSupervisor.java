@@ -478,6 +478,17 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
      * {@link #close}; returns that thread.
      */
     public Thread startTicking(long periodNanos) {
+        return startTicking(periodNanos, periodNanos);
+    }
+
+    /**
+     * Runs {@link #tick} on a daemon thread of its own until {@link #close}: every
+     * {@code periodNanos} while {@link #wantsFastTicks} (a link is on its way up or down and its
+     * guests' words are polled), else every {@code idlePeriodNanos}; a command wakes it at once
+     * either way. An agent whose links are all ACTIVE (or that has none) then no longer wakes
+     * thousands of times a second on a core it shares with polling guests.
+     */
+    public Thread startTicking(long periodNanos, long idlePeriodNanos) {
         Thread thread = Thread.ofPlatform().daemon().name("highway-link-supervisor").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
@@ -485,11 +496,21 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "supervisor tick failed: " + e, e);
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(periodNanos);
+                // a command submitted after this check unparks the thread: the park then returns at once
+                java.util.concurrent.locks.LockSupport.parkNanos(wantsFastTicks() ? periodNanos : idlePeriodNanos);
             }
         });
         ticker = thread;
         return thread;
+    }
+
+    /**
+     * Whether the next tick may have something to do soon: a command is queued, a link is not
+     * ACTIVE (its state moves on guests' words or a deadline), or a spare region is missing.
+     * An ACTIVE link moves on only by a command (revert, forceAll). Supervisor thread only.
+     */
+    boolean wantsFastTicks() {
+        return !commands.isEmpty() || !settled() || (spares != null && spares.wantsRefill());
     }
 
     private volatile Thread ticker;

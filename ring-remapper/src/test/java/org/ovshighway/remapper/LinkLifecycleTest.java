@@ -160,6 +160,38 @@ class LinkLifecycleTest {
     }
 
     @Test
+    void fastTicksOnlyWhileALinkIsOnItsWayUpOrDownOrACommandWaits() throws Exception {
+        assertFalse(supervisor.wantsFastTicks(), "no link, nothing queued");
+        CompletableFuture<LinkStatus> established = supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);
+        assertTrue(supervisor.wantsFastTicks(), "a command waits");
+        supervisor.tick();
+        long id = supervisor.linkOf("x").linkId();
+        assertTrue(supervisor.wantsFastTicks(), "ATTACHING: the guests' mapped words are polled");
+        try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+            MemorySegment link = guests.segment();
+            guestMaps(link, 0, portX);
+            guestMaps(link, 1, portY);
+            supervisor.tick();
+            assertTrue(supervisor.wantsFastTicks(), "USABLE: the fence acknowledgement is polled");
+            LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_IN);
+            supervisor.tick();
+            assertEquals(LinkState.ACTIVE, established.get().state());
+            assertFalse(supervisor.wantsFastTicks(), "ACTIVE moves on only by a command");
+            CompletableFuture<LinkStatus> reverted = supervisor.revert(id);
+            assertTrue(supervisor.wantsFastTicks());
+            supervisor.tick();
+            assertTrue(supervisor.wantsFastTicks(), "REVERTING");
+            LinkControl.releaseRevertReady(link, 0, 1);
+            LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_OUT);
+            guestUnmaps(link, 0, portX);
+            guestUnmaps(link, 1, portY);
+            supervisor.tick();
+            assertEquals(LinkOutcome.REVERTED, reverted.get().outcome());
+        }
+        assertFalse(supervisor.wantsFastTicks(), "closed: idle again");
+    }
+
+    @Test
     void aSecondLinkAddsToTheFoldedBase() throws Exception {
         for (int round = 1; round <= 2; round++) {
             CompletableFuture<LinkStatus> established = supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), true);
