@@ -193,11 +193,22 @@ pmd_tid() {
   die "no PMD thread in ovs-vswitchd pid=$pid"
 }
 
+# pin_process CPU PID: every thread of PID on CPU. taskset -a fails on a thread that exits while it
+# goes through them (the agent's and the guests' warm-up threads end on their own): tried again.
+pin_process() {
+  local i
+  for i in 1 2 3 4 5; do
+    taskset -a -pc "$1" "$2" >/dev/null 2>&1 && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+  done
+  return 1
+}
+
 # place ABP: A's JVM (all threads) on core A, B's on core B, the PMD thread on core P.
 place() {
   local p="$1"
-  taskset -a -pc "${p:0:1}" "$pid_a" >/dev/null || die "taskset of guest A pid=$pid_a failed"
-  taskset -a -pc "${p:1:1}" "$pid_b" >/dev/null || die "taskset of guest B pid=$pid_b failed"
+  pin_process "${p:0:1}" "$pid_a" || die "taskset of guest A pid=$pid_a failed"
+  pin_process "${p:1:1}" "$pid_b" || die "taskset of guest B pid=$pid_b failed"
   taskset -pc "${p:2:1}" "$(pmd_tid)" >/dev/null || die "taskset of the PMD thread failed"
 }
 
@@ -207,10 +218,20 @@ set_flows() {
   ovs-ofctl add-flow "$br" in_port=2,actions=drop
 }
 
+# The guests' sysfs-shaped publish roots live on tmpfs (as sysfs itself, or /run, is in memory):
+# on this machine's ext4 a publication (mkdir, two files, a symlink) waited milliseconds for the
+# journal, on a link's establish path. $dir/a-sysfs and $dir/b-sysfs link to them.
+sysfs_base="/dev/shm/highway-bench-sysfs.$$"
+bench_on_exit "rm -rf '$sysfs_base'"
+
 # start_agent DIR BYPASS [EXTRA CONFIG LINES...]: the agent with ring ports A and B; waits until it runs.
 start_agent() {
   local dir="$1" bypass="$2" i; shift 2
-  mkdir -p "$dir/a-sysfs" "$dir/b-sysfs"
+  local roots="$sysfs_base/$(basename "$dir")"
+  rm -rf "$roots"
+  mkdir -p "$roots/a" "$roots/b"
+  ln -sfn "$roots/a" "$dir/a-sysfs"
+  ln -sfn "$roots/b" "$dir/b-sysfs"
   {
     echo "ovsdb=unix:$ovs_run/db.sock"
     echo "bridge=$br"
@@ -431,7 +452,7 @@ if has_part establish; then
   place "$gap_placement"
   # the agent and this harness share the sender's core, so they do not disturb the receiver
   control_cpu="${gap_placement:0:1}"
-  taskset -a -pc "$control_cpu" "$agent_pid" >/dev/null
+  pin_process "$control_cpu" "$agent_pid" || die "taskset of the agent pid=$agent_pid failed"
   log "establish: A sends $rate_pps frames/s ($load % of $ovs_mpps Mpps) with placement A:${gap_placement:0:1} B:${gap_placement:1:1} PMD:${gap_placement:2:1}, pmd-maxsleep=$gap_pmd_maxsleep; $runs runs"
   bench_sleep "$warmup"
   direct="unix:$ovs_run/$br.mgmt" proxy="tcp:127.0.0.1:$pport"

@@ -79,6 +79,8 @@ final class AgentCommand implements Subcommand {
                   link-revert-deadline-ms=2000               revert deadline (else forced)
                   link-grace-ms=1000                         time to unmap after a rollback or forced revert
                   link-spare-regions=true                    keep initialised link regions ready for new links
+                  link-warmup-cycles=200                     scratch links at start that get the establish
+                                                             path compiled before the first link (0 = off)
 
                   --config FILE   the configuration file (required)
                 """;
@@ -94,6 +96,8 @@ final class AgentCommand implements Subcommand {
             err.println("highway agent: " + e.getMessage());
             return 1;
         }
+        // log lines are formatted and written off the control threads (a link's establishment waits for them)
+        AsyncLogHandler.installOnRootLogger();
         HighwayAgent agent = HighwayAgent.start(config);
         // SIGTERM/SIGINT run the hook; the JVM exits only after it returns, so cleanup completes
         Thread hook = Thread.ofPlatform().name("highway-agent-shutdown").unstarted(() -> {

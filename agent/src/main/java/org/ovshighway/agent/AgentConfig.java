@@ -70,6 +70,9 @@ import org.ovshighway.remapper.RemapDeadlines;
  *                                             to unmap before the devices are detached anyway (1..600000)
  * link-spare-regions=true                     keep one initialised link region per link shape ready, so
  *                                             establishing a link does not create one (default true)
+ * link-warmup-cycles=200                      at start, establish and revert a scratch link this many
+ *                                             times (scratch ports, /dev/shm) so the establish path is
+ *                                             compiled before the first real link; 0 = off (0..10000)
  * </pre>
  * Unknown keys, keys given twice, empty values, relative or missing directories, bad numbers and
  * names are errors naming the file and the key.
@@ -91,6 +94,7 @@ import org.ovshighway.remapper.RemapDeadlines;
  * @param proxyBusyPoll  how long the proxy's event loops poll before they sleep
  * @param linkDeadlines  how long a link may wait for its guests in each state
  * @param linkSpareRegions whether initialised link regions are kept ready for the next links
+ * @param linkWarmupCycles scratch establish/revert cycles at start (0: none)
  * @param libvirtUri     libvirt connection for ring ports with a domain
  * @param libvirtDetachDeadline how long an unplug waits for the guest to release the device
  * @param libvirtWatch   how often VM guests' port devices are checked (zero: never)
@@ -99,8 +103,9 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                           List<RingPortConfig> ringPorts, String openflow, Path controlSocket, boolean bypass,
                           Duration bypassQuiet, boolean controllerProxy, String proxyListen,
                           Optional<InetSocketAddress> proxyPassive, Duration proxyHoldDeadline,
-                          Duration proxyBusyPoll, RemapDeadlines linkDeadlines, boolean linkSpareRegions, String libvirtUri,
-                          Duration libvirtDetachDeadline, Duration libvirtWatch) {
+                          Duration proxyBusyPoll, RemapDeadlines linkDeadlines, boolean linkSpareRegions,
+                          int linkWarmupCycles, String libvirtUri, Duration libvirtDetachDeadline,
+                          Duration libvirtWatch) {
 
     /** A port name: usable as OVS interface name, region file name part and region header name. */
     static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
@@ -114,11 +119,14 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
     /** Every key outside the ring-port groups (the agent's --help lists them all). */
     static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir", "openflow",
             "control-socket", "bypass", "bypass-quiet-ms", "controller-proxy", "proxy-listen", "proxy-passive",
-            "proxy-hold-deadline-ms", "proxy-busy-poll-us", "link-map-deadline-ms", "link-fence-deadline-ms", "link-revert-deadline-ms",
-            "link-grace-ms", "link-spare-regions", "libvirt-uri", "libvirt-detach-deadline-ms", "libvirt-watch-ms");
+            "proxy-hold-deadline-ms", "proxy-busy-poll-us", "link-map-deadline-ms", "link-fence-deadline-ms",
+            "link-revert-deadline-ms", "link-grace-ms", "link-spare-regions", "link-warmup-cycles", "libvirt-uri",
+            "libvirt-detach-deadline-ms", "libvirt-watch-ms");
     private static final Set<String> PORT_KEYS = Set.of("guest", "publish-root", "domain", "ofport");
     /** The longest socket path a sockaddr_un holds. */
     private static final int MAX_SOCKET_PATH = 107;
+    /** Default of link-warmup-cycles: past the JIT's first compile thresholds for the code of one cycle. */
+    static final int DEFAULT_WARMUP_CYCLES = 200;
     /** Longest link deadline accepted: ten minutes. */
     private static final long MAX_DEADLINE_MS = 600_000;
 
@@ -301,6 +309,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                 millis(file, values, "link-revert-deadline-ms", defaults.revert().toMillis(), 1, MAX_DEADLINE_MS),
                 millis(file, values, "link-grace-ms", defaults.grace().toMillis(), 1, MAX_DEADLINE_MS));
         boolean spareRegions = bool(file, values, "link-spare-regions", true);
+        int warmupCycles = (int) wholeNumber(file, values, "link-warmup-cycles", DEFAULT_WARMUP_CYCLES, 0, 10_000);
         String libvirtUri = values.getOrDefault("libvirt-uri", DEFAULT_LIBVIRT_URI).strip();
         if (!libvirtUri.matches("[a-z][a-z0-9+]*:///?\\S*")) {
             throw new ConfigException(file, "libvirt-uri", "must be a libvirt URI such as qemu:///system: value="
@@ -310,7 +319,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
         Duration watch = millis(file, values, "libvirt-watch-ms", 1000, 0, MAX_DEADLINE_MS);
         return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts, openflow, controlSocket,
                 bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline, busyPoll, deadlines, spareRegions,
-                libvirtUri, detachDeadline, watch);
+                warmupCycles, libvirtUri, detachDeadline, watch);
     }
 
     /** Where region files go: {@code region-dir}, else hugetlbfs when it fits, else /dev/shm. */
@@ -352,22 +361,23 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
         return Duration.ofMillis(wholeNumber(file, values, key, fallback, min, max));
     }
 
+    /** A whole number {@code min..max} under {@code key}, or {@code fallback} when absent. */
     private static long wholeNumber(Path file, Map<String, String> values, String key, long fallback, long min, long max)
             throws ConfigException {
         if (!values.containsKey(key)) {
             return fallback;
         }
         String value = values.get(key).strip();
-        long ms;
+        long number;
         try {
-            ms = Long.parseLong(value);
+            number = Long.parseLong(value);
         } catch (NumberFormatException e) {
-            ms = min - 1;
+            number = min - 1;
         }
-        if (ms < min || ms > max) {
+        if (number < min || number > max) {
             throw new ConfigException(file, key, "must be a whole number " + min + ".." + max + ": value=" + value);
         }
-        return ms;
+        return number;
     }
 
     private static boolean bool(Path file, Map<String, String> values, String key, boolean fallback) throws ConfigException {

@@ -43,6 +43,8 @@ final class HighwayAgent implements AutoCloseable {
 
     /** How often the link supervisor looks at the links' shared words: bounds establish and revert latency. */
     private static final long LINK_TICK_NANOS = 200_000;
+    /** The supervisor's tick while every link is ACTIVE (or none is open): commands wake it anyway. */
+    private static final long LINK_IDLE_TICK_NANOS = 20_000_000;
     /** How long a clean stop waits for open links to be reverted before the ring ports go (at least). */
     private static final Duration REVERT_ON_STOP = Duration.ofSeconds(10);
     /** Longest wait for the supervisor to take over the links an earlier agent left. */
@@ -68,6 +70,8 @@ final class HighwayAgent implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Duration stopWait;
     private boolean closing;
+    /** The link warm-up's thread (AgentLinkWarmup), or null; stopped by close. */
+    private Thread warmup;
 
     private HighwayAgent(RingPortAgent ringPorts, PointToPointWatch watch, ControlSocket control, LinkSupervisor links,
                          BypassController bypass, ControllerProxy controllerProxy) {
@@ -97,6 +101,7 @@ final class HighwayAgent implements AutoCloseable {
         BypassController bypass = null;
         ControllerProxy controllerProxy = null;
         LinkFlowCounters flowCounters = null;
+        Thread warmup = null;
         try {
             SortedMap<PortNo, String> candidates = new TreeMap<>();
             Map<String, PortEnd> ends = new HashMap<>();
@@ -151,7 +156,10 @@ final class HighwayAgent implements AutoCloseable {
                 if (config.linkSpareRegions()) {
                     links.keepSpareRegions();
                 }
-                links.startTicking(LINK_TICK_NANOS);
+                links.startTicking(LINK_TICK_NANOS, LINK_IDLE_TICK_NANOS);
+                if (config.linkWarmupCycles() > 0) {
+                    warmup = AgentLinkWarmup.start(config.linkWarmupCycles());
+                }
                 adoptLeftoverLinks(links, ends, bypass);
                 BypassController controller = bypass;
                 watch.addListener(event -> controller.verdictsChanged());
@@ -174,8 +182,11 @@ final class HighwayAgent implements AutoCloseable {
                     Map.of("links", () -> LinksReport.render(view, controller, counters)));
             LOG.log(System.Logger.Level.INFO, "agent running: bridge=" + config.bridge() + " bypass=" + config.bypass()
                     + " control=" + config.controlSocket());
-            return new HighwayAgent(ringPorts, watch, control, links, bypass, controllerProxy);
+            HighwayAgent agent = new HighwayAgent(ringPorts, watch, control, links, bypass, controllerProxy);
+            agent.warmup = warmup;
+            return agent;
         } catch (IOException | RuntimeException e) {
+            stopWarmup(warmup);
             if (controllerProxy != null) {
                 controllerProxy.restore();
             }
@@ -272,6 +283,19 @@ final class HighwayAgent implements AutoCloseable {
         return links;
     }
 
+    /** Stops the link warm-up (between two of its cycles) so that it removes its scratch files before the JVM exits. */
+    private static void stopWarmup(Thread warmup) {
+        if (warmup == null) {
+            return;
+        }
+        warmup.interrupt();
+        try {
+            warmup.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Blocks until {@link #close} finished. */
     void awaitClosed() throws InterruptedException {
         closed.await();
@@ -306,6 +330,7 @@ final class HighwayAgent implements AutoCloseable {
             closing = true;
         }
         try {
+            stopWarmup(warmup);
             control.close();
             if (controllerProxy != null) {
                 try {

@@ -199,6 +199,15 @@ class AgentConfigTest {
     }
 
     @Test
+    void linkWarmupCyclesDefaultAndAreChecked() throws Exception {
+        assertEquals(AgentConfig.DEFAULT_WARMUP_CYCLES, AgentConfig.load(write(valid())).linkWarmupCycles());
+        assertEquals(0, AgentConfig.load(write(valid() + "link-warmup-cycles=0\n")).linkWarmupCycles());
+        assertEquals(50, AgentConfig.load(write(valid() + "link-warmup-cycles=50\n")).linkWarmupCycles());
+        assertTrue(refused(valid() + "link-warmup-cycles=-1\n").getMessage()
+                .contains("key=link-warmup-cycles: must be a whole number 0..10000: value=-1"));
+    }
+
+    @Test
     void aStopWaitsLongerThanTheGraceTimeForEachRoundOfReverts() throws Exception {
         assertEquals(Duration.ofSeconds(10), HighwayAgent.revertOnStop(AgentConfig.load(write(valid()))),
                 "the default grace (1 s) is well inside the 10 s floor");

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.ovshighway.guest.abi.PciAddress;
 import org.ovshighway.guest.abi.RegionHeaderDescriptor;
 import org.ovshighway.guest.mapping.IvshmemDevice;
 import org.ovshighway.guest.mapping.IvshmemScanner;
@@ -41,6 +42,15 @@ public sealed interface DeviceSource permits DeviceSource.Sysfs, DeviceSource.Di
     /** The files to try, in a stable order. */
     List<Path> candidates() throws IOException;
 
+    /**
+     * The file of the device at {@code address} if this source has devices at PCI addresses (it
+     * may not exist yet), else null. Lets a guest go straight to the device an ATTACH names
+     * instead of listing every candidate.
+     */
+    default Path device(PciAddress address) {
+        return null;
+    }
+
     /** ivshmem devices found by {@link IvshmemScanner}. */
     record Sysfs(Path root) implements DeviceSource {
         @Override
@@ -50,6 +60,12 @@ public sealed interface DeviceSource permits DeviceSource.Sysfs, DeviceSource.Di
                 paths.add(device.resource2());
             }
             return paths;
+        }
+
+        /** {@code <root>/bus/pci/devices/<address>/resource2}. */
+        @Override
+        public Path device(PciAddress address) {
+            return root.resolve("bus").resolve("pci").resolve("devices").resolve(address.sysfsName()).resolve("resource2");
         }
     }
 

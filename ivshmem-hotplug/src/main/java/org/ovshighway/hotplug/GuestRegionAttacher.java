@@ -88,7 +88,7 @@ public final class GuestRegionAttacher implements RegionAttacher {
     @Override
     public AttachedRegion attach(String guest, Path regionFile, String name) throws IOException {
         return switch (known(guest, regionFile, name)) {
-            case ProcessRoot local -> new AttachedRegion(guest, name, regionFile, local.publisher().publish(regionFile));
+            case ProcessRoot local -> LocalPublication.attached(guest, name, regionFile, local.publisher().publish(regionFile));
             case VmDomain vm -> new AttachedRegion(guest, name, regionFile,
                     domains.attach(vm.domain(), regionFile, name, Files.size(regionFile)));
         };
@@ -104,7 +104,7 @@ public final class GuestRegionAttacher implements RegionAttacher {
     @Override
     public AttachedRegion adopt(String guest, Path regionFile, String name) throws IOException {
         return switch (known(guest, regionFile, name)) {
-            case ProcessRoot local -> new AttachedRegion(guest, name, regionFile, local.publisher().adopt(regionFile));
+            case ProcessRoot local -> LocalPublication.attached(guest, name, regionFile, local.publisher().adopt(regionFile));
             case VmDomain vm -> new AttachedRegion(guest, name, regionFile,
                     domains.adopt(vm.domain(), regionFile, name, Files.size(regionFile)));
         };

@@ -44,6 +44,16 @@ public final class LocalPublisher {
     public static final int SLOTS = 32;
 
     private static final System.Logger LOG = System.getLogger(LocalPublisher.class.getName());
+    private static final byte[] VENDOR_BYTES = VENDOR.getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DEVICE_BYTES = DEVICE.getBytes(StandardCharsets.US_ASCII);
+    /** The device directory name of each slot, "0000:00:SS.0". */
+    private static final String[] ADDRESSES = new String[SLOTS];
+
+    static {
+        for (int slot = 0; slot < SLOTS; slot++) {
+            ADDRESSES[slot] = String.format("0000:00:%02x.0", slot);
+        }
+    }
 
     private final Path root;
     /** Guarded by this: parent directories this publisher created (deepest first), and publications alive. */
@@ -83,6 +93,10 @@ public final class LocalPublisher {
         }
         Path devices = devicesDirectory();
         for (Path dir : List.of(root.resolve("bus"), root.resolve("bus").resolve("pci"), devices)) {
+            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                // made for an earlier publication: no failing mkdir (an exception each) on a link's establish path
+                continue;
+            }
             try {
                 Files.createDirectory(dir);
                 createdParents.addFirst(dir);
@@ -93,8 +107,11 @@ public final class LocalPublisher {
             }
         }
         for (int slot = 0; slot < SLOTS; slot++) {
-            String address = String.format("0000:00:%02x.0", slot);
+            String address = ADDRESSES[slot];
             Path device = devices.resolve(address);
+            if (Files.exists(device, LinkOption.NOFOLLOW_LINKS)) {
+                continue;   // taken (the mkdir below still decides a race)
+            }
             try {
                 Files.createDirectory(device);
             } catch (FileAlreadyExistsException e) {
@@ -103,8 +120,8 @@ public final class LocalPublisher {
             live.add(device);
             LocalPublication publication = new LocalPublication(address, device, file);
             try {
-                Files.writeString(device.resolve("vendor"), VENDOR, StandardCharsets.US_ASCII);
-                Files.writeString(device.resolve("device"), DEVICE, StandardCharsets.US_ASCII);
+                Files.write(device.resolve("vendor"), VENDOR_BYTES);
+                Files.write(device.resolve("device"), DEVICE_BYTES);
                 Files.createSymbolicLink(device.resolve(RESOURCE2), file);
             } catch (IOException e) {
                 try {

@@ -25,12 +25,12 @@ public final class LocalRegionAttacher implements RegionAttacher {
 
     @Override
     public AttachedRegion attach(String guest, Path regionFile, String name) throws IOException {
-        return new AttachedRegion(guest, name, regionFile, publisher(guest, regionFile, name).publish(regionFile));
+        return LocalPublication.attached(guest, name, regionFile, publisher(guest, regionFile, name).publish(regionFile));
     }
 
     @Override
     public AttachedRegion adopt(String guest, Path regionFile, String name) throws IOException {
-        return new AttachedRegion(guest, name, regionFile, publisher(guest, regionFile, name).adopt(regionFile));
+        return LocalPublication.attached(guest, name, regionFile, publisher(guest, regionFile, name).adopt(regionFile));
     }
 
     private LocalPublisher publisher(String guest, Path regionFile, String name) throws IOException {

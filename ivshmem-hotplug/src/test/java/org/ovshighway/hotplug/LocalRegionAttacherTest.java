@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ovshighway.guest.DeviceSource;
 import org.ovshighway.guest.mapping.IvshmemDevice;
 import org.ovshighway.guest.mapping.IvshmemScanner;
 import org.ovshighway.remapper.AttachedRegion;
@@ -32,6 +33,9 @@ class LocalRegionAttacherTest {
         List<IvshmemDevice> seenByA = new IvshmemScanner(rootA).scan();
         assertEquals(1, seenByA.size());
         assertEquals(file, Files.readSymbolicLink(seenByA.getFirst().resource2()));
+        // the attachment knows where the guest sees it: the agent's ATTACH names that device
+        assertEquals(seenByA.getFirst().address(), a.address().sysfsName());
+        assertEquals(seenByA.getFirst().resource2(), DeviceSource.sysfs(rootA).device(a.address()));
         assertEquals(1, new IvshmemScanner(rootB).scan().size());
         attacher.detach(a);
         attacher.detach(b);

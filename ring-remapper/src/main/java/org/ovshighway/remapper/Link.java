@@ -71,10 +71,14 @@ final class Link {
         return new LinkStatus(linkId, generation, end0.port(), end1.port(), twoWay, state, outcome);
     }
 
-    /** ATTACHING: publishes ATTACH on both ports; the map deadline starts. */
+    /**
+     * ATTACHING, once the region is attached to both guests ({@link #attachments} in end order):
+     * publishes ATTACH on both ports, each naming its guest's device when the attacher knows its
+     * address; the map deadline starts.
+     */
     void publishAttach(long now, RemapDeadlines deadlines) {
-        end0.requestAttach(linkId, generation);
-        end1.requestAttach(linkId, generation);
+        end0.requestAttach(linkId, generation, attachments.get(0).addressWord());
+        end1.requestAttach(linkId, generation, attachments.get(1).addressWord());
         deadline = now + deadlines.map().toNanos();
     }
 

@@ -2,6 +2,8 @@ package org.ovshighway.remapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +38,8 @@ import org.ovshighway.remapper.BypassCounters.TrafficCounters;
  */
 public final class LinkSupervisor implements BypassCounters, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LinkSupervisor.class.getName());
+    /** For the DEBUG timing line of {@link #open}: this thread's CPU time. */
+    private static final ThreadMXBean THREAD_CPU = ManagementFactory.getThreadMXBean();
 
     private final RegionFiles files;
     private final RegionAttacher attacher;
@@ -84,7 +88,8 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
         }
         long linkId = nextLinkId.incrementAndGet();
         CompletableFuture<LinkStatus> result = new CompletableFuture<>();
-        submit(() -> open(linkId, end0, end1, twoWay, result));
+        long asked = clock.getAsLong();
+        submit(() -> open(linkId, end0, end1, twoWay, result, asked));
         return result;
     }
 
@@ -314,7 +319,11 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
         return true;
     }
 
-    private void open(long linkId, PortEnd end0, PortEnd end1, boolean twoWay, CompletableFuture<LinkStatus> result) {
+    private void open(long linkId, PortEnd end0, PortEnd end1, boolean twoWay, CompletableFuture<LinkStatus> result,
+                      long asked) {
+        long started = clock.getAsLong();
+        boolean timed = LOG.isLoggable(System.Logger.Level.DEBUG);
+        long cpuStarted = timed ? THREAD_CPU.getCurrentThreadCpuTime() : 0;
         LinkStatus failed = new LinkStatus(linkId, 1, end0.port(), end1.port(), twoWay, LinkState.CLOSED, LinkOutcome.FAILED);
         synchronized (base) {
             for (Link other : links.values()) {
@@ -352,10 +361,13 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
                 return;
             }
         }
+        long regionReady = clock.getAsLong();
         Link link = new Link(linkId, generation, end0, end1, twoWay, file, mapping);
+        long[] attached = new long[2];
         try {
             for (PortEnd end : List.of(end0, end1)) {
                 link.attachments.add(attacher.attach(end.guest(), file.path(), LINK_FILE_PREFIX + linkId));
+                attached[link.attachments.size() - 1] = clock.getAsLong();
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "cannot attach link region linkId=" + linkId + ": " + e, e);
@@ -365,7 +377,17 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
             result.complete(failed);
             return;
         }
-        link.publishAttach(clock.getAsLong(), deadlines);
+        long published = clock.getAsLong();
+        link.publishAttach(published, deadlines);
+        if (timed) {
+            // where the establish path spends its time on this thread (docs/benchmarks.md, bypass); cpu_us
+            // far below total_us means it waited (for a core, for I/O), not that its code was slow
+            long cpuUs = (THREAD_CPU.getCurrentThreadCpuTime() - cpuStarted) / 1000;
+            LOG.log(System.Logger.Level.DEBUG, "link=" + linkId + " attach published: queued_us="
+                    + (started - asked) / 1000 + " region_us=" + (regionReady - started) / 1000 + " spare="
+                    + (spare != null) + " attach_us=" + (attached[0] - regionReady) / 1000 + ","
+                    + (attached[1] - attached[0]) / 1000 + " total_us=" + (published - asked) / 1000 + " cpu_us=" + cpuUs);
+        }
         link.established.whenComplete((status, e) -> result.complete(status));
         synchronized (base) {
             links.put(linkId, link);
@@ -456,6 +478,17 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
      * {@link #close}; returns that thread.
      */
     public Thread startTicking(long periodNanos) {
+        return startTicking(periodNanos, periodNanos);
+    }
+
+    /**
+     * Runs {@link #tick} on a daemon thread of its own until {@link #close}: every
+     * {@code periodNanos} while {@link #wantsFastTicks} (a link is on its way up or down and its
+     * guests' words are polled), else every {@code idlePeriodNanos}; a command wakes it at once
+     * either way. An agent whose links are all ACTIVE (or that has none) then no longer wakes
+     * thousands of times a second on a core it shares with polling guests.
+     */
+    public Thread startTicking(long periodNanos, long idlePeriodNanos) {
         Thread thread = Thread.ofPlatform().daemon().name("highway-link-supervisor").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
@@ -463,11 +496,21 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "supervisor tick failed: " + e, e);
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(periodNanos);
+                // a command submitted after this check unparks the thread: the park then returns at once
+                java.util.concurrent.locks.LockSupport.parkNanos(wantsFastTicks() ? periodNanos : idlePeriodNanos);
             }
         });
         ticker = thread;
         return thread;
+    }
+
+    /**
+     * Whether the next tick may have something to do soon: a command is queued, a link is not
+     * ACTIVE (its state moves on guests' words or a deadline), or a spare region is missing.
+     * An ACTIVE link moves on only by a command (revert, forceAll). Supervisor thread only.
+     */
+    boolean wantsFastTicks() {
+        return !commands.isEmpty() || !settled() || (spares != null && spares.wantsRefill());
     }
 
     private volatile Thread ticker;

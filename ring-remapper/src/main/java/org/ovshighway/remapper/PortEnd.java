@@ -67,9 +67,12 @@ public final class PortEnd implements AutoCloseable {
         return guest;
     }
 
-    /** Publishes ATTACH(linkId, generation); returns the request word. */
-    long requestAttach(long linkId, long generation) {
-        return PortControl.publishRequest(region, PortControl.OP_ATTACH, linkId, generation);
+    /**
+     * Publishes ATTACH(linkId, generation) naming where the guest finds the link's device
+     * ({@code device}: {@code PciAddress.word()}, or 0 when not known); returns the request word.
+     */
+    long requestAttach(long linkId, long generation, long device) {
+        return PortControl.publishRequest(region, PortControl.OP_ATTACH, linkId, generation, device);
     }
 
     /** Publishes DETACH; returns the request word. */

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.ovshighway.guest.abi.FenceFrameDescriptor;
 import org.ovshighway.guest.abi.Le;
 import org.ovshighway.guest.abi.LinkControl;
+import org.ovshighway.guest.abi.PciAddress;
 import org.ovshighway.guest.abi.PortControl;
 import org.ovshighway.guest.abi.RegionValidator;
 import org.ovshighway.guest.abi.RingCountersDescriptor;
@@ -91,6 +92,8 @@ class LinkLifecycleTest {
 
     @Test
     void establishesRevertsAndFoldsCountersStepByStep() throws Exception {
+        PciAddress slot7 = PciAddress.parse("0000:00:07.0");
+        attacher.addresses.put("guest-x", slot7);
         CompletableFuture<LinkStatus> established = supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);
         supervisor.tick();
         LinkStatus status = supervisor.linkOf("x");
@@ -100,6 +103,9 @@ class LinkLifecycleTest {
         long attachX = PortControl.acquireRequestWord(portX.segment());
         assertEquals(PortControl.OP_ATTACH, PortControl.opcode(attachX));
         assertEquals(id, PortControl.readRequest(portX.segment()).linkId());
+        // each ATTACH names its guest's device where the attacher knows it
+        assertEquals(slot7, PortControl.readRequest(portX.segment()).deviceAddress());
+        assertEquals(PciAddress.NONE, PortControl.readRequest(portY.segment()).device());
         try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
             MemorySegment link = guests.segment();
             RingLayout ring0 = RegionValidator.validate(link).layout().find(0, 0);
@@ -151,6 +157,38 @@ class LinkLifecycleTest {
         assertEquals(new BypassCounters.TrafficCounters(100, 10_000), supervisor.direction("x", "y"));
         assertEquals(1, supervisor.reverts());
         assertEquals(LinkState.CLOSED, events.getLast().state());
+    }
+
+    @Test
+    void fastTicksOnlyWhileALinkIsOnItsWayUpOrDownOrACommandWaits() throws Exception {
+        assertFalse(supervisor.wantsFastTicks(), "no link, nothing queued");
+        CompletableFuture<LinkStatus> established = supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);
+        assertTrue(supervisor.wantsFastTicks(), "a command waits");
+        supervisor.tick();
+        long id = supervisor.linkOf("x").linkId();
+        assertTrue(supervisor.wantsFastTicks(), "ATTACHING: the guests' mapped words are polled");
+        try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+            MemorySegment link = guests.segment();
+            guestMaps(link, 0, portX);
+            guestMaps(link, 1, portY);
+            supervisor.tick();
+            assertTrue(supervisor.wantsFastTicks(), "USABLE: the fence acknowledgement is polled");
+            LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_IN);
+            supervisor.tick();
+            assertEquals(LinkState.ACTIVE, established.get().state());
+            assertFalse(supervisor.wantsFastTicks(), "ACTIVE moves on only by a command");
+            CompletableFuture<LinkStatus> reverted = supervisor.revert(id);
+            assertTrue(supervisor.wantsFastTicks());
+            supervisor.tick();
+            assertTrue(supervisor.wantsFastTicks(), "REVERTING");
+            LinkControl.releaseRevertReady(link, 0, 1);
+            LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_OUT);
+            guestUnmaps(link, 0, portX);
+            guestUnmaps(link, 1, portY);
+            supervisor.tick();
+            assertEquals(LinkOutcome.REVERTED, reverted.get().outcome());
+        }
+        assertFalse(supervisor.wantsFastTicks(), "closed: idle again");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.ovshighway.guest.abi.PciAddress;
 
 /**
  * Test attacher for process guests that read regions with {@code DeviceSource.files(dir)}: attach
@@ -16,6 +17,8 @@ import java.util.Map;
  */
 final class RecordingAttacher implements RegionAttacher {
     final Map<String, Path> guestDirs = new HashMap<>();
+    /** The PCI address each guest sees its attachments at (as a sysfs publisher would tell); absent: unknown. */
+    final Map<String, PciAddress> addresses = new HashMap<>();
     final List<String> calls = new ArrayList<>();
 
     @Override
@@ -26,7 +29,7 @@ final class RecordingAttacher implements RegionAttacher {
         if (dir != null) {
             entry = Files.createSymbolicLink(dir.resolve(name), regionFile);
         }
-        return new AttachedRegion(guest, name, regionFile, entry);
+        return new AttachedRegion(guest, name, regionFile, entry, addresses.get(guest));
     }
 
     @Override

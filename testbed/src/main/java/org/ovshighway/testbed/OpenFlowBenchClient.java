@@ -147,6 +147,32 @@ final class OpenFlowBenchClient implements AutoCloseable {
      * @throws IOException when the switch answered with an ERROR
      */
     RuleChange portRule(int command, int priority, int inPort, int ethType, int... outputs) throws IOException {
+        PendingRuleChange change = sendPortRule(command, priority, inPort, ethType, outputs);
+        return awaitBarrier(change);
+    }
+
+    /** A rule change written with its BARRIER, whose reply may not have come yet. */
+    static final class PendingRuleChange {
+        final long sentNanos;
+        final int barrierXid;
+        final long errorsBefore;
+        final String description;
+        /** When the barrier reply was read; 0 = not yet. */
+        long barrierNanos;
+
+        PendingRuleChange(long sentNanos, int barrierXid, long errorsBefore, String description) {
+            this.sentNanos = sentNanos;
+            this.barrierXid = barrierXid;
+            this.errorsBefore = errorsBefore;
+            this.description = description;
+        }
+    }
+
+    /**
+     * As {@link #portRule} without waiting: writes the FLOW_MOD and its BARRIER and returns. Watch
+     * the reply with {@link #barrierArrived} (never blocks) or {@link #awaitBarrier}.
+     */
+    PendingRuleChange sendPortRule(int command, int priority, int inPort, int ethType, int... outputs) throws IOException {
         if (command != OFPFC_ADD && command != OFPFC_DELETE_STRICT) {
             throw new IllegalArgumentException("portRule command=" + command + " must be ADD (0) or DELETE_STRICT (4)");
         }
@@ -185,13 +211,66 @@ final class OpenFlowBenchClient implements AutoCloseable {
         long errorsBefore = errors;
         long sent = System.nanoTime();
         writeAll(out);
-        awaitBarrier(barrier);
-        long replied = System.nanoTime();
-        if (errors != errorsBefore) {
-            throw new IOException("the switch refused a rule: command=" + command + " priority=" + priority + " in_port="
-                    + inPort + " eth_type=" + ethType + " outputs=" + java.util.Arrays.toString(outputs));
+        return new PendingRuleChange(sent, barrier, errorsBefore, "command=" + command + " priority=" + priority
+                + " in_port=" + inPort + " eth_type=" + ethType + " outputs=" + java.util.Arrays.toString(outputs));
+    }
+
+    /**
+     * Reads what the switch sent so far without blocking; true once the reply to {@code change}'s
+     * barrier came (its time is when this call read it: a caller polling every few microseconds
+     * sees it that late at most).
+     *
+     * @throws IOException when the switch answered the rule with an ERROR
+     */
+    boolean barrierArrived(PendingRuleChange change) throws IOException {
+        if (change.barrierNanos != 0) {
+            return true;
         }
-        return new RuleChange(sent, replied);
+        channel.configureBlocking(false);
+        try {
+            while (true) {
+                if (!frameBuffered()) {
+                    in.compact();
+                    int read = channel.read(in);
+                    in.flip();
+                    if (read < 0) {
+                        throw new IOException("switch closed the connection");
+                    }
+                    if (!frameBuffered()) {
+                        return false;
+                    }
+                }
+                if (readFrame() == BARRIER_REPLY && lastXid == change.barrierXid) {
+                    change.barrierNanos = System.nanoTime();
+                    refusedUnlessClean(change);
+                    return true;
+                }
+            }
+        } finally {
+            channel.configureBlocking(true);
+        }
+    }
+
+    /** Blocks until the reply to {@code change}'s barrier came (at once when it already did). */
+    RuleChange awaitBarrier(PendingRuleChange change) throws IOException {
+        if (change.barrierNanos == 0) {
+            awaitBarrier(change.barrierXid);
+            change.barrierNanos = System.nanoTime();
+            refusedUnlessClean(change);
+        }
+        return new RuleChange(change.sentNanos, change.barrierNanos);
+    }
+
+    private void refusedUnlessClean(PendingRuleChange change) throws IOException {
+        if (errors != change.errorsBefore) {
+            throw new IOException("the switch refused a rule: " + change.description);
+        }
+    }
+
+    /** Whether a whole frame is in the input buffer (readFrame then does not read the channel). */
+    private boolean frameBuffered() {
+        int start = in.position();
+        return in.remaining() >= 8 && in.remaining() >= Math.max(8, in.getShort(start + 2) & 0xFFFF);
     }
 
     private static void flowMod(ByteBuffer out, int id, int ipv4Dst) {

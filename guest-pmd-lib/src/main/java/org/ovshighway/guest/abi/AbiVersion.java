@@ -9,7 +9,7 @@ public final class AbiVersion {
     /** Incompatible layout changes bump this. */
     public static final int MAJOR = 1;
     /** Compatible additions (reserved bytes given a meaning) bump this. */
-    public static final int MINOR = 3;
+    public static final int MINOR = 4;
     /** First minor version whose PORT regions carry the connection word ({@link PortConnection}). */
     public static final int MINOR_PORT_CONNECTION = 1;
     /**
@@ -22,6 +22,11 @@ public final class AbiVersion {
      * forced waits for its sender to leave the link before it leaves too (docs/remap-protocol.md).
      */
     public static final int MINOR_SENDER_LEFT = 3;
+    /**
+     * First minor version with the requestDevice word in PORT regions: an ATTACH may name the PCI
+     * address of the link's device, so the guest maps it without listing every device.
+     */
+    public static final int MINOR_DEVICE_HINT = 4;
 
     private AbiVersion() {
     }

@@ -37,8 +37,19 @@ public final class PortControl {
      * @param sequence   even sequence number, increases by 2 per request
      * @param linkId     link to attach
      * @param generation link generation to expect
+     * @param device     where the link's device is ({@link PciAddress#word()}), 0 = not given
+     *                   (ABI 1.4; always 0 in a region an older agent wrote)
      */
-    public record Request(long word, int opcode, long sequence, long linkId, long generation) {
+    public record Request(long word, int opcode, long sequence, long linkId, long generation, long device) {
+        /** A request that names no device. */
+        public Request(long word, int opcode, long sequence, long linkId, long generation) {
+            this(word, opcode, sequence, linkId, generation, PciAddress.NONE);
+        }
+
+        /** The device address this request names, or null (none given, or not a valid encoding). */
+        public PciAddress deviceAddress() {
+            return PciAddress.fromWord(device);
+        }
     }
 
     /** Opcode of a request word. */
@@ -56,6 +67,15 @@ public final class PortControl {
      * call this for a region.
      */
     public static long publishRequest(MemorySegment region, int opcode, long linkId, long generation) {
+        return publishRequest(region, opcode, linkId, generation, PciAddress.NONE);
+    }
+
+    /**
+     * As {@link #publishRequest(MemorySegment, int, long, long)}, naming where the link's device
+     * is for the guest ({@code device}: {@link PciAddress#word()}, or 0). The word is part of the
+     * request's payload (written between the odd and the even sequence).
+     */
+    public static long publishRequest(MemorySegment region, int opcode, long linkId, long generation, long device) {
         if (opcode < 0 || opcode > 0xff) {
             throw new IllegalArgumentException("opcode out of range 0..255: opcode=" + opcode);
         }
@@ -66,6 +86,7 @@ public final class PortControl {
         VarHandle.storeStoreFence();
         Le.U64_HANDLE.setOpaque(region, RegionHeaderDescriptor.REQUEST_LINK_ID_OFFSET, linkId);
         Le.U64_HANDLE.setOpaque(region, RegionHeaderDescriptor.REQUEST_GENERATION_OFFSET, generation);
+        Le.U64_HANDLE.setOpaque(region, RegionHeaderDescriptor.REQUEST_DEVICE_OFFSET, device);
         long word = ((sequence + 2) << 8) | opcode;
         // pairs with the acquire load in acquireRequestWord / readRequest
         Le.U64_HANDLE.setRelease(region, RegionHeaderDescriptor.REQUEST_WORD_OFFSET, word);
@@ -85,13 +106,14 @@ public final class PortControl {
         }
         long linkId = (long) Le.U64_HANDLE.getOpaque(region, RegionHeaderDescriptor.REQUEST_LINK_ID_OFFSET);
         long generation = (long) Le.U64_HANDLE.getOpaque(region, RegionHeaderDescriptor.REQUEST_GENERATION_OFFSET);
+        long device = (long) Le.U64_HANDLE.getOpaque(region, RegionHeaderDescriptor.REQUEST_DEVICE_OFFSET);
         // orders the payload loads before the re-check of the word (seqlock reader)
         VarHandle.loadLoadFence();
         long again = (long) Le.U64_HANDLE.getOpaque(region, RegionHeaderDescriptor.REQUEST_WORD_OFFSET);
         if (again != word) {
             return null;
         }
-        return new Request(word, opcode(word), sequence(word), linkId, generation);
+        return new Request(word, opcode(word), sequence(word), linkId, generation, device);
     }
 
     /** Guest side: acknowledges the request with word {@code requestWord}. */

@@ -30,6 +30,8 @@ package org.ovshighway.guest.abi;
  *                             bits 8..63 sequence; odd sequence = write in progress
  *   +136 u64 requestLinkId
  *   +144 u64 requestGeneration
+ *   +152 u64 requestDevice    (since ABI 1.4) ATTACH: where the link's device is for this guest,
+ *                             {@link PciAddress#word()}; 0 = not given (the guest looks for it)
  * line 3 @192  PORT controlAck      (guest writes)
  *              LINK revertReady[1]  (since ABI 1.2; receiver of direction 1, end 0, writes) u64: same
  *       +200   LINK receiverGone[1] (since ABI 1.3; receiver of direction 1 writes) u64: same
@@ -89,7 +91,9 @@ public final class RegionHeaderDescriptor {
     public static final long REQUEST_WORD_OFFSET = CONTROL_REQUEST_OFFSET;
     public static final long REQUEST_LINK_ID_OFFSET = REQUEST_WORD_OFFSET + Long.BYTES;
     public static final long REQUEST_GENERATION_OFFSET = REQUEST_LINK_ID_OFFSET + Long.BYTES;
-    private static final long CONTROL_REQUEST_END = REQUEST_GENERATION_OFFSET + Long.BYTES;
+    /** Since ABI 1.4: the device hint of an ATTACH ({@link PciAddress}). */
+    public static final long REQUEST_DEVICE_OFFSET = REQUEST_GENERATION_OFFSET + Long.BYTES;
+    private static final long CONTROL_REQUEST_END = REQUEST_DEVICE_OFFSET + Long.BYTES;
 
     // line 3: PORT controlAck (guest)
     public static final long CONTROL_ACK_OFFSET = align(CONTROL_REQUEST_END);

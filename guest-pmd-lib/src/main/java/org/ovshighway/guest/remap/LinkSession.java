@@ -48,8 +48,16 @@ final class LinkSession {
     private final Arena fenceArena = Arena.ofAuto();
 
     LinkSession(MappedRegion mapping, ValidatedRegion validated, int end) {
+        this(mapping, mapping.segment(), validated, end);
+    }
+
+    /**
+     * A session over {@code region}; {@code mapping} null only for {@link RemapWarmup}'s scratch
+     * regions, which no port ever uses.
+     */
+    LinkSession(MappedRegion mapping, MemorySegment region, ValidatedRegion validated, int end) {
         this.mapping = mapping;
-        this.region = mapping.segment();
+        this.region = region;
         this.identity = validated.identity();
         this.linkId = identity.linkId();
         this.generation = identity.generation();
@@ -103,6 +111,6 @@ final class LinkSession {
     @Override
     public String toString() {
         return "LinkSession[linkId=" + linkId + ", generation=" + generation + ", end=" + end + ", path="
-                + mapping.path() + "]";
+                + (mapping == null ? "scratch" : mapping.path()) + "]";
     }
 }

@@ -6,12 +6,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.ovshighway.guest.DeviceSource;
 import org.ovshighway.guest.abi.FenceFrameDescriptor;
 import org.ovshighway.guest.abi.Le;
 import org.ovshighway.guest.abi.LinkControl;
+import org.ovshighway.guest.abi.PciAddress;
 import org.ovshighway.guest.abi.PortControl;
 import org.ovshighway.guest.abi.RegionFormatException;
 import org.ovshighway.guest.abi.RegionKind;
@@ -75,6 +78,12 @@ public final class PortRemap {
     /** Guarded by slow: traffic of links already unmapped (tx packets, tx bytes, rx packets, rx bytes). */
     private final long[] finishedLinkTraffic = new long[4];
 
+    /**
+     * The "mapped" log line of the link just mapped, written once this port's traffic is on the link
+     * or the link ended ({@link #logMapped}): formatted on the burst that mapped, it held back the
+     * sender's first frames on the link by as long as logging takes (a millisecond while cold).
+     */
+    private final AtomicReference<Supplier<String>> mappedLog = new AtomicReference<>();
     private final AtomicLong linksMapped = new AtomicLong();
     private final AtomicLong linksFinished = new AtomicLong();
     private final AtomicLong fencesSent = new AtomicLong();
@@ -133,6 +142,7 @@ public final class PortRemap {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scanIntervalNanos = scanIntervalNanos;
         this.fenceRepeatNanos = fenceRepeatNanos;
+        RemapWarmup.startOnce(portPath);
     }
 
     // ------------------------------------------------------------------ transmit side
@@ -205,6 +215,9 @@ public final class PortRemap {
                 }
                 if (!revert) {
                     txPhase = txFenceAcked ? SenderPhase.ON_LINK : SenderPhase.FENCING;
+                    if (txFenceAcked) {
+                        logMapped();
+                    }
                     return;
                 }
                 txPhase = SenderPhase.REVERTING;
@@ -253,6 +266,7 @@ public final class PortRemap {
         if (forced && s.markForced()) {
             forcedReverts.incrementAndGet();
         }
+        logMapped();
         LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " sender left link " + s + " forced=" + forced);
         if (s.roleFinished()) {
             tryFinish(s);
@@ -577,6 +591,7 @@ public final class PortRemap {
             }
             rxPhase = ReceiverPhase.ON_LINK;
             rxSettled = false;
+            logMapped();
             LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver on link " + s);
         } else {
             staleFences.incrementAndGet();
@@ -589,6 +604,7 @@ public final class PortRemap {
         if (forced && s.markForced()) {
             forcedReverts.incrementAndGet();
         }
+        logMapped();
         LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver left link " + s + " forced=" + forced);
         if (s.roleFinished()) {
             tryFinish(s);
@@ -649,34 +665,62 @@ public final class PortRemap {
             return false;
         }
         lastScan = now;
-        List<Path> candidates;
-        try {
-            candidates = source.candidates();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "port=" + portName + " cannot list source=" + source + ": " + e);
+        // an ATTACH that names the device (ABI 1.4) saves listing the source; the device is validated
+        // like any candidate, so a wrong or stale address maps nothing and the scan below runs
+        LinkSession found = null;
+        PciAddress address = request.deviceAddress();
+        Path hinted = address == null ? null : source.device(address);
+        if (hinted != null && !hinted.equals(portPath)) {
+            found = tryCandidate(hinted, request);
+        }
+        boolean byAddress = found != null;
+        long listed = now;
+        if (found == null) {
+            List<Path> candidates;
+            try {
+                candidates = source.candidates();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "port=" + portName + " cannot list source=" + source + ": " + e);
+                return false;
+            }
+            listed = clock.getAsLong();
+            for (Path path : candidates) {
+                if (path.equals(portPath) || path.equals(hinted)) {
+                    continue;
+                }
+                found = tryCandidate(path, request);
+                if (found != null) {
+                    break;
+                }
+            }
+        }
+        if (found == null) {
             return false;
         }
-        for (Path path : candidates) {
-            if (path.equals(portPath)) {
-                continue;
-            }
-            LinkSession found = tryCandidate(path, request);
-            if (found != null) {
-                // pairs with the agent's acquire of mapped[end]: the ring objects exist, the region is validated
-                LinkControl.releaseMapped(found.region, found.end, found.generation);
-                session = found;
-                PortControl.acknowledge(portRegion, request.word(), PortControl.STATUS_DONE);
-                acknowledgedWord = request.word();
-                linksMapped.incrementAndGet();
-                long mapped = clock.getAsLong();
-                // scan_us: this scan (list, map, validate the candidates); since_request_us: from the
-                // first look at the ATTACH request (device arrival and scan interval included)
-                LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " mapped " + found + " scan_us="
-                        + (mapped - now) / 1000 + " since_request_us=" + (mapped - attachSeenAt) / 1000);
-                return true;
-            }
+        // pairs with the agent's acquire of mapped[end]: the ring objects exist, the region is validated
+        LinkControl.releaseMapped(found.region, found.end, found.generation);
+        session = found;
+        PortControl.acknowledge(portRegion, request.word(), PortControl.STATUS_DONE);
+        acknowledgedWord = request.word();
+        linksMapped.incrementAndGet();
+        long mapped = clock.getAsLong();
+        LinkSession s = found;
+        long listUs = (listed - now) / 1000;
+        long seenAt = attachSeenAt;
+        // scan_us: this attempt (list when needed, map, validate), of which list_us listing the source
+        // (0: the ATTACH named the device, by_address=true); since_request_us: from the first look at
+        // the ATTACH request (device arrival and scan interval included)
+        mappedLog.set(() -> "port=" + portName + " mapped " + s + " scan_us=" + (mapped - now) / 1000 + " list_us="
+                + listUs + " by_address=" + byAddress + " since_request_us=" + (mapped - seenAt) / 1000);
+        return true;
+    }
+
+    /** Writes the pending "mapped" line, once (either side's thread). */
+    private void logMapped() {
+        Supplier<String> line = mappedLog.getAndSet(null);
+        if (line != null) {
+            LOG.log(System.Logger.Level.INFO, line);
         }
-        return false;
     }
 
     private LinkSession tryCandidate(Path path, PortControl.Request request) {
@@ -737,6 +781,7 @@ public final class PortRemap {
             session = null;
             s.mapping.close();
             linksFinished.incrementAndGet();
+            logMapped();
             LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " unmapped " + s);
         } finally {
             slow.unlock();
@@ -805,6 +850,7 @@ public final class PortRemap {
 
     /** Unmaps a link still mapped (the port is closing; the agent's deadline handles the rest). */
     public void close() {
+        logMapped();
         slow.lock();
         try {
             LinkSession s = session;
