@@ -54,7 +54,7 @@ done
 machine="$(bench_machine)"
 out=$(mktemp /tmp/highway-bench-vm-establish.XXXXXX)
 trap 'rm -f "$out"' EXIT
-"$here/vm-test" --skip-it --skip-link --establish-rounds "$rounds" --rate "$rate" "${keep_logs[@]}" \
+"$here/vm-test" --skip-it --skip-link --skip-restart --establish-rounds "$rounds" --rate "$rate" "${keep_logs[@]}" \
   | tee "$out" | grep -E '^VM_AGENT (phase|BYPASS_RUN)|^VM_AGENT_ESTABLISH|^VM_AGENT frames' >&2
 median() { # median KEY: median of KEY=<number> over the VM_AGENT_ESTABLISH lines ("na" values left out)
   grep '^VM_AGENT_ESTABLISH' "$out" | grep -oP " $1=\K[0-9.]+" \

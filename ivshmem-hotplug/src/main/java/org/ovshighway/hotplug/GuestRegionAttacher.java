@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.ovshighway.guest.abi.PciAddress;
 import org.ovshighway.hotplug.libvirt.DevicePresence;
 import org.ovshighway.hotplug.libvirt.DomainAttacher;
 import org.ovshighway.hotplug.libvirt.ShmemAttachment;
@@ -89,7 +90,7 @@ public final class GuestRegionAttacher implements RegionAttacher {
     public AttachedRegion attach(String guest, Path regionFile, String name) throws IOException {
         return switch (known(guest, regionFile, name)) {
             case ProcessRoot local -> LocalPublication.attached(guest, name, regionFile, local.publisher().publish(regionFile));
-            case VmDomain vm -> new AttachedRegion(guest, name, regionFile,
+            case VmDomain vm -> vmAttached(guest, name, regionFile,
                     domains.attach(vm.domain(), regionFile, name, Files.size(regionFile)));
         };
     }
@@ -105,7 +106,7 @@ public final class GuestRegionAttacher implements RegionAttacher {
     public AttachedRegion adopt(String guest, Path regionFile, String name) throws IOException {
         return switch (known(guest, regionFile, name)) {
             case ProcessRoot local -> LocalPublication.attached(guest, name, regionFile, local.publisher().adopt(regionFile));
-            case VmDomain vm -> new AttachedRegion(guest, name, regionFile,
+            case VmDomain vm -> vmAttached(guest, name, regionFile,
                     domains.adopt(vm.domain(), regionFile, name, Files.size(regionFile)));
         };
     }
@@ -136,7 +137,23 @@ public final class GuestRegionAttacher implements RegionAttacher {
             throw new IllegalArgumentException("not a VM device of this attacher: guest=" + attached.guest()
                     + " name=" + attached.name());
         }
-        return new AttachedRegion(attached.guest(), attached.name(), attached.regionFile(), domains.replug(attachment));
+        return vmAttached(attached.guest(), attached.name(), attached.regionFile(), domains.replug(attachment));
+    }
+
+    /**
+     * A VM's device with the PCI address libvirt gave it, which the ATTACH request names. On machine
+     * pc the guest sees the device at that address; where it does not (bridges the guest numbers
+     * otherwise), the guest finds the named device is not the link and lists its devices instead.
+     */
+    private static AttachedRegion vmAttached(String guest, String name, Path regionFile, ShmemAttachment attachment) {
+        PciAddress address;
+        try {
+            address = PciAddress.parse(attachment.pciAddress());
+        } catch (IllegalArgumentException e) {
+            // an adopted device whose address libvirt did not report ("unknown")
+            address = null;
+        }
+        return new AttachedRegion(guest, name, regionFile, attachment, address);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ovshighway.guest.abi.PciAddress;
 import org.ovshighway.guest.mapping.IvshmemScanner;
 import org.ovshighway.hotplug.libvirt.DomainAttacher;
 import org.ovshighway.hotplug.libvirt.RegionFileAccess;
@@ -108,6 +109,7 @@ class GuestRegionAttacherFakeDomainsTest {
         }).toList(), "the process guest sees the region under its root");
         ShmemAttachment vm = assertInstanceOf(ShmemAttachment.class, toVm.handle());
         assertEquals("hw-vm-b", vm.domain());
+        assertEquals(PciAddress.parse("0000:00:05.0"), toVm.address(), "the ATTACH names the slot libvirt gave");
         assertEquals(List.of("attach domain=hw-vm-b file=hwlink-7 name=hwlink-7 size=65536"), domains.calls,
                 "the VM's attach went to the hypervisor with the file's size, the process guest's did not");
         assertEquals(new GuestRegionAttacher.VmDomain("hw-vm-b"), attacher.placement("vm-b").orElseThrow());
@@ -158,6 +160,7 @@ class GuestRegionAttacherFakeDomainsTest {
         ShmemAttachment before = (ShmemAttachment) vm.handle();
         ShmemAttachment after = assertInstanceOf(ShmemAttachment.class, again.handle());
         assertEquals("0000:00:06.0", after.pciAddress());
+        assertEquals(PciAddress.parse("0000:00:06.0"), again.address(), "the new slot, not the old one");
         assertEquals(before.access(), after.access(), "detach still undoes what the first attach changed");
         assertEquals(List.of("presence domain=hw-vm-b name=highway-port-pb",
                 "replug domain=hw-vm-b name=highway-port-pb"), domains.calls);
