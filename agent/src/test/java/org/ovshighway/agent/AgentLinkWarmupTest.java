@@ -51,6 +51,22 @@ class AgentLinkWarmupTest {
     }
 
     @Test
+    void scratchOfAgentsThatNoLongerRunIsDeletedOthersAreKept(@org.junit.jupiter.api.io.TempDir Path parent)
+            throws Exception {
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        Path orphan = Files.createDirectories(parent.resolve(AgentLinkWarmup.PREFIX + ended.pid() + "-123")
+                .resolve("guest-0-sysfs"));
+        Files.writeString(orphan.resolve("vendor"), "0x1af4");
+        Path live = Files.createDirectory(parent.resolve(AgentLinkWarmup.PREFIX + ProcessHandle.current().pid() + "-456"));
+        Path unrelated = Files.createDirectory(parent.resolve(AgentLinkWarmup.PREFIX + "notapid"));
+        assertEquals(1, AgentLinkWarmup.deleteOrphans(parent));
+        assertTrue(Files.notExists(orphan.getParent()), "the dead agent's scratch is gone");
+        assertTrue(Files.isDirectory(live), "a running agent's scratch is kept");
+        assertTrue(Files.isDirectory(unrelated), "a name that is not ours is not touched");
+    }
+
+    @Test
     void aMutedThreadsRecordsAreDroppedOthersPassAndTheFiltersComeBack() throws Exception {
         Logger root = Logger.getLogger("");
         Collecting target = new Collecting();
