@@ -199,8 +199,8 @@ final class AttachCommand implements Subcommand {
                     out.println("attached: bridge=" + bridge + " listener=" + proxyTargets.get(i)
                             + " controller=" + routes.get(i).target() + (reattach ? " reattached=true" : ""));
                 }
-                proxy.passiveAddress().ifPresent(a -> out.println("passive: bridge=" + bridge + " listener=tcp:"
-                        + ControllerProxy.hostText(a) + ":" + a.getPort() + " switch=" + switchEndpoint));
+                proxy.passiveAddress().ifPresent(a -> out.println("passive: bridge=" + bridge + " listener="
+                        + OpenFlowTarget.tcpText(a) + " switch=" + switchEndpoint));
                 out.flush();
                 try {
                     stop.await();

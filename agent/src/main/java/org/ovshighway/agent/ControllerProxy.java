@@ -117,17 +117,12 @@ final class ControllerProxy implements AutoCloseable {
             BridgeAttachment.pointAtProxy(session, bridge, originals, targets);
             LOG.log(System.Logger.Level.INFO, "controllers relayed: bridge=" + bridge + " listeners=" + targets
                     + " controllers=" + routes.stream().map(r -> r.target().toString()).toList()
-                    + proxy.passiveAddress().map(a -> " passive=tcp:" + hostText(a) + ":" + a.getPort()).orElse(""));
+                    + proxy.passiveAddress().map(a -> " passive=" + OpenFlowTarget.tcpText(a)).orElse(""));
             return new ControllerProxy(session, bridge, proxy, routes, targets);
         } catch (RuntimeException e) {
             proxy.close();
             throw e;
         }
-    }
-
-    static String hostText(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return host.contains(":") ? "[" + host + "]" : host;
     }
 
     List<ProxyRoute> routes() {

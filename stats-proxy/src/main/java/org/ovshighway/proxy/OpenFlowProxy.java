@@ -103,9 +103,7 @@ public final class OpenFlowProxy implements AutoCloseable {
         if (route.unixListener()) {
             return "unix:" + ((UnixDomainSocketAddress) route.listen()).getPath();
         }
-        InetSocketAddress bound = (InetSocketAddress) southboundListeners.get(index).localAddress();
-        String host = bound.getAddress().getHostAddress();
-        return "tcp:" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + bound.getPort();
+        return OpenFlowTarget.tcpText(southboundAddress(index));
     }
 
     public Optional<InetSocketAddress> passiveAddress() {

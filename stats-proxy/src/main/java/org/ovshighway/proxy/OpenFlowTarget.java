@@ -29,6 +29,12 @@ public record OpenFlowTarget(Kind kind, String host, int port, Path path) {
         }
     }
 
+    /** {@code tcp:HOST:PORT} for a bound or connected address, an IPv6 host in brackets. */
+    public static String tcpText(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return "tcp:" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
     /**
      * Parses an OVS target.
      *

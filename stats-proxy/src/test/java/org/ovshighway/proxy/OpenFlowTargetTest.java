@@ -27,4 +27,13 @@ class OpenFlowTargetTest {
         assertThrows(IllegalArgumentException.class, () -> OpenFlowTarget.parse("tcp::6653"));
         assertThrows(IllegalArgumentException.class, () -> OpenFlowTarget.parse("tcp:h:x"));
     }
+
+    @Test
+    void aBoundAddressIsWrittenAsATcpTargetThatParsesBack() {
+        String v4 = OpenFlowTarget.tcpText(new java.net.InetSocketAddress("127.0.0.1", 6653));
+        assertEquals("tcp:127.0.0.1:6653", v4);
+        String v6 = OpenFlowTarget.tcpText(new java.net.InetSocketAddress("::1", 6654));
+        assertEquals("tcp:[0:0:0:0:0:0:0:1]:6654", v6);
+        assertEquals(6654, OpenFlowTarget.parse(v6).port());
+    }
 }
