@@ -14,7 +14,7 @@ source "$here/lib/common.sh"
 source "$here/lib/bench.sh"
 source "$here/lib/testpmd.sh"
 
-seconds=5 warmup=2 rounds=1 parts="highway,testpmd,agrona" cpus="0,1" force_no_huge=0 quiet_wait=60 tx_path=guestport buffer_size=""
+seconds=5 warmup=2 rounds=1 parts="highway,testpmd,agrona" cpus="0,1" force_no_huge=0 quiet_wait=60 tx_path=guestport access=indexed buffer_size="" log2_ring_size=""
 
 usage() {
   cat <<USAGE
@@ -29,8 +29,12 @@ usage: testbed/bench direct-link [options]
   --quiet-wait N   wait up to N s before each part for the machine to go idle (default $quiet_wait)
   --highway-tx-path guestport|ring  Highway producer sends through GuestPort (default) or RingProducer
                    directly (the consumer always receives through GuestPort)
+  --highway-access indexed|view  both Highway ends touch each frame through the burst's indexed
+                   accessors (default) or through each packet's PacketView
   --buffer-size N  bytes per link buffer in the Highway region (default: the link default,
                    RingSpec.DEFAULT_BUFFER_SIZE)
+  --log2-ring-size N  slots per ring in the Highway region as a power of two (default: the link
+                   default, RingSpec.DEFAULT_LOG2_RING_SIZE)
   --keep-logs      keep the run directory (/tmp/highway-bench-direct-link.*)
 Ends with: RESULT direct-link highway_mpps=<x> testpmd_mpps=<y> agrona_mpps=<z>
 (a part not run prints "na"). Exit 1 if the Highway consumer saw loss or reordering.
@@ -48,6 +52,8 @@ while [ $# -gt 0 ]; do
     --testpmd-zero-copy) export TESTPMD_ZERO_COPY=1; shift ;;
     --quiet-wait) quiet_wait="${2:?--quiet-wait needs a value}"; shift 2 ;;
     --highway-tx-path) tx_path="${2:?--highway-tx-path needs a value}"; shift 2 ;;
+    --highway-access) access="${2:?--highway-access needs a value}"; shift 2 ;;
+    --log2-ring-size) log2_ring_size="${2:?--log2-ring-size needs a value}"; shift 2 ;;
     --buffer-size) buffer_size="${2:?--buffer-size needs a value}"; shift 2 ;;
     --keep-logs) export BENCH_KEEP_LOGS=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -58,8 +64,10 @@ done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "--rounds value=$rounds must be a positive integer"
 [[ "$warmup" =~ ^[0-9]+$ ]] || die "--warmup value=$warmup must be an integer >= 0"
 [[ "$quiet_wait" =~ ^[0-9]+$ ]] || die "--quiet-wait value=$quiet_wait must be an integer >= 0"
+[ -z "$log2_ring_size" ] || [[ "$log2_ring_size" =~ ^([1-9]|1[0-5])$ ]] || die "--log2-ring-size value=$log2_ring_size must be 1..15"
 [ -z "$buffer_size" ] || [[ "$buffer_size" =~ ^[1-9][0-9]*$ ]] || die "--buffer-size value=$buffer_size must be a positive integer"
 [[ "$tx_path" =~ ^(guestport|ring)$ ]] || die "--highway-tx-path value=$tx_path must be guestport or ring"
+[[ "$access" =~ ^(indexed|view)$ ]] || die "--highway-access value=$access must be indexed or view"
 [[ "$cpus" =~ ^[0-9]+,[0-9]+$ ]] || die "--cpus value=$cpus must be two core numbers A,B"
 producer_cpu="${cpus%,*}" consumer_cpu="${cpus#*,}"
 [ "$producer_cpu" != "$consumer_cpu" ] || die "--cpus value=$cpus: producer and consumer need different cores"
@@ -85,7 +93,7 @@ run_highway() {
   local common=(--warmup-ms $((warmup * 1000)) --windows "$seconds" --window-ms 1000)
   bench_spawn "$dir/producer.log" taskset -c "$producer_cpu" "${BENCH_JAVA[@]}" \
     org.ovshighway.testbed.DirectLinkProducer --dir "$region_dir" --name "highway-bench-$$" \
-    --cpu "$producer_cpu" --tx-path "$tx_path" ${buffer_size:+--buffer-size "$buffer_size"} "${common[@]}"
+    --cpu "$producer_cpu" --tx-path "$tx_path" --access "$access" ${buffer_size:+--buffer-size "$buffer_size"} ${log2_ring_size:+--log2-ring-size "$log2_ring_size"} "${common[@]}"
   producer_pid=$BENCH_LAST_PID
   for _ in $(seq 300); do
     region="$(sed -n 's/^HIGHWAY_REGION path=\([^ ]*\).*/\1/p' "$dir/producer.log")"
@@ -95,9 +103,9 @@ run_highway() {
   done
   [ -n "$region" ] || { tail -20 "$dir/producer.log" >&2; die "Highway producer did not create its region (log $dir/producer.log)"; }
   bench_on_exit "rm -f '$region'"
-  log "highway: region $region (producer sends through tx_path=$tx_path)"
+  log "highway: region $region (producer sends through tx_path=$tx_path, frames through access=$access)"
   bench_spawn "$dir/consumer.log" taskset -c "$consumer_cpu" "${BENCH_JAVA[@]}" \
-    org.ovshighway.testbed.DirectLinkConsumer --region "$region" --cpu "$consumer_cpu" "${common[@]}"
+    org.ovshighway.testbed.DirectLinkConsumer --region "$region" --cpu "$consumer_cpu" --access "$access" "${common[@]}"
   consumer_pid=$BENCH_LAST_PID
   wait "$consumer_pid" || highway_status=$?
   wait "$producer_pid" || { log "highway producer failed:"; tail -20 "$dir/producer.log" >&2; highway_status=1; }
@@ -155,8 +163,8 @@ log "machine busy before each part (others' load): ${busy_notes[*]}"
 log "highway/testpmd = $(ratio "$highway_mpps" "$testpmd_mpps") (target >= 1.0), highway/agrona = $(ratio "$highway_mpps" "$agrona_mpps") (target >= 2.0)"
 mkdir -p "$HIGHWAY_ROOT/results"
 result="RESULT direct-link highway_mpps=$highway_mpps testpmd_mpps=$testpmd_mpps agrona_mpps=$agrona_mpps"
-printf '%s %s hugepages=%s testpmd_zero_copy=%s seconds=%s rounds=%s busy=%s medians=highway:%s/testpmd:%s/agrona:%s\n%s\n' \
-  "$(date -u +%FT%TZ)" "$(bench_machine)" "$BENCH_HUGE" "$TESTPMD_ZERO_COPY" "$seconds" "$rounds" "${busy_notes[*]// /,}" \
+printf '%s %s hugepages=%s highway_access=%s highway_tx_path=%s testpmd_zero_copy=%s seconds=%s rounds=%s busy=%s medians=highway:%s/testpmd:%s/agrona:%s\n%s\n' \
+  "$(date -u +%FT%TZ)" "$(bench_machine)" "$BENCH_HUGE" "$access" "$tx_path" "$TESTPMD_ZERO_COPY" "$seconds" "$rounds" "${busy_notes[*]// /,}" \
   "$(echo ${round_mpps[highway]} | tr " " ,)" "$(echo ${round_mpps[testpmd]} | tr " " ,)" "$(echo ${round_mpps[agrona]} | tr " " ,)" "$result" >> "$HIGHWAY_ROOT/results/direct-link.txt"
 echo "$result"
 exit "$highway_status"

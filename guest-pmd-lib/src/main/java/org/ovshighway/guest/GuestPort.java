@@ -36,8 +36,7 @@ import org.ovshighway.guest.remap.RemapStats;
  *     while (running) {
  *         int n = port.rxBurst(burst);           // views valid until the next rxBurst
  *         for (int i = 0; i < n; i++) {
- *             PacketView p = burst.packet(i);
- *             ... p.getShort(12) ...
+ *             ... burst.getShort(i, 12) ...     // or burst.packet(i).getShort(12)
  *         }
  *         port.txBurst(burst);                  // forward copies (or txReserve/txCommit)
  *     }
@@ -363,8 +362,8 @@ public final class GuestPort implements AutoCloseable {
     }
 
     /**
-     * Reserves up to {@code count} transmit buffers into {@code burst}: write each packet through
-     * {@code burst.packet(k)} (set its length), then {@link #txCommit}. Buffers asked for but not
+     * Reserves up to {@code count} transmit buffers into {@code burst}: write packet {@code k}
+     * through the burst's indexed accessors or its view (and set its length), then {@link #txCommit}. Buffers asked for but not
      * granted because the ring is full count as ring-full drops.
      *
      * @return buffers reserved, 0..min(count, burst.capacity())

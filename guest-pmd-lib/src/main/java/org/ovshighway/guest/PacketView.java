@@ -1,20 +1,17 @@
 package org.ovshighway.guest;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * One packet of a {@link PacketBurst}: a flyweight over the burst's slot {@code index}, valid as
- * long as the burst's contents are (see {@link PacketBurst}). Multi-byte accessors use network
- * byte order (big-endian). Every access is bounds-checked against the packet's length (received
- * packets) or buffer size (reserved transmit buffers).
+ * long as the burst's contents are (see {@link PacketBurst}). Each method is the burst's indexed
+ * accessor for this slot ({@code view.getLong(o)} is {@code burst.getLong(index, o)}), with the
+ * same checks: the slot must hold a packet of the burst's current contents, and every access
+ * stays inside the packet's length (received packets) or buffer (reserved transmit buffers).
+ * Multi-byte accessors use network byte order (big-endian). On a per-packet hot path the
+ * burst's indexed accessors are a few nanoseconds cheaper (see {@link PacketBurst}).
  */
 public final class PacketView {
-    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-
     private final PacketBurst burst;
     private final int index;
 
@@ -25,100 +22,73 @@ public final class PacketView {
 
     /** Bytes of packet data. */
     public int length() {
-        return burst.lengths[index];
+        return burst.length(index);
     }
 
     /** Received packet: its length. Reserved transmit buffer: the bytes it can hold. */
     public int capacity() {
-        return burst.bufferSize != 0 ? burst.bufferSize : burst.lengths[index];
+        return burst.capacity(index);
     }
 
     /** Transmit buffers only: sets the length to send (0..capacity). */
     public void setLength(int length) {
-        if (burst.bufferSize == 0) {
-            throw new IllegalStateException("setLength on a received packet: index=" + index);
-        }
-        if (length < 0 || length > burst.bufferSize) {
-            throw new IndexOutOfBoundsException("packet length out of range: length=" + length
-                    + " capacity=" + burst.bufferSize);
-        }
-        burst.lengths[index] = length;
+        burst.setLength(index, length);
     }
 
     public byte getByte(int offset) {
-        return burst.region.get(ValueLayout.JAVA_BYTE, at(offset, 1));
+        return burst.getByte(index, offset);
     }
 
     public short getShort(int offset) {
-        return burst.region.get(SHORT, at(offset, 2));
+        return burst.getShort(index, offset);
     }
 
     public int getInt(int offset) {
-        return burst.region.get(INT, at(offset, 4));
+        return burst.getInt(index, offset);
     }
 
     public long getLong(int offset) {
-        return burst.region.get(LONG, at(offset, 8));
+        return burst.getLong(index, offset);
     }
 
     public void putByte(int offset, byte value) {
-        burst.region.set(ValueLayout.JAVA_BYTE, writable(offset, 1), value);
+        burst.putByte(index, offset, value);
     }
 
     public void putShort(int offset, short value) {
-        burst.region.set(SHORT, writable(offset, 2), value);
+        burst.putShort(index, offset, value);
     }
 
     public void putInt(int offset, int value) {
-        burst.region.set(INT, writable(offset, 4), value);
+        burst.putInt(index, offset, value);
     }
 
     public void putLong(int offset, long value) {
-        burst.region.set(LONG, writable(offset, 8), value);
+        burst.putLong(index, offset, value);
     }
 
     /** Copies the packet's {@link #length()} bytes to {@code dst[dstOffset..]}. */
     public void copyTo(byte[] dst, int dstOffset) {
-        int length = length();
-        MemorySegment.copy(burst.region, ValueLayout.JAVA_BYTE, at(0, length), dst, dstOffset, length);
+        burst.copyTo(index, dst, dstOffset);
     }
 
     /** Copies the packet's {@link #length()} bytes to {@code dst} at {@code dstOffset}. */
     public void copyTo(MemorySegment dst, long dstOffset) {
-        int length = length();
-        MemorySegment.copy(burst.region, at(0, length), dst, dstOffset, length);
+        burst.copyTo(index, dst, dstOffset);
     }
 
     /** Transmit buffers only: copies {@code length} bytes of {@code src} in and sets the length. */
     public void copyFrom(byte[] src, int srcOffset, int length) {
-        MemorySegment.copy(src, srcOffset, burst.region, ValueLayout.JAVA_BYTE, writable(0, length), length);
-        burst.lengths[index] = length;
+        burst.copyFrom(index, src, srcOffset, length);
     }
 
     /** Transmit buffers only: copies {@code length} bytes of {@code src} in and sets the length. */
     public void copyFrom(MemorySegment src, long srcOffset, int length) {
-        MemorySegment.copy(src, srcOffset, burst.region, writable(0, length), length);
-        burst.lengths[index] = length;
+        burst.copyFrom(index, src, srcOffset, length);
     }
 
     /** The packet's bytes as a segment (a new slice object: convenient, not for the hot path). */
     public MemorySegment asSegment() {
-        return burst.region.asSlice(burst.offsets[index], capacity());
-    }
-
-    private long at(int offset, int size) {
-        int limit = capacity();
-        if (offset < 0 || size > limit - offset) {
-            throw new IndexOutOfBoundsException("packet access out of range: offset=" + offset + " size=" + size
-                    + " limit=" + limit);
-        }
-        return burst.offsets[index] + offset;
-    }
-
-    private long writable(int offset, int size) {
-        if (burst.bufferSize == 0) {
-            throw new IllegalStateException("write to a received packet: index=" + index);
-        }
-        return at(offset, size);
+        return burst.asSegment(index);
     }
 }

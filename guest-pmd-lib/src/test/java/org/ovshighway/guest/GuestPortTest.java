@@ -82,6 +82,53 @@ class GuestPortTest {
     }
 
     @Test
+    void indexedAccessorsAndViewsReachTheSameBytesWithTheSameChecks() throws IOException {
+        files.create("link", RegionLayout.link(true), RegionIdentity.link(1, 1, "p0", "p1"));
+        try (GuestPort a = GuestPort.open(DeviceSource.files(files.dir), "p0");
+             GuestPort b = GuestPort.open(DeviceSource.files(files.dir), "p1")) {
+            PacketBurst tx = new PacketBurst(4);
+            assertEquals(2, a.txReserve(tx, 2));
+            byte[] head = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+            tx.copyFrom(0, head, 0, head.length);
+            tx.putShort(0, 12, (short) 0x88B5);
+            tx.setLength(0, 64);
+            tx.packet(1).copyFrom(MemorySegment.ofArray(head), 4, 8);
+            tx.putInt(1, 8, 0xCAFEBABE);
+            tx.setLength(1, 12);
+            assertEquals(2048, tx.capacity(1));
+            assertThrows(IndexOutOfBoundsException.class, () -> tx.putLong(1, 2044, 1L));
+            assertThrows(IndexOutOfBoundsException.class, () -> tx.setLength(0, 2049));
+            assertThrows(IndexOutOfBoundsException.class, () -> tx.putByte(2, 0, (byte) 1));
+            PacketView stale = tx.packet(1);
+            assertEquals(2, a.txCommit(tx));
+            // a view of a committed reservation no longer reaches the buffer the receiver owns now
+            assertThrows(IndexOutOfBoundsException.class, () -> stale.putByte(0, (byte) 1));
+
+            PacketBurst rx = new PacketBurst();
+            assertEquals(2, b.rxBurst(rx));
+            assertEquals(64, rx.length(0));
+            assertEquals(rx.packet(0).getLong(0), rx.getLong(0, 0));
+            assertEquals(0x0102030405060708L, rx.getLong(0, 0));
+            assertEquals((short) 0x88B5, rx.getShort(0, 12));
+            assertEquals(12, rx.packet(1).length());
+            assertEquals(0x05060708, rx.getInt(1, 0));
+            assertEquals(0xCAFEBABE, rx.packet(1).getInt(8));
+            assertEquals(12, rx.capacity(1));
+            byte[] copy = new byte[12];
+            rx.copyTo(1, copy, 0);
+            assertArrayEquals(new byte[] {5, 6, 7, 8, 9, 10, 11, 12, (byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE},
+                    copy);
+            assertEquals(12, rx.asSegment(1).byteSize());
+            assertThrows(IndexOutOfBoundsException.class, () -> rx.getInt(1, 9));
+            assertThrows(IndexOutOfBoundsException.class, () -> rx.getByte(1, -1));
+            assertThrows(IndexOutOfBoundsException.class, () -> rx.getByte(2, 0));
+            assertThrows(IllegalStateException.class, () -> rx.putLong(0, 0, 1L));
+            assertThrows(IllegalStateException.class, () -> rx.setLength(0, 10));
+            assertThrows(IllegalStateException.class, () -> rx.copyFrom(0, head, 0, 4));
+        }
+    }
+
+    @Test
     void oneWayLinkGivesTheReceivingEndNoTransmitRing() throws IOException {
         files.create("oneway", RegionLayout.link(false), RegionIdentity.link(3, 1, "src", "dst"));
         try (GuestPort dst = GuestPort.open(DeviceSource.files(files.dir), "dst")) {

@@ -15,7 +15,8 @@ import org.ovshighway.guest.PacketView;
  * by {@code --region} to be valid, opens its end as a guest would ({@link GuestPort} on a
  * {@link org.ovshighway.guest.mapping.MappedRegion}), receives in bursts of up to {@value DirectLinkProducer#BURST},
  * checks every frame's length and sequence number, and once the first burst has arrived measures
- * a warm-up and the windows.
+ * a warm-up and the windows. {@code --access indexed} (the default) reads each frame through the
+ * burst's indexed accessors, {@code --access view} through its {@link PacketView}.
  *
  * <p>Bench output (stdout): {@code HIGHWAY_RX mpps=<median> windows=<...> received=<n> lost=<n>
  * reordered=<n> bad_length=<n> invalid_descriptors=<n>}. Exit status 1 when anything was lost,
@@ -36,6 +37,7 @@ public final class DirectLinkConsumer {
                 "windows", "5",
                 "window-ms", "1000",
                 "connect-timeout-ms", "30000",
+                "access", "indexed",
                 "format", "bench"));
         boolean human = HarnessFormat.isHuman(options);
         PrintStream progress = human ? System.out : System.err;
@@ -45,7 +47,8 @@ public final class DirectLinkConsumer {
         Path path = Path.of(options.string("region"));
 
         PublishedCounter received = new PublishedCounter();
-        Worker worker = new Worker(path, options.cpuOrNone("cpu"), options.positiveInt("connect-timeout-ms"), received);
+        Worker worker = new Worker(path, options.cpuOrNone("cpu"), options.positiveInt("connect-timeout-ms"), received,
+                options.oneOf("access", "indexed", "view").equals("view"));
         Thread thread = new Thread(worker, "highway-consumer");
         thread.setUncaughtExceptionHandler((t, e) -> worker.failure = e);
         thread.start();
@@ -93,6 +96,8 @@ public final class DirectLinkConsumer {
         private final int cpu;
         private final long timeoutMs;
         private final PublishedCounter received;
+        /** Read frames through PacketView instead of the burst's indexed accessors. */
+        private final boolean views;
         volatile boolean stop;
         volatile Throwable failure;
         /** Written by the worker, read by main after join. */
@@ -101,8 +106,9 @@ public final class DirectLinkConsumer {
         long badLength;
         long invalidDescriptors;
 
-        Worker(Path path, int cpu, long timeoutMs, PublishedCounter received) {
+        Worker(Path path, int cpu, long timeoutMs, PublishedCounter received, boolean views) {
             this.path = path;
+            this.views = views;
             this.cpu = cpu;
             this.timeoutMs = timeoutMs;
             this.received = received;
@@ -130,13 +136,23 @@ public final class DirectLinkConsumer {
                     if (n == 0) {
                         continue;
                     }
-                    for (int i = 0; i < n; i++) {
-                        PacketView packet = burst.packet(i);
-                        if (packet.length() != LinkFrame.LENGTH) {
-                            bad++;
-                            continue;
+                    if (views) {
+                        for (int i = 0; i < n; i++) {
+                            PacketView packet = burst.packet(i);
+                            if (packet.length() != LinkFrame.LENGTH) {
+                                bad++;
+                                continue;
+                            }
+                            seq.accept(packet.getLong(LinkFrame.SEQUENCE_OFFSET));
                         }
-                        seq.accept(packet.getLong(LinkFrame.SEQUENCE_OFFSET));
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            if (burst.length(i) != LinkFrame.LENGTH) {
+                                bad++;
+                                continue;
+                            }
+                            seq.accept(burst.getLong(i, LinkFrame.SEQUENCE_OFFSET));
+                        }
                     }
                     total += n;
                     received.releaseAdd(n);

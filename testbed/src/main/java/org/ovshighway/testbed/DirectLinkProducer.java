@@ -37,6 +37,10 @@ import org.ovshighway.remapper.RegionFiles;
  * is still fed. Deletes the region file when done. The ring is the link default (1024 slots of
  * 2048 bytes) unless {@code --log2-ring-size}/{@code --buffer-size} say otherwise.
  *
+ * <p>{@code --access indexed} (the default) writes each frame through the burst's indexed
+ * accessors ({@code burst.copyFrom(k, ...)}, {@code burst.putLong(k, ...)}); {@code --access view}
+ * through each packet's {@link PacketView} (the same writes and checks, one indirection more).
+ *
  * <p>{@code --tx-path ring} sends through {@link RingProducer} on the mapping instead of the
  * guest API (same frames, same in-place writes, big-endian sequence number): it separates the
  * cost of the API's transmit side from the ring's (the consumer always uses {@link GuestPort}).
@@ -71,6 +75,7 @@ public final class DirectLinkProducer {
                 Map.entry("log2-ring-size", String.valueOf(RingSpec.DEFAULT_LOG2_RING_SIZE)),
                 Map.entry("pause-when-full", "true"),
                 Map.entry("tx-path", "guestport"),
+                Map.entry("access", "indexed"),
                 Map.entry("format", "bench")));
         boolean human = HarnessFormat.isHuman(options);
         PrintStream progress = human ? System.out : System.err;
@@ -100,8 +105,9 @@ public final class DirectLinkProducer {
             throw new IllegalArgumentException("DirectLinkProducer: option=--tx-path value=" + txPath
                     + " (guestport or ring)");
         }
+        boolean views = options.oneOf("access", "indexed", "view").equals("view");
         Worker worker = new Worker(file.path(), cpu, sent, Boolean.parseBoolean(options.string("pause-when-full")),
-                txPath.equals("ring"));
+                txPath.equals("ring"), views);
         Thread thread = new Thread(worker, "highway-producer");
         thread.setUncaughtExceptionHandler((t, e) -> worker.failure = e);
         thread.start();
@@ -179,18 +185,21 @@ public final class DirectLinkProducer {
         private final boolean pauseWhenFull;
         /** Send through RingProducer directly instead of GuestPort. */
         private final boolean ringPath;
+        /** Write frames through PacketView instead of the burst's indexed accessors. */
+        private final boolean views;
         volatile boolean stop;
         volatile Throwable failure;
         /** Written by the worker, read by main after join. */
         long sequence;
         long fullRefusals;
 
-        Worker(Path path, int cpu, PublishedCounter sent, boolean pauseWhenFull, boolean ringPath) {
+        Worker(Path path, int cpu, PublishedCounter sent, boolean pauseWhenFull, boolean ringPath, boolean views) {
             this.path = path;
             this.cpu = cpu;
             this.sent = sent;
             this.pauseWhenFull = pauseWhenFull;
             this.ringPath = ringPath;
+            this.views = views;
         }
 
         @Override
@@ -222,10 +231,17 @@ public final class DirectLinkProducer {
                         }
                         continue;
                     }
-                    for (int k = 0; k < n; k++) {
-                        PacketView packet = burst.packet(k);
-                        packet.copyFrom(template, 0, LinkFrame.LENGTH);
-                        packet.putLong(LinkFrame.SEQUENCE_OFFSET, seq + k);
+                    if (views) {
+                        for (int k = 0; k < n; k++) {
+                            PacketView packet = burst.packet(k);
+                            packet.copyFrom(template, 0, LinkFrame.LENGTH);
+                            packet.putLong(LinkFrame.SEQUENCE_OFFSET, seq + k);
+                        }
+                    } else {
+                        for (int k = 0; k < n; k++) {
+                            burst.copyFrom(k, template, 0, LinkFrame.LENGTH);
+                            burst.putLong(k, LinkFrame.SEQUENCE_OFFSET, seq + k);
+                        }
                     }
                     port.txCommit(burst, n);
                     seq += n;

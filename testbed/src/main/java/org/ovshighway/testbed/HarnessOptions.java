@@ -1,6 +1,7 @@
 package org.ovshighway.testbed;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -48,6 +49,16 @@ public final class HarnessOptions {
         String value = values.get(key);
         if (value == null) {
             throw new IllegalArgumentException(harness + ": option=--" + key + " is not declared");
+        }
+        return value;
+    }
+
+    /** The value of {@code key}, which must be one of {@code allowed}. */
+    public String oneOf(String key, String... allowed) {
+        String value = string(key);
+        if (!List.of(allowed).contains(value)) {
+            throw new IllegalArgumentException(harness + ": option=--" + key + " value=" + value
+                    + " (one of " + String.join(", ", allowed) + ")");
         }
         return value;
     }

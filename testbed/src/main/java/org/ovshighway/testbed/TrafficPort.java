@@ -72,7 +72,7 @@ final class TrafficPort {
         long sequence = nextSequence;
         for (int k = 0; k < n; k++) {
             frame.write(region, txBurst.regionOffset(k), sequence + k);
-            txBurst.packet(k).setLength(length);
+            txBurst.setLength(k, length);
         }
         port.txCommit(txBurst, n);
         nextSequence = sequence + n;
