@@ -19,8 +19,11 @@ import org.ovshighway.guest.PacketView;
  * burst's indexed accessors, {@code --access view} through its {@link PacketView}.
  *
  * <p>Bench output (stdout): {@code HIGHWAY_RX mpps=<median> windows=<...> received=<n> lost=<n>
- * reordered=<n> bad_length=<n> invalid_descriptors=<n>}. Exit status 1 when anything was lost,
- * reordered or malformed, or nothing arrived.
+ * reordered=<n> bad_length=<n> invalid_descriptors=<n> bursts=<n> full_bursts=<n> empty_polls=<n>}.
+ * The last three count over the whole run: receive calls that returned packets, those that
+ * returned a whole burst, and those that found the ring empty (the consumer waiting for the
+ * producer; the producer's {@code traffic_full_refusals} count the opposite wait). Exit status 1
+ * when anything was lost, reordered or malformed, or nothing arrived.
  */
 public final class DirectLinkConsumer {
     /** Port name of the receiving end (end 1 of the link region). */
@@ -85,7 +88,9 @@ public final class DirectLinkConsumer {
             System.out.println("HIGHWAY_RX mpps=" + (samples.count() == 0 ? "nan" : RateSamples.format(samples.medianMpps()))
                     + " windows=" + samples.windowsCsv() + " received=" + worker.receivedFrames
                     + " lost=" + checker.lost() + " reordered=" + checker.reordered()
-                    + " bad_length=" + worker.badLength + " invalid_descriptors=" + worker.invalidDescriptors);
+                    + " bad_length=" + worker.badLength + " invalid_descriptors=" + worker.invalidDescriptors
+                    + " bursts=" + worker.nonEmptyBursts + " full_bursts=" + worker.fullBursts
+                    + " empty_polls=" + worker.emptyPolls);
         }
         System.exit(clean ? 0 : 1);
     }
@@ -103,6 +108,10 @@ public final class DirectLinkConsumer {
         /** Written by the worker, read by main after join. */
         final SequenceChecker checker = new SequenceChecker();
         long receivedFrames;
+        /** Receive calls that found nothing, that found something, and that filled a whole burst. */
+        long emptyPolls;
+        long nonEmptyBursts;
+        long fullBursts;
         long badLength;
         long invalidDescriptors;
 
@@ -131,10 +140,18 @@ public final class DirectLinkConsumer {
                 SequenceChecker seq = checker;
                 long bad = 0;
                 long total = 0;
+                long empty = 0;
+                long bursts = 0;
+                long full = 0;
                 while (!stop) {
                     int n = port.rxBurst(burst);
                     if (n == 0) {
+                        empty++;
                         continue;
+                    }
+                    bursts++;
+                    if (n == DirectLinkProducer.BURST) {
+                        full++;
                     }
                     if (views) {
                         for (int i = 0; i < n; i++) {
@@ -159,6 +176,9 @@ public final class DirectLinkConsumer {
                 }
                 port.rxRelease();
                 receivedFrames = total;
+                emptyPolls = empty;
+                nonEmptyBursts = bursts;
+                fullBursts = full;
                 badLength = bad;
                 invalidDescriptors = port.stats().rxInvalidDescriptors();
             }
