@@ -149,9 +149,9 @@ final class HighwayAgent implements AutoCloseable {
                     }
                 };
                 bypass = new BypassController(links, verdicts, ends, ofports, config.bypassQuiet(), System::nanoTime);
-                flowCounters = new LinkFlowCounters(links, (from, to) -> view.soleFlows(numbers.get(from), numbers.get(to)));
+                flowCounters = new LinkFlowCounters(links, (from, to) -> view.attribution(numbers.get(from), numbers.get(to)));
                 flowCountersRef.set(flowCounters);
-                watch.addRemovalListener(flowCounters::flowRemoved);
+                watch.addFlowChangeListener(flowCounters::flowsChanged);
                 controllerRef.set(bypass);
                 if (config.linkSpareRegions()) {
                     links.keepSpareRegions();

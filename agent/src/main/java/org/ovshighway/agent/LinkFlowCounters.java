@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 import org.ovshighway.p2p.flow.FlowEntry;
 import org.ovshighway.p2p.flow.FlowKey;
@@ -26,8 +26,16 @@ import org.ovshighway.remapper.LinkStatus;
  * rule a packet would have hit depends on the packet): it is logged and counted in
  * {@link #unattributed}, and only the port counters include it.
  *
- * <p>Threads: link changes arrive on the supervisor thread, removals on the flow monitor's, and
- * {@link #flows} is called from the proxy's event loops; all take this object's monitor briefly.
+ * <p>The tables may change under a live link without breaking it (a rule added above the one the
+ * link stands for, with the same output; a rule deleted and added again). After every change
+ * ({@link #flowsChanged}) each live direction is asked again which flows it stands for; when the
+ * answer differs, or one of its flows was removed, what it carried so far is folded into the flows
+ * that still exist and it counts on the new flows from then on. While the tables cannot say
+ * (being read again, or the direction no longer point-to-point and its link about to go) a
+ * direction keeps counting on its flows.
+ *
+ * <p>Threads: link changes arrive on the supervisor thread, flow changes on the flow monitor's,
+ * and {@link #flows} is called from the proxy's event loops; all take this object's monitor briefly.
  */
 final class LinkFlowCounters {
     private static final System.Logger LOG = System.getLogger(LinkFlowCounters.class.getName());
@@ -41,18 +49,18 @@ final class LinkFlowCounters {
     }
 
     private final BypassCounters counters;
-    private final BiFunction<String, String, Optional<List<FlowEntry>>> soleFlows;
+    private final BiFunction<String, String, FlowAttribution> attribution;
     private final Map<Long, List<Attribution>> live = new HashMap<>();
     private final Map<FlowKey, Folded> folded = new LinkedHashMap<>();
     private long unattributed;
 
     /**
-     * @param counters  the links' direction counters (the supervisor)
-     * @param soleFlows the flows all of a port's traffic hits, by port names (from, its peer), if attributable
+     * @param counters    the links' direction counters (the supervisor)
+     * @param attribution which flows a port's traffic stands for, by port names (from, its peer)
      */
-    LinkFlowCounters(BypassCounters counters, BiFunction<String, String, Optional<List<FlowEntry>>> soleFlows) {
+    LinkFlowCounters(BypassCounters counters, BiFunction<String, String, FlowAttribution> attribution) {
         this.counters = Objects.requireNonNull(counters, "counters");
-        this.soleFlows = Objects.requireNonNull(soleFlows, "soleFlows");
+        this.attribution = Objects.requireNonNull(attribution, "attribution");
     }
 
     /**
@@ -65,47 +73,111 @@ final class LinkFlowCounters {
         if (status.state() != LinkState.CLOSED && !live.containsKey(status.linkId())) {
             boolean fresh = status.state() == LinkState.ATTACHING;
             List<Attribution> directions = new ArrayList<>();
-            attribute(status, status.end0(), status.end1(), fresh, directions);
+            attribute(status.linkId(), status.end0(), status.end1(), fresh, directions);
             if (status.twoWay()) {
-                attribute(status, status.end1(), status.end0(), fresh, directions);
+                attribute(status.linkId(), status.end1(), status.end0(), fresh, directions);
             }
             live.put(status.linkId(), directions);
         } else if (status.state() == LinkState.CLOSED) {
             List<Attribution> ended = live.remove(status.linkId());
             if (ended != null) {
                 for (Attribution a : ended) {
-                    TrafficCounters carried = carried(a);
-                    for (FlowEntry flow : a.flows()) {
-                        Folded before = folded.get(flow.key());
-                        folded.put(flow.key(), new Folded(flow, (before == null ? 0 : before.packets()) + carried.packets(),
-                                (before == null ? 0 : before.bytes()) + carried.bytes()));
-                    }
+                    fold(a, Set.of(), counters.direction(a.from(), a.to()));
                 }
             }
         }
     }
 
-    private void attribute(LinkStatus status, String from, String to, boolean fresh, List<Attribution> into) {
-        Optional<List<FlowEntry>> flows = soleFlows.apply(from, to);
-        if (flows.isEmpty()) {
+    private void attribute(long linkId, String from, String to, boolean fresh, List<Attribution> into) {
+        FlowAttribution now = attribution.apply(from, to);
+        if (!(now instanceof FlowAttribution.Sole sole)) {
             unattributed++;
-            LOG.log(System.Logger.Level.WARNING, "link linkId=" + status.linkId() + ": the traffic " + from + " -> " + to
-                    + " is shared by several rules; flow statistics through the proxy will not include it (port"
-                    + " statistics do)");
+            LOG.log(System.Logger.Level.WARNING, "link linkId=" + linkId + ": the traffic " + from + " -> " + to
+                    + (now instanceof FlowAttribution.Shared ? " is shared by several rules"
+                    : " has no flows the tables can name now (being read, or no longer point-to-point)")
+                    + "; flow statistics through the proxy will not include it (port statistics do)");
             return;
         }
-        into.add(new Attribution(from, to, flows.get(), fresh ? counters.direction(from, to) : TrafficCounters.ZERO));
+        into.add(new Attribution(from, to, sole.flows(), fresh ? counters.direction(from, to) : TrafficCounters.ZERO));
+    }
+
+    /**
+     * The flow tables changed (the detector has taken the change); {@code removed} are the keys of
+     * the flows the switch removed. Live directions are attributed again where the tables now say
+     * otherwise, and removed flows forget what was folded into them (OVS's counters went with them).
+     */
+    synchronized void flowsChanged(Set<FlowKey> removed) {
+        for (Map.Entry<Long, List<Attribution>> link : live.entrySet()) {
+            List<Attribution> directions = link.getValue();
+            for (int i = directions.size() - 1; i >= 0; i--) {
+                Attribution a = directions.get(i);
+                FlowAttribution now = attribution.apply(a.from(), a.to());
+                boolean lostFlow = a.flows().stream().anyMatch(f -> removed.contains(f.key()));
+                boolean moved = switch (now) {
+                    case FlowAttribution.Unknown u -> false;
+                    case FlowAttribution.Shared s -> true;
+                    case FlowAttribution.Sole sole -> !keys(sole.flows()).equals(keys(a.flows()));
+                };
+                if (!lostFlow && !moved) {
+                    continue;
+                }
+                // one reading for both: what the old flows carried ends exactly where the new ones start
+                TrafficCounters from = counters.direction(a.from(), a.to());
+                fold(a, removed, from);
+                switch (now) {
+                    case FlowAttribution.Sole sole -> {
+                        directions.set(i, new Attribution(a.from(), a.to(), sole.flows(), from));
+                        LOG.log(System.Logger.Level.INFO, "link linkId=" + link.getKey() + ": the traffic " + a.from()
+                                + " -> " + a.to() + (moved ? " now stands for flows=" + keys(sole.flows()) + " (was "
+                                + keys(a.flows()) + ")" : " stands for flows=" + keys(sole.flows()) + " again, counted"
+                                + " from zero (the switch removed one of them; a flow added anew starts from zero in OVS)"));
+                    }
+                    case FlowAttribution.Shared s -> {
+                        directions.remove(i);
+                        unattributed++;
+                        LOG.log(System.Logger.Level.WARNING, "link linkId=" + link.getKey() + ": the traffic "
+                                + a.from() + " -> " + a.to() + " is now shared by several rules; flow statistics"
+                                + " through the proxy will not include it from here on (port statistics do)");
+                    }
+                    case FlowAttribution.Unknown u ->
+                        // a flow went while the tables cannot say more: count on the ones that remain
+                        directions.set(i, new Attribution(a.from(), a.to(), a.flows().stream()
+                                .filter(f -> !removed.contains(f.key())).toList(), from));
+                }
+            }
+        }
+        for (FlowKey key : removed) {
+            folded.remove(key);
+        }
+    }
+
+    /**
+     * Adds what {@code a} carried up to the direction's counters {@code now} to the folded base of
+     * each of its flows that is not {@code gone}.
+     */
+    private void fold(Attribution a, Set<FlowKey> gone, TrafficCounters now) {
+        TrafficCounters carried = carried(a, now);
+        for (FlowEntry flow : a.flows()) {
+            if (gone.contains(flow.key())) {
+                continue;
+            }
+            Folded before = folded.get(flow.key());
+            folded.put(flow.key(), new Folded(flow, (before == null ? 0 : before.packets()) + carried.packets(),
+                    (before == null ? 0 : before.bytes()) + carried.bytes()));
+        }
+    }
+
+    private static List<FlowKey> keys(List<FlowEntry> flows) {
+        return flows.stream().map(FlowEntry::key).toList();
     }
 
     private TrafficCounters carried(Attribution a) {
-        TrafficCounters now = counters.direction(a.from(), a.to());
-        return new TrafficCounters(Math.max(0, now.packets() - a.baseline().packets()),
-                Math.max(0, now.bytes() - a.baseline().bytes()));
+        return carried(a, counters.direction(a.from(), a.to()));
     }
 
-    /** The switch removed a flow: its folded link traffic is forgotten (OVS's own counters went with it). */
-    synchronized void flowRemoved(FlowKey key) {
-        folded.remove(key);
+    private static TrafficCounters carried(Attribution a, TrafficCounters now) {
+        return new TrafficCounters(Math.max(0, now.packets() - a.baseline().packets()),
+                Math.max(0, now.bytes() - a.baseline().bytes()));
     }
 
     /** Link traffic per flow, totals since each flow was first attributed; for {@code ExtraCounters.flows}. */

@@ -3,10 +3,12 @@ package org.ovshighway.agent;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,7 +41,7 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
     private final P2pDetector detector;
     private final Clock clock;
     private final List<LinkListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<FlowKey>> removalListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Set<FlowKey>>> flowChangeListeners = new CopyOnWriteArrayList<>();
     /** Guarded by detector: when each candidate's verdict last changed. */
     private final Map<PortNo, Instant> since = new TreeMap<>();
     /** Guarded by detector: true once the first complete dump was consumed. */
@@ -72,7 +74,7 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
         synchronized (detector) {
             detector.acceptAll(events);
         }
-        events.forEach(this::notifyRemovals);
+        notifyFlowChanges(events);
     }
 
     @Override
@@ -85,7 +87,7 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
                         + detector.groupCount() + " point-to-point=" + names(detector.pointToPointDirections()));
             }
         }
-        notifyRemovals(event);
+        notifyFlowChanges(List.of(event));
     }
 
     /** Runs inside {@link P2pDetector#accept} (detector's monitor held). */
@@ -135,26 +137,39 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
     }
 
     /**
-     * The flows every packet from {@code from} hits when it goes to {@code to} alone and the tables
-     * leave it no choice (P2pDetector#soleFlows); empty otherwise. Any thread.
+     * The flows {@code from}'s traffic stands for when it goes to {@code to} alone
+     * (P2pDetector#soleFlows): {@link FlowAttribution.Sole} when the tables leave it no choice,
+     * {@link FlowAttribution.Shared} when several rules share it, {@link FlowAttribution.Unknown}
+     * before the first dump, during a resync, or when {@code from -> to} is not point-to-point.
+     * Any thread.
      */
-    Optional<List<FlowEntry>> soleFlows(PortNo from, PortNo to) {
+    FlowAttribution attribution(PortNo from, PortNo to) {
         synchronized (detector) {
-            return synced && !detector.isResyncing() && detector.isPointToPoint(from, to)
-                    ? detector.soleFlows(from) : Optional.empty();
+            if (!synced || detector.isResyncing() || !detector.isPointToPoint(from, to)) {
+                return new FlowAttribution.Unknown();
+            }
+            Optional<List<FlowEntry>> flows = detector.soleFlows(from);
+            return flows.<FlowAttribution>map(FlowAttribution.Sole::new).orElseGet(FlowAttribution.Shared::new);
         }
     }
 
-    /** Adds a receiver of the keys of flows the switch removed (called on the monitor's event loop). */
-    void addRemovalListener(Consumer<FlowKey> listener) {
-        removalListeners.add(Objects.requireNonNull(listener, "listener"));
+    /**
+     * Adds a receiver of flow table changes: called on the monitor's event loop after the detector
+     * took each batch of events, with the keys of the flows the batch removed (often none).
+     */
+    void addFlowChangeListener(Consumer<Set<FlowKey>> listener) {
+        flowChangeListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    private void notifyRemovals(FlowEvent event) {
-        if (event instanceof FlowEvent.FlowRemoved removed) {
-            for (Consumer<FlowKey> listener : removalListeners) {
-                listener.accept(removed.key());
+    private void notifyFlowChanges(List<FlowEvent> events) {
+        Set<FlowKey> removed = new HashSet<>();
+        for (FlowEvent event : events) {
+            if (event instanceof FlowEvent.FlowRemoved r) {
+                removed.add(r.key());
             }
+        }
+        for (Consumer<Set<FlowKey>> listener : flowChangeListeners) {
+            listener.accept(removed);
         }
     }
 

@@ -1,11 +1,12 @@
 package org.ovshighway.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.ovshighway.p2p.flow.Action;
 import org.ovshighway.p2p.flow.FieldMatch;
@@ -25,6 +26,9 @@ import org.ovshighway.remapper.LinkStatus;
 class LinkFlowCountersTest {
     private static final FlowEntry X_TO_Y = FlowEntry.of(0, 100, Match.of(FieldMatch.inPort(PortNo.of(1))),
             List.of(new Action.Output(PortNo.of(2))));
+    /** A rule added above X_TO_Y that takes all of x's traffic to the same place. */
+    private static final FlowEntry X_TO_Y_ABOVE = FlowEntry.of(0, 200, Match.of(FieldMatch.inPort(PortNo.of(1))),
+            List.of(new Action.Output(PortNo.of(2))));
     private final Map<String, BypassCounters.TrafficCounters> directions = new HashMap<>();
     private final BypassCounters counters = new BypassCounters() {
         @Override
@@ -37,8 +41,10 @@ class LinkFlowCountersTest {
             return directions.getOrDefault(from + ">" + to, TrafficCounters.ZERO);
         }
     };
+    /** What the tables say about x -> y (y -> x is always shared). */
+    private FlowAttribution xToY = new FlowAttribution.Sole(List.of(X_TO_Y));
     private final LinkFlowCounters flows = new LinkFlowCounters(counters,
-            (from, to) -> from.equals("x") ? Optional.of(List.of(X_TO_Y)) : Optional.empty());
+            (from, to) -> from.equals("x") ? xToY : new FlowAttribution.Shared());
 
     private void carried(long packets) {
         directions.put("x>y", new BypassCounters.TrafficCounters(packets, packets * 64));
@@ -51,10 +57,18 @@ class LinkFlowCountersTest {
 
     /** The packets the proxy would add to flow X_TO_Y (elements of one identity are summed). */
     private long onFlow() {
+        return on(X_TO_Y);
+    }
+
+    /** The packets the proxy would add to {@code flow}; fails on an element of a flow not in the tables here. */
+    private long on(FlowEntry flow) {
         long sum = 0;
         for (FlowExtra extra : flows.flows()) {
-            assertEquals(X_TO_Y.match(), extra.match());
-            sum += extra.packets();
+            assertTrue(extra.match().equals(X_TO_Y.match()) || extra.match().equals(X_TO_Y_ABOVE.match()),
+                    () -> "unexpected flow " + extra.match());
+            if (extra.match().equals(flow.match()) && extra.priority() == flow.priority()) {
+                sum += extra.packets();
+            }
         }
         return sum;
     }
@@ -77,8 +91,65 @@ class LinkFlowCountersTest {
         assertEquals(100, onFlow(), "the folded 60 plus the live link's 40");
         assertEquals(64 * 100, flows.flows().stream().mapToLong(FlowExtra::bytes).sum());
 
-        flows.flowRemoved(X_TO_Y.key());
-        assertEquals(40, onFlow(), "OVS's counters went with the removed flow; the live link's stay");
+        flows.flowsChanged(Set.of(X_TO_Y.key()));
+        assertEquals(0, onFlow(), "OVS's counters went with the removed flow, the live link's share too");
+        carried(230);
+        assertEquals(20, onFlow(), "the tables (unchanged here) still name X_TO_Y: counted from the removal on");
+    }
+
+    @Test
+    void aRuleAddedAboveTheLinksFlowTakesTheTrafficFromThenOn() {
+        flows.linkChanged(link(1, LinkState.ATTACHING));
+        carried(100);
+        flows.flowsChanged(Set.of());
+        assertEquals(100, onFlow(), "nothing changed for x -> y");
+
+        xToY = new FlowAttribution.Sole(List.of(X_TO_Y_ABOVE));
+        flows.flowsChanged(Set.of());
+        carried(130);
+        assertEquals(100, on(X_TO_Y), "what the link carried before the new rule stays on the old one");
+        assertEquals(30, on(X_TO_Y_ABOVE), "from then on the new rule's");
+
+        flows.linkChanged(link(1, LinkState.CLOSED));
+        carried(150);
+        assertEquals(100, on(X_TO_Y));
+        assertEquals(30, on(X_TO_Y_ABOVE));
+    }
+
+    @Test
+    void aFlowDeletedAndAddedAgainStartsFromZeroAsInOvs() {
+        flows.linkChanged(link(1, LinkState.ATTACHING));
+        carried(100);
+        flows.flowsChanged(Set.of(X_TO_Y.key()));
+        assertEquals(0, onFlow(), "the new flow with the same match has counted nothing yet");
+        carried(110);
+        assertEquals(10, onFlow());
+    }
+
+    @Test
+    void trafficNowSharedBySeveralRulesIsNoLongerPutOnTheOldFlow() {
+        flows.linkChanged(link(1, LinkState.ATTACHING));
+        long before = flows.unattributed();
+        carried(100);
+        xToY = new FlowAttribution.Shared();
+        flows.flowsChanged(Set.of());
+        carried(140);
+        assertEquals(100, onFlow(), "up to the change");
+        assertEquals(before + 1, flows.unattributed());
+    }
+
+    @Test
+    void whileTheTablesCannotSayTheLinkKeepsItsFlows() {
+        flows.linkChanged(link(1, LinkState.ATTACHING));
+        carried(100);
+        xToY = new FlowAttribution.Unknown();
+        flows.flowsChanged(Set.of());
+        carried(120);
+        assertEquals(120, onFlow(), "a resync or a revert on its way moves nothing");
+        xToY = new FlowAttribution.Sole(List.of(X_TO_Y));
+        flows.flowsChanged(Set.of());
+        carried(125);
+        assertEquals(125, onFlow());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.ovshighway.testbed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.ovshighway.testbed.AgentLinks.awaitLinks;
 import static org.ovshighway.testbed.AgentLinks.line;
@@ -39,6 +40,9 @@ class AgentBypassOvsDpdkTest {
     private static final String PORT_A = "ga-" + ProcessHandle.current().pid();
     private static final String PORT_B = "gb-" + ProcessHandle.current().pid();
     private static final List<String> NICE = List.of("nice", "-n", "-10");
+    private static final int DEFAULT_PRIORITY = 32768;
+    /** The priority of a rule added above B's own (in_port=2, default priority) with the same output. */
+    private static final int ABOVE_B = 35000;
 
     /** Port {@code port}'s rx packets as a controller reads them: ovs-ofctl through the agent's proxy. */
     private static long proxyRx(String proxy, int port) throws Exception {
@@ -50,19 +54,29 @@ class AgentBypassOvsDpdkTest {
         return Long.parseLong(m.group(1));
     }
 
-    /** n_packets in an {@code ovs-ofctl --strict dump-flows} answer for one flow. */
-    private static long packets(String dump, String what) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("n_packets=(\\d+)").matcher(dump);
-        assertTrue(m.find(), "no flow " + what + " in: " + dump);
-        return Long.parseLong(m.group(1));
+    /**
+     * n_packets of the flow of {@code priority} in an {@code ovs-ofctl dump-flows} answer (the
+     * dump lists only flows of one match here; OVS leaves the default priority 32768 out).
+     */
+    private static long packets(String dump, String what, int priority) {
+        java.util.regex.Pattern count = java.util.regex.Pattern.compile("n_packets=(\\d+)");
+        for (String line : dump.split("\n")) {
+            boolean ours = priority == DEFAULT_PRIORITY ? !line.contains("priority=")
+                    : line.contains("priority=" + priority + ",");
+            java.util.regex.Matcher m = count.matcher(line);
+            if (ours && m.find()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        throw new AssertionError("no flow " + what + " priority=" + priority + " in: " + dump);
     }
 
-    /** n_packets of the flow {@code match} (default priority) as a controller reads it: through the proxy. */
-    private static long proxyFlowPackets(String proxy, String match) throws Exception {
-        Process p = new ProcessBuilder("ovs-ofctl", "--strict", "dump-flows", proxy, match).redirectErrorStream(true).start();
+    /** n_packets of the flow {@code match} at {@code priority} as a controller reads it: through the proxy. */
+    private static long proxyFlowPackets(String proxy, String match, int priority) throws Exception {
+        Process p = new ProcessBuilder("ovs-ofctl", "dump-flows", proxy, match).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
-        return packets(out, match + " through the proxy");
+        return packets(out, match + " through the proxy", priority);
     }
 
     private static long rx(PrivateOvsDpdk ovs, String port) throws Exception {
@@ -145,6 +159,29 @@ class AgentBypassOvsDpdkTest {
                 assertTrue(rx(ovs, PORT_A) - rxA2 > 1000, "OVS receives A's frames again");
                 assertTrue(rx(ovs, PORT_B) - rxB2 <= 8, "B's frames still bypass OVS");
 
+                // a rule above B's own with the same output, added on the bridge itself (not through the
+                // proxy, which would hold it and revert the link to be safe): B -> A stays point-to-point,
+                // the link stays, and from then on its traffic counts on the new rule, as it would in OVS
+                String oneWayLink = linkId(line(reshaped, PORT_B));
+                ovs.ofctl("add-flow", BRIDGE, "priority=" + ABOVE_B + ",in_port=2,actions=output:1");
+                Thread.sleep(500);
+                String stillLinked = links(control);
+                if (!oneWayLink.equals(linkId(line(stillLinked, PORT_B)))) {
+                    fail("a rule that keeps B -> A point-to-point leaves its link linkId=" + oneWayLink + ": "
+                            + stillLinked + "\nagent:\n" + agent.output());
+                }
+                assertTrue(line(stillLinked, PORT_B).contains(",ACTIVE)"), stillLinked);
+                long oldRuleBefore = proxyFlowPackets(proxy, "in_port=2", DEFAULT_PRIORITY);
+                long newRuleBefore = proxyFlowPackets(proxy, "in_port=2", ABOVE_B);
+                Thread.sleep(300);
+                long newRuleGained = proxyFlowPackets(proxy, "in_port=2", ABOVE_B) - newRuleBefore;
+                if (newRuleGained <= 1000) {
+                    fail("the new rule counts B's link traffic through the proxy: gained=" + newRuleGained + "\nagent:\n"
+                            + agent.output());
+                }
+                assertEquals(oldRuleBefore, proxyFlowPackets(proxy, "in_port=2", DEFAULT_PRIORITY),
+                        "the rule below it no longer does (nor does OVS count anything on it)");
+
                 // the guests stop sending and drain first: the agent's stop removes their ports
                 a.terminate();
                 b.terminate();
@@ -167,18 +204,24 @@ class AgentBypassOvsDpdkTest {
                     assertTrue(viaProxy >= sent && viaProxy - sent <= fences, "port " + port[0]
                             + " rx through the proxy=" + viaProxy + " sent=" + sent + " fences=" + fences);
                 }
-                // flow statistics through the proxy: each port's own rule (in_port=N, default priority; A's
-                // was overridden by the priority 40000 rule but keeps what it counted) adds exactly the link
-                // traffic the port's statistics add
+                // flow statistics through the proxy: the port's own rules (in_port=N, default priority; A's
+                // was overridden by the priority 40000 rule but keeps what it counted; B's link traffic is
+                // split between its rule and the one added above it) add exactly the link traffic the
+                // port's statistics add
                 for (int port : new int[] {1, 2}) {
                     String match = "in_port=" + port;
-                    long flowExtra = proxyFlowPackets(proxy, match)
-                            - packets(ovs.ofctl("--strict", "dump-flows", BRIDGE, match), match);
+                    List<Integer> priorities = port == 1 ? List.of(DEFAULT_PRIORITY) : List.of(DEFAULT_PRIORITY, ABOVE_B);
+                    long flowExtra = 0;
+                    for (int priority : priorities) {
+                        flowExtra += proxyFlowPackets(proxy, match, priority)
+                                - packets(ovs.ofctl("dump-flows", BRIDGE, match), match, priority);
+                    }
                     long portExtra = proxyRx(proxy, port) - ovs.portCounters(port == 1 ? PORT_A : PORT_B).get("rx_pkts");
-                    System.out.printf("port %d: flow %s adds %d through the proxy, port rx adds %d%n", port, match,
-                            flowExtra, portExtra);
+                    System.out.printf("port %d: flows %s priorities %s add %d through the proxy, port rx adds %d%n", port,
+                            match, priorities, flowExtra, portExtra);
                     assertTrue(portExtra > 1000, "port " + port + " had link traffic: " + portExtra);
-                    assertEquals(portExtra, flowExtra, "flow " + match + " counts the link traffic of port " + port);
+                    assertEquals(portExtra, flowExtra, "flows " + match + " " + priorities + " count the link traffic of port "
+                            + port);
                 }
                 System.out.println("guest A:\n" + sa + "\nguest B:\n" + sb + "\nOVS " + PORT_A + ": " + ovsA
                         + "\nOVS " + PORT_B + ": " + ovsB + "\nagent:\n" + agent.output());

@@ -43,6 +43,15 @@ public final class FlowChangeClassifier {
     private static final int BUNDLE_CONTROL_TYPE_OFFSET = 12;
     private static final int BUNDLE_COMMIT_REQUEST = 4;
     private static final int OF10 = 1;
+    private static final int EXPERIMENTER_ID_OFFSET = 8;
+    private static final int EXPERIMENTER_SUBTYPE_OFFSET = 12;
+    private static final long NICIRA = 0x00002320L;
+    /**
+     * Nicira subtypes (OVS's ofp-msgs.h) that change no forwarding: ROLE_REQUEST 10,
+     * SET_FLOW_FORMAT 12, FLOW_MOD_TABLE_ID 15, SET_PACKET_IN_FORMAT 16, FLOW_AGE 18,
+     * SET_ASYNC_CONFIG 19, SET_CONTROLLER_ID 20, FLOW_MONITOR_CANCEL 21, TLV_TABLE_REQUEST 25.
+     */
+    private static final Set<Long> NICIRA_CHANGING_NOTHING = Set.of(10L, 12L, 15L, 16L, 18L, 19L, 20L, 21L, 25L);
 
     private FlowChangeClassifier() {
     }
@@ -59,7 +68,7 @@ public final class FlowChangeClassifier {
             return flowMod(frame);
         }
         if (type == EXPERIMENTER) {
-            return new FlowChangeImpact.Everything("experimenter message (e.g. Nicira NXT_FLOW_MOD) version=" + version);
+            return experimenter(frame, version);
         }
         if (version == OF10) {
             return type == OF10_PORT_MOD ? new FlowChangeImpact.Everything("PORT_MOD") : NONE;
@@ -73,6 +82,28 @@ public final class FlowChangeClassifier {
                     ? new FlowChangeImpact.Everything("BUNDLE_CONTROL commit") : NONE;
             default -> NONE;
         };
+    }
+
+    /**
+     * Nicira extension messages that only set up the connection or ask for something change no
+     * forwarding: {@code ovs-ofctl} sends NXT_SET_FLOW_FORMAT before every dump, and holding (and
+     * reverting every link for) a statistics request would defeat the bypass. Every other
+     * experimenter message (NXT_FLOW_MOD, NXT_GROUP_MOD, ONF bundles, anything unknown) reaches
+     * everything.
+     */
+    private static FlowChangeImpact experimenter(ByteBuf frame, int version) {
+        int start = frame.readerIndex();
+        if (frame.readableBytes() < EXPERIMENTER_SUBTYPE_OFFSET + 4) {
+            return new FlowChangeImpact.Everything("experimenter message too short for its id and subtype: bytes="
+                    + frame.readableBytes() + " version=" + version);
+        }
+        long id = frame.getUnsignedInt(start + EXPERIMENTER_ID_OFFSET);
+        long subtype = frame.getUnsignedInt(start + EXPERIMENTER_SUBTYPE_OFFSET);
+        if (id == NICIRA && NICIRA_CHANGING_NOTHING.contains(subtype)) {
+            return NONE;
+        }
+        return new FlowChangeImpact.Everything(String.format("experimenter message id=0x%08x subtype=%d version=%d",
+                id, subtype, version));
     }
 
     private static FlowChangeImpact flowMod(ByteBuf frame) {

@@ -97,6 +97,14 @@ class FlowChangeClassifierTest {
                 f13.buildFlowStatsRequest().build())));
         assertInstanceOf(FlowChangeImpact.None.class, FlowChangeClassifier.classify(bytes(f14.buildBundleCtrlMsg()
                 .setBundleId(BundleId.of(7)).setBundleCtrlType(OFBundleCtrlType.OPEN_REQUEST).build())));
+        // what ovs-ofctl dump-flows sends first on OF1.0: Nicira NXT_SET_FLOW_FORMAT (subtype 12), format NXM
+        ByteBuf setFlowFormat = Unpooled.wrappedBuffer(new byte[] {1, 4, 0, 20, 0, 0, 0, 2, 0, 0, 0x23, 0x20, 0, 0, 0, 12,
+                0, 0, 0, 2});
+        assertInstanceOf(FlowChangeImpact.None.class, FlowChangeClassifier.classify(setFlowFormat));
+        // NXT_SET_PACKET_IN_FORMAT (16) on OF1.3
+        ByteBuf packetInFormat = Unpooled.wrappedBuffer(new byte[] {4, 4, 0, 20, 0, 0, 0, 3, 0, 0, 0x23, 0x20, 0, 0, 0, 16,
+                0, 0, 0, 1});
+        assertInstanceOf(FlowChangeImpact.None.class, FlowChangeClassifier.classify(packetInFormat));
     }
 
     @Test
@@ -110,6 +118,11 @@ class FlowChangeClassifierTest {
         // Nicira NXT_FLOW_MOD (vendor message, subtype 13), not analysed
         ByteBuf nicira = Unpooled.wrappedBuffer(new byte[] {1, 4, 0, 16, 0, 0, 0, 1, 0, 0, 0x23, 0x20, 0, 0, 0, 13});
         assertInstanceOf(FlowChangeImpact.Everything.class, FlowChangeClassifier.classify(nicira));
+        // a harmless Nicira subtype from another experimenter id, and an experimenter header cut short
+        ByteBuf otherVendor = Unpooled.wrappedBuffer(new byte[] {4, 4, 0, 16, 0, 0, 0, 1, 0x4f, 0x4e, 0x46, 0, 0, 0, 0, 12});
+        assertInstanceOf(FlowChangeImpact.Everything.class, FlowChangeClassifier.classify(otherVendor));
+        ByteBuf shortVendor = Unpooled.wrappedBuffer(new byte[] {1, 4, 0, 12, 0, 0, 0, 1, 0, 0, 0x23, 0x20});
+        assertInstanceOf(FlowChangeImpact.Everything.class, FlowChangeClassifier.classify(shortVendor));
         ByteBuf truncated = bytes(flowMod(f13, OFFlowModCommand.ADD, f13.buildMatch().build(), List.of()));
         truncated.writerIndex(20);
         truncated.setShort(2, 20);
