@@ -221,11 +221,24 @@ public final class RingProducer {
         return n;
     }
 
+    /**
+     * Word 0: flags 0, region 0, length; word 1: offset of the slot's own buffer, metadata 0. A
+     * word that already holds its value (this producer wrote it a lap ago: word 1 always, word 0
+     * when the length repeats) is not stored again, so the descriptor line stays shared in both
+     * cores' caches instead of moving here and back for every lap. The consumer still sees the
+     * value: this thread wrote it before an earlier release of head, which the consumer's acquire
+     * of a later head follows. A value a faulty peer wrote there is read here and overwritten.
+     */
     private void writeDescriptor(MemorySegment r, int slot, int length) {
         long d = descriptors + ((long) slot << 4);
-        // word 0: flags 0, region 0, length; word 1: offset of the slot's own buffer, metadata 0
-        r.set(Le.U64_UNALIGNED, d, (long) length << 32);
-        r.set(Le.U64_UNALIGNED, d + DESC_WORD1, bufferArea + (long) slot * bufferSize);
+        long word0 = (long) length << 32;
+        long word1 = bufferArea + (long) slot * bufferSize;
+        if (r.get(Le.U64_UNALIGNED, d) != word0) {
+            r.set(Le.U64_UNALIGNED, d, word0);
+        }
+        if (r.get(Le.U64_UNALIGNED, d + DESC_WORD1) != word1) {
+            r.set(Le.U64_UNALIGNED, d + DESC_WORD1, word1);
+        }
     }
 
     private void finishSend(int h, int n, int count, long burstBytes) {
