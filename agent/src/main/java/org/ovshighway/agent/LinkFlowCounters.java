@@ -114,8 +114,8 @@ final class LinkFlowCounters {
                 FlowAttribution now = attribution.apply(a.from(), a.to());
                 boolean lostFlow = a.flows().stream().anyMatch(f -> removed.contains(f.key()));
                 boolean moved = switch (now) {
-                    case FlowAttribution.Unknown u -> false;
-                    case FlowAttribution.Shared s -> true;
+                    case FlowAttribution.Unknown _ -> false;
+                    case FlowAttribution.Shared _ -> true;
                     case FlowAttribution.Sole sole -> !keys(sole.flows()).equals(keys(a.flows()));
                 };
                 if (!lostFlow && !moved) {
@@ -132,14 +132,14 @@ final class LinkFlowCounters {
                                 + keys(a.flows()) + ")" : " stands for flows=" + keys(sole.flows()) + " again, counted"
                                 + " from zero (the switch removed one of them; a flow added anew starts from zero in OVS)"));
                     }
-                    case FlowAttribution.Shared s -> {
+                    case FlowAttribution.Shared _ -> {
                         directions.remove(i);
                         unattributed++;
                         LOG.log(System.Logger.Level.WARNING, "link linkId=" + link.getKey() + ": the traffic "
                                 + a.from() + " -> " + a.to() + " is now shared by several rules; flow statistics"
                                 + " through the proxy will not include it from here on (port statistics do)");
                     }
-                    case FlowAttribution.Unknown u ->
+                    case FlowAttribution.Unknown _ ->
                         // a flow went while the tables cannot say more: count on the ones that remain
                         directions.set(i, new Attribution(a.from(), a.to(), a.flows().stream()
                                 .filter(f -> !removed.contains(f.key())).toList(), from));
