@@ -100,11 +100,7 @@ public final class DirectLinkProducer {
             throws Exception {
         int cpu = options.cpuOrNone("cpu");
         PublishedCounter sent = new PublishedCounter();
-        String txPath = options.string("tx-path");
-        if (!txPath.equals("guestport") && !txPath.equals("ring")) {
-            throw new IllegalArgumentException("DirectLinkProducer: option=--tx-path value=" + txPath
-                    + " (guestport or ring)");
-        }
+        String txPath = options.oneOf("tx-path", "guestport", "ring");
         boolean views = options.oneOf("access", "indexed", "view").equals("view");
         Worker worker = new Worker(file.path(), cpu, sent, Boolean.parseBoolean(options.string("pause-when-full")),
                 txPath.equals("ring"), views);
