@@ -70,8 +70,10 @@ import org.ovshighway.remapper.RemapDeadlines;
  *                                             to unmap before the devices are detached anyway (1..600000)
  * link-spare-regions=true                     keep one initialised link region per link shape ready, so
  *                                             establishing a link does not create one (default true)
- * link-warmup-cycles=200                      at start, establish and revert a scratch link this many
- *                                             times (scratch ports, /dev/shm) so the establish path is
+ * link-warmup-cycles=200                      at start, run 25 times this many scratch flow changes
+ *                                             through the flow monitor and detector, then establish and
+ *                                             revert a scratch link this many times (scratch ports,
+ *                                             /dev/shm), so detection and the establish path are
  *                                             compiled before the first real link; 0 = off (0..10000)
  * </pre>
  * Unknown keys, keys given twice, empty values, relative or missing directories, bad numbers and

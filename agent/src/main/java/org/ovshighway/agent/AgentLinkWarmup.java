@@ -3,18 +3,31 @@ package org.ovshighway.agent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Comparator;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.ovshighway.hotplug.LocalRegionAttacher;
+import org.ovshighway.ovs.openflow.FlowMonitorWarmup;
+import org.ovshighway.p2p.flow.PortNo;
 import org.ovshighway.remapper.LinkWarmup;
 
 /**
- * At agent start, {@link LinkWarmup} on a daemon thread of its own: scratch ports and scratch links
- * in a private directory under /dev/shm, published to two scratch sysfs-shaped roots there (the
- * path process guests' links take), its log lines dropped ({@link ThreadLogMute}). Real links may
- * be established meanwhile: they share only code with it. One summary line at the end.
+ * At agent start, on a daemon thread of its own, the code a bypass runs through is run on scratch
+ * data until the JIT has compiled it, its log lines dropped ({@link ThreadLogMute}):
+ * <ol>
+ *   <li>detection: {@link FlowMonitorWarmup} feeds flow monitor replies through the monitor's receive
+ *       pipeline into a scratch {@link PointToPointWatch}, {@value #DETECTION_CYCLES_PER_LINK_CYCLE}
+ *       breaker add/remove cycles per link cycle (without it the first flow changes after a start
+ *       took milliseconds to decode and judge);</li>
+ *   <li>links: {@link LinkWarmup}, scratch ports and scratch links in a private directory under
+ *       /dev/shm, published to two scratch sysfs-shaped roots there (the path process guests' links
+ *       take).</li>
+ * </ol>
+ * Real links may be established meanwhile: they share only code with it. One summary line at the end.
  */
 final class AgentLinkWarmup {
     static final String THREAD = "highway-link-warmup";
@@ -22,6 +35,8 @@ final class AgentLinkWarmup {
     private static final Path SCRATCH_PARENT = Path.of("/dev/shm");
     /** Scratch directories are {@code highway-warmup-PID-RANDOM}: an agent killed mid-warm-up leaves its own. */
     static final String PREFIX = "highway-warmup-";
+    /** A detection cycle is two small replies; this many per link cycle costs about as much CPU as the link cycle. */
+    static final int DETECTION_CYCLES_PER_LINK_CYCLE = 25;
     private static final Pattern SCRATCH_NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-\\d+");
 
     private AgentLinkWarmup() {
@@ -38,6 +53,8 @@ final class AgentLinkWarmup {
     static int run(int cycles) {
         long started = System.nanoTime();
         int done = 0;
+        int detections = 0;
+        long detectionNanos = 0;
         Path scratch = null;
         Path parent = Files.isDirectory(SCRATCH_PARENT) ? SCRATCH_PARENT : Path.of(System.getProperty("java.io.tmpdir"));
         int orphans = deleteOrphans(parent);
@@ -46,6 +63,9 @@ final class AgentLinkWarmup {
                     + (orphans == 1 ? "y" : "ies") + " of agents that no longer run, in " + parent);
         }
         try (ThreadLogMute muted = ThreadLogMute.mute(Thread.currentThread())) {
+            long detectionStarted = System.nanoTime();
+            detections = detectionWarmup(cycles * DETECTION_CYCLES_PER_LINK_CYCLE);
+            detectionNanos = System.nanoTime() - detectionStarted;
             scratch = Files.createTempDirectory(parent, PREFIX + ProcessHandle.current().pid() + "-");
             Path root0 = Files.createDirectory(scratch.resolve("guest-0-sysfs"));
             Path root1 = Files.createDirectory(scratch.resolve("guest-1-sysfs"));
@@ -57,10 +77,30 @@ final class AgentLinkWarmup {
             return done;
         }
         int completed = done;
+        int detected = detections;
+        long detectionMillis = detectionNanos / 1_000_000;
         Path dir = scratch;
-        LOG.log(System.Logger.Level.INFO, () -> "link warm-up: " + completed + " of " + cycles + " scratch links established"
-                + " and reverted in " + (System.nanoTime() - started) / 1_000_000 + " ms (scratch " + dir + ", removed)");
+        LOG.log(System.Logger.Level.INFO, () -> "link warm-up: " + detected + " scratch flow changes decoded and judged in "
+                + detectionMillis + " ms, " + completed + " of " + cycles + " scratch links established and reverted, "
+                + (System.nanoTime() - started) / 1_000_000 + " ms in all (scratch " + dir + ", removed)");
         return done;
+    }
+
+    /**
+     * Runs {@code cycles} breaker add/remove cycles through the flow monitor's receive pipeline into
+     * a scratch watch of two scratch candidates; returns the cycles done.
+     */
+    static int detectionWarmup(int cycles) {
+        SortedMap<PortNo, String> candidates = new TreeMap<>();
+        candidates.put(PortNo.of(1), "warmup-a");
+        candidates.put(PortNo.of(2), "warmup-b");
+        try (PointToPointWatch watch = new PointToPointWatch(candidates, Clock.systemUTC())) {
+            int done = new FlowMonitorWarmup(1, 2).run(watch, cycles);
+            if (done == cycles && !watch.pointToPoint(PortNo.of(1), PortNo.of(2))) {
+                throw new IllegalStateException("detection warm-up ended without its point-to-point verdict: cycles=" + cycles);
+            }
+            return done;
+        }
     }
 
     /**

@@ -51,6 +51,11 @@ class AgentLinkWarmupTest {
     }
 
     @Test
+    void detectionCyclesRunThroughTheFlowMonitorPipelineIntoAScratchWatch() {
+        assertEquals(50, AgentLinkWarmup.detectionWarmup(50));
+    }
+
+    @Test
     void scratchOfAgentsThatNoLongerRunIsDeletedOthersAreKept(@org.junit.jupiter.api.io.TempDir Path parent)
             throws Exception {
         Process ended = new ProcessBuilder("true").start();
