@@ -79,8 +79,10 @@ final class AgentCommand implements Subcommand {
                   link-revert-deadline-ms=2000               revert deadline (else forced)
                   link-grace-ms=1000                         time to unmap after a rollback or forced revert
                   link-spare-regions=true                    keep initialised link regions ready for new links
-                  link-warmup-cycles=200                     scratch links at start that get the establish
-                                                             path compiled before the first link (0 = off)
+                  link-warmup-cycles=200                     scratch links (and 25x as many scratch flow
+                                                             changes) at start that get detection and the
+                                                             establish path compiled before the first link
+                                                             (0 = off)
 
                   --config FILE   the configuration file (required)
                 """;
