@@ -5,12 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.ovshighway.hotplug.LocalRegionAttacher;
+import org.ovshighway.hotplug.libvirt.LibvirtAttacher;
 import org.ovshighway.ovs.openflow.FlowMonitorWarmup;
 import org.ovshighway.p2p.flow.PortNo;
 import org.ovshighway.remapper.LinkWarmup;
@@ -25,7 +27,10 @@ import org.ovshighway.remapper.LinkWarmup;
  *       took milliseconds to decode and judge);</li>
  *   <li>links: {@link LinkWarmup}, scratch ports and scratch links in a private directory under
  *       /dev/shm, published to two scratch sysfs-shaped roots there (the path process guests' links
- *       take).</li>
+ *       take);</li>
+ *   <li>with VM guests, the libvirt attacher's own code around its libvirt calls
+ *       ({@link LibvirtAttacher#warmUp}, {@value #LIBVIRT_PARSES_PER_LINK_CYCLE} domain XML parses per
+ *       link cycle; cold, each parse took milliseconds of every hot-plug).</li>
  * </ol>
  * Real links may be established meanwhile: they share only code with it. One summary line at the end.
  */
@@ -35,6 +40,8 @@ final class AgentLinkWarmup {
     private static final Path SCRATCH_PARENT = Path.of("/dev/shm");
     /** Scratch directories are {@code highway-warmup-PID-RANDOM}: an agent killed mid-warm-up leaves its own. */
     static final String PREFIX = "highway-warmup-";
+    /** The attacher parses two domain XMLs per VM and link; this many make its parser compiled code. */
+    static final int LIBVIRT_PARSES_PER_LINK_CYCLE = 10;
     /** A detection cycle is two small replies; this many per link cycle costs about as much CPU as the link cycle. */
     static final int DETECTION_CYCLES_PER_LINK_CYCLE = 25;
     private static final Pattern SCRATCH_NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-\\d+");
@@ -43,8 +50,11 @@ final class AgentLinkWarmup {
     }
 
     /** Starts {@code cycles} scratch cycles; returns the thread (interrupt it to stop early). */
-    static Thread start(int cycles) {
-        Thread thread = Thread.ofPlatform().name(THREAD).daemon().unstarted(() -> run(cycles));
+    static Thread start(int cycles, Optional<LibvirtAttacher> libvirt) {
+        Thread thread = Thread.ofPlatform().name(THREAD).daemon().unstarted(() -> {
+            run(cycles);
+            libvirt.ifPresent(attacher -> warmUpLibvirt(attacher, cycles * LIBVIRT_PARSES_PER_LINK_CYCLE));
+        });
         thread.start();
         return thread;
     }
@@ -84,6 +94,20 @@ final class AgentLinkWarmup {
                 + detectionMillis + " ms, " + completed + " of " + cycles + " scratch links established and reverted, "
                 + (System.nanoTime() - started) / 1_000_000 + " ms in all (scratch " + dir + ", removed)");
         return done;
+    }
+
+    /** {@link LibvirtAttacher#warmUp}: its own code around the libvirt calls, no call to libvirt. */
+    static int warmUpLibvirt(LibvirtAttacher attacher, int parses) {
+        long started = System.nanoTime();
+        try {
+            int done = attacher.warmUp(parses);
+            LOG.log(System.Logger.Level.INFO, () -> "libvirt attacher warm-up: " + done + " domain XML parses in "
+                    + (System.nanoTime() - started) / 1_000_000 + " ms");
+            return done;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "libvirt attacher warm-up not run: " + e);
+            return 0;
+        }
     }
 
     /**

@@ -158,7 +158,7 @@ final class HighwayAgent implements AutoCloseable {
                 }
                 links.startTicking(LINK_TICK_NANOS, LINK_IDLE_TICK_NANOS);
                 if (config.linkWarmupCycles() > 0) {
-                    warmup = AgentLinkWarmup.start(config.linkWarmupCycles());
+                    warmup = AgentLinkWarmup.start(config.linkWarmupCycles(), ringPorts.libvirt());
                 }
                 adoptLeftoverLinks(links, ends, bypass);
                 BypassController controller = bypass;

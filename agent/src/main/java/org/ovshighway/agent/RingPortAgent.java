@@ -301,6 +301,11 @@ public final class RingPortAgent implements AutoCloseable {
         return ports.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
+    /** The libvirt connection of the VM guests' ports, when the configuration has VM guests. */
+    Optional<LibvirtAttacher> libvirt() {
+        return Optional.ofNullable(libvirt);
+    }
+
     /** Attaches regions to the configured guests (process roots, VM domains); usable until {@link #close}. */
     public GuestRegionAttacher attacher() {
         return attacher;

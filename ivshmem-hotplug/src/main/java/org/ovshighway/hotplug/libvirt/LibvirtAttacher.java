@@ -80,6 +80,19 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
     }
 
     /**
+     * Runs the attacher's own code around the libvirt calls until it is compiled, without touching
+     * libvirt: {@code parses} parses of a domain XML ({@link DomainXml#warmUp}) and one lookup of the
+     * QEMU group (the first lookup of a process reads the name service's configuration). Call it on
+     * a thread of its own; attaches may run meanwhile.
+     *
+     * @return parses done (fewer when the thread was interrupted)
+     */
+    public int warmUp(int parses) {
+        access.checkGroup();
+        return DomainXml.warmUp(parses);
+    }
+
+    /**
      * Attaches {@code regionFile} to running domain {@code domain} (name or UUID) as shmem device
      * {@code shmemName} of {@code size} bytes (a power of two, at most the file's size).
      *

@@ -2,6 +2,7 @@ package org.ovshighway.hotplug.libvirt;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -33,6 +34,8 @@ public final class RegionFileAccess {
     /** The group QEMU runs in under Debian's libvirt. */
     public static final String DEFAULT_GROUP = "libvirt-qemu";
 
+    private static final System.Logger LOG = System.getLogger(RegionFileAccess.class.getName());
+
     private final String groupName;
 
     public RegionFileAccess(String groupName) {
@@ -60,6 +63,19 @@ public final class RegionFileAccess {
             } catch (IOException e) {
                 into.addSuppressed(new IOException("cannot restore group/mode of path=" + regionFile, e));
             }
+        }
+    }
+
+    /**
+     * Looks the QEMU group up as {@link #prepare} will, logging a warning when it is unknown (every
+     * attach would then fail, naming the group).
+     */
+    void checkGroup() {
+        try {
+            FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(groupName);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "QEMU group unknown, attaching regions to VMs will fail: group="
+                    + groupName + " error=" + e);
         }
     }
 

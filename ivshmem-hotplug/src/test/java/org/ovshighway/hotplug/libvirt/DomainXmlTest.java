@@ -78,4 +78,15 @@ class DomainXmlTest {
                 + "<domain><name>&x;</name></domain>";
         assertThrows(IllegalArgumentException.class, () -> DomainXml.parse(xxe));
     }
+
+    @Test
+    void warmUpParsesItsDomainAndLeavesTheParserReadyForTheNextDocument() {
+        assertEquals(3, DomainXml.warmUp(3));
+        assertThrows(IllegalArgumentException.class, () -> DomainXml.parse("<domain><name>x</name>"));
+        DomainXml after = DomainXml.parse("<domain><name>d2</name><os><type machine='pc-q35-7.2'>hvm</type></os>"
+                + "<devices><shmem name='s'><size unit='M'>2</size></shmem></devices></domain>");
+        assertEquals("d2", after.domain());
+        assertEquals(2L << 20, after.shmem("s").orElseThrow().sizeBytes());
+        assertTrue(after.isQ35());
+    }
 }
