@@ -35,7 +35,7 @@ source "$here/lib/ovs-dpdk.sh"
 runs=100 seconds=5 warmup=2 rounds=2 load=50 gap_threshold_us=20 parts="through-ovs,bypassed,establish"
 placements="000,001,010,011,100,101,110,111" pmd_maxsleep=500 gap_placement="" gap_pmd_maxsleep=500 control_nice=0
 establish_via=direct revert_via=proxy quiet_ms=20 force_no_huge=0 quiet_wait=60 on_link_ms=200 settle_ms=700
-ovs_rate_override="" ovs_idle=park
+ovs_rate_override="" ovs_idle=park agent_nice=""
 
 usage() {
   cat <<USAGE
@@ -62,6 +62,8 @@ usage: testbed/bench bypass [options]
                         of ovs-vswitchd but its PMD thread) at nice N (-20..19, default 0): on two
                         cores shared with polling guests this stands in for the housekeeping core a
                         deployment gives them (BypassBench, which measures, stays at nice 0)
+  --agent-nice N        in the establish part, the agent's control-nice (its flow monitor's, bypass
+                        controller's and link supervisor's threads; default: the agent's own default)
   --establish-via direct|proxy  the establishing FLOW_MOD goes to OVS directly (default) or through
                         the agent's proxy (then the agent waits bypass-quiet-ms before linking)
   --revert-via direct|proxy     the breaking FLOW_MOD (default $revert_via: held until reverted)
@@ -92,6 +94,7 @@ while [ $# -gt 0 ]; do
     --gap-placement) gap_placement="${2:?}"; shift 2 ;;
     --gap-pmd-maxsleep) gap_pmd_maxsleep="${2:?}"; shift 2 ;;
     --control-nice) control_nice="${2:?}"; shift 2 ;;
+    --agent-nice) agent_nice="${2:?}"; shift 2 ;;
     --establish-via) establish_via="${2:?}"; shift 2 ;;
     --revert-via) revert_via="${2:?}"; shift 2 ;;
     --quiet-ms) quiet_ms="${2:?}"; shift 2 ;;
@@ -111,6 +114,8 @@ for v in warmup pmd_maxsleep gap_pmd_maxsleep quiet_ms on_link_ms settle_ms quie
   [[ "${!v}" =~ ^[0-9]+$ ]] || die "--${v//_/-} value=${!v} must be an integer >= 0"
 done
 [ "$load" -le 100 ] || die "--load value=$load must be 1..100"
+[ -z "$agent_nice" ] || { [[ "$agent_nice" =~ ^-?[0-9]+$ ]] && [ "$agent_nice" -ge -20 ] && [ "$agent_nice" -le 19 ]; } \
+  || die "--agent-nice value=$agent_nice must be an integer -20..19"
 [[ "$control_nice" =~ ^-?[0-9]+$ ]] && [ "$control_nice" -ge -20 ] && [ "$control_nice" -le 19 ] \
   || die "--control-nice value=$control_nice must be an integer -20..19"
 for p in ${placements//,/ } $gap_placement; do
@@ -446,6 +451,7 @@ if has_part establish; then
   [ "$rate_pps" -gt 0 ] || die "sender rate=$rate_pps pps (through-OVS rate $ovs_mpps Mpps, load $load %)"
   pport="$(proxy_port)"
   agent_extra=("bypass-quiet-ms=$quiet_ms" controller-proxy=true "proxy-passive=127.0.0.1:$pport")
+  [ -z "$agent_nice" ] || agent_extra+=("control-nice=$agent_nice")
   # the breaker rule from the start: A -> B is not point-to-point until BypassBench deletes it
   bring_up "$dir" "$gap_pmd_maxsleep" 1 true "${gap_placement:0:1}" "${gap_placement:1:1}" --idle park --rate "$rate_pps" \
     -- --idle spin --gap-threshold-us "$gap_threshold_us" --gap-capacity 4000000
@@ -522,7 +528,7 @@ result="RESULT bypass establish_p50_ms=$establish_p50 establish_p99_ms=$establis
 result+=" bypass_mpps=$bypass_mpps ovs_best_mpps=$ovs_mpps best_placement=$best_placement revert_p50_ms=$revert_p50"
 result+=" revert_p99_ms=$revert_p99 gap_outside_max_us=$gap_outside establish_failed=$establish_failed rx_clean=$rx_clean"
 result+=" establish_first_ms=$establish_first rx_lost=${lost_b:-na} ovs_tx_drop=${ovs_tx_drop_b:-na}"
-result+=" establish_via=$establish_via quiet_ms=$quiet_ms control_nice=$control_nice"
+result+=" establish_via=$establish_via quiet_ms=$quiet_ms control_nice=$control_nice agent_nice=${agent_nice:-default}"
 placements_note=""
 for p in ${placements//,/ }; do placements_note+="$p:${placement_mpps[$p]:-na},"; done
 printf '%s %s hugepages=%s rounds=%s runs=%s load=%s gap_placement=%s pmd_maxsleep=%s gap_pmd_maxsleep=%s busy=%s placements=%s\n%s\n' \

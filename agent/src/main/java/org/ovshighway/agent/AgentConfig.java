@@ -75,6 +75,9 @@ import org.ovshighway.remapper.RemapDeadlines;
  *                                             revert a scratch link this many times (scratch ports,
  *                                             /dev/shm), so detection and the establish path are
  *                                             compiled before the first real link; 0 = off (0..10000)
+ * control-nice=-10                            nice value of the flow monitor's, the bypass controller's
+ *                                             and the link supervisor's threads (-20..19; 0 = the
+ *                                             agent's own); a lower value needs root or CAP_SYS_NICE
  * </pre>
  * Unknown keys, keys given twice, empty values, relative or missing directories, bad numbers and
  * names are errors naming the file and the key.
@@ -97,6 +100,7 @@ import org.ovshighway.remapper.RemapDeadlines;
  * @param linkDeadlines  how long a link may wait for its guests in each state
  * @param linkSpareRegions whether initialised link regions are kept ready for the next links
  * @param linkWarmupCycles scratch establish/revert cycles at start (0: none)
+ * @param controlNice    nice value of the threads a link's establishment and revert wait for
  * @param libvirtUri     libvirt connection for ring ports with a domain
  * @param libvirtDetachDeadline how long an unplug waits for the guest to release the device
  * @param libvirtWatch   how often VM guests' port devices are checked (zero: never)
@@ -106,7 +110,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                           Duration bypassQuiet, boolean controllerProxy, String proxyListen,
                           Optional<InetSocketAddress> proxyPassive, Duration proxyHoldDeadline,
                           Duration proxyBusyPoll, RemapDeadlines linkDeadlines, boolean linkSpareRegions,
-                          int linkWarmupCycles, String libvirtUri, Duration libvirtDetachDeadline,
+                          int linkWarmupCycles, int controlNice, String libvirtUri, Duration libvirtDetachDeadline,
                           Duration libvirtWatch) {
 
     /** A port name: usable as OVS interface name, region file name part and region header name. */
@@ -122,11 +126,18 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
     static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir", "openflow",
             "control-socket", "bypass", "bypass-quiet-ms", "controller-proxy", "proxy-listen", "proxy-passive",
             "proxy-hold-deadline-ms", "proxy-busy-poll-us", "link-map-deadline-ms", "link-fence-deadline-ms",
-            "link-revert-deadline-ms", "link-grace-ms", "link-spare-regions", "link-warmup-cycles", "libvirt-uri",
+            "link-revert-deadline-ms", "link-grace-ms", "link-spare-regions", "link-warmup-cycles", "control-nice", "libvirt-uri",
             "libvirt-detach-deadline-ms", "libvirt-watch-ms");
     private static final Set<String> PORT_KEYS = Set.of("guest", "publish-root", "domain", "ofport");
     /** The longest socket path a sockaddr_un holds. */
     private static final int MAX_SOCKET_PATH = 107;
+    /**
+     * Default of control-nice: above the guests' and OVS's threads at the default 0, so that on a
+     * host whose cores are busy the flow monitor, the bypass controller and the link supervisor do
+     * not wait behind them for time slices (they sleep between links; measured in
+     * docs/benchmarks.md, "bypass").
+     */
+    static final int DEFAULT_CONTROL_NICE = -10;
     /** Default of link-warmup-cycles: past the JIT's first compile thresholds for the code of one cycle. */
     static final int DEFAULT_WARMUP_CYCLES = 200;
     /** Longest link deadline accepted: ten minutes. */
@@ -312,6 +323,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                 millis(file, values, "link-grace-ms", defaults.grace().toMillis(), 1, MAX_DEADLINE_MS));
         boolean spareRegions = bool(file, values, "link-spare-regions", true);
         int warmupCycles = (int) wholeNumber(file, values, "link-warmup-cycles", DEFAULT_WARMUP_CYCLES, 0, 10_000);
+        int controlNice = (int) wholeNumber(file, values, "control-nice", DEFAULT_CONTROL_NICE, ThreadNice.MIN, ThreadNice.MAX);
         String libvirtUri = values.getOrDefault("libvirt-uri", DEFAULT_LIBVIRT_URI).strip();
         if (!libvirtUri.matches("[a-z][a-z0-9+]*:///?\\S*")) {
             throw new ConfigException(file, "libvirt-uri", "must be a libvirt URI such as qemu:///system: value="
@@ -321,7 +333,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
         Duration watch = millis(file, values, "libvirt-watch-ms", 1000, 0, MAX_DEADLINE_MS);
         return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts, openflow, controlSocket,
                 bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline, busyPoll, deadlines, spareRegions,
-                warmupCycles, libvirtUri, detachDeadline, watch);
+                warmupCycles, controlNice, libvirtUri, detachDeadline, watch);
     }
 
     /** Where region files go: {@code region-dir}, else hugetlbfs when it fits, else /dev/shm. */

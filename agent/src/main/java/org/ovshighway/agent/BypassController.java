@@ -141,6 +141,12 @@ final class BypassController implements AutoCloseable {
         thread.start();
     }
 
+    /** Starts the controller's thread at nice value {@code nice} ({@link ThreadNice}; kept as it is if refused). */
+    void start(int nice) {
+        commands.add(() -> ThreadNice.trySetCallingThread(nice, LOG));
+        thread.start();
+    }
+
     /**
      * A link the supervisor re-adopted from an earlier agent: its pair has it now (only ACTIVE
      * links are handed over; the others end by themselves). Any thread.

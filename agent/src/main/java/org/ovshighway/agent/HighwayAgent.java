@@ -156,7 +156,12 @@ final class HighwayAgent implements AutoCloseable {
                 if (config.linkSpareRegions()) {
                     links.keepSpareRegions();
                 }
-                links.startTicking(LINK_TICK_NANOS, LINK_IDLE_TICK_NANOS);
+                int nice = config.controlNice();
+                if (nice != 0) {
+                    links.startTicking(LINK_TICK_NANOS, LINK_IDLE_TICK_NANOS, () -> ThreadNice.trySetCallingThread(nice, LOG));
+                } else {
+                    links.startTicking(LINK_TICK_NANOS, LINK_IDLE_TICK_NANOS);
+                }
                 if (config.linkWarmupCycles() > 0) {
                     warmup = AgentLinkWarmup.start(config.linkWarmupCycles(), ringPorts.libvirt());
                 }
@@ -164,12 +169,21 @@ final class HighwayAgent implements AutoCloseable {
                 BypassController controller = bypass;
                 watch.addListener(event -> controller.verdictsChanged());
                 ringPorts.guestWatchListener(controller.guestWatchListener());
-                bypass.start();
+                if (nice != 0) {
+                    bypass.start(nice);
+                } else {
+                    bypass.start();
+                }
             }
             if (!config.bypass()) {
                 warnAboutLeftoverLinks(config.regionFiles());
             }
+            watch.nice(config.controlNice());
             watch.start(openflow);
+            if (config.controlNice() != 0) {
+                LOG.log(System.Logger.Level.INFO, "the flow monitor's" + (config.bypass() ? ", bypass controller's and link"
+                        + " supervisor's threads run" : " thread runs") + " at nice " + config.controlNice() + " (control-nice)");
+            }
             if (config.controllerProxy()) {
                 Map<Long, String> names = new HashMap<>();
                 ofports.forEach((name, number) -> names.put(number, name));

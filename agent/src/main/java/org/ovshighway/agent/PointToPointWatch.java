@@ -47,6 +47,7 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
     /** Guarded by detector: true once the first complete dump was consumed. */
     private boolean synced;
     private BridgeFlowMonitor monitor;
+    private int nice;
 
     PointToPointWatch(SortedMap<PortNo, String> candidates, Clock clock) {
         this.candidates = new TreeMap<>(candidates);
@@ -57,11 +58,23 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
         this.candidates.keySet().forEach(port -> since.put(port, now));
     }
 
-    /** Starts monitoring {@code endpoint}; verdicts exist once the first dump is consumed. */
+    /**
+     * Starts monitoring {@code endpoint}; verdicts exist once the first dump is consumed. The
+     * monitor's thread gets nice value {@link #nice(int)} when one was set.
+     */
     void start(BridgeEndpoint endpoint) {
         monitor = BridgeFlowMonitor.start(endpoint, this);
+        if (nice != 0) {
+            int value = nice;
+            monitor.runOnEventLoop(() -> ThreadNice.trySetCallingThread(value, LOG));
+        }
         LOG.log(System.Logger.Level.INFO, "watching flow tables: bridge=" + endpoint.bridge() + " openflow=" + endpoint
                 + " candidates=" + candidates);
+    }
+
+    /** The nice value the monitor's thread gets when {@link #start} starts it (0: the agent's own). */
+    void nice(int value) {
+        this.nice = value;
     }
 
     /** Adds a receiver of verdict changes (called on the monitor's event loop). */

@@ -199,6 +199,16 @@ class AgentConfigTest {
     }
 
     @Test
+    void controlNiceDefaultsBelowZeroAndIsChecked() throws Exception {
+        assertEquals(AgentConfig.DEFAULT_CONTROL_NICE, AgentConfig.load(write(valid())).controlNice());
+        assertEquals(0, AgentConfig.load(write(valid() + "control-nice=0\n")).controlNice());
+        assertEquals(-20, AgentConfig.load(write(valid() + "control-nice=-20\n")).controlNice());
+        assertTrue(refused(valid() + "control-nice=20\n").getMessage()
+                .contains("key=control-nice: must be a whole number -20..19: value=20"));
+        assertTrue(refused(valid() + "control-nice=high\n").getMessage().contains("key=control-nice"));
+    }
+
+    @Test
     void linkWarmupCyclesDefaultAndAreChecked() throws Exception {
         assertEquals(AgentConfig.DEFAULT_WARMUP_CYCLES, AgentConfig.load(write(valid())).linkWarmupCycles());
         assertEquals(0, AgentConfig.load(write(valid() + "link-warmup-cycles=0\n")).linkWarmupCycles());

@@ -489,7 +489,20 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
      * thousands of times a second on a core it shares with polling guests.
      */
     public Thread startTicking(long periodNanos, long idlePeriodNanos) {
+        return startTicking(periodNanos, idlePeriodNanos, () -> { });
+    }
+
+    /**
+     * As {@link #startTicking(long, long)}, running {@code onThreadStart} first on the new thread
+     * (e.g. to set its scheduling priority); if it throws, the thread logs that and ticks anyway.
+     */
+    public Thread startTicking(long periodNanos, long idlePeriodNanos, Runnable onThreadStart) {
         Thread thread = Thread.ofPlatform().daemon().name("highway-link-supervisor").start(() -> {
+            try {
+                onThreadStart.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "supervisor thread start hook failed: " + e, e);
+            }
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     tick();

@@ -93,6 +93,14 @@ public final class BridgeFlowMonitor implements AutoCloseable {
         return session.resyncCount();
     }
 
+    /**
+     * Runs {@code task} on the monitor's event-loop thread, the one that decodes updates and calls
+     * the listener (e.g. to set that thread's scheduling priority).
+     */
+    public void runOnEventLoop(Runnable task) {
+        group.execute(task);
+    }
+
     /** Drops the current connection and resynchronises through a new one, as after a bad update. */
     public void resync() {
         group.execute(() -> {

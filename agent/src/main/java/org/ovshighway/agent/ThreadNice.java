@@ -1,0 +1,107 @@
+package org.ovshighway.agent;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The nice value of the calling thread alone: Linux applies {@code setpriority(PRIO_PROCESS, tid)}
+ * to the one thread {@code tid} names, so the agent can give the few threads a link's
+ * establishment and revert wait for a better place in the run queue than its other threads (the
+ * start-up warm-up, logging, the control socket).
+ */
+final class ThreadNice {
+    /** Nice values Linux accepts. */
+    static final int MIN = -20;
+    static final int MAX = 19;
+    private static final int PRIO_PROCESS = 0;
+    private static final int EACCES = 13;
+    private static final int EPERM = 1;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private ThreadNice() {
+    }
+
+    /** {@code pid_t gettid(void);} (glibc 2.30+): the calling thread's kernel id. */
+    private static final class GetTid {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(symbol("gettid"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    }
+
+    /** {@code int setpriority(int which, id_t who, int prio);} errno captured. */
+    private static final class SetPriority {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(symbol("setpriority"),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+                Linker.Option.captureCallState("errno"));
+    }
+
+    private static MemorySegment symbol(String name) {
+        return LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new IllegalStateException("symbol=" + name + " not found in libc"));
+    }
+
+    /**
+     * Sets the calling thread's nice value.
+     *
+     * @throws IllegalArgumentException when {@code nice} is outside {@value #MIN}..{@value #MAX}
+     * @throws IllegalStateException naming the thread, the value and errno when the kernel refuses
+     *                               (EACCES/EPERM: lowering it needs root or CAP_SYS_NICE)
+     */
+    static void setCallingThread(int nice) {
+        if (nice < MIN || nice > MAX) {
+            throw new IllegalArgumentException("nice out of range " + MIN + ".." + MAX + ": nice=" + nice);
+        }
+        int tid;
+        try {
+            tid = (int) GetTid.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("gettid call failed: thread=" + Thread.currentThread().getName(), t);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment callState = arena.allocate(CALL_STATE);
+            int rc = (int) SetPriority.HANDLE.invokeExact(callState, PRIO_PROCESS, tid, nice);
+            if (rc != 0) {
+                int errno = (int) ERRNO.get(callState, 0L);
+                throw new IllegalStateException("setpriority failed: thread=" + Thread.currentThread().getName()
+                        + " tid=" + tid + " nice=" + nice + " rc=" + rc + " errno=" + errno
+                        + (errno == EACCES || errno == EPERM ? " (a lower nice value needs root or CAP_SYS_NICE)" : ""));
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("setpriority call failed: thread=" + Thread.currentThread().getName()
+                    + " nice=" + nice, t);
+        }
+    }
+
+    /**
+     * {@link #setCallingThread}, logging instead of throwing when the kernel refuses: a thread at
+     * the default priority still does its work, later.
+     */
+    static void trySetCallingThread(int nice, System.Logger log) {
+        try {
+            setCallingThread(nice);
+        } catch (IllegalStateException e) {
+            log.log(System.Logger.Level.WARNING, "thread keeps its priority: " + e.getMessage());
+        }
+    }
+
+    /** The calling thread's nice value, from {@code /proc/thread-self/stat} (field 19). */
+    static int ofCallingThread() throws IOException {
+        String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+        // the command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        return Integer.parseInt(fields[16]);
+    }
+}
