@@ -44,10 +44,10 @@ public final class FlowMonitorHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(FlowMonitorHandler.class.getName());
     private static final long XID_ASYNC = 1;
     private static final long XID_SET_CONFIG = 2;
-    private static final long XID_MONITOR = 3;
+    static final long XID_MONITOR = 3;
     private static final int MONITOR_ID = 1;
     /** Group-description requests use xids from here on, one per request, so a late reply is recognised. */
-    private static final long XID_GROUPS_FIRST = 0x1000;
+    static final long XID_GROUPS_FIRST = 0x1000;
 
     private static final int OFPT_ERROR = 1;
     /** A dump OVS has not finished by then is not coming (a request was rejected in a way not tied to its xid). */

@@ -18,26 +18,15 @@ import java.util.Objects;
  * no longer point-to-point) and removes it again: the flow changes that start and end a bypass.
  */
 public final class FlowMonitorWarmup {
-    /** ofp_flow_update_full events (openflow-1.4.h). */
-    static final int EVENT_INITIAL = 0;
-    static final int EVENT_ADDED = 1;
-    static final int EVENT_REMOVED = 2;
     /** OFPRR_DELETE: the breaker goes as a controller's delete would take it. */
     static final int REASON_DELETE = 2;
     static final int PRIORITY_PATH = 10;
     static final int PRIORITY_BREAKER = 40000;
     static final long PORT_LOCAL = 0xfffffffeL;
 
-    private static final int OF15 = 6;
-    private static final int OFPT_MULTIPART_REPLY = 19;
-    private static final int OFPMP_GROUP_DESC = 7;
-    private static final int OFPMP_FLOW_MONITOR = 16;
     private static final int OXM_IN_PORT = 0x80000004;
     private static final int OXM_ETH_TYPE = 0x80000a02;
     private static final int ETH_TYPE_ARP = 0x0806;
-    /** The xids {@link FlowMonitorHandler} gives its first group request and its flow monitor request. */
-    private static final long XID_GROUPS = 0x1000;
-    private static final long XID_MONITOR = 3;
 
     private final int portA;
     private final int portB;
@@ -45,7 +34,8 @@ public final class FlowMonitorWarmup {
     /** Scratch tables between OpenFlow ports {@code portA} and {@code portB} (1..0xffffff00, distinct). */
     public FlowMonitorWarmup(int portA, int portB) {
         if (portA < 1 || portB < 1 || portA == portB) {
-            throw new IllegalArgumentException("warm-up ports must be distinct OpenFlow ports: portA=" + portA + " portB=" + portB);
+            throw new IllegalArgumentException("warm-up ports must be distinct OpenFlow ports: portA=" + portA
+                    + " portB=" + portB);
         }
         this.portA = portA;
         this.portB = portB;
@@ -62,19 +52,20 @@ public final class FlowMonitorWarmup {
     public int run(FlowEventListener listener, int cycles) {
         Objects.requireNonNull(listener, "listener");
         MirrorSession session = new MirrorSession("highway-warmup", listener);
-        EmbeddedChannel ch = new EmbeddedChannel(new OpenFlowFrameDecoder(), new OpenFlowMessageDecoder(), new FlowMonitorHandler(session));
+        EmbeddedChannel ch = new EmbeddedChannel(new OpenFlowFrameDecoder(), new OpenFlowMessageDecoder(),
+                new FlowMonitorHandler(session));
         try {
             ch.pipeline().fireUserEventTriggered(new HandshakeCompleted(OpenFlowVersion.OF15));
             ch.releaseOutbound();
-            feed(ch, multipart(OFPMP_GROUP_DESC, XID_GROUPS, Unpooled.EMPTY_BUFFER));
+            feed(ch, multipart(OpenFlowWire.OFPMP_GROUP_DESC, FlowMonitorHandler.XID_GROUPS_FIRST, Unpooled.EMPTY_BUFFER));
             feed(ch, initialDump());
             if (session.state() != ConnectionState.MONITORING) {
                 throw new IllegalStateException("warm-up dump not taken: state=" + session.state());
             }
             int done = 0;
             while (done < cycles && !Thread.currentThread().isInterrupted()) {
-                feed(ch, breaker(EVENT_ADDED));
-                feed(ch, breaker(EVENT_REMOVED));
+                feed(ch, breaker(StandardFlowUpdateDecoder.EVENT_ADDED));
+                feed(ch, breaker(StandardFlowUpdateDecoder.EVENT_REMOVED));
                 done++;
             }
             return done;
@@ -93,21 +84,23 @@ public final class FlowMonitorWarmup {
 
     ByteBuf initialDump() {
         ByteBuf body = Unpooled.buffer();
-        update(body, EVENT_INITIAL, 0, PRIORITY_PATH, portA, false, portB);
-        update(body, EVENT_INITIAL, 0, PRIORITY_PATH, portB, false, -1);
-        return multipart(OFPMP_FLOW_MONITOR, XID_MONITOR, body);
+        update(body, StandardFlowUpdateDecoder.EVENT_INITIAL, 0, PRIORITY_PATH, portA, false, portB);
+        update(body, StandardFlowUpdateDecoder.EVENT_INITIAL, 0, PRIORITY_PATH, portB, false, -1);
+        return multipart(OpenFlowWire.OFPMP14_FLOW_MONITOR, FlowMonitorHandler.XID_MONITOR, body);
     }
 
     ByteBuf breaker(int event) {
         ByteBuf body = Unpooled.buffer();
-        update(body, event, event == EVENT_REMOVED ? REASON_DELETE : 0, PRIORITY_BREAKER, portA, true, PORT_LOCAL);
-        return multipart(OFPMP_FLOW_MONITOR, 0, body);
+        int reason = event == StandardFlowUpdateDecoder.EVENT_REMOVED ? REASON_DELETE : 0;
+        update(body, event, reason, PRIORITY_BREAKER, portA, true, PORT_LOCAL);
+        return multipart(OpenFlowWire.OFPMP14_FLOW_MONITOR, 0, body);
     }
 
     /** ofp_multipart_reply header (16 bytes), flags 0, then {@code body}. */
     private static ByteBuf multipart(int type, long xid, ByteBuf body) {
         ByteBuf frame = Unpooled.buffer(16 + body.readableBytes());
-        frame.writeByte(OF15).writeByte(OFPT_MULTIPART_REPLY).writeShort(16 + body.readableBytes()).writeInt((int) xid);
+        frame.writeByte(OpenFlowVersion.OF15.wire()).writeByte(OpenFlowWire.OFPT11_MULTIPART_REPLY)
+                .writeShort(16 + body.readableBytes()).writeInt((int) xid);
         frame.writeShort(type).writeShort(0).writeInt(0);
         frame.writeBytes(body);
         body.release();

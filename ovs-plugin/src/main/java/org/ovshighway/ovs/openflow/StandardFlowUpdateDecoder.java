@@ -22,9 +22,9 @@ import org.ovshighway.p2p.flow.RemovalReason;
 final class StandardFlowUpdateDecoder implements FlowUpdateDecoder {
 
     private static final int FULL_HEADER = 24;
-    private static final int EVENT_INITIAL = 0;
-    private static final int EVENT_ADDED = 1;
-    private static final int EVENT_REMOVED = 2;
+    static final int EVENT_INITIAL = 0;
+    static final int EVENT_ADDED = 1;
+    static final int EVENT_REMOVED = 2;
     private static final int EVENT_MODIFIED = 3;
     private static final int EVENT_PAUSED = 5;
     private static final int EVENT_RESUMED = 6;
