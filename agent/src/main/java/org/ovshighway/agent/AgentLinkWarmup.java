@@ -19,20 +19,22 @@ import org.ovshighway.remapper.LinkWarmup;
 
 /**
  * At agent start, on a daemon thread of its own, the code a bypass runs through is run on scratch
- * data until the JIT has compiled it, its log lines dropped ({@link ThreadLogMute}):
+ * data until the JIT has compiled it (the scratch detection's and links' log lines dropped,
+ * {@link ThreadLogMute}):
  * <ol>
+ *   <li>with VM guests, the libvirt attacher's own code around its libvirt calls
+ *       ({@link LibvirtAttacher#warmUp}, {@value #LIBVIRT_PARSES_PER_LINK_CYCLE} domain XML parses per
+ *       link cycle; cold, each parse took milliseconds of every hot-plug);</li>
  *   <li>detection: {@link FlowMonitorWarmup} feeds flow monitor replies through the monitor's receive
  *       pipeline into a scratch {@link PointToPointWatch}, {@value #DETECTION_CYCLES_PER_LINK_CYCLE}
  *       breaker add/remove cycles per link cycle (without it the first flow changes after a start
  *       took milliseconds to decode and judge);</li>
  *   <li>links: {@link LinkWarmup}, scratch ports and scratch links in a private directory under
  *       /dev/shm, published to two scratch sysfs-shaped roots there (the path process guests' links
- *       take);</li>
- *   <li>with VM guests, the libvirt attacher's own code around its libvirt calls
- *       ({@link LibvirtAttacher#warmUp}, {@value #LIBVIRT_PARSES_PER_LINK_CYCLE} domain XML parses per
- *       link cycle; cold, each parse took milliseconds of every hot-plug).</li>
+ *       take).</li>
  * </ol>
- * Real links may be established meanwhile: they share only code with it. One summary line at the end.
+ * Real links may be established meanwhile: they share only code with it. One summary line for the
+ * libvirt part, one for the rest.
  */
 final class AgentLinkWarmup {
     static final String THREAD = "highway-link-warmup";
@@ -51,9 +53,11 @@ final class AgentLinkWarmup {
 
     /** Starts {@code cycles} scratch cycles; returns the thread (interrupt it to stop early). */
     static Thread start(int cycles, Optional<LibvirtAttacher> libvirt) {
+        // the libvirt part first: it is short, stops at an interrupt without clearing it, and its
+        // warning about an unknown QEMU group must not be muted with the scratch links' lines
         Thread thread = Thread.ofPlatform().name(THREAD).daemon().unstarted(() -> {
-            run(cycles);
             libvirt.ifPresent(attacher -> warmUpLibvirt(attacher, cycles * LIBVIRT_PARSES_PER_LINK_CYCLE));
+            run(cycles);
         });
         thread.start();
         return thread;
