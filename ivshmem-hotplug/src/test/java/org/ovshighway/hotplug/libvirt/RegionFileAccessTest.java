@@ -10,6 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,5 +112,37 @@ class RegionFileAccessTest {
         HotplugException e = assertThrows(HotplugException.class, () -> new RegionFileAccess("no-such-group-hw")
                 .prepare("vm", file, uniqueName(), 4096));
         assertTrue(e.getMessage().contains("group=no-such-group-hw"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownQemuGroupIsAWarningAtTheCheckAKnownOneIsSilent() {
+        Logger logger = Logger.getLogger(RegionFileAccess.class.getName());
+        List<String> warnings = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel() == Level.WARNING) {
+                    warnings.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            new RegionFileAccess("root").checkGroup();
+            assertEquals(List.of(), warnings);
+            new RegionFileAccess("highway-no-such-group").checkGroup();
+            assertEquals(1, warnings.size());
+            assertTrue(warnings.getFirst().contains("group=highway-no-such-group"), warnings::toString);
+        } finally {
+            logger.removeHandler(handler);
+        }
     }
 }
