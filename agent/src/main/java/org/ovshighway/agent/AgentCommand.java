@@ -84,8 +84,9 @@ final class AgentCommand implements Subcommand {
                                                              establish path compiled before the first link
                                                              (0 = off)
                   control-nice=-10                           nice value of the flow monitor's, bypass
-                                                             controller's and link supervisor's threads
-                                                             (-20..19, 0 = unchanged; below 0 needs root)
+                                                             controller's, link supervisor's and proxy's
+                                                             threads (-20..19, 0 = unchanged; below 0
+                                                             needs root)
 
                   --config FILE   the configuration file (required)
                 """;

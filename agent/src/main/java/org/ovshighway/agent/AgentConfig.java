@@ -75,9 +75,10 @@ import org.ovshighway.remapper.RemapDeadlines;
  *                                             revert a scratch link this many times (scratch ports,
  *                                             /dev/shm), so detection and the establish path are
  *                                             compiled before the first real link; 0 = off (0..10000)
- * control-nice=-10                            nice value of the flow monitor's, the bypass controller's
- *                                             and the link supervisor's threads (-20..19; 0 = the
- *                                             agent's own); a lower value needs root or CAP_SYS_NICE
+ * control-nice=-10                            nice value of the flow monitor's, the bypass controller's,
+ *                                             the link supervisor's and the OpenFlow proxy's threads
+ *                                             (-20..19; 0 = the agent's own); a lower value needs root
+ *                                             or CAP_SYS_NICE
  * </pre>
  * Unknown keys, keys given twice, empty values, relative or missing directories, bad numbers and
  * names are errors naming the file and the key.
@@ -101,6 +102,7 @@ import org.ovshighway.remapper.RemapDeadlines;
  * @param linkSpareRegions whether initialised link regions are kept ready for the next links
  * @param linkWarmupCycles scratch establish/revert cycles at start (0: none)
  * @param controlNice    nice value of the threads a link's establishment and revert wait for
+ *                       (and the proxy's, which relay and hold)
  * @param libvirtUri     libvirt connection for ring ports with a domain
  * @param libvirtDetachDeadline how long an unplug waits for the guest to release the device
  * @param libvirtWatch   how often VM guests' port devices are checked (zero: never)

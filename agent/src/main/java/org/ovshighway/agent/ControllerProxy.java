@@ -125,6 +125,11 @@ final class ControllerProxy implements AutoCloseable {
         }
     }
 
+    /** {@link OpenFlowProxy#runOnEachEventLoop}. */
+    void runOnEachEventLoop(Runnable task) {
+        proxy.runOnEachEventLoop(task);
+    }
+
     List<ProxyRoute> routes() {
         return routes;
     }

@@ -181,13 +181,18 @@ final class HighwayAgent implements AutoCloseable {
             watch.nice(config.controlNice());
             watch.start(openflow);
             if (config.controlNice() != 0) {
-                LOG.log(System.Logger.Level.INFO, "the flow monitor's" + (config.bypass() ? ", bypass controller's and link"
-                        + " supervisor's threads run" : " thread runs") + " at nice " + config.controlNice() + " (control-nice)");
+                LOG.log(System.Logger.Level.INFO, "the flow monitor's" + (config.bypass() ? ", bypass controller's, link"
+                        + " supervisor's" : "") + (config.controllerProxy() ? " and OpenFlow proxy's" : "")
+                        + " threads run at nice " + config.controlNice() + " (control-nice)");
             }
             if (config.controllerProxy()) {
                 Map<Long, String> names = new HashMap<>();
                 ofports.forEach((name, number) -> names.put(number, name));
                 controllerProxy = startControllerProxy(config, ringPorts, bypass, links, flowCounters, names);
+                if (config.controlNice() != 0) {
+                    int nice = config.controlNice();
+                    controllerProxy.runOnEachEventLoop(() -> ThreadNice.trySetCallingThread(nice, LOG));
+                }
             }
             PointToPointWatch view = watch;
             BypassController controller = bypass;

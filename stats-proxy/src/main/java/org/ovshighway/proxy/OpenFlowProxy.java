@@ -95,6 +95,14 @@ public final class OpenFlowProxy implements AutoCloseable {
     }
 
     /**
+     * Runs {@code task} once on each of the proxy's event-loop threads, the ones that relay and
+     * decide holds (e.g. to set their scheduling priority).
+     */
+    public void runOnEachEventLoop(Runnable task) {
+        group.forEach(loop -> loop.execute(task));
+    }
+
+    /**
      * Where the bridge connects for southbound route {@code index}, as an OpenFlow target:
      * {@code tcp:HOST:PORT} (the port is real when 0 was asked) or {@code unix:PATH}.
      */
