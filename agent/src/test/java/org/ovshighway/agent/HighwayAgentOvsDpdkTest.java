@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,7 +68,7 @@ class HighwayAgentOvsDpdkTest {
                     "ring-port.pa.guest=guest-a", "ring-port.pa.publish-root=" + work.resolve("guest-a"),
                     "ring-port.pa.ofport=11",
                     "ring-port.pb.guest=guest-b", "ring-port.pb.publish-root=" + work.resolve("guest-b"),
-                    "ring-port.pb.ofport=12", "bypass=false", ""));
+                    "ring-port.pb.ofport=12", "bypass=false", "control-nice=-7", ""));
             ovs.ofctl("del-flows", "br0");
             Path control;
             try (HighwayAgent agent = HighwayAgent.start(AgentConfig.load(config))) {
@@ -75,6 +77,9 @@ class HighwayAgentOvsDpdkTest {
                 String empty = awaitLinks(config, t -> t.startsWith("pa(11)"));
                 assertTrue(line(empty, "pa(11)").matches("pa\\(11\\) -> -\\s+not-p2p\\s+path=ovs\\s+since=\\S+\\s+reason: .+"),
                         empty);
+
+                // without the bypass and the proxy only the flow monitor's thread is a control thread
+                assertEquals(1, threadsAtNice(-7), "threads at control-nice");
 
                 ovs.ofctl("add-flow", "br0", "in_port=11,actions=output:12");
                 String p2p = awaitLinks(config, t -> line(t, "pa(11)").contains("-> pb(12)"));
@@ -93,6 +98,20 @@ class HighwayAgentOvsDpdkTest {
         } finally {
             PrivateOvsDpdk.deleteTree(regions);
             PrivateOvsDpdk.deleteTree(work);
+        }
+    }
+
+    /** Threads of this JVM whose nice value (field 19 of /proc/self/task/TID/stat) is {@code nice}. */
+    private static long threadsAtNice(int nice) throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            return tasks.filter(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ")[16]) == nice;
+                } catch (IOException e) {
+                    return false;   // the thread ended meanwhile
+                }
+            }).count();
         }
     }
 }
