@@ -138,12 +138,12 @@ final class BypassController implements AutoCloseable {
     }
 
     void start() {
-        thread.start();
+        start(() -> { });
     }
 
-    /** Starts the controller's thread at nice value {@code nice} ({@link ThreadNice}; kept as it is if refused). */
-    void start(int nice) {
-        commands.add(() -> ThreadNice.trySetCallingThread(nice, LOG));
+    /** Starts the controller's thread, which runs {@code onThreadStart} first (e.g. to set its priority). */
+    void start(Runnable onThreadStart) {
+        commands.add(onThreadStart);
         thread.start();
     }
 

@@ -102,6 +102,9 @@ final class HighwayAgent implements AutoCloseable {
         ControllerProxy controllerProxy = null;
         LinkFlowCounters flowCounters = null;
         Thread warmup = null;
+        // run first on each thread a link's establishment and revert wait for (control-nice)
+        int nice = config.controlNice();
+        Runnable controlThreadStart = nice == 0 ? () -> { } : () -> ThreadNice.trySetCallingThread(nice, LOG);
         try {
             SortedMap<PortNo, String> candidates = new TreeMap<>();
             Map<String, PortEnd> ends = new HashMap<>();
@@ -156,12 +159,7 @@ final class HighwayAgent implements AutoCloseable {
                 if (config.linkSpareRegions()) {
                     links.keepSpareRegions();
                 }
-                int nice = config.controlNice();
-                if (nice != 0) {
-                    links.startTicking(LINK_TICK_NANOS, LINK_IDLE_TICK_NANOS, () -> ThreadNice.trySetCallingThread(nice, LOG));
-                } else {
-                    links.startTicking(LINK_TICK_NANOS, LINK_IDLE_TICK_NANOS);
-                }
+                links.startTicking(LINK_TICK_NANOS, LINK_IDLE_TICK_NANOS, controlThreadStart);
                 if (config.linkWarmupCycles() > 0) {
                     warmup = AgentLinkWarmup.start(config.linkWarmupCycles(), ringPorts.libvirt());
                 }
@@ -169,17 +167,12 @@ final class HighwayAgent implements AutoCloseable {
                 BypassController controller = bypass;
                 watch.addListener(event -> controller.verdictsChanged());
                 ringPorts.guestWatchListener(controller.guestWatchListener());
-                if (nice != 0) {
-                    bypass.start(nice);
-                } else {
-                    bypass.start();
-                }
+                bypass.start(controlThreadStart);
             }
             if (!config.bypass()) {
                 warnAboutLeftoverLinks(config.regionFiles());
             }
-            watch.nice(config.controlNice());
-            watch.start(openflow);
+            watch.start(openflow, controlThreadStart);
             if (config.controlNice() != 0) {
                 LOG.log(System.Logger.Level.INFO, "the flow monitor's" + (config.bypass() ? ", bypass controller's, link"
                         + " supervisor's" : "") + (config.controllerProxy() ? " and OpenFlow proxy's" : "")
@@ -189,10 +182,7 @@ final class HighwayAgent implements AutoCloseable {
                 Map<Long, String> names = new HashMap<>();
                 ofports.forEach((name, number) -> names.put(number, name));
                 controllerProxy = startControllerProxy(config, ringPorts, bypass, links, flowCounters, names);
-                if (config.controlNice() != 0) {
-                    int nice = config.controlNice();
-                    controllerProxy.runOnEachEventLoop(() -> ThreadNice.trySetCallingThread(nice, LOG));
-                }
+                controllerProxy.runOnEachEventLoop(controlThreadStart);
             }
             PointToPointWatch view = watch;
             BypassController controller = bypass;

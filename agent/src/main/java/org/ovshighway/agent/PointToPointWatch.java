@@ -47,7 +47,6 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
     /** Guarded by detector: true once the first complete dump was consumed. */
     private boolean synced;
     private BridgeFlowMonitor monitor;
-    private int nice;
 
     PointToPointWatch(SortedMap<PortNo, String> candidates, Clock clock) {
         this.candidates = new TreeMap<>(candidates);
@@ -59,22 +58,14 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
     }
 
     /**
-     * Starts monitoring {@code endpoint}; verdicts exist once the first dump is consumed. The
-     * monitor's thread gets nice value {@link #nice(int)} when one was set.
+     * Starts monitoring {@code endpoint}, its thread running {@code onThreadStart} first (e.g. to
+     * set its priority); verdicts exist once the first dump is consumed.
      */
-    void start(BridgeEndpoint endpoint) {
+    void start(BridgeEndpoint endpoint, Runnable onThreadStart) {
         monitor = BridgeFlowMonitor.start(endpoint, this);
-        if (nice != 0) {
-            int value = nice;
-            monitor.runOnEventLoop(() -> ThreadNice.trySetCallingThread(value, LOG));
-        }
+        monitor.runOnEventLoop(onThreadStart);
         LOG.log(System.Logger.Level.INFO, "watching flow tables: bridge=" + endpoint.bridge() + " openflow=" + endpoint
                 + " candidates=" + candidates);
-    }
-
-    /** The nice value the monitor's thread gets when {@link #start} starts it (0: the agent's own). */
-    void nice(int value) {
-        this.nice = value;
     }
 
     /** Adds a receiver of verdict changes (called on the monitor's event loop). */
