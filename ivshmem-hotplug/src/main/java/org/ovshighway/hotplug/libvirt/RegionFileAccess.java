@@ -2,6 +2,7 @@ package org.ovshighway.hotplug.libvirt;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -72,7 +73,7 @@ public final class RegionFileAccess {
      */
     void checkGroup() {
         try {
-            FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(groupName);
+            qemuGroup(FileSystems.getDefault());
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "QEMU group unknown, attaching regions to VMs will fail: group="
                     + groupName + " error=" + e);
@@ -107,7 +108,7 @@ public final class RegionFileAccess {
         GroupPrincipal group;
         UserPrincipal owner = attributes.owner();
         try {
-            group = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(groupName);
+            group = qemuGroup(file.getFileSystem());
         } catch (IOException e) {
             throw new HotplugException(HotplugException.Reason.REGION_FILE, "QEMU group unknown: " + where
                     + " group=" + groupName, e);
@@ -140,6 +141,10 @@ public final class RegionFileAccess {
             throw failure;
         }
         return prepared;
+    }
+
+    private GroupPrincipal qemuGroup(FileSystem fileSystem) throws IOException {
+        return fileSystem.getUserPrincipalLookupService().lookupPrincipalByGroupName(groupName);
     }
 
     private static boolean leadsTo(Path link, Path file) {
