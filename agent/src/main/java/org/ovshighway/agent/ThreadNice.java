@@ -97,9 +97,14 @@ final class ThreadNice {
         }
     }
 
-    /** The calling thread's nice value, from {@code /proc/thread-self/stat} (field 19). */
+    /** The calling thread's nice value, from {@code /proc/thread-self/stat}. */
     static int ofCallingThread() throws IOException {
-        String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+        return ofTask(Path.of("/proc/thread-self/stat"));
+    }
+
+    /** The nice value (field 19) in a task's {@code stat} file, e.g. {@code /proc/self/task/TID/stat}. */
+    static int ofTask(Path statFile) throws IOException {
+        String stat = Files.readString(statFile);
         // the command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
         return Integer.parseInt(fields[16]);

@@ -106,8 +106,7 @@ class HighwayAgentOvsDpdkTest {
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             return tasks.filter(task -> {
                 try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ")[16]) == nice;
+                    return ThreadNice.ofTask(task.resolve("stat")) == nice;
                 } catch (IOException e) {
                     return false;   // the thread ended meanwhile
                 }
