@@ -173,10 +173,10 @@ final class HighwayAgent implements AutoCloseable {
                 warnAboutLeftoverLinks(config.regionFiles());
             }
             watch.start(openflow, controlThreadStart);
-            if (config.controlNice() != 0) {
+            if (nice != 0) {
                 LOG.log(System.Logger.Level.INFO, "the flow monitor's" + (config.bypass() ? ", bypass controller's, link"
                         + " supervisor's" : "") + (config.controllerProxy() ? " and OpenFlow proxy's" : "")
-                        + " threads run at nice " + config.controlNice() + " (control-nice)");
+                        + " threads run at nice " + nice + " (control-nice)");
             }
             if (config.controllerProxy()) {
                 Map<Long, String> names = new HashMap<>();
