@@ -257,6 +257,9 @@ final class HighwayAgent implements AutoCloseable {
             return null;
         }
         HoldDecider hold = bypass != null ? bypass.holdDecider() : HoldDecider.NEVER;
+        if (flowCounters != null) {
+            hold = new CounterResetRelay(hold, flowCounters);
+        }
         StatsRewriter.Factory rewriters = links != null
                 ? CounterMergingRewriter.factory(new BypassExtraCounters(links, portNames, flowCounters))
                 : connection -> StatsRewriter.NONE;

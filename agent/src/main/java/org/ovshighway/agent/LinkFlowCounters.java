@@ -2,6 +2,7 @@ package org.ovshighway.agent;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import org.ovshighway.p2p.flow.FlowEntry;
 import org.ovshighway.p2p.flow.FlowKey;
+import org.ovshighway.proxy.stats.CounterReset;
 import org.ovshighway.proxy.stats.FlowExtra;
 import org.ovshighway.remapper.BypassCounters;
 import org.ovshighway.remapper.BypassCounters.TrafficCounters;
@@ -22,7 +24,7 @@ import org.ovshighway.remapper.LinkStatus;
  * ACTIVE each of its directions is attributed to the detector's {@code soleFlows(X)} (one rule per
  * table that all of X's traffic hits); when it closes, what it carried is folded into a base per
  * flow, kept until the switch reports that flow removed (a new flow with the same match starts
- * from zero in OVS too). A direction whose traffic several rules share cannot be attributed (which
+ * from zero in OVS too) or the proxy relays a FLOW_MOD that resets its counters ({@link #countersReset}). A direction whose traffic several rules share cannot be attributed (which
  * rule a packet would have hit depends on the packet): it is logged and counted in
  * {@link #unattributed}, and only the port counters include it.
  *
@@ -148,6 +150,50 @@ final class LinkFlowCounters {
         }
         for (FlowKey key : removed) {
             folded.remove(key);
+        }
+    }
+
+    /**
+     * A controller's FLOW_MOD, relayed by the proxy, makes the switch reset the counters of the
+     * flows {@code reset} selects (an OpenFlow 1.0 ADD re-installing a flow, or one with
+     * RESET_COUNTS): what links carried on those flows is forgotten, as OVS forgets its own count,
+     * and each live direction counting on one of them starts again from zero on it (what it
+     * carried so far stays on its other flows). Called on a proxy event loop right after the
+     * FLOW_MOD is relayed; the link traffic between that and the switch applying it counts on the
+     * flow afresh (at most the frames of one round trip to the switch).
+     */
+    synchronized void countersReset(CounterReset reset) {
+        List<FlowKey> forgotten = new ArrayList<>();
+        for (Map.Entry<FlowKey, Folded> f : folded.entrySet()) {
+            if (reset.resets(f.getValue().flow())) {
+                forgotten.add(f.getKey());
+            }
+        }
+        folded.keySet().removeAll(forgotten);
+        for (Map.Entry<Long, List<Attribution>> link : live.entrySet()) {
+            List<Attribution> directions = link.getValue();
+            for (int i = 0; i < directions.size(); i++) {
+                Attribution a = directions.get(i);
+                Set<FlowKey> zeroed = new HashSet<>();
+                for (FlowEntry flow : a.flows()) {
+                    if (reset.resets(flow)) {
+                        zeroed.add(flow.key());
+                    }
+                }
+                if (zeroed.isEmpty()) {
+                    continue;
+                }
+                TrafficCounters now = counters.direction(a.from(), a.to());
+                fold(a, zeroed, now);
+                directions.set(i, new Attribution(a.from(), a.to(), a.flows(), now));
+                LOG.log(System.Logger.Level.INFO, "link linkId=" + link.getKey() + ": the traffic " + a.from() + " -> "
+                        + a.to() + " counts from zero on flows=" + zeroed + " (a relayed FLOW_MOD resets their counters"
+                        + " in the switch)");
+            }
+        }
+        if (!forgotten.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "flows=" + forgotten + ": what ended links carried on them is forgotten"
+                    + " (a relayed FLOW_MOD resets their counters in the switch)");
         }
     }
 

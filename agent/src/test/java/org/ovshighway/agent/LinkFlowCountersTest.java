@@ -13,6 +13,7 @@ import org.ovshighway.p2p.flow.FieldMatch;
 import org.ovshighway.p2p.flow.FlowEntry;
 import org.ovshighway.p2p.flow.Match;
 import org.ovshighway.p2p.flow.PortNo;
+import org.ovshighway.proxy.stats.CounterReset;
 import org.ovshighway.proxy.stats.FlowExtra;
 import org.ovshighway.remapper.BypassCounters;
 import org.ovshighway.remapper.LinkOutcome;
@@ -114,6 +115,32 @@ class LinkFlowCountersTest {
         carried(150);
         assertEquals(100, on(X_TO_Y));
         assertEquals(30, on(X_TO_Y_ABOVE));
+    }
+
+    @Test
+    void aRelayedFlowModThatResetsAFlowsCountersRestartsWhatTheProxyAddsToIt() {
+        xToY = new FlowAttribution.Sole(List.of(X_TO_Y, X_TO_Y_ABOVE));   // as if one rule per table
+        flows.linkChanged(link(1, LinkState.ATTACHING));
+        carried(100);
+        assertEquals(100, on(X_TO_Y));
+        assertEquals(100, on(X_TO_Y_ABOVE));
+
+        flows.countersReset(new CounterReset(0, 200, X_TO_Y_ABOVE.match(), true, 0, 0));
+        assertEquals(0, on(X_TO_Y_ABOVE), "the reset flow starts from zero");
+        assertEquals(100, on(X_TO_Y), "the other flow keeps what the link carried");
+        carried(130);
+        assertEquals(30, on(X_TO_Y_ABOVE));
+        assertEquals(130, on(X_TO_Y));
+
+        flows.countersReset(new CounterReset(0, 300, X_TO_Y.match(), true, 0, 0));
+        carried(140);
+        assertEquals(40, on(X_TO_Y_ABOVE), "a reset of no flow here (priority 300) changes nothing");
+        assertEquals(140, on(X_TO_Y));
+
+        flows.linkChanged(link(1, LinkState.CLOSED));
+        flows.countersReset(new CounterReset(0, 0, Match.ANY, false, 0, 0));
+        assertEquals(0, on(X_TO_Y), "a non-strict reset of the whole table forgets what ended links carried");
+        assertEquals(0, on(X_TO_Y_ABOVE));
     }
 
     @Test

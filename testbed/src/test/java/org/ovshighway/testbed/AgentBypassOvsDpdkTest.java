@@ -28,7 +28,10 @@ import org.ovshighway.ovs.testing.PrivateOvsDpdk;
  * two-way link (OVS's receive counters stop); a rule added with {@code ovs-ofctl} that also sends
  * A's traffic to LOCAL, sent through the agent's OpenFlow proxy, is held until A -> B is reverted
  * (ovs-ofctl's barrier reply comes after the revert); the agent reshapes the link to B -> A alone
- * (A's frames go through OVS again). Port statistics read through the proxy keep counting while
+ * (A's frames go through OVS again). A rule above B's own with the same output, then the same
+ * rule re-installed, sent through the proxy, only forward B's traffic to A: they are not held and
+ * the link stays; an OpenFlow 1.0 re-install resets the rule's counters in OVS and what the proxy
+ * adds to them. Port statistics read through the proxy keep counting while
  * OVS's stand still, and at the end equal what each guest sent plus its FENCE copies. The guests
  * stop, then the agent, leaving no link region. Each guest's check of the other's
  * stream: nothing reordered, duplicated or foreign, and nothing lost beyond what OVS counts as
@@ -159,11 +162,12 @@ class AgentBypassOvsDpdkTest {
                 assertTrue(rx(ovs, PORT_A) - rxA2 > 1000, "OVS receives A's frames again");
                 assertTrue(rx(ovs, PORT_B) - rxB2 <= 8, "B's frames still bypass OVS");
 
-                // a rule above B's own with the same output, added on the bridge itself (not through the
-                // proxy, which would hold it and revert the link to be safe): B -> A stays point-to-point,
-                // the link stays, and from then on its traffic counts on the new rule, as it would in OVS
+                // a rule above B's own with the same output, through the proxy: it only forwards B's traffic
+                // to A, so the proxy relays it without a hold; B -> A stays point-to-point, the link stays,
+                // and from then on its traffic counts on the new rule, as it would in OVS
                 String oneWayLink = linkId(line(reshaped, PORT_B));
-                ovs.ofctl("add-flow", BRIDGE, "priority=" + ABOVE_B + ",in_port=2,actions=output:1");
+                String aboveB = "priority=" + ABOVE_B + ",in_port=2,actions=output:1";
+                ovs.ofctl("add-flow", proxy, aboveB);
                 Thread.sleep(500);
                 String stillLinked = links(control);
                 if (!oneWayLink.equals(linkId(line(stillLinked, PORT_B)))) {
@@ -181,6 +185,20 @@ class AgentBypassOvsDpdkTest {
                 }
                 assertEquals(oldRuleBefore, proxyFlowPackets(proxy, "in_port=2", DEFAULT_PRIORITY),
                         "the rule below it no longer does (nor does OVS count anything on it)");
+
+                // the controller installs that rule again, over OpenFlow 1.3 without reset_counts: the link
+                // stays and the rule's count goes on
+                long aboveBefore = proxyFlowPackets(proxy, "in_port=2", ABOVE_B);
+                ovs.ofctl("-O", "OpenFlow13", "add-flow", proxy, aboveB);
+                Thread.sleep(300);
+                String reinstalled = links(control);
+                if (!oneWayLink.equals(linkId(line(reinstalled, PORT_B))) || !line(reinstalled, PORT_B).contains(",ACTIVE)")) {
+                    fail("re-installing the rule B -> A stands for moved the link linkId=" + oneWayLink + ": "
+                            + reinstalled + "\nagent:\n" + agent.output());
+                }
+                long aboveAfter = proxyFlowPackets(proxy, "in_port=2", ABOVE_B);
+                assertTrue(aboveAfter - aboveBefore > 1000, "the re-installed rule keeps its count and goes on: before="
+                        + aboveBefore + " after=" + aboveAfter);
 
                 // the guests stop sending and drain first: the agent's stop removes their ports
                 a.terminate();
@@ -223,6 +241,14 @@ class AgentBypassOvsDpdkTest {
                     assertEquals(portExtra, flowExtra, "flows " + match + " " + priorities + " count the link traffic of port "
                             + port);
                 }
+                // an OpenFlow 1.0 ADD of B's upper rule again (ovs-ofctl's default) resets its counters in OVS:
+                // through the proxy it reads as OVS's own count again, the link traffic on it forgotten too
+                long aboveSeen = proxyFlowPackets(proxy, "in_port=2", ABOVE_B);
+                assertTrue(aboveSeen > 1000, "B's upper rule counted link traffic: " + aboveSeen);
+                ovs.ofctl("add-flow", proxy, aboveB);
+                long aboveOvs = packets(ovs.ofctl("dump-flows", BRIDGE, "in_port=2"), "in_port=2", ABOVE_B);
+                assertEquals(aboveOvs, proxyFlowPackets(proxy, "in_port=2", ABOVE_B),
+                        "after the reset the proxy adds nothing to the rule (OVS counts " + aboveOvs + ")");
                 System.out.println("guest A:\n" + sa + "\nguest B:\n" + sb + "\nOVS " + PORT_A + ": " + ovsA
                         + "\nOVS " + PORT_B + ": " + ovsB + "\nagent:\n" + agent.output());
                 AgentLinks.assertStreamsClean(sa, sb, ovsA, ovsB);

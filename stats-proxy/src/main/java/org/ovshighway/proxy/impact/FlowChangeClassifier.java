@@ -46,6 +46,8 @@ public final class FlowChangeClassifier {
     private static final int EXPERIMENTER_ID_OFFSET = 8;
     private static final int EXPERIMENTER_SUBTYPE_OFFSET = 12;
     private static final long NICIRA = 0x00002320L;
+    /** OFPP_MAX + 1 (OF1.1+ numbering, openflowj widens OF1.0's): IN_PORT, TABLE, NORMAL, FLOOD, ... up from here. */
+    private static final long FIRST_RESERVED_PORT = 0xffffff00L;
     /**
      * Nicira subtypes (OVS's ofp-msgs.h) that change no forwarding: ROLE_REQUEST 10,
      * SET_FLOW_FORMAT 12, FLOW_MOD_TABLE_ID 15, SET_PACKET_IN_FORMAT 16, FLOW_AGE 18,
@@ -145,7 +147,36 @@ public final class FlowChangeClassifier {
                 }
             }
         }
-        return new FlowChangeImpact.Ports(sources, anySource, outputs, anyOutput);
+        boolean forwardsOnly = !anySource && !anyOutput && outputs.size() == 1 && addsOrModifies(flowMod)
+                && onlyOneOutput(flowMod);
+        return new FlowChangeImpact.Ports(sources, anySource, outputs, anyOutput, forwardsOnly);
+    }
+
+    /** ADD, MODIFY or MODIFY_STRICT: the rules it reaches exist afterwards (a DELETE uncovers others). */
+    private static boolean addsOrModifies(OFFlowMod flowMod) {
+        return switch (flowMod.getCommand()) {
+            case ADD, MODIFY, MODIFY_STRICT -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * The rule's whole treatment of a packet is one output to a physical port: OF1.0 one action,
+     * OF1.1+ one apply-actions instruction with one action (no goto, meter, metadata or action set).
+     */
+    private static boolean onlyOneOutput(OFFlowMod flowMod) {
+        List<OFAction> actions;
+        if (flowMod.getVersion() == OFVersion.OF_10) {
+            actions = flowMod.getActions();
+        } else {
+            List<OFInstruction> instructions = flowMod.getInstructions();
+            if (instructions.size() != 1 || !(instructions.getFirst() instanceof OFInstructionApplyActions apply)) {
+                return false;
+            }
+            actions = apply.getActions();
+        }
+        return actions.size() == 1 && actions.getFirst() instanceof OFActionOutput output
+                && portNumber(output.getPort()) < FIRST_RESERVED_PORT;
     }
 
     /** Apply- and write-actions of an OF1.1+ FLOW_MOD; null when an instruction is not understood. */
@@ -167,7 +198,7 @@ public final class FlowChangeClassifier {
     /** Adds a physical output port; returns true when the port reaches more than one known port. */
     private static boolean addOutput(Set<Long> outputs, OFPort port) {
         long number = portNumber(port);
-        if (number < 0xffffff00L) {
+        if (number < FIRST_RESERVED_PORT) {
             outputs.add(number);
             return false;
         }

@@ -63,10 +63,52 @@ class FlowChangeClassifierTest {
         FlowChangeImpact impact = FlowChangeClassifier.classify(bytes(flowMod(f, OFFlowModCommand.ADD,
                 f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(13)).build(),
                 List.of(output(f, OFPort.of(14))))));
-        assertEquals(new FlowChangeImpact.Ports(Set.of(13L), false, Set.of(14L), false), impact);
+        assertEquals(new FlowChangeImpact.Ports(Set.of(13L), false, Set.of(14L), false, true), impact);
         assertTrue(impact.mayAffect(13, 99), "its traffic source");
         assertTrue(impact.mayAffect(11, 14), "its output hears from 13 now");
         assertFalse(impact.mayAffect(11, 12), "an unrelated direction is left alone");
+        assertFalse(impact.mayAffect(13, 14), "13 -> 14 itself: 13's packets it reaches go to 14 alone, unmodified");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13", "OF_14", "OF_15"})
+    void onlyAnAddedOrModifiedRuleThatJustOutputsKeepsItsOwnDirection(OFVersion version) {
+        OFFactory f = OFFactories.getFactory(version);
+        Match in13 = f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(13)).build();
+        FlowChangeImpact modify = FlowChangeClassifier.classify(bytes(flowMod(f, OFFlowModCommand.MODIFY, in13,
+                List.of(output(f, OFPort.of(14))))));
+        assertFalse(modify.mayAffect(13, 14), "MODIFY of 13's rules to output:14 alone: " + modify);
+        FlowChangeImpact delete = FlowChangeClassifier.classify(bytes(flowMod(f, OFFlowModCommand.DELETE, in13,
+                List.of(output(f, OFPort.of(14))))));
+        assertTrue(delete.mayAffect(13, 14), "a DELETE uncovers whatever rule is below: " + delete);
+        FlowChangeImpact copy = FlowChangeClassifier.classify(bytes(flowMod(f, OFFlowModCommand.ADD, in13,
+                List.of(output(f, OFPort.of(14)), output(f, OFPort.LOCAL)))));
+        assertTrue(copy.mayAffect(13, 14), "a copy to LOCAL as well: " + copy);
+        FlowChangeImpact rewrite = FlowChangeClassifier.classify(bytes(flowMod(f, OFFlowModCommand.ADD, in13,
+                List.of(version == OFVersion.OF_10 ? f.actions().setNwTos((short) 4)
+                        : f.actions().setField(f.oxms().ethSrc(org.projectfloodlight.openflow.types.MacAddress.of(2L))),
+                        output(f, OFPort.of(14))))));
+        assertTrue(rewrite.mayAffect(13, 14), "a header rewrite on the way: " + rewrite);
+        FlowChangeImpact back = FlowChangeClassifier.classify(bytes(flowMod(f, OFFlowModCommand.ADD, in13,
+                List.of(output(f, OFPort.IN_PORT)))));
+        assertTrue(back.mayAffect(13, 14), "output:IN_PORT: " + back);
+        FlowChangeImpact ip = FlowChangeClassifier.classify(bytes(flowMod(f, OFFlowModCommand.ADD,
+                f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4).build(), List.of(output(f, OFPort.of(14))))));
+        assertTrue(ip.mayAffect(13, 14), "no in_port: every source: " + ip);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_13", "OF_14", "OF_15"})
+    void anInstructionBesidesTheOutputMayDoMore(OFVersion version) {
+        OFFactory f = OFFactories.getFactory(version);
+        Match in13 = f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(13)).build();
+        OFMessage withGoto = f.buildFlowAdd().setMatch(in13).setPriority(100).setInstructions(List.of(
+                f.instructions().applyActions(List.of(output(f, OFPort.of(14)))),
+                f.instructions().gotoTable(org.projectfloodlight.openflow.types.TableId.of(1)))).build();
+        assertTrue(FlowChangeClassifier.classify(bytes(withGoto)).mayAffect(13, 14), "goto_table after the output");
+        OFMessage writeOnly = f.buildFlowAdd().setMatch(in13).setPriority(100).setInstructions(List.of(
+                f.instructions().writeActions(List.of(output(f, OFPort.of(14)))))).build();
+        assertTrue(FlowChangeClassifier.classify(bytes(writeOnly)).mayAffect(13, 14), "write_actions: the action set");
     }
 
     @ParameterizedTest
