@@ -113,6 +113,34 @@ class CounterResetTest {
     }
 
     @Test
+    void mutatedFlowModsNeverThrow() {
+        OFFactory f10 = OFFactories.getFactory(OFVersion.OF_10);
+        OFFactory f13 = OFFactories.getFactory(OFVersion.OF_13);
+        List<ByteBuf> seeds = List.of(
+                bytes(f10.buildFlowAdd().setMatch(in13(f10)).setPriority(100)
+                        .setActions(List.of(f10.actions().output(OFPort.of(14), 0))).build()),
+                bytes(f13.buildFlowModify().setMatch(f13.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(13))
+                        .setExact(MatchField.ETH_TYPE, EthType.IPv4).build())
+                        .setFlags(Set.of(OFFlowModFlags.RESET_COUNTS)).build()));
+        java.util.Random random = new java.util.Random(20261122);
+        int decoded = 0;
+        for (int i = 0; i < 50_000; i++) {
+            ByteBuf seed = seeds.get(i % seeds.size());
+            byte[] b = new byte[seed.readableBytes()];
+            seed.getBytes(0, b);
+            for (int m = 1 + random.nextInt(4); m > 0; m--) {
+                b[8 + random.nextInt(b.length - 8)] = (byte) random.nextInt(256);
+            }
+            ByteBuf mutated = Unpooled.wrappedBuffer(b);
+            if (CounterReset.of(mutated).isPresent()) {
+                decoded++;
+            }
+            assertEquals(0, mutated.readerIndex(), "the frame is not consumed");
+        }
+        assertTrue(decoded > 0, "some mutations still decode");
+    }
+
+    @Test
     void truncatedOrOtherMessagesResetNothing() {
         OFFactory f = OFFactories.getFactory(OFVersion.OF_13);
         ByteBuf whole = bytes(f.buildFlowAdd().setMatch(in13(f)).setPriority(100)
