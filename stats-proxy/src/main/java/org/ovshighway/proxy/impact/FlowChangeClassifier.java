@@ -147,8 +147,9 @@ public final class FlowChangeClassifier {
                 }
             }
         }
+        // an idle_timeout rule would expire in OVS under a link (DESIGN.md: not point-to-point)
         boolean forwardsOnly = !anySource && !anyOutput && outputs.size() == 1 && addsOrModifies(flowMod)
-                && onlyOneOutput(flowMod);
+                && flowMod.getIdleTimeout() == 0 && onlyOneOutput(flowMod);
         return new FlowChangeImpact.Ports(sources, anySource, outputs, anyOutput, forwardsOnly);
     }
 

@@ -89,6 +89,13 @@ class FlowChangeClassifierTest {
                         : f.actions().setField(f.oxms().ethSrc(org.projectfloodlight.openflow.types.MacAddress.of(2L))),
                         output(f, OFPort.of(14))))));
         assertTrue(rewrite.mayAffect(13, 14), "a header rewrite on the way: " + rewrite);
+        OFMessage expiring = version == OFVersion.OF_10
+                ? f.buildFlowAdd().setMatch(in13).setPriority(100).setIdleTimeout(10)
+                        .setActions(List.of(output(f, OFPort.of(14)))).build()
+                : f.buildFlowAdd().setMatch(in13).setPriority(100).setIdleTimeout(10)
+                        .setInstructions(List.of(f.instructions().applyActions(List.of(output(f, OFPort.of(14)))))).build();
+        assertTrue(FlowChangeClassifier.classify(bytes(expiring)).mayAffect(13, 14),
+                "an idle_timeout rule would expire under the link");
         FlowChangeImpact back = FlowChangeClassifier.classify(bytes(flowMod(f, OFFlowModCommand.ADD, in13,
                 List.of(output(f, OFPort.IN_PORT)))));
         assertTrue(back.mayAffect(13, 14), "output:IN_PORT: " + back);
