@@ -35,6 +35,8 @@ public final class GuestRegionAttacher implements RegionAttacher {
     public record VmDomain(String domain) implements Placement {
     }
 
+    private static final System.Logger LOG = System.getLogger(GuestRegionAttacher.class.getName());
+
     private final Map<String, Placement> guests = new ConcurrentHashMap<>();
     private final Map<Path, LocalPublisher> publishers = new ConcurrentHashMap<>();
     private final DomainAttacher domains;
@@ -93,6 +95,19 @@ public final class GuestRegionAttacher implements RegionAttacher {
             case VmDomain vm -> vmAttached(guest, name, regionFile,
                     domains.attach(vm.domain(), regionFile, name, Files.size(regionFile)));
         };
+    }
+
+    /** Stages each process guest's next device directory ({@link LocalPublisher#stage}); VMs need nothing. */
+    @Override
+    public void prepare() {
+        for (LocalPublisher publisher : publishers.values()) {
+            try {
+                publisher.stage();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot stage the next device of " + publisher + " (the next link"
+                        + " attach makes it itself): " + e.getMessage());
+            }
+        }
     }
 
     /**

@@ -32,6 +32,13 @@ import java.util.Set;
  * {@link #publish} made: the device directory and its entries, and, once this publisher's last
  * publication is gone, the {@code bus/pci/devices} directories it had to create (when empty).
  * Every error names the path at fault. Thread-safe.
+ *
+ * <p>{@link #stage} makes the next slot's directory, {@code vendor} and {@code device} ahead of
+ * time (while something is published), so that the next {@link #publish} only adds
+ * {@code resource2}: one symlink instead of about ten file operations (0.7 ms cold here) on a
+ * link's establish path. A staged slot goes with the last publication; a staged slot an earlier
+ * agent left (a device directory with exactly {@code vendor} and {@code device}) is removed by
+ * {@link #stage} and {@link #adopt}.
  */
 public final class LocalPublisher {
     /** Red Hat / virtio vendor id, as sysfs writes it. */
@@ -59,6 +66,8 @@ public final class LocalPublisher {
     /** Guarded by this: parent directories this publisher created (deepest first), and publications alive. */
     private final List<Path> createdParents = new ArrayList<>();
     private final Set<Path> live = new HashSet<>();
+    /** Guarded by this: the device directory made ahead for the next publication, or null. */
+    private Path staged;
 
     /** A publisher for the tree under {@code root}, which must be an existing directory when publishing. */
     public LocalPublisher(Path root) {
@@ -92,6 +101,10 @@ public final class LocalPublisher {
             throw new NoSuchFileException(file.toString(), null, "region file to publish is not an existing regular file");
         }
         Path devices = devicesDirectory();
+        LocalPublication ready = publishStaged(file);
+        if (ready != null) {
+            return ready;
+        }
         for (Path dir : List.of(root.resolve("bus"), root.resolve("bus").resolve("pci"), devices)) {
             if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 // made for an earlier publication: no failing mkdir (an exception each) on a link's establish path
@@ -141,6 +154,113 @@ public final class LocalPublisher {
     }
 
     /**
+     * Makes the next free slot's device directory with its {@code vendor} and {@code device}
+     * entries, so that the next {@link #publish} only links {@code resource2}. Does nothing while
+     * nothing is published (the staged slot would outlive every publication) or when a slot is
+     * staged already. Removes staged slots an earlier agent left first.
+     *
+     * @throws IOException naming the path when the slot cannot be made (nothing is left of it;
+     *                     {@link #publish} then makes its slot itself)
+     */
+    public synchronized void stage() throws IOException {
+        if (live.isEmpty() || (staged != null && Files.isDirectory(staged, LinkOption.NOFOLLOW_LINKS))) {
+            return;
+        }
+        staged = null;
+        Path devices = devicesDirectory();
+        removeLeftStaged(devices);
+        for (int slot = 0; slot < SLOTS; slot++) {
+            Path device = devices.resolve(ADDRESSES[slot]);
+            if (Files.exists(device, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try {
+                Files.createDirectory(device);
+            } catch (FileAlreadyExistsException e) {
+                continue;
+            }
+            try {
+                Files.write(device.resolve("vendor"), VENDOR_BYTES);
+                Files.write(device.resolve("device"), DEVICE_BYTES);
+            } catch (IOException e) {
+                IOException failure = new IOException("cannot stage a device at path=" + device + ": " + e, e);
+                removeStaged(device, failure);
+                throw failure;
+            }
+            staged = device;
+            LOG.log(System.Logger.Level.DEBUG, () -> "staged device=" + device);
+            return;
+        }
+    }
+
+    /** The staged slot with {@code resource2} linked to {@code file}, or null when there is none (or it broke). */
+    private LocalPublication publishStaged(Path file) {
+        Path device = staged;
+        if (device == null) {
+            return null;
+        }
+        staged = null;
+        try {
+            Files.createSymbolicLink(device.resolve(RESOURCE2), file);
+        } catch (IOException e) {
+            IOException failure = new IOException("staged device path=" + device + " unusable, publishing in a new slot: "
+                    + e, e);
+            removeStaged(device, failure);
+            LOG.log(System.Logger.Level.WARNING, failure.getMessage());
+            return null;
+        }
+        live.add(device);
+        LocalPublication publication = new LocalPublication(device.getFileName().toString(), device, file);
+        LOG.log(System.Logger.Level.INFO, () -> "published region file=" + file + " device=" + device);
+        return publication;
+    }
+
+    /** Removes staged device directory {@code device} (entries already gone are fine); failures go to {@code failure}. */
+    private static void removeStaged(Path device, IOException failure) {
+        try {
+            for (String entry : List.of("device", "vendor")) {
+                Files.deleteIfExists(device.resolve(entry));
+            }
+            Files.deleteIfExists(device);
+        } catch (IOException e) {
+            failure.addSuppressed(new IOException("cannot remove staged device path=" + device + ": " + e, e));
+        }
+    }
+
+    /**
+     * Removes device directories under {@code devices} that hold exactly {@code vendor} and
+     * {@code device}: slots an earlier agent staged and never published (a publication always
+     * has {@code resource2}; anything else is not ours and stays).
+     */
+    private void removeLeftStaged(Path devices) throws IOException {
+        if (!Files.isDirectory(devices, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        List<Path> left = new ArrayList<>();
+        try (var entries = Files.list(devices)) {
+            for (Path device : entries.toList()) {
+                if (device.equals(staged) || live.contains(device) || !Files.isDirectory(device, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                try (var inside = Files.list(device)) {
+                    List<String> names = inside.map(e -> e.getFileName().toString()).sorted().toList();
+                    if (names.equals(List.of("device", "vendor"))) {
+                        left.add(device);
+                    }
+                }
+            }
+        }
+        IOException failure = new IOException("cannot remove staged devices an earlier agent left under path=" + devices);
+        for (Path device : left) {
+            removeStaged(device, failure);
+            LOG.log(System.Logger.Level.INFO, () -> "removed a staged device an earlier agent left: path=" + device);
+        }
+        if (failure.getSuppressed().length != 0) {
+            throw failure;
+        }
+    }
+
+    /**
      * Takes over the publication of {@code regionFile} that a previous agent left in this tree
      * (its guest may be using the device), or publishes it when there is none. An adopted
      * publication is removed by {@link #unpublish} like one this publisher made, and so are the
@@ -152,6 +272,7 @@ public final class LocalPublisher {
         Objects.requireNonNull(regionFile, "regionFile");
         Path file = regionFile.toAbsolutePath().normalize();
         Path devices = devicesDirectory();
+        removeLeftStaged(devices);
         if (Files.isDirectory(devices, LinkOption.NOFOLLOW_LINKS)) {
             try (var entries = Files.list(devices)) {
                 for (Path device : entries.sorted().toList()) {
@@ -208,6 +329,10 @@ public final class LocalPublisher {
         }
         live.remove(device);
         IOException failure = new IOException("cannot remove directories the publisher created under root=" + root);
+        if (live.isEmpty() && staged != null) {
+            removeStaged(staged, failure);
+            staged = null;
+        }
         removeParentsWhenIdle(failure);
         if (failure.getSuppressed().length != 0) {
             throw failure;

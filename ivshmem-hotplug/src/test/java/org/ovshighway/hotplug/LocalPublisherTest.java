@@ -80,6 +80,66 @@ class LocalPublisherTest {
     }
 
     @Test
+    void aStagedSlotIsWhatTheNextPublicationUsesAndGoesWithTheLastOne() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("guest-root"));
+        LocalPublisher publisher = new LocalPublisher(root);
+        publisher.stage();
+        assertFalse(Files.exists(publisher.devicesDirectory()), "nothing published: nothing staged");
+
+        LocalPublication port = publisher.publish(region("port-a", "ring-a", "g1"));
+        publisher.stage();
+        publisher.stage();
+        Path staged = publisher.devicesDirectory().resolve("0000:00:01.0");
+        assertEquals(List.of(staged.resolve("device"), staged.resolve("vendor")), tree(staged).subList(1, 3));
+        assertEquals(3, tree(staged).size(), "vendor and device, no resource2");
+        assertEquals(1, new IvshmemScanner(root).scan().size(), "the guest's scanner passes over a staged slot");
+
+        LocalPublication link = publisher.publish(region("link", "ring-b", "g1"));
+        assertEquals(staged, link.deviceDirectory(), "the staged slot");
+        assertEquals(dir.resolve("link"), Files.readSymbolicLink(link.resource2()));
+        try (GuestPort opened = GuestPort.open(DeviceSource.sysfs(root), "ring-b")) {
+            assertEquals("ring-b", opened.identity().name0());
+        }
+
+        // staged again, then removed from outside: the next publication makes its own slot
+        publisher.stage();
+        Path second = publisher.devicesDirectory().resolve("0000:00:02.0");
+        Files.delete(second.resolve("vendor"));
+        Files.delete(second.resolve("device"));
+        Files.delete(second);
+        LocalPublication again = publisher.publish(dir.resolve("link"));
+        assertEquals("0000:00:02.0", again.address());
+        publisher.unpublish(again);
+
+        publisher.stage();
+        publisher.unpublish(link);
+        publisher.unpublish(port);
+        assertEquals(List.of(root), tree(root), "the staged slot went with the last publication");
+    }
+
+    @Test
+    void aSlotAnEarlierAgentStagedIsRemovedNotLeft() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("guest-root"));
+        Path file = region("port-a", "ring-a", "g1");
+        LocalPublisher lost = new LocalPublisher(root);
+        lost.publish(file);
+        lost.stage();
+        Path left = lost.devicesDirectory().resolve("0000:00:01.0");
+        assertTrue(Files.isDirectory(left));
+        Path foreign = Files.createDirectory(lost.devicesDirectory().resolve("0000:00:05.0"));
+        Files.writeString(foreign.resolve("vendor"), "0x8086\n");
+
+        LocalPublisher restarted = new LocalPublisher(root);
+        LocalPublication adopted = restarted.adopt(file);
+        assertFalse(Files.exists(left), "the lost agent's staged slot is gone");
+        assertTrue(Files.exists(foreign.resolve("vendor")), "a directory that is not a staged slot stays");
+        Files.delete(foreign.resolve("vendor"));
+        Files.delete(foreign);
+        restarted.unpublish(adopted);
+        assertEquals(List.of(root), tree(root));
+    }
+
+    @Test
     void aRestartedPublisherAdoptsWhatTheLostOneLeftAndCleansItUp() throws Exception {
         Path root = Files.createDirectory(dir.resolve("guest-root"));
         Path fileA = region("port-a", "ring-a", "g1");

@@ -56,6 +56,11 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
     private final AtomicLong reverts = new AtomicLong();
     /** Pre-initialised link regions, or null (every link creates its own); tick thread only. */
     private SpareLinkRegions spares;
+    /** The attacher readied its next attach since the last link was attached ({@link RegionAttacher#prepare}); tick thread only. */
+    private boolean attachPrepared;
+    private long lastPrepare;
+    /** Idle, the attacher is asked again this often (what it readied may have gone, a guest may be new). */
+    private static final long PREPARE_AGAIN_NANOS = 1_000_000_000L;
 
     /**
      * @param files    where link regions are created
@@ -307,6 +312,11 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
         if (spares != null && spares.wantsRefill() && commands.isEmpty() && settled()) {
             spares.refill();
         }
+        if ((!attachPrepared || now - lastPrepare > PREPARE_AGAIN_NANOS) && commands.isEmpty() && settled()) {
+            attachPrepared = true;
+            lastPrepare = now;
+            attacher.prepare();
+        }
     }
 
     /** No link is on its way up or down (making a spare then delays nobody's state change). */
@@ -378,6 +388,7 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
             return;
         }
         long published = clock.getAsLong();
+        attachPrepared = false;
         link.publishAttach(published, deadlines);
         if (timed) {
             // where the establish path spends its time on this thread (docs/benchmarks.md, bypass); cpu_us

@@ -31,4 +31,12 @@ public interface RegionAttacher {
      * @throws IOException naming guest and name when it cannot be detached
      */
     void detach(AttachedRegion attached) throws IOException;
+
+    /**
+     * Readies what the next {@link #attach} needs, while no link waits for it (the supervisor
+     * calls it between links): e.g. a process guest's next device directory. Must not throw; a
+     * failure only means the next attach does the work itself.
+     */
+    default void prepare() {
+    }
 }

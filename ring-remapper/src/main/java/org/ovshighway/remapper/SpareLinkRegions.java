@@ -20,6 +20,9 @@ import org.ovshighway.guest.mapping.MappedRegion;
  * ({@link RegionInitializer#reidentify}) and gives it the link's file name in the same directory
  * (a hard link, then the spare name removed: never replaces an existing file).
  *
+ * <p>Each spare stays mapped from its creation (the mapping the link then keeps), so a claim does
+ * not map 4 MiB on the establish path either.
+ *
  * <p>Spare files are named {@code hwspare-<pid>-<shape>}; no guest is ever given one, and
  * {@link #deleteOrphans} removes those of agents that no longer run. Supervisor thread only.
  */
@@ -52,7 +55,11 @@ public final class SpareLinkRegions implements AutoCloseable {
 
     private final RegionFiles files;
     private final long pid;
-    private final Map<Shape, RegionFile> spares = new EnumMap<>(Shape.class);
+    /** A spare and this agent's mapping of it. */
+    private record Spare(RegionFile file, MappedRegion mapping) {
+    }
+
+    private final Map<Shape, Spare> spares = new EnumMap<>(Shape.class);
     private long claimed;
     private long missed;
     /** A spare could not be made: no new try before the next claim (not one per supervisor tick). */
@@ -78,22 +85,20 @@ public final class SpareLinkRegions implements AutoCloseable {
      */
     Claimed claim(String name, RegionIdentity identity, boolean twoWay) {
         refillFailed = false;
-        RegionFile spare = spares.remove(Shape.of(twoWay));
-        if (spare == null) {
+        Spare taken = spares.remove(Shape.of(twoWay));
+        if (taken == null) {
             missed++;
             return null;
         }
+        RegionFile spare = taken.file();
+        MappedRegion mapping = taken.mapping();
         Path target = spare.path().resolveSibling(name);
-        MappedRegion mapping = null;
         try {
-            mapping = MappedRegion.map(spare.path());
             RegionInitializer.reidentify(mapping.segment(), identity);
             // link(2) fails when the name exists, unlike rename(2), which would replace it
             Files.createLink(target, spare.path());
         } catch (IOException | RuntimeException e) {
-            if (mapping != null) {
-                mapping.close();
-            }
+            mapping.close();
             return failed(spare, name, e);
         }
         try {
@@ -124,13 +129,18 @@ public final class SpareLinkRegions implements AutoCloseable {
                 continue;
             }
             String name = FILE_PREFIX + pid + "-" + shape.fileSuffix();
+            RegionFile file = null;
             try {
-                spares.put(shape, files.create(name, RegionLayout.link(shape.twoWay), UNCLAIMED));
+                file = files.create(name, RegionLayout.link(shape.twoWay), UNCLAIMED);
+                spares.put(shape, new Spare(file, MappedRegion.map(file.path())));
             } catch (RegionFileExistsException e) {
                 // ours from a claim that failed half-way, or a reused pid's: not to be trusted
                 RegionFiles.delete(e.path());
-            } catch (RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 refillFailed = true;
+                if (file != null) {
+                    RegionFiles.delete(file.path());
+                }
                 LOG.log(System.Logger.Level.WARNING, "cannot create spare link region name=" + name + " (tried again"
                         + " after the next link): " + e);
             }
@@ -190,11 +200,13 @@ public final class SpareLinkRegions implements AutoCloseable {
     /** Deletes the spares not claimed. */
     @Override
     public void close() {
-        for (RegionFile spare : spares.values()) {
+        for (Spare spare : spares.values()) {
+            spare.mapping().close();
             try {
-                RegionFiles.delete(spare);
+                RegionFiles.delete(spare.file());
             } catch (UncheckedIOException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot delete spare link region path=" + spare.path() + ": " + e);
+                LOG.log(System.Logger.Level.WARNING, "cannot delete spare link region path=" + spare.file().path() + ": "
+                        + e);
             }
         }
         spares.clear();

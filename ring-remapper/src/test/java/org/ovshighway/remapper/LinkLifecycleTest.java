@@ -192,6 +192,31 @@ class LinkLifecycleTest {
     }
 
     @Test
+    void theAttacherIsAskedToPrepareWhenNoLinkWaitsAndAgainAfterEachAttach() throws Exception {
+        supervisor.tick();
+        assertEquals(1, attacher.prepared, "idle: prepared once");
+        supervisor.tick();
+        assertEquals(1, attacher.prepared, "not again within a second");
+        CompletableFuture<LinkStatus> established = supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);
+        supervisor.tick();
+        assertEquals(1, attacher.prepared, "not while a link is on its way up");
+        long id = supervisor.linkOf("x").linkId();
+        try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+            MemorySegment link = guests.segment();
+            guestMaps(link, 0, portX);
+            guestMaps(link, 1, portY);
+            supervisor.tick();
+            LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_IN);
+            supervisor.tick();
+            assertEquals(LinkState.ACTIVE, established.get().state());
+            assertEquals(2, attacher.prepared, "the attach used what was prepared: prepared again once settled");
+        }
+        now += 2_000_000_000L;
+        supervisor.tick();
+        assertEquals(3, attacher.prepared, "and every second while idle");
+    }
+
+    @Test
     void aSecondLinkAddsToTheFoldedBase() throws Exception {
         for (int round = 1; round <= 2; round++) {
             CompletableFuture<LinkStatus> established = supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), true);

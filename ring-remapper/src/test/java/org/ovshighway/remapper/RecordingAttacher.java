@@ -20,6 +20,13 @@ final class RecordingAttacher implements RegionAttacher {
     /** The PCI address each guest sees its attachments at (as a sysfs publisher would tell); absent: unknown. */
     final Map<String, PciAddress> addresses = new HashMap<>();
     final List<String> calls = new ArrayList<>();
+    /** Calls of {@link #prepare} (kept apart from {@link #calls}: the supervisor makes them whenever idle). */
+    int prepared;
+
+    @Override
+    public synchronized void prepare() {
+        prepared++;
+    }
 
     @Override
     public synchronized AttachedRegion attach(String guest, Path regionFile, String name) throws IOException {
