@@ -53,7 +53,12 @@ done
 
 machine="$(bench_machine)"
 out=$(mktemp /tmp/highway-bench-vm-establish.XXXXXX)
-trap 'rm -f "$out"' EXIT
+logging=$(mktemp /tmp/highway-bench-vm-establish-logging.XXXXXX)
+trap 'rm -f "$out" "$logging"' EXIT
+# the link supervisor's own timing line (agent_link_ms); options already in HIGHWAY_JAVA_OPTS come after, and win
+printf '%s\n' 'handlers=java.util.logging.ConsoleHandler' 'java.util.logging.ConsoleHandler.level=ALL' \
+  'org.ovshighway.remapper.LinkSupervisor.level=FINE' > "$logging"
+export HIGHWAY_JAVA_OPTS="-Djava.util.logging.config.file=$logging ${HIGHWAY_JAVA_OPTS:-}"
 "$here/vm-test" --skip-it --skip-link --skip-restart --establish-rounds "$rounds" --rate "$rate" "${keep_logs[@]}" \
   | tee "$out" | grep -E '^VM_AGENT (phase|BYPASS_RUN)|^VM_AGENT_ESTABLISH|^VM_AGENT frames' >&2
 median() { # median KEY: median of KEY=<number> over the VM_AGENT_ESTABLISH lines ("na" values left out)
@@ -64,7 +69,7 @@ n=$(grep -c '^VM_AGENT_ESTABLISH' "$out" || true)
 [ "$n" -eq "$rounds" ] || die "only $n of $rounds rounds reported VM_AGENT_ESTABLISH"
 result="RESULT vm-establish total_ms=$(median total_ms) attach_ms=$(median attach_ms)"
 result+=" guest_discovery_ms=$(median guest_discovery_ms) handshake_ms=$(median handshake_ms)"
-for key in detection_ms region_ms libvirt_ms libvirt_call_ms agent_usable_ms highway_host_ms guest_lib_ms revert_ms; do
+for key in detection_ms region_ms libvirt_ms libvirt_call_ms agent_link_ms agent_usable_ms highway_host_ms guest_lib_ms revert_ms; do
   result+=" $key=$(median "$key")"
 done
 result+=" rounds=$rounds rate=$rate"

@@ -24,8 +24,9 @@ import org.ovshighway.remapper.LinkStatus;
  * ACTIVE each of its directions is attributed to the detector's {@code soleFlows(X)} (one rule per
  * table that all of X's traffic hits); when it closes, what it carried is folded into a base per
  * flow, kept until the switch reports that flow removed (a new flow with the same match starts
- * from zero in OVS too) or the proxy relays a FLOW_MOD that resets its counters ({@link #countersReset}). A direction whose traffic several rules share cannot be attributed (which
- * rule a packet would have hit depends on the packet): it is logged and counted in
+ * from zero in OVS too) or the proxy relays a FLOW_MOD that resets its counters
+ * ({@link #countersReset}). A direction whose traffic several rules share cannot be attributed
+ * (which rule a packet would have hit depends on the packet): it is logged and counted in
  * {@link #unattributed}, and only the port counters include it.
  *
  * <p>The tables may change under a live link without breaking it (a rule added above the one the

@@ -67,7 +67,8 @@ class CounterResetRelayTest {
         carried.set(150);
 
         CompletableFuture<Void> revert = new CompletableFuture<>();
-        CompletionStage<?> held = new CounterResetRelay((connection, frame) -> revert, flows).holdBefore("c", reinstall());
+        CompletionStage<?> held = new CounterResetRelay((connection, frame) -> revert, flows)
+                .holdBefore("c", reinstall());
         assertEquals(50, onFlow(), "held: not yet");
         carried.set(170);
         revert.complete(null);

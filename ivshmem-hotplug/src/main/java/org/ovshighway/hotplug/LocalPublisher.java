@@ -203,8 +203,8 @@ public final class LocalPublisher {
         try {
             Files.createSymbolicLink(device.resolve(RESOURCE2), file);
         } catch (IOException e) {
-            IOException failure = new IOException("staged device path=" + device + " unusable, publishing in a new slot: "
-                    + e, e);
+            IOException failure = new IOException("staged device path=" + device
+                    + " unusable, publishing in a new slot: " + e, e);
             removeStaged(device, failure);
             LOG.log(System.Logger.Level.WARNING, failure.getMessage());
             return null;
@@ -215,7 +215,10 @@ public final class LocalPublisher {
         return publication;
     }
 
-    /** Removes staged device directory {@code device} (entries already gone are fine); failures go to {@code failure}. */
+    /**
+     * Removes staged device directory {@code device} (entries already gone are fine);
+     * failures go to {@code failure}.
+     */
     private static void removeStaged(Path device, IOException failure) {
         try {
             for (String entry : List.of("device", "vendor")) {
@@ -239,7 +242,8 @@ public final class LocalPublisher {
         List<Path> left = new ArrayList<>();
         try (var entries = Files.list(devices)) {
             for (Path device : entries.toList()) {
-                if (device.equals(staged) || live.contains(device) || !Files.isDirectory(device, LinkOption.NOFOLLOW_LINKS)) {
+                if (device.equals(staged) || live.contains(device)
+                        || !Files.isDirectory(device, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
                 try (var inside = Files.list(device)) {
@@ -250,7 +254,8 @@ public final class LocalPublisher {
                 }
             }
         }
-        IOException failure = new IOException("cannot remove staged devices an earlier agent left under path=" + devices);
+        IOException failure = new IOException("cannot remove staged devices an earlier agent left under path="
+                + devices);
         for (Path device : left) {
             removeStaged(device, failure);
             LOG.log(System.Logger.Level.INFO, () -> "removed a staged device an earlier agent left: path=" + device);

@@ -56,7 +56,10 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
     private final AtomicLong reverts = new AtomicLong();
     /** Pre-initialised link regions, or null (every link creates its own); tick thread only. */
     private SpareLinkRegions spares;
-    /** The attacher readied its next attach since the last link was attached ({@link RegionAttacher#prepare}); tick thread only. */
+    /**
+     * The attacher readied its next attach since the last link was attached
+     * ({@link RegionAttacher#prepare}); tick thread only.
+     */
     private boolean attachPrepared;
     private long lastPrepare;
     /** Idle, the attacher is asked again this often (what it readied may have gone, a guest may be new). */

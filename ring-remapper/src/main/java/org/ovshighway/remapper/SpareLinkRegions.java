@@ -205,8 +205,8 @@ public final class SpareLinkRegions implements AutoCloseable {
             try {
                 RegionFiles.delete(spare.file());
             } catch (UncheckedIOException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot delete spare link region path=" + spare.file().path() + ": "
-                        + e);
+                LOG.log(System.Logger.Level.WARNING, "cannot delete spare link region path=" + spare.file().path()
+                        + ": " + e);
             }
         }
         spares.clear();

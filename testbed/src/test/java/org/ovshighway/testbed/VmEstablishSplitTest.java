@@ -112,6 +112,20 @@ class VmEstablishSplitTest {
     }
 
     @Test
+    void theSupervisorsOwnTimingReplacesTheHarnesssPollOfTheRegion() {
+        List<String> log = new java.util.ArrayList<>(AGENT_LOG);
+        log.add("2026-11-22 05:16:01.071 FINE org.ovshighway.remapper.LinkSupervisor: link=1795324528097003 attach"
+                + " published: queued_us=300 region_us=400 spare=true attach_us=30000,30000 total_us=52000 cpu_us=900");
+        VmEstablishSplit split = VmEstablishSplit.of(run(), log, "vmc-eth0", "vmd-eth0", Optional.empty(),
+                Optional.empty(), ZoneOffset.UTC);
+        assertEquals(52.0, split.agentLink(), 1e-9);
+        assertEquals(6.0 + (52.0 - 45.0) + 22.0, split.highwayHost(), 1e-9,
+                "detection + the supervisor's time outside libvirt + usable; the harness's region poll left out");
+        assertEquals(6.0, split.region(), 1e-9, "the stages themselves stay the harness's");
+        assertTrue(split.line().contains(" libvirt_call_ms=49.0 agent_link_ms=52.0 agent_usable_ms=22.0"), split.line());
+    }
+
+    @Test
     void aRunThatDidNotEstablishIsRefused() {
         EstablishCycles.Run run = new EstablishCycles.Run(1);
         run.failure = "no link region appeared";

@@ -29,9 +29,10 @@ public sealed interface FlowChangeImpact {
      * the rule may send something to Y, except when the change only forwards: {@code forwardsOnly}
      * says every packet its rules handle leaves unmodified on exactly one port, and nothing else
      * happens to it (an added or modified rule whose match pins in_port, whose only action is one
-     * output and which has no idle_timeout). Such a change on X→Y itself (source X, output Y) keeps X→Y point-to-point:
-     * the packets it reaches come from X alone and go to Y alone, as before, so a controller
-     * re-installing a link's rule (or one above it with the same output) does not revert the link.
+     * output and which has no idle_timeout). Such a change on X→Y itself (source X, output Y)
+     * keeps X→Y point-to-point: the packets it reaches come from X alone and go to Y alone, as
+     * before, so a controller re-installing a link's rule (or one above it with the same output)
+     * does not revert the link.
      */
     record Ports(Set<Long> sources, boolean anySource, Set<Long> outputs, boolean anyOutput, boolean forwardsOnly)
             implements FlowChangeImpact {

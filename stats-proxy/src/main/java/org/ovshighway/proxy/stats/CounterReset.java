@@ -20,8 +20,9 @@ import org.ovshighway.p2p.flow.Match;
  *                        | buffer_id(4) | out_port(2) | flags(2) | actions
  *  OF1.0 nx_flow_mod:    nicira header(16) | cookie(8) | command(2) | idle(2) | hard(2) | priority(2)
  *                        | buffer_id(4) | out_port(2) | flags(2) | match_len(2) | pad(6) | nx_match | actions
- *  OF1.2+ ofp_flow_mod:  header(8) | cookie(8) | cookie_mask(8) | table_id(1) | command(1) | idle(2) | hard(2)
- *                        | priority(2) | buffer_id(4) | out_port(4) | out_group(4) | flags(2) | pad(2) | ofp_match (OXM) | instructions
+ *  OF1.2+ ofp_flow_mod:  header(8) | cookie(8) | cookie_mask(8) | table_id(1) | command(1) | idle(2)
+ *                        | hard(2) | priority(2) | buffer_id(4) | out_port(4) | out_group(4) | flags(2)
+ *                        | pad(2) | ofp_match (OXM) | instructions
  * </pre>
  * In OpenFlow 1.0 the command's high byte is the table (OVS's flow_mod_table_id extension; 0 without it).
  *
