@@ -119,33 +119,9 @@ public final class LocalPublisher {
                 }
             }
         }
-        for (int slot = 0; slot < SLOTS; slot++) {
-            String address = ADDRESSES[slot];
-            Path device = devices.resolve(address);
-            if (Files.exists(device, LinkOption.NOFOLLOW_LINKS)) {
-                continue;   // taken (the mkdir below still decides a race)
-            }
-            try {
-                Files.createDirectory(device);
-            } catch (FileAlreadyExistsException e) {
-                continue;
-            }
-            live.add(device);
-            LocalPublication publication = new LocalPublication(address, device, file);
-            try {
-                Files.write(device.resolve("vendor"), VENDOR_BYTES);
-                Files.write(device.resolve("device"), DEVICE_BYTES);
-                Files.createSymbolicLink(device.resolve(RESOURCE2), file);
-            } catch (IOException e) {
-                try {
-                    unpublish(publication);
-                } catch (IOException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
-                throw new IOException("cannot publish region file=" + file + " at path=" + device + ": " + e, e);
-            }
-            LOG.log(System.Logger.Level.INFO, () -> "published region file=" + file + " device=" + device);
-            return publication;
+        Path device = makeSlot(devices);
+        if (device != null) {
+            return link(device, file);
         }
         IOException full = new IOException("no free PCI slot (all " + SLOTS + " taken) under path=" + devices
                 + " for region file=" + file);
@@ -169,6 +145,21 @@ public final class LocalPublisher {
         staged = null;
         Path devices = devicesDirectory();
         removeLeftStaged(devices);
+        Path device = makeSlot(devices);
+        if (device != null) {
+            staged = device;
+            LOG.log(System.Logger.Level.DEBUG, () -> "staged device=" + device);
+        }
+    }
+
+    /**
+     * The first free slot's directory, made with its {@code vendor} and {@code device} entries (not
+     * {@code resource2} yet), or null when every slot is taken. The mkdir decides a race for a slot.
+     *
+     * @throws IOException naming the device directory when an entry cannot be written (the
+     *                     directory is removed again)
+     */
+    private Path makeSlot(Path devices) throws IOException {
         for (int slot = 0; slot < SLOTS; slot++) {
             Path device = devices.resolve(ADDRESSES[slot]);
             if (Files.exists(device, LinkOption.NOFOLLOW_LINKS)) {
@@ -183,17 +174,38 @@ public final class LocalPublisher {
                 Files.write(device.resolve("vendor"), VENDOR_BYTES);
                 Files.write(device.resolve("device"), DEVICE_BYTES);
             } catch (IOException e) {
-                IOException failure = new IOException("cannot stage a device at path=" + device + ": " + e, e);
-                removeStaged(device, failure);
+                IOException failure = new IOException("cannot make device directory path=" + device + ": " + e, e);
+                removeDevice(device, failure);
+                removeParentsWhenIdle(failure);
                 throw failure;
             }
-            staged = device;
-            LOG.log(System.Logger.Level.DEBUG, () -> "staged device=" + device);
-            return;
+            return device;
         }
+        return null;
     }
 
-    /** The staged slot with {@code resource2} linked to {@code file}, or null when there is none (or it broke). */
+    /**
+     * Completes the publication of {@code file} in slot directory {@code device} (made by
+     * {@link #makeSlot}): links {@code resource2}, last, so that a scanner sees the device whole.
+     *
+     * @throws IOException naming file and device directory when the link cannot be made (the
+     *                     directory is removed again)
+     */
+    private LocalPublication link(Path device, Path file) throws IOException {
+        try {
+            Files.createSymbolicLink(device.resolve(RESOURCE2), file);
+        } catch (IOException e) {
+            IOException failure = new IOException("cannot publish region file=" + file + " at path=" + device + ": " + e, e);
+            removeDevice(device, failure);
+            removeParentsWhenIdle(failure);
+            throw failure;
+        }
+        live.add(device);
+        LOG.log(System.Logger.Level.INFO, () -> "published region file=" + file + " device=" + device);
+        return new LocalPublication(device.getFileName().toString(), device, file);
+    }
+
+    /** The staged slot published with {@code file}, or null when there is none (or it broke: then it is gone). */
     private LocalPublication publishStaged(Path file) {
         Path device = staged;
         if (device == null) {
@@ -201,32 +213,25 @@ public final class LocalPublisher {
         }
         staged = null;
         try {
-            Files.createSymbolicLink(device.resolve(RESOURCE2), file);
+            return link(device, file);
         } catch (IOException e) {
-            IOException failure = new IOException("staged device path=" + device
-                    + " unusable, publishing in a new slot: " + e, e);
-            removeStaged(device, failure);
-            LOG.log(System.Logger.Level.WARNING, failure.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "staged device unusable, publishing in a new slot: " + e.getMessage());
             return null;
         }
-        live.add(device);
-        LocalPublication publication = new LocalPublication(device.getFileName().toString(), device, file);
-        LOG.log(System.Logger.Level.INFO, () -> "published region file=" + file + " device=" + device);
-        return publication;
     }
 
     /**
-     * Removes staged device directory {@code device} (entries already gone are fine);
-     * failures go to {@code failure}.
+     * Removes device directory {@code device} this publisher made and its entries (entries already
+     * gone are fine); failures go to {@code failure}.
      */
-    private static void removeStaged(Path device, IOException failure) {
+    private static void removeDevice(Path device, IOException failure) {
         try {
-            for (String entry : List.of("device", "vendor")) {
+            for (String entry : List.of(RESOURCE2, "device", "vendor")) {
                 Files.deleteIfExists(device.resolve(entry));
             }
             Files.deleteIfExists(device);
         } catch (IOException e) {
-            failure.addSuppressed(new IOException("cannot remove staged device path=" + device + ": " + e, e));
+            failure.addSuppressed(new IOException("cannot remove device directory path=" + device + ": " + e, e));
         }
     }
 
@@ -257,7 +262,7 @@ public final class LocalPublisher {
         IOException failure = new IOException("cannot remove staged devices an earlier agent left under path="
                 + devices);
         for (Path device : left) {
-            removeStaged(device, failure);
+            removeDevice(device, failure);
             LOG.log(System.Logger.Level.INFO, () -> "removed a staged device an earlier agent left: path=" + device);
         }
         if (failure.getSuppressed().length != 0) {
@@ -335,7 +340,7 @@ public final class LocalPublisher {
         live.remove(device);
         IOException failure = new IOException("cannot remove directories the publisher created under root=" + root);
         if (live.isEmpty() && staged != null) {
-            removeStaged(staged, failure);
+            removeDevice(staged, failure);
             staged = null;
         }
         removeParentsWhenIdle(failure);
