@@ -75,6 +75,15 @@ class LinkLifecycleTest {
     }
 
     /** What a guest library does when its roles are finished: mapped[end] = 0, DETACH acknowledged. */
+    /** Both guests map (ATTACHING -> USABLE), then Y acknowledges X's FENCE_IN (-> ACTIVE for a one-way link). */
+    private void mapBothAndAckFenceIn(MemorySegment link) {
+        guestMaps(link, 0, portX);
+        guestMaps(link, 1, portY);
+        supervisor.tick();
+        LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_IN);
+        supervisor.tick();
+    }
+
     private static void guestUnmaps(MemorySegment link, int end, PortRegion port) {
         LinkControl.releaseMapped(link, end, 0);
         PortControl.acknowledge(port.segment(), PortControl.acquireRequestWord(port.segment()), PortControl.STATUS_DONE);
@@ -203,11 +212,7 @@ class LinkLifecycleTest {
         long id = supervisor.linkOf("x").linkId();
         try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
             MemorySegment link = guests.segment();
-            guestMaps(link, 0, portX);
-            guestMaps(link, 1, portY);
-            supervisor.tick();
-            LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_IN);
-            supervisor.tick();
+            mapBothAndAckFenceIn(link);
             assertEquals(LinkState.ACTIVE, established.get().state());
             assertEquals(2, attacher.prepared, "the attach used what was prepared: prepared again once settled");
         }
@@ -225,11 +230,7 @@ class LinkLifecycleTest {
             try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
                 MemorySegment link = guests.segment();
                 var layout = RegionValidator.validate(link).layout();
-                guestMaps(link, 0, portX);
-                guestMaps(link, 1, portY);
-                supervisor.tick();
-                LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_IN);
-                supervisor.tick();
+                mapBothAndAckFenceIn(link);
                 assertEquals(LinkState.USABLE, supervisor.linkOf("x").state(), "a two-way link waits for both fences");
                 LinkControl.releaseFenceAck(link, 1, FenceFrameDescriptor.SEQUENCE_IN);
                 supervisor.tick();
@@ -322,11 +323,7 @@ class LinkLifecycleTest {
         long id = supervisor.linkOf("x").linkId();
         try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
             MemorySegment link = guests.segment();
-            guestMaps(link, 0, portX);
-            guestMaps(link, 1, portY);
-            supervisor.tick();
-            LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_IN);
-            supervisor.tick();
+            mapBothAndAckFenceIn(link);
             CompletableFuture<LinkStatus> reverted = supervisor.revert(id);
             supervisor.tick();
             now += DEADLINES.revert().toNanos();
@@ -349,11 +346,7 @@ class LinkLifecycleTest {
             long active = supervisor.linkOf("x").linkId();
             try (MappedRegion guests = MappedRegion.map(linkFile(active))) {
                 MemorySegment link = guests.segment();
-                guestMaps(link, 0, portX);
-                guestMaps(link, 1, portY);
-                supervisor.tick();
-                LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_IN);
-                supervisor.tick();
+                mapBothAndAckFenceIn(link);
                 assertEquals(LinkState.ACTIVE, supervisor.linkOf("x").state());
                 supervisor.establish(PortEnd.of(portZ), PortEnd.of(portW), true);
                 supervisor.tick();
@@ -390,11 +383,7 @@ class LinkLifecycleTest {
         try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
             MemorySegment link = guests.segment();
             RingLayout ring0 = RegionValidator.validate(link).layout().find(0, 0);
-            guestMaps(link, 0, portX);
-            guestMaps(link, 1, portY);
-            supervisor.tick();
-            LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_IN);
-            supervisor.tick();
+            mapBothAndAckFenceIn(link);
             assertEquals(LinkState.ACTIVE, supervisor.linkOf("x").state());
             producerCounters(link, ring0, 100, 10_000);
             consumerCounters(link, ring0, 90, 9_000);
