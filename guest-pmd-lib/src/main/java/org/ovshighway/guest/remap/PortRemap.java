@@ -23,6 +23,8 @@ import org.ovshighway.guest.abi.RingCounters;
 import org.ovshighway.guest.abi.RingLayout;
 import org.ovshighway.guest.abi.ValidatedRegion;
 import org.ovshighway.guest.mapping.MappedRegion;
+import org.ovshighway.guest.mapping.NativeCallException;
+import org.ovshighway.guest.mapping.ThreadUsage;
 import org.ovshighway.guest.ring.RingProducer;
 
 /**
@@ -665,6 +667,7 @@ public final class PortRemap {
             return false;
         }
         lastScan = now;
+        ThreadUsage usageBefore = threadUsage();
         // an ATTACH that names the device (ABI 1.4) saves listing the source; the device is validated
         // like any candidate, so a wrong or stale address maps nothing and the scan below runs
         LinkSession found = null;
@@ -704,15 +707,34 @@ public final class PortRemap {
         acknowledgedWord = request.word();
         linksMapped.incrementAndGet();
         long mapped = clock.getAsLong();
+        String cpu = cpuKeys(usageBefore, threadUsage());
         LinkSession s = found;
         long listUs = (listed - now) / 1000;
         long seenAt = attachSeenAt;
         // scan_us: this attempt (list when needed, map, validate), of which list_us listing the source
         // (0: the ATTACH named the device, by_address=true); since_request_us: from the first look at
-        // the ATTACH request (device arrival and scan interval included)
+        // the ATTACH request (device arrival and scan interval included); cpu_user_us and cpu_sys_us:
+        // this thread's CPU during scan_us (the rest of scan_us it waited for a CPU)
         mappedLog.set(() -> "port=" + portName + " mapped " + s + " scan_us=" + (mapped - now) / 1000 + " list_us="
-                + listUs + " by_address=" + byAddress + " since_request_us=" + (mapped - seenAt) / 1000);
+                + listUs + " by_address=" + byAddress + " since_request_us=" + (mapped - seenAt) / 1000 + cpu);
         return true;
+    }
+
+    /** This thread's CPU usage, null where the kernel cannot tell (the log line then says na). */
+    private static ThreadUsage threadUsage() {
+        try {
+            return ThreadUsage.current();
+        } catch (NativeCallException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String cpuKeys(ThreadUsage before, ThreadUsage after) {
+        if (before == null || after == null) {
+            return " cpu_user_us=na cpu_sys_us=na";
+        }
+        ThreadUsage used = after.since(before);
+        return " cpu_user_us=" + used.userNanos() / 1000 + " cpu_sys_us=" + used.systemNanos() / 1000;
     }
 
     /** Writes the pending "mapped" line, once (either side's thread). */

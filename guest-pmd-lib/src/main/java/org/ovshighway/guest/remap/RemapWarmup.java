@@ -11,10 +11,11 @@ import org.ovshighway.guest.abi.RegionLayout;
 import org.ovshighway.guest.abi.RegionValidator;
 import org.ovshighway.guest.abi.ValidatedRegion;
 import org.ovshighway.guest.mapping.MappedRegion;
+import org.ovshighway.guest.mapping.ThreadUsage;
 
 /**
  * Runs the code a port runs when it maps a link (map a region file, validate it, make the link's
- * ring objects and fence frames) a few hundred times, once per JVM, on a daemon thread of its own,
+ * ring objects and fence frames, read the thread's CPU usage) a few hundred times, once per JVM, on a daemon thread of its own,
  * so that the JIT has compiled it before the first ATTACH arrives. A guest maps a link only a few
  * dozen times in its life: without this that code ran interpreted, on the data-path thread, while
  * the link waited for the guest (about a millisecond of CPU per link; docs/benchmarks.md, bypass).
@@ -59,6 +60,7 @@ final class RemapWarmup {
             MemorySegment scratch = arena.allocate(layout.regionSize(), 64);
             RegionInitializer.initialize(scratch, layout, RegionIdentity.link(1, 1, "warmup-0", "warmup-1"));
             for (int i = 0; i < rounds; i++) {
+                ThreadUsage.current();
                 try (MappedRegion port = MappedRegion.map(portPath)) {
                     RegionValidator.validate(port.segment());
                 }

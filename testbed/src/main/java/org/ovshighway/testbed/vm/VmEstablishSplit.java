@@ -46,13 +46,17 @@ import org.ovshighway.testbed.EstablishCycles;
  * of the region file saw it (the harness shares the cores with the two TCG vCPU threads), which the
  * second counts as Highway's.
  * {@code guest_lib_ms} is the larger of the two guests' {@code scan_us}
- * (the guest library's successful scan: list, map, validate; guest clock, TCG here).
+ * (the guest library's successful scan: list, map, validate; guest clock, TCG here);
+ * {@code guest_lib_cpu_ms} and {@code guest_kernel_ms} that scan's thread's user and system CPU
+ * ({@code cpu_user_us}, {@code cpu_sys_us}: what is left of the scan the vCPU spent elsewhere, the
+ * hypervisor's and the machine's share); {@code highway_ms} = {@code highway_host_ms} + {@code guest_lib_cpu_ms}.
  */
 public record VmEstablishSplit(int round, long linkId, double total, double detection, double region, double attach,
                                double guestDiscovery, double handshake, double verdict, double libvirt,
                                double libvirtCall, double agentLink, double agentUsable, double highwayHost,
                                double guestScanA,
                                double guestScanB, double guestSinceRequestA, double guestSinceRequestB,
+                               double guestUserA, double guestUserB, double guestSysA, double guestSysB,
                                double revert) {
     /** A value that could not be found. */
     public static final double NA = Double.NaN;
@@ -63,6 +67,8 @@ public record VmEstablishSplit(int round, long linkId, double total, double dete
     private static final Pattern SCAN_US = Pattern.compile("\\bscan_us=(\\d+)");
     private static final Pattern SINCE_REQUEST_US = Pattern.compile("\\bsince_request_us=(\\d+)");
     private static final Pattern TOTAL_US = Pattern.compile("\\btotal_us=(\\d+)");
+    private static final Pattern CPU_USER_US = Pattern.compile("\\bcpu_user_us=(\\d+)");
+    private static final Pattern CPU_SYS_US = Pattern.compile("\\bcpu_sys_us=(\\d+)");
 
     /**
      * The split of {@code run} (which must have established) for a one-way link
@@ -145,12 +151,38 @@ public record VmEstablishSplit(int round, long linkId, double total, double dete
                 agentUsable,
                 highwayHost, guestUs(SCAN_US, mappedLineA), guestUs(SCAN_US, mappedLineB),
                 guestUs(SINCE_REQUEST_US, mappedLineA), guestUs(SINCE_REQUEST_US, mappedLineB),
+                guestUs(CPU_USER_US, mappedLineA), guestUs(CPU_USER_US, mappedLineB),
+                guestUs(CPU_SYS_US, mappedLineA), guestUs(CPU_SYS_US, mappedLineB),
                 run.reverted() ? ms(run.revertDone() - run.revertSent()) : NA);
     }
 
     /** The guest library's share: the slower guest's successful scan (list, map, validate). */
     public double guestLib() {
         return Double.isNaN(guestScanA) ? guestScanB : Double.isNaN(guestScanB) ? guestScanA : Math.max(guestScanA, guestScanB);
+    }
+
+    /** Whether guest A's scan is the one {@link #guestLib()} reports (B's when only B's is known). */
+    private boolean slowerIsA() {
+        return Double.isNaN(guestScanB) || (!Double.isNaN(guestScanA) && guestScanA >= guestScanB);
+    }
+
+    /**
+     * The guest library's own CPU in the scan {@link #guestLib()} reports: that thread's user time
+     * (its instructions; under TCG, as emulated). The rest of the scan is {@link #guestKernel()}
+     * and time the thread waited for a (virtual) CPU.
+     */
+    public double guestLibCpu() {
+        return slowerIsA() ? guestUserA : guestUserB;
+    }
+
+    /** The guest kernel's CPU on the library's behalf in the same scan (system time: open, mmap, faults). */
+    public double guestKernel() {
+        return slowerIsA() ? guestSysA : guestSysB;
+    }
+
+    /** Highway's own share: {@link #highwayHost()} plus the guest library's CPU ({@link #guestLibCpu()}). */
+    public double highway() {
+        return highwayHost + guestLibCpu();
     }
 
     /** The marker that starts a guest's PortRemap line for having mapped link {@code linkId} on {@code port}. */
@@ -167,8 +199,9 @@ public record VmEstablishSplit(int round, long linkId, double total, double dete
                 + " agent_usable_ms=" + f(agentUsable)
                 + " highway_host_ms=" + f(highwayHost) + " guest_lib_ms=" + f(guestLib()) + " guest_scan_ms_a="
                 + f(guestScanA) + " guest_scan_ms_b=" + f(guestScanB) + " guest_since_request_ms_a="
-                + f(guestSinceRequestA) + " guest_since_request_ms_b=" + f(guestSinceRequestB) + " revert_ms="
-                + f(revert);
+                + f(guestSinceRequestA) + " guest_since_request_ms_b=" + f(guestSinceRequestB)
+                + " guest_lib_cpu_ms=" + f(guestLibCpu()) + " guest_kernel_ms=" + f(guestKernel())
+                + " highway_ms=" + f(highway()) + " revert_ms=" + f(revert);
     }
 
     private static String f(double value) {
