@@ -19,8 +19,8 @@
 # and the shares: libvirt_ms (sum of both attaches' libvirt call + live XML read, the log's us=),
 # highway_host_ms (detection + region + attach - libvirt_ms + mapped->usable), guest_lib_ms (the
 # slower guest's successful scan/map/validate, guest clock; PortRemap's scan_us=), guest_lib_cpu_ms
-# and guest_kernel_ms (that scan's user and system CPU: cpu_user_us=, cpu_sys_us=; the rest of the
-# scan the vCPU was elsewhere), highway_ms (highway_host_ms + guest_lib_cpu_ms). See
+# (the CPU that scan's thread used, user + system: cpu_user_us=, cpu_sys_us=; the rest of the scan
+# its vCPU was elsewhere), highway_ms (highway_host_ms + guest_lib_cpu_ms). See
 # testbed/src/main/java/org/ovshighway/testbed/vm/VmEstablishSplit.java and docs/benchmarks.md.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,7 +38,7 @@ usage: testbed/bench vm-establish [--rounds N] [--rate N] [--keep-logs]
   --keep-logs  keep the run directory (agent log, consoles)
 Ends with: RESULT vm-establish total_ms=<t> attach_ms=<a> guest_discovery_ms=<g> handshake_ms=<h>
   detection_ms=.. region_ms=.. libvirt_ms=.. highway_host_ms=.. guest_lib_ms=.. guest_lib_cpu_ms=..
-  guest_kernel_ms=.. highway_ms=.. rounds=<n>
+  highway_ms=.. rounds=<n>
 (medians over the rounds, each key on its own).
 USAGE
 }
@@ -73,7 +73,7 @@ n=$(grep -c '^VM_AGENT_ESTABLISH' "$out" || true)
 result="RESULT vm-establish total_ms=$(median total_ms) attach_ms=$(median attach_ms)"
 result+=" guest_discovery_ms=$(median guest_discovery_ms) handshake_ms=$(median handshake_ms)"
 for key in detection_ms region_ms libvirt_ms libvirt_call_ms agent_link_ms agent_usable_ms highway_host_ms guest_lib_ms \
-  guest_lib_cpu_ms guest_kernel_ms highway_ms revert_ms; do
+  guest_lib_cpu_ms highway_ms revert_ms; do
   result+=" $key=$(median "$key")"
 done
 result+=" rounds=$rounds rate=$rate"
