@@ -6,13 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
+import org.ovshighway.p2p.P2pDetector;
+import org.ovshighway.p2p.flow.FlowEntry;
 import org.ovshighway.proxy.HoldDecider;
 import org.ovshighway.proxy.impact.FlowChangeClassifier;
 import org.ovshighway.proxy.impact.FlowChangeImpact;
@@ -64,6 +68,14 @@ final class BypassController implements AutoCloseable {
          */
         default boolean known() {
             return true;
+        }
+
+        /**
+         * The input ports of the rules {@code selected} picks in the current tables, empty while
+         * the tables are not known; the default knows no tables.
+         */
+        default Optional<P2pDetector.RuleInPorts> inPortsOf(Predicate<FlowEntry> selected) {
+            return Optional.empty();
         }
     }
 
@@ -236,18 +248,32 @@ final class BypassController implements AutoCloseable {
             return null;
         }
         lastForwardedChange = clock.getAsLong();
-        List<PairView> affected = new ArrayList<>();
-        for (PairView view : snapshot) {
-            if (view.shape() != LinkShape.NONE && mayAffect(impact, view)) {
-                affected.add(view);
+        List<PairView> affected = affected(impact);
+        if (!affected.isEmpty()) {
+            Optional<FlowChangeImpact> deletion = DeletionImpact.of(frame, verdicts);
+            if (deletion.isPresent()) {
+                impact = deletion.get();
+                affected = affected(impact);
             }
         }
         if (affected.isEmpty()) {
             return null;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        commands.add(() -> revertForHold(affected, impact, connection, done));
+        FlowChangeImpact held = impact;
+        List<PairView> reverted = affected;
+        commands.add(() -> revertForHold(reverted, held, connection, done));
         return done;
+    }
+
+    private List<PairView> affected(FlowChangeImpact impact) {
+        List<PairView> affected = new ArrayList<>();
+        for (PairView view : snapshot) {
+            if (view.shape() != LinkShape.NONE && mayAffect(impact, view)) {
+                affected.add(view);
+            }
+        }
+        return affected;
     }
 
     private boolean mayAffect(FlowChangeImpact impact, PairView view) {

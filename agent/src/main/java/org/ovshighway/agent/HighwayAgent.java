@@ -14,10 +14,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 import org.ovshighway.ovs.openflow.BridgeEndpoint;
 import org.ovshighway.ovs.ovsdb.ControllerConfig;
 import org.ovshighway.ovs.ovsdb.OvsdbSession;
+import org.ovshighway.p2p.P2pDetector;
+import org.ovshighway.p2p.flow.FlowEntry;
 import org.ovshighway.proxy.HoldDecider;
 import org.ovshighway.proxy.OpenFlowTarget;
 import org.ovshighway.proxy.ProxyRoute;
@@ -149,6 +152,11 @@ final class HighwayAgent implements AutoCloseable {
                     @Override
                     public boolean known() {
                         return view.settled();
+                    }
+
+                    @Override
+                    public Optional<P2pDetector.RuleInPorts> inPortsOf(Predicate<FlowEntry> selected) {
+                        return view.inPortsOf(selected);
                     }
                 };
                 bypass = new BypassController(links, verdicts, ends, ofports, config.bypassQuiet(), System::nanoTime);

@@ -13,6 +13,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.ovshighway.ovs.openflow.BridgeEndpoint;
 import org.ovshighway.ovs.openflow.BridgeFlowMonitor;
@@ -137,6 +138,19 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
     boolean settled() {
         synchronized (detector) {
             return synced && !detector.isResyncing();
+        }
+    }
+
+    /**
+     * The input ports of the rules {@code selected} picks in the tables as read so far
+     * ({@link P2pDetector#inPortsOf}); empty before the first dump and during a resync. Any thread.
+     */
+    Optional<P2pDetector.RuleInPorts> inPortsOf(Predicate<FlowEntry> selected) {
+        synchronized (detector) {
+            if (!synced || detector.isResyncing()) {
+                return Optional.empty();
+            }
+            return Optional.of(detector.inPortsOf(selected));
         }
     }
 

@@ -1,6 +1,8 @@
 package org.ovshighway.p2p;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,6 +124,11 @@ final class FlowTableMirror {
             }
         }
         return null;
+    }
+
+    /** Every rule held, in no particular order (a live view: not to be kept across updates). */
+    Collection<Rule> rules() {
+        return Collections.unmodifiableCollection(rules.values());
     }
 
     Rule rule(FlowKey key) {

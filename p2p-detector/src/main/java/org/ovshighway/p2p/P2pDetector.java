@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.ovshighway.p2p.PortAnalysis.Forwards;
 import org.ovshighway.p2p.PortAnalysis.Refused;
 import org.ovshighway.p2p.flow.Action;
@@ -306,6 +307,41 @@ public final class P2pDetector {
 
     public int flowCount() {
         return mirror.flowCount();
+    }
+
+    /**
+     * The input ports of the rules {@code selected} picks (for example the rules a FLOW_MOD would
+     * delete): traffic that arrives on any other port meets none of them, in any table, since a
+     * packet's in_port never changes on its way through the tables. O(rules); stops at the first
+     * picked rule whose in_port is wildcarded or masked (it may see every port's traffic).
+     */
+    public RuleInPorts inPortsOf(Predicate<FlowEntry> selected) {
+        Set<PortNo> ports = new HashSet<>();
+        for (Rule rule : mirror.rules()) {
+            if (!selected.test(rule.entry)) {
+                continue;
+            }
+            if (rule.inPort == null) {
+                return new RuleInPorts(Set.of(), true);
+            }
+            ports.add(rule.inPort);
+        }
+        return new RuleInPorts(ports, false);
+    }
+
+    /**
+     * Where the traffic some set of rules may handle comes from: {@code ports}, or every port when
+     * {@code anyPort} (then {@code ports} is empty).
+     */
+    public record RuleInPorts(Set<PortNo> ports, boolean anyPort) {
+        public RuleInPorts {
+            ports = Set.copyOf(ports);
+        }
+
+        /** Whether traffic arriving on {@code port} may meet one of the rules. */
+        public boolean mayHandle(PortNo port) {
+            return anyPort || ports.contains(port);
+        }
     }
 
     public int groupCount() {

@@ -428,4 +428,20 @@ class P2pDetectorTest {
         add(flow(1, 20, in(P1, TCP), out(P3)));
         assertNotP2p(P1, "traffic of port 1 is split");
     }
+
+    @Test
+    void inPortsOfNamesWhereThePickedRulesTrafficComesFrom() {
+        add(flow(0, 100, in(P1), out(P2)));
+        add(flow(0, 500, in(P3, TCP), out(P2)));
+        add(flow(1, 10, in(P3), out(P1)));
+        add(flow(1, 0, Match.ANY, out(P3)));
+        P2pDetector.RuleInPorts tcp = detector.inPortsOf(f -> f.match().get(FieldId.IP_PROTO).isPresent());
+        assertEquals(Set.of(P3), tcp.ports());
+        assertFalse(tcp.anyPort());
+        assertTrue(tcp.mayHandle(P3) && !tcp.mayHandle(P1), tcp.toString());
+        P2pDetector.RuleInPorts table1 = detector.inPortsOf(f -> f.tableId() == 1);
+        assertTrue(table1.anyPort() && table1.mayHandle(P1), "the table-miss rule sees every port: " + table1);
+        P2pDetector.RuleInPorts none = detector.inPortsOf(f -> false);
+        assertTrue(none.ports().isEmpty() && !none.anyPort() && !none.mayHandle(P1), none.toString());
+    }
 }
