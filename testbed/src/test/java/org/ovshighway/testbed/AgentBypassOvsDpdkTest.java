@@ -1,6 +1,7 @@
 package org.ovshighway.testbed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -30,7 +31,8 @@ import org.ovshighway.ovs.testing.PrivateOvsDpdk;
  * (ovs-ofctl's barrier reply comes after the revert); the agent reshapes the link to B -> A alone
  * (A's frames go through OVS again). A rule above B's own with the same output, then the same
  * rule re-installed, sent through the proxy, only forward B's traffic to A: they are not held and
- * the link stays; an OpenFlow 1.0 re-install resets the rule's counters in OVS and what the proxy
+ * the link stays; so is a delete without in_port that removes only a rule of A's (the proxy judges
+ * a delete by the rules it removes); an OpenFlow 1.0 re-install resets the rule's counters in OVS and what the proxy
  * adds to them. Port statistics read through the proxy keep counting while
  * OVS's stand still, and at the end equal what each guest sent plus its FENCE copies. The guests
  * stop, then the agent, leaving no link region. Each guest's check of the other's
@@ -200,6 +202,21 @@ class AgentBypassOvsDpdkTest {
                 assertTrue(aboveAfter - aboveBefore > 1000, "the re-installed rule keeps its count and goes on: before="
                         + aboveBefore + " after=" + aboveAfter);
 
+                // a delete without in_port, through the proxy, that removes only a rule of A's: judged by the
+                // rules it removes (none of B's), it is relayed without a hold and B -> A's link stays
+                long holdsBefore = holds(agent.output());
+                ovs.ofctl("add-flow", proxy, "priority=500,in_port=1,ip,nw_dst=10.9.9.9,actions=drop");
+                assertTrue(ovs.ofctl("dump-flows", BRIDGE).contains("nw_dst=10.9.9.9"), "A's drop rule is in OVS");
+                ovs.ofctl("del-flows", proxy, "ip,nw_dst=10.9.9.9");
+                assertFalse(ovs.ofctl("dump-flows", BRIDGE).contains("nw_dst=10.9.9.9"), "deleted from OVS");
+                Thread.sleep(300);
+                String afterDelete = links(control);
+                if (!oneWayLink.equals(linkId(line(afterDelete, PORT_B))) || !line(afterDelete, PORT_B).contains(",ACTIVE)")) {
+                    fail("a delete that removes none of B's rules moved the link linkId=" + oneWayLink + ": "
+                            + afterDelete + "\nagent:\n" + agent.output());
+                }
+                assertEquals(holdsBefore, holds(agent.output()), "neither the rule nor its delete was held");
+
                 // the guests stop sending and drain first: the agent's stop removes their ports
                 a.terminate();
                 b.terminate();
@@ -257,5 +274,10 @@ class AgentBypassOvsDpdkTest {
             }
             AgentLinks.assertNoLinkRegionLeft();
         }
+    }
+
+    /** How many flow changes the agent's log says it held. */
+    private static long holds(String agentOutput) {
+        return agentOutput.lines().filter(l -> l.contains("holding a flow change")).count();
     }
 }
