@@ -20,6 +20,7 @@ import org.ovshighway.p2p.flow.FlowEntry;
 import org.ovshighway.proxy.HoldDecider;
 import org.ovshighway.proxy.impact.FlowChangeClassifier;
 import org.ovshighway.proxy.impact.FlowChangeImpact;
+import org.ovshighway.proxy.stats.FlowAddition;
 import org.ovshighway.remapper.LinkOutcome;
 import org.ovshighway.remapper.LinkState;
 import org.ovshighway.remapper.LinkStatus;
@@ -76,6 +77,15 @@ final class BypassController implements AutoCloseable {
          */
         default Optional<P2pDetector.RuleInPorts> inPortsOf(Predicate<FlowEntry> selected) {
             return Optional.empty();
+        }
+
+        /**
+         * Whether {@code rule}, added now, may handle traffic that arrives on OpenFlow port
+         * {@code from} ({@link P2pDetector#addedRuleMayHandle}); true while the tables are not
+         * known, and by default.
+         */
+        default boolean addedRuleMayHandle(long from, FlowAddition rule) {
+            return true;
         }
     }
 
@@ -248,12 +258,17 @@ final class BypassController implements AutoCloseable {
             return null;
         }
         lastForwardedChange = clock.getAsLong();
-        List<PairView> affected = affected(impact);
+        List<PairView> affected = affected(impact::mayAffect);
         if (!affected.isEmpty()) {
+            // the classifier judges by ports alone; the tables can tell a delete's or an add's reach closer
             Optional<FlowChangeImpact> deletion = DeletionImpact.of(frame, verdicts);
+            Optional<AdditionImpact.DirectionTest> addition = deletion.isPresent() ? Optional.empty()
+                    : AdditionImpact.of(frame, impact, verdicts);
             if (deletion.isPresent()) {
                 impact = deletion.get();
-                affected = affected(impact);
+                affected = affected(impact::mayAffect);
+            } else if (addition.isPresent()) {
+                affected = affected(addition.get());
             }
         }
         if (affected.isEmpty()) {
@@ -266,20 +281,20 @@ final class BypassController implements AutoCloseable {
         return done;
     }
 
-    private List<PairView> affected(FlowChangeImpact impact) {
+    private List<PairView> affected(AdditionImpact.DirectionTest test) {
         List<PairView> affected = new ArrayList<>();
         for (PairView view : snapshot) {
-            if (view.shape() != LinkShape.NONE && mayAffect(impact, view)) {
+            if (view.shape() != LinkShape.NONE && mayAffect(test, view)) {
                 affected.add(view);
             }
         }
         return affected;
     }
 
-    private boolean mayAffect(FlowChangeImpact impact, PairView view) {
+    private boolean mayAffect(AdditionImpact.DirectionTest test, PairView view) {
         long a = ofports.getOrDefault(view.a(), -1L);
         long b = ofports.getOrDefault(view.b(), -1L);
-        return (view.shape().aToB() && impact.mayAffect(a, b)) || (view.shape().bToA() && impact.mayAffect(b, a));
+        return (view.shape().aToB() && test.mayAffect(a, b)) || (view.shape().bToA() && test.mayAffect(b, a));
     }
 
     private void revertForHold(List<PairView> affected, FlowChangeImpact impact, String connection,

@@ -28,6 +28,7 @@ import org.ovshighway.proxy.RelayMetrics;
 import org.ovshighway.proxy.RelayPolicy;
 import org.ovshighway.proxy.StatsRewriter;
 import org.ovshighway.proxy.stats.CounterMergingRewriter;
+import org.ovshighway.proxy.stats.FlowAddition;
 import org.ovshighway.p2p.flow.PortNo;
 import org.ovshighway.remapper.LinkStatus;
 import org.ovshighway.remapper.LinkSupervisor;
@@ -157,6 +158,12 @@ final class HighwayAgent implements AutoCloseable {
                     @Override
                     public Optional<P2pDetector.RuleInPorts> inPortsOf(Predicate<FlowEntry> selected) {
                         return view.inPortsOf(selected);
+                    }
+
+                    @Override
+                    public boolean addedRuleMayHandle(long from, FlowAddition rule) {
+                        return view.addedRuleMayHandle(PortNo.of(from), rule.anyTable()
+                                ? P2pDetector.ANY_TABLE : rule.tableId(), rule.priority(), rule.match());
                     }
                 };
                 bypass = new BypassController(links, verdicts, ends, ofports, config.bypassQuiet(), System::nanoTime);

@@ -24,6 +24,7 @@ import org.ovshighway.p2p.P2pDetector;
 import org.ovshighway.p2p.flow.FlowEntry;
 import org.ovshighway.p2p.flow.FlowEvent;
 import org.ovshighway.p2p.flow.FlowKey;
+import org.ovshighway.p2p.flow.Match;
 import org.ovshighway.p2p.flow.PortNo;
 
 /**
@@ -151,6 +152,17 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
                 return Optional.empty();
             }
             return Optional.of(detector.inPortsOf(selected));
+        }
+    }
+
+    /**
+     * Whether a rule added now to {@code tableId} ({@link P2pDetector#ANY_TABLE}: some table) at
+     * {@code priority} with {@code match} may handle {@code from}'s traffic
+     * ({@link P2pDetector#addedRuleMayHandle}); true before the first dump and during a resync. Any thread.
+     */
+    boolean addedRuleMayHandle(PortNo from, int tableId, int priority, Match match) {
+        synchronized (detector) {
+            return !synced || detector.isResyncing() || detector.addedRuleMayHandle(from, tableId, priority, match);
         }
     }
 

@@ -55,6 +55,9 @@ import org.ovshighway.p2p.flow.PortNo;
  */
 public final class P2pDetector {
 
+    /** {@link #addedRuleMayHandle}'s table for a rule whose table is not known. */
+    public static final int ANY_TABLE = -1;
+
     private static final System.Logger LOG = System.getLogger(P2pDetector.class.getName());
 
     private final LinkListener listener;
@@ -252,6 +255,42 @@ public final class P2pDetector {
             tableId = next;
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether a rule added now to table {@code tableId} ({@code ANY_TABLE}: some table) at
+     * {@code priority} with {@code match} may handle some of the traffic that arrives on
+     * {@code from}. False only when that traffic takes one sole rule per table ({@link #soleFlows})
+     * and, in every table on that path the new rule may be in, the new rule has a lower priority
+     * than the sole rule or matches none of the traffic that reaches the table (a tie counts as
+     * handling: which of two overlapping rules of one priority wins is undefined). A table the path
+     * does not reach is never met.
+     */
+    public boolean addedRuleMayHandle(PortNo from, int tableId, int priority, Match match) {
+        if (!published.containsKey(from)) {
+            return true;
+        }
+        Match region = Match.of(FieldMatch.inPort(from));
+        int table = 0;
+        for (int steps = 0; steps <= FlowEntry.MAX_TABLE_ID; steps++) {
+            Rule sole = soleRule(mirror.table(table), from, region);
+            if (sole == null || sole.entry.actions().size() != 1) {
+                return true;
+            }
+            if ((tableId == ANY_TABLE || tableId == table) && priority >= sole.priority() && match.overlaps(region)) {
+                return true;
+            }
+            Action effect = sole.entry.actions().getFirst();
+            if (effect instanceof Action.Output) {
+                return false;
+            }
+            if (!(effect instanceof Action.GotoTable(int next)) || next <= table) {
+                return true;
+            }
+            region = region.intersect(sole.entry.match());
+            table = next;
+        }
+        return true;
     }
 
     /** The one rule of {@code index} that traffic in {@code region} of port {@code port} can hit, or null. */

@@ -444,4 +444,30 @@ class P2pDetectorTest {
         P2pDetector.RuleInPorts none = detector.inPortsOf(f -> false);
         assertTrue(none.ports().isEmpty() && !none.anyPort() && !none.mayHandle(P1), none.toString());
     }
+
+    @Test
+    void anAddedRuleMayHandleADirectionsTrafficOnlyIfItCanWinWhereThatTrafficGoes() {
+        add(flow(0, 100, in(P1), out(P2)));
+        assertTrue(detector.isPointToPoint(P1, P2));
+        Match arp = Match.of(FieldMatch.exact(FieldId.ETH_TYPE, 0x0806, 2));
+        assertFalse(detector.addedRuleMayHandle(P1, 0, 50, arp), "below the sole rule");
+        assertTrue(detector.addedRuleMayHandle(P1, 0, 100, arp), "a tie: which one wins is undefined");
+        assertTrue(detector.addedRuleMayHandle(P1, 0, 200, arp), "above it, on part of its traffic");
+        assertFalse(detector.addedRuleMayHandle(P1, 0, 200, in(P3)), "another port's traffic only");
+        assertFalse(detector.addedRuleMayHandle(P1, 1, 200, arp), "a table port 1's traffic never reaches");
+        assertFalse(detector.addedRuleMayHandle(P1, P2pDetector.ANY_TABLE, 50, arp), "below it in any table");
+        assertTrue(detector.addedRuleMayHandle(P1, P2pDetector.ANY_TABLE, 200, arp), "above it in table 0, maybe");
+        assertTrue(detector.addedRuleMayHandle(P3, 0, 0, arp), "port 3 is not point-to-point: no sole path to tell");
+    }
+
+    @Test
+    void anAddedRuleInALaterTableIsJudgedAgainstTheTrafficThatReachesIt() {
+        add(flow(0, 100, in(P1), new Action.GotoTable(1)));
+        add(flow(1, 10, in(P1), out(P2)));
+        assertTrue(detector.isPointToPoint(P1, P2));
+        assertTrue(detector.addedRuleMayHandle(P1, 1, 20, Match.of(TCP)), "above the table-1 rule");
+        assertFalse(detector.addedRuleMayHandle(P1, 1, 5, Match.of(TCP)), "below it");
+        assertFalse(detector.addedRuleMayHandle(P1, 0, 50, Match.of(TCP)), "below the table-0 rule");
+        assertFalse(detector.addedRuleMayHandle(P1, 2, 50000, Match.ANY), "past the end of the path");
+    }
 }

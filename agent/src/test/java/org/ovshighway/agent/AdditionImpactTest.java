@@ -1,0 +1,111 @@
+package org.ovshighway.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.ovshighway.p2p.P2pDetector;
+import org.ovshighway.p2p.flow.Action;
+import org.ovshighway.p2p.flow.FieldMatch;
+import org.ovshighway.p2p.flow.FlowEntry;
+import org.ovshighway.p2p.flow.FlowEvent;
+import org.ovshighway.p2p.flow.Match;
+import org.ovshighway.p2p.flow.PortNo;
+import org.ovshighway.proxy.impact.FlowChangeClassifier;
+import org.ovshighway.proxy.impact.FlowChangeImpact;
+import org.ovshighway.proxy.stats.FlowAddition;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.OFPort;
+
+/**
+ * An ADD's impact against a real {@link P2pDetector} holding a bridge's tables with a link 1 -> 2
+ * (priority 1000 in_port=1 -> output:2) and port 3 forwarding to 1.
+ */
+class AdditionImpactTest {
+    private static final PortNo P1 = new PortNo(1);
+    private static final PortNo P2 = new PortNo(2);
+    private static final PortNo P3 = new PortNo(3);
+    private static final OFFactory F = OFFactories.getFactory(OFVersion.OF_10);
+
+    private static BypassController.Verdicts tables() {
+        P2pDetector detector = new P2pDetector(e -> { });
+        detector.setCandidatePorts(Set.of(P1, P2, P3));
+        detector.accept(new FlowEvent.FlowAdded(new FlowEntry(0, 1000, 0, Match.of(FieldMatch.inPort(P1)),
+                List.of(new Action.Output(P2)), 0, 0, Set.of())));
+        detector.accept(new FlowEvent.FlowAdded(new FlowEntry(0, 1000, 0, Match.of(FieldMatch.inPort(P3)),
+                List.of(new Action.Output(P1)), 0, 0, Set.of())));
+        assertTrue(detector.isPointToPoint(P1, P2));
+        return new BypassController.Verdicts() {
+            @Override
+            public boolean pointToPoint(String from, String to) {
+                return false;
+            }
+
+            @Override
+            public boolean addedRuleMayHandle(long from, FlowAddition rule) {
+                return detector.addedRuleMayHandle(PortNo.of(from), rule.anyTable() ? P2pDetector.ANY_TABLE
+                        : rule.tableId(), rule.priority(), rule.match());
+            }
+        };
+    }
+
+    private static ByteBuf arpRule(int priority, OFAction action) {
+        OFMessage add = F.buildFlowAdd().setPriority(priority)
+                .setMatch(F.buildMatch().setExact(MatchField.ETH_TYPE, EthType.ARP).build())
+                .setActions(List.of(action)).build();
+        ByteBuf buf = Unpooled.buffer();
+        add.writeTo(buf);
+        return buf;
+    }
+
+    private static boolean mayAffect(ByteBuf frame, BypassController.Verdicts verdicts, long from, long to) {
+        FlowChangeImpact impact = FlowChangeClassifier.classify(frame);
+        return AdditionImpact.of(frame, impact, verdicts).orElseThrow().mayAffect(from, to);
+    }
+
+    @Test
+    void aRuleWithoutInPortBelowTheLinksRuleThatSendsNothingToItsPeerLeavesItAlone() {
+        ByteBuf punt = arpRule(500, F.actions().output(OFPort.CONTROLLER, 0xffff));
+        assertTrue(FlowChangeClassifier.classify(punt).mayAffect(1, 2), "by ports alone: any source");
+        assertFalse(mayAffect(punt, tables(), 1, 2), "loses to the priority 1000 rule for all of port 1's traffic");
+    }
+
+    @Test
+    void aRuleThatCanWinForSomeOfTheTrafficOrMayReachThePeerAffectsIt() {
+        BypassController.Verdicts tables = tables();
+        assertTrue(mayAffect(arpRule(2000, F.actions().output(OFPort.CONTROLLER, 0xffff)), tables, 1, 2),
+                "above the link's rule, for its ARP traffic");
+        assertTrue(mayAffect(arpRule(1000, F.actions().output(OFPort.CONTROLLER, 0xffff)), tables, 1, 2),
+                "a tie with the link's rule");
+        assertTrue(mayAffect(arpRule(10, F.actions().output(OFPort.of(2), 0xffff)), tables, 1, 2),
+                "other ports' ARP may reach port 2");
+        assertTrue(mayAffect(arpRule(10, F.actions().output(OFPort.NORMAL, 0xffff)), tables, 1, 2),
+                "NORMAL may reach any port");
+        assertFalse(mayAffect(arpRule(10, F.actions().output(OFPort.CONTROLLER, 0xffff)), tables, 3, 1),
+                "3 -> 1 is judged by its own sole rule, which the punt loses to");
+    }
+
+    @Test
+    void anythingButADecodedAddKeepsTheClassifiersJudgement() {
+        OFMessage delete = F.buildFlowDelete().setMatch(F.buildMatch().build()).build();
+        ByteBuf buf = Unpooled.buffer();
+        delete.writeTo(buf);
+        assertEquals(Optional.empty(), AdditionImpact.of(buf, FlowChangeClassifier.classify(buf), tables()));
+        ByteBuf punt = arpRule(500, F.actions().output(OFPort.CONTROLLER, 0xffff));
+        assertEquals(Optional.empty(), AdditionImpact.of(punt, new FlowChangeImpact.Everything("test"), tables()));
+        assertTrue(AdditionImpact.of(punt, FlowChangeClassifier.classify(punt), (from, to) -> false).orElseThrow()
+                .mayAffect(1, 2), "tables not known: the rule may handle anything");
+    }
+}
