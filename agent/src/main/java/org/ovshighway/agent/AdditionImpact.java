@@ -18,11 +18,6 @@ import org.ovshighway.proxy.stats.FlowAddition;
  * or matches none of X's traffic there loses to those too.
  */
 final class AdditionImpact {
-    /** Whether direction {@code from -> to} (OpenFlow port numbers) may stop being point-to-point. */
-    interface DirectionTest {
-        boolean mayAffect(long from, long to);
-    }
-
     private AdditionImpact() {
     }
 

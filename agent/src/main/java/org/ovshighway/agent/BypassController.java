@@ -87,6 +87,14 @@ final class BypassController implements AutoCloseable {
         default boolean addedRuleMayHandle(long from, FlowAddition rule) {
             return true;
         }
+
+        /**
+         * The rules all traffic of OpenFlow port {@code from} takes, one per table
+         * ({@link P2pDetector#soleFlows}); empty when they cannot be told, and by default.
+         */
+        default Optional<List<FlowEntry>> soleFlows(long from) {
+            return Optional.empty();
+        }
     }
 
     /** One pair's link as the controller sees it (linkId 0 while it is being established); immutable. */
@@ -259,29 +267,27 @@ final class BypassController implements AutoCloseable {
         }
         lastForwardedChange = clock.getAsLong();
         List<PairView> affected = affected(impact::mayAffect);
+        String judged = "by its ports";
         if (!affected.isEmpty()) {
             // the classifier judges by ports alone; the tables can tell a delete's or an add's reach closer
-            Optional<FlowChangeImpact> deletion = DeletionImpact.of(frame, verdicts);
-            Optional<AdditionImpact.DirectionTest> addition = deletion.isPresent() ? Optional.empty()
-                    : AdditionImpact.of(frame, impact, verdicts);
-            if (deletion.isPresent()) {
-                impact = deletion.get();
-                affected = affected(impact::mayAffect);
-            } else if (addition.isPresent()) {
-                affected = affected(addition.get());
+            Optional<DirectionTest> closer = DeletionImpact.of(frame, verdicts)
+                    .or(() -> AdditionImpact.of(frame, impact, verdicts));
+            if (closer.isPresent()) {
+                affected = affected(closer.get());
+                judged = "by the tables";
             }
         }
         if (affected.isEmpty()) {
             return null;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        FlowChangeImpact held = impact;
+        String why = impact + ", judged " + judged;
         List<PairView> reverted = affected;
-        commands.add(() -> revertForHold(reverted, held, connection, done));
+        commands.add(() -> revertForHold(reverted, why, connection, done));
         return done;
     }
 
-    private List<PairView> affected(AdditionImpact.DirectionTest test) {
+    private List<PairView> affected(DirectionTest test) {
         List<PairView> affected = new ArrayList<>();
         for (PairView view : snapshot) {
             if (view.shape() != LinkShape.NONE && mayAffect(test, view)) {
@@ -291,13 +297,13 @@ final class BypassController implements AutoCloseable {
         return affected;
     }
 
-    private boolean mayAffect(AdditionImpact.DirectionTest test, PairView view) {
+    private boolean mayAffect(DirectionTest test, PairView view) {
         long a = ofports.getOrDefault(view.a(), -1L);
         long b = ofports.getOrDefault(view.b(), -1L);
         return (view.shape().aToB() && test.mayAffect(a, b)) || (view.shape().bToA() && test.mayAffect(b, a));
     }
 
-    private void revertForHold(List<PairView> affected, FlowChangeImpact impact, String connection,
+    private void revertForHold(List<PairView> affected, String impact, String connection,
                                CompletableFuture<Void> done) {
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (PairView view : affected) {

@@ -161,6 +161,11 @@ final class HighwayAgent implements AutoCloseable {
                     }
 
                     @Override
+                    public Optional<List<FlowEntry>> soleFlows(long from) {
+                        return view.soleFlows(PortNo.of(from));
+                    }
+
+                    @Override
                     public boolean addedRuleMayHandle(long from, FlowAddition rule) {
                         return view.addedRuleMayHandle(PortNo.of(from), rule.anyTable()
                                 ? P2pDetector.ANY_TABLE : rule.tableId(), rule.priority(), rule.match());

@@ -167,6 +167,19 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
     }
 
     /**
+     * The rules all of {@code from}'s traffic takes, one per table ({@link P2pDetector#soleFlows});
+     * empty when they cannot be told, before the first dump and during a resync. Any thread.
+     */
+    Optional<List<FlowEntry>> soleFlows(PortNo from) {
+        synchronized (detector) {
+            if (!synced || detector.isResyncing()) {
+                return Optional.empty();
+            }
+            return detector.soleFlows(from);
+        }
+    }
+
+    /**
      * The flows {@code from}'s traffic stands for when it goes to {@code to} alone
      * (P2pDetector#soleFlows): {@link FlowAttribution.Sole} when the tables leave it no choice,
      * {@link FlowAttribution.Shared} when several rules share it, {@link FlowAttribution.Unknown}

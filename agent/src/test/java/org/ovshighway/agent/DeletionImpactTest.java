@@ -20,7 +20,6 @@ import org.ovshighway.p2p.flow.FlowEvent;
 import org.ovshighway.p2p.flow.Match;
 import org.ovshighway.p2p.flow.PortNo;
 import org.ovshighway.proxy.impact.FlowChangeClassifier;
-import org.ovshighway.proxy.impact.FlowChangeImpact;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -57,6 +56,10 @@ class DeletionImpactTest {
     }
 
     private static BypassController.Verdicts knowing(P2pDetector detector) {
+        return knowing(detector, true);
+    }
+
+    private static BypassController.Verdicts knowing(P2pDetector detector, boolean soleFlowsKnown) {
         return new BypassController.Verdicts() {
             @Override
             public boolean pointToPoint(String from, String to) {
@@ -66,6 +69,11 @@ class DeletionImpactTest {
             @Override
             public Optional<P2pDetector.RuleInPorts> inPortsOf(Predicate<FlowEntry> selected) {
                 return Optional.of(detector.inPortsOf(selected));
+            }
+
+            @Override
+            public Optional<List<FlowEntry>> soleFlows(long from) {
+                return soleFlowsKnown ? detector.soleFlows(PortNo.of(from)) : Optional.empty();
             }
         };
     }
@@ -86,24 +94,27 @@ class DeletionImpactTest {
         OFFactory f = OFFactories.getFactory(OFVersion.OF_13);
         ByteBuf delete = bytes(f.buildFlowDelete().setTableId(TableId.ALL).setMatch(toTenNineNineNine(f)).build());
         assertTrue(FlowChangeClassifier.classify(delete).mayAffect(1, 2), "by its match alone it may touch 1 -> 2");
-        FlowChangeImpact impact = DeletionImpact.of(delete, knowing(tables())).orElseThrow();
+        DirectionTest impact = DeletionImpact.of(delete, knowing(tables())).orElseThrow();
         assertFalse(impact.mayAffect(1, 2), impact.toString());
         assertTrue(impact.mayAffect(3, 2), "port 3's traffic loses its drop rule: " + impact);
     }
 
     @Test
-    void aDeleteThatRemovesTheLinksRuleOrATableMissRuleMayAffectIt() {
+    void aDeleteThatRemovesTheLinksRuleMayAffectIt() {
         OFFactory f = OFFactories.getFactory(OFVersion.OF_13);
         P2pDetector tables = tables();
-        FlowChangeImpact byCookie = DeletionImpact.of(bytes(f.buildFlowDelete().setTableId(TableId.ALL)
+        DirectionTest byCookie = DeletionImpact.of(bytes(f.buildFlowDelete().setTableId(TableId.ALL)
                 .setMatch(f.buildMatch().build()).setCookie(U64.of(0x5)).setCookieMask(U64.of(0xff)).build()),
                 knowing(tables)).orElseThrow();
         assertTrue(byCookie.mayAffect(1, 2), "removes in_port=1's rule: " + byCookie);
         assertFalse(byCookie.mayAffect(3, 2), byCookie.toString());
-        FlowChangeImpact table1 = DeletionImpact.of(bytes(f.buildFlowDelete().setTableId(TableId.of(1))
+        DirectionTest table1 = DeletionImpact.of(bytes(f.buildFlowDelete().setTableId(TableId.of(1))
                 .setMatch(f.buildMatch().build()).build()), knowing(tables)).orElseThrow();
-        assertTrue(table1.mayAffect(1, 2), "a rule without in_port may see every port's traffic: " + table1);
-        FlowChangeImpact nothing = DeletionImpact.of(bytes(f.buildFlowDelete().setTableId(TableId.ALL)
+        assertFalse(table1.mayAffect(1, 2), "port 1's traffic never reaches table 1's table-miss rule");
+        DirectionTest table1Blind = DeletionImpact.of(bytes(f.buildFlowDelete().setTableId(TableId.of(1))
+                .setMatch(f.buildMatch().build()).build()), knowing(tables, false)).orElseThrow();
+        assertTrue(table1Blind.mayAffect(1, 2), "without port 1's sole rules, a rule without in_port may see its traffic");
+        DirectionTest nothing = DeletionImpact.of(bytes(f.buildFlowDelete().setTableId(TableId.ALL)
                 .setMatch(f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.ARP).build()).build()),
                 knowing(tables)).orElseThrow();
         assertFalse(nothing.mayAffect(1, 2) || nothing.mayAffect(3, 2), "removes nothing: " + nothing);

@@ -33,7 +33,7 @@ import org.ovshighway.ovs.testing.PrivateOvsDpdk;
  * rule re-installed, sent through the proxy, only forward B's traffic to A: they are not held and
  * the link stays; so are a delete without in_port that removes only a rule of A's (the proxy judges
  * a delete by the rules it removes) and a rule without in_port below B's (B's traffic never reaches
- * it); an OpenFlow 1.0 re-install resets the rule's counters in OVS and what the proxy
+ * it) and that rule's delete; an OpenFlow 1.0 re-install resets the rule's counters in OVS and what the proxy
  * adds to them. Port statistics read through the proxy keep counting while
  * OVS's stand still, and at the end equal what each guest sent plus its FENCE copies. The guests
  * stop, then the agent, leaving no link region. Each guest's check of the other's
@@ -210,9 +210,12 @@ class AgentBypassOvsDpdkTest {
                 assertTrue(ovs.ofctl("dump-flows", BRIDGE).contains("nw_dst=10.9.9.9"), "A's drop rule is in OVS");
                 ovs.ofctl("del-flows", proxy, "ip,nw_dst=10.9.9.9");
                 assertFalse(ovs.ofctl("dump-flows", BRIDGE).contains("nw_dst=10.9.9.9"), "deleted from OVS");
-                // a rule without in_port below B's, through the proxy: B's traffic never reaches it, so it is
-                // relayed without a hold too (it stays: deleting a rule without in_port is held, see above)
+                // a rule without in_port below B's, through the proxy, and its delete: B's traffic never reaches
+                // it, so neither is held
                 ovs.ofctl("add-flow", proxy, "priority=10,arp,actions=drop");
+                assertTrue(ovs.ofctl("dump-flows", BRIDGE).contains("priority=10,arp"), "the ARP rule is in OVS");
+                ovs.ofctl("del-flows", proxy, "arp");
+                assertFalse(ovs.ofctl("dump-flows", BRIDGE).contains("priority=10,arp"), "and deleted again");
                 Thread.sleep(300);
                 String afterDelete = links(control);
                 if (!oneWayLink.equals(linkId(line(afterDelete, PORT_B))) || !line(afterDelete, PORT_B).contains(",ACTIVE)")) {
@@ -220,7 +223,7 @@ class AgentBypassOvsDpdkTest {
                             + oneWayLink + ": "
                             + afterDelete + "\nagent:\n" + agent.output());
                 }
-                assertEquals(holdsBefore, holds(agent.output()), "neither A's rule, its delete nor the ARP rule was held");
+                assertEquals(holdsBefore, holds(agent.output()), "none of the four held");
 
                 // the guests stop sending and drain first: the agent's stop removes their ports
                 a.terminate();
