@@ -13,12 +13,12 @@ import org.ovshighway.p2p.flow.Match;
  * ofputil_decode_flow_mod}, {@code ofproto.c delete_flows_start__}), or a superset of them
  * ({@link #removes}): a strict delete removes the one flow of the table with that priority and
  * match, a non-strict one every flow whose match is at least as specific, both only among flows
- * whose cookie agrees under the cookie mask. The {@code out_port} and {@code out_group} filters are not applied (they only
- * ever narrow what is removed), and an OpenFlow 1.0 delete (plain or NXT_FLOW_MOD) is taken to reach
+ * whose cookie agrees under the cookie mask. The {@code out_port} and {@code out_group} filters are
+ * not applied (they only ever narrow what is removed), and an OpenFlow 1.0 delete (plain or NXT_FLOW_MOD) is taken to reach
  * every table: its table is the command's high byte only when the connection turned on OVS's
  * flow_mod_table_id extension. A plain OF1.0 delete has no cookie filter; an NXT_FLOW_MOD's is the
  * NXM_NX_COOKIE(_W) of its match.
- * OpenFlow 1.1 FLOW_MODs are not decoded. Frame layouts: {@link CounterReset}.
+ * OpenFlow 1.1 FLOW_MODs are not decoded. Frame layouts: {@link FlowModFrame}.
  *
  * @param tableId    the table, or {@link FlowStatsRequest#ALL_TABLES}
  * @param priority   the priority (only a strict delete compares it)
@@ -28,34 +28,6 @@ import org.ovshighway.p2p.flow.Match;
  * @param cookieMask the cookie mask
  */
 public record FlowDeletion(int tableId, int priority, Match match, boolean strict, long cookie, long cookieMask) {
-
-    private static final int OF10 = 1;
-    private static final int OF12 = 3;
-    private static final int OF15 = 6;
-    private static final int FLOW_MOD = 14;
-    private static final int EXPERIMENTER = 4;
-    private static final long NICIRA = 0x00002320L;
-    private static final int NXT_FLOW_MOD = 13;
-    private static final int DELETE = 3;
-    private static final int DELETE_STRICT = 4;
-
-    private static final int OF10_MATCH_OFFSET = 8;
-    private static final int OF10_COMMAND_OFFSET = OF10_MATCH_OFFSET + MatchDecoder.OF10_MATCH_LENGTH + 8;
-    private static final int OF10_PRIORITY_OFFSET = OF10_COMMAND_OFFSET + 6;
-    private static final int OF10_FLOW_MOD_LENGTH = OF10_PRIORITY_OFFSET + 2 + 4 + 2 + 2;
-
-    private static final int NX_SUBTYPE_OFFSET = 12;
-    private static final int NX_COMMAND_OFFSET = 24;
-    private static final int NX_PRIORITY_OFFSET = NX_COMMAND_OFFSET + 6;
-    private static final int NX_MATCH_LENGTH_OFFSET = NX_PRIORITY_OFFSET + 2 + 4 + 2 + 2;
-    private static final int NX_MATCH_OFFSET = NX_MATCH_LENGTH_OFFSET + 2 + 6;
-
-    private static final int OF12_COOKIE_OFFSET = 8;
-    private static final int OF12_COOKIE_MASK_OFFSET = OF12_COOKIE_OFFSET + 8;
-    private static final int OF12_TABLE_OFFSET = OF12_COOKIE_MASK_OFFSET + 8;
-    private static final int OF12_COMMAND_OFFSET = OF12_TABLE_OFFSET + 1;
-    private static final int OF12_PRIORITY_OFFSET = OF12_COMMAND_OFFSET + 1 + 2 + 2;
-    private static final int OF12_MATCH_OFFSET = OF12_PRIORITY_OFFSET + 2 + 4 + 4 + 4 + 2 + 2;
 
     /** Fields every encoding names alike once canonical: the OXM basic ones (see {@link #removes}). */
     private static final Set<FieldId> SAME_IN_EVERY_ENCODING = basicFields();
@@ -111,75 +83,26 @@ public record FlowDeletion(int tableId, int priority, Match match, boolean stric
      * The caller then judges the frame without knowing what it removes.
      */
     public static Optional<FlowDeletion> of(ByteBuf frame) {
-        int start = frame.readerIndex();
-        int length = frame.readableBytes();
-        if (length < 8) {
+        Optional<FlowModFrame> decoded = FlowModFrame.of(frame);
+        if (decoded.isEmpty()) {
             return Optional.empty();
         }
-        int version = frame.getUnsignedByte(start);
-        int type = frame.getUnsignedByte(start + 1);
+        FlowModFrame flowMod = decoded.get();
+        int command = flowMod.command();
+        if (command != FlowModFrame.DELETE && command != FlowModFrame.DELETE_STRICT) {
+            return Optional.empty();
+        }
+        boolean strict = command == FlowModFrame.DELETE_STRICT;
         try {
-            if (version == OF10 && type == FLOW_MOD) {
-                return of10(frame, start, length);
-            }
-            if (version == OF10 && type == EXPERIMENTER && length >= NX_MATCH_OFFSET
-                    && frame.getUnsignedInt(start + 8) == NICIRA
-                    && frame.getUnsignedInt(start + NX_SUBTYPE_OFFSET) == NXT_FLOW_MOD) {
-                return nicira(frame, start, length);
-            }
-            if (version >= OF12 && version <= OF15 && type == FLOW_MOD) {
-                return of12(frame, start, length);
-            }
+            MatchDecoder.Decoded match = flowMod.decodeMatch();
+            return Optional.of(switch (flowMod.form()) {
+                case OF10, NICIRA -> new FlowDeletion(FlowStatsRequest.ALL_TABLES, flowMod.priority(), match.match(), strict,
+                        match.cookie(), match.cookieMask());
+                case OF12 -> new FlowDeletion(flowMod.tableId(), flowMod.priority(), match.match(), strict, flowMod.cookie(),
+                        flowMod.cookieMask());
+            });
         } catch (MalformedStatsException | IllegalArgumentException | IndexOutOfBoundsException e) {
             return Optional.empty();
         }
-        return Optional.empty();
-    }
-
-    private static boolean isDelete(int command) {
-        return command == DELETE || command == DELETE_STRICT;
-    }
-
-    private static Optional<FlowDeletion> of10(ByteBuf frame, int start, int length) throws MalformedStatsException {
-        if (length < OF10_FLOW_MOD_LENGTH) {
-            return Optional.empty();
-        }
-        int command = frame.getUnsignedShort(start + OF10_COMMAND_OFFSET) & 0xff;
-        if (!isDelete(command)) {
-            return Optional.empty();
-        }
-        Match match = MatchDecoder.of10(frame, start + OF10_MATCH_OFFSET, "OF1.0 FLOW_MOD");
-        return Optional.of(new FlowDeletion(FlowStatsRequest.ALL_TABLES,
-                frame.getUnsignedShort(start + OF10_PRIORITY_OFFSET), match, command == DELETE_STRICT, 0, 0));
-    }
-
-    private static Optional<FlowDeletion> nicira(ByteBuf frame, int start, int length) throws MalformedStatsException {
-        int command = frame.getUnsignedShort(start + NX_COMMAND_OFFSET) & 0xff;
-        if (!isDelete(command)) {
-            return Optional.empty();
-        }
-        int matchLength = frame.getUnsignedShort(start + NX_MATCH_LENGTH_OFFSET);
-        if (NX_MATCH_OFFSET + matchLength > length) {
-            return Optional.empty();
-        }
-        int matchStart = start + NX_MATCH_OFFSET;
-        MatchDecoder.Decoded decoded = MatchDecoder.nxm(frame, matchStart, matchStart + matchLength, "NXT_FLOW_MOD");
-        return Optional.of(new FlowDeletion(FlowStatsRequest.ALL_TABLES,
-                frame.getUnsignedShort(start + NX_PRIORITY_OFFSET), decoded.match(), command == DELETE_STRICT,
-                decoded.cookie(), decoded.cookieMask()));
-    }
-
-    private static Optional<FlowDeletion> of12(ByteBuf frame, int start, int length) throws MalformedStatsException {
-        if (length < OF12_MATCH_OFFSET + 4) {
-            return Optional.empty();
-        }
-        int command = frame.getUnsignedByte(start + OF12_COMMAND_OFFSET);
-        if (!isDelete(command)) {
-            return Optional.empty();
-        }
-        Match match = MatchDecoder.oxm(frame, start + OF12_MATCH_OFFSET, start + length, "OF1.2+ FLOW_MOD");
-        return Optional.of(new FlowDeletion(frame.getUnsignedByte(start + OF12_TABLE_OFFSET),
-                frame.getUnsignedShort(start + OF12_PRIORITY_OFFSET), match, command == DELETE_STRICT,
-                frame.getLong(start + OF12_COOKIE_OFFSET), frame.getLong(start + OF12_COOKIE_MASK_OFFSET)));
     }
 }
