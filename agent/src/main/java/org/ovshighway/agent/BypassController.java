@@ -261,11 +261,14 @@ final class BypassController implements AutoCloseable {
     }
 
     private CompletionStage<?> holdBefore(String connection, ByteBuf frame) {
-        FlowChangeImpact impact = FlowChangeClassifier.classify(frame);
-        if (impact instanceof FlowChangeImpact.None) {
+        if (!FlowChangeClassifier.mayChangeForwarding(frame)) {
             return null;
         }
         lastForwardedChange = clock.getAsLong();
+        if (!anyLink()) {
+            return null;   // no link to break: the FLOW_MOD is not parsed (the proxy's relay rate)
+        }
+        FlowChangeImpact impact = FlowChangeClassifier.classify(frame);
         List<PairView> affected = affected(impact::mayAffect);
         String judged = "by its ports";
         if (!affected.isEmpty()) {
@@ -285,6 +288,15 @@ final class BypassController implements AutoCloseable {
         List<PairView> reverted = affected;
         commands.add(() -> revertForHold(reverted, why, connection, done));
         return done;
+    }
+
+    private boolean anyLink() {
+        for (PairView view : snapshot) {
+            if (view.shape() != LinkShape.NONE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<PairView> affected(DirectionTest test) {

@@ -60,6 +60,9 @@ public final class FlowChangeClassifier {
 
     /** The impact of {@code frame} (a whole message, header included); the buffer is not modified. */
     public static FlowChangeImpact classify(ByteBuf frame) {
+        if (!mayChangeForwarding(frame)) {
+            return NONE;
+        }
         if (frame.readableBytes() < HEADER) {
             return new FlowChangeImpact.Everything("frame shorter than an OpenFlow header: bytes=" + frame.readableBytes());
         }
@@ -70,42 +73,60 @@ public final class FlowChangeClassifier {
             return flowMod(frame);
         }
         if (type == EXPERIMENTER) {
-            return experimenter(frame, version);
+            if (frame.readableBytes() < EXPERIMENTER_SUBTYPE_OFFSET + 4) {
+                return new FlowChangeImpact.Everything("experimenter message too short for its id and subtype: bytes="
+                        + frame.readableBytes() + " version=" + version);
+            }
+            return new FlowChangeImpact.Everything(String.format("experimenter message id=0x%08x subtype=%d version=%d",
+                    frame.getUnsignedInt(start + EXPERIMENTER_ID_OFFSET),
+                    frame.getUnsignedInt(start + EXPERIMENTER_SUBTYPE_OFFSET), version));
         }
         if (version == OF10) {
-            return type == OF10_PORT_MOD ? new FlowChangeImpact.Everything("PORT_MOD") : NONE;
+            return new FlowChangeImpact.Everything("PORT_MOD");
         }
+        // what mayChangeForwarding lets through besides FLOW_MOD and experimenter messages
         return switch (type) {
             case GROUP_MOD -> new FlowChangeImpact.Everything("GROUP_MOD");
             case PORT_MOD -> new FlowChangeImpact.Everything("PORT_MOD");
             case TABLE_MOD -> new FlowChangeImpact.Everything("TABLE_MOD");
-            case BUNDLE_CONTROL -> frame.readableBytes() >= BUNDLE_CONTROL_TYPE_OFFSET + 2
-                    && frame.getUnsignedShort(start + BUNDLE_CONTROL_TYPE_OFFSET) == BUNDLE_COMMIT_REQUEST
-                    ? new FlowChangeImpact.Everything("BUNDLE_CONTROL commit") : NONE;
-            default -> NONE;
+            default -> new FlowChangeImpact.Everything("BUNDLE_CONTROL commit");
         };
     }
 
     /**
-     * Nicira extension messages that only set up the connection or ask for something change no
+     * Whether {@link #classify} would say anything but {@link FlowChangeImpact.None}, from the header
+     * alone (no FLOW_MOD is parsed): what a caller with no live link needs to know cheaply.
+     *
+     * <p>Nicira extension messages that only set up the connection or ask for something change no
      * forwarding: {@code ovs-ofctl} sends NXT_SET_FLOW_FORMAT before every dump, and holding (and
      * reverting every link for) a statistics request would defeat the bypass. Every other
      * experimenter message (NXT_FLOW_MOD, NXT_GROUP_MOD, ONF bundles, anything unknown) reaches
      * everything.
      */
-    private static FlowChangeImpact experimenter(ByteBuf frame, int version) {
+    public static boolean mayChangeForwarding(ByteBuf frame) {
+        if (frame.readableBytes() < HEADER) {
+            return true;
+        }
         int start = frame.readerIndex();
-        if (frame.readableBytes() < EXPERIMENTER_SUBTYPE_OFFSET + 4) {
-            return new FlowChangeImpact.Everything("experimenter message too short for its id and subtype: bytes="
-                    + frame.readableBytes() + " version=" + version);
+        int version = frame.getUnsignedByte(start);
+        int type = frame.getUnsignedByte(start + 1);
+        if (type == FLOW_MOD) {
+            return true;
         }
-        long id = frame.getUnsignedInt(start + EXPERIMENTER_ID_OFFSET);
-        long subtype = frame.getUnsignedInt(start + EXPERIMENTER_SUBTYPE_OFFSET);
-        if (id == NICIRA && NICIRA_CHANGING_NOTHING.contains(subtype)) {
-            return NONE;
+        if (type == EXPERIMENTER) {
+            return frame.readableBytes() < EXPERIMENTER_SUBTYPE_OFFSET + 4
+                    || frame.getUnsignedInt(start + EXPERIMENTER_ID_OFFSET) != NICIRA
+                    || !NICIRA_CHANGING_NOTHING.contains(frame.getUnsignedInt(start + EXPERIMENTER_SUBTYPE_OFFSET));
         }
-        return new FlowChangeImpact.Everything(String.format("experimenter message id=0x%08x subtype=%d version=%d",
-                id, subtype, version));
+        if (version == OF10) {
+            return type == OF10_PORT_MOD;
+        }
+        return switch (type) {
+            case GROUP_MOD, PORT_MOD, TABLE_MOD -> true;
+            case BUNDLE_CONTROL -> frame.readableBytes() >= BUNDLE_CONTROL_TYPE_OFFSET + 2
+                    && frame.getUnsignedShort(start + BUNDLE_CONTROL_TYPE_OFFSET) == BUNDLE_COMMIT_REQUEST;
+            default -> false;
+        };
     }
 
     private static FlowChangeImpact flowMod(ByteBuf frame) {

@@ -180,4 +180,46 @@ class FlowChangeClassifierTest {
         assertTrue(((FlowChangeImpact.Everything) cut).why().startsWith("FLOW_MOD openflowj cannot parse"), cut.toString());
         assertInstanceOf(FlowChangeImpact.Everything.class, FlowChangeClassifier.classify(Unpooled.wrappedBuffer(new byte[3])));
     }
+
+    @Test
+    void theHeaderOnlyCheckAgreesWithTheClassifierOnEveryFrame() {
+        OFFactory f10 = OFFactories.getFactory(OFVersion.OF_10);
+        OFFactory f13 = OFFactories.getFactory(OFVersion.OF_13);
+        OFFactory f14 = OFFactories.getFactory(OFVersion.OF_14);
+        List<ByteBuf> seeds = List.of(
+                bytes(flowMod(f10, OFFlowModCommand.ADD, f10.buildMatch().build(), List.of(output(f10, OFPort.of(2))))),
+                bytes(flowMod(f13, OFFlowModCommand.DELETE, f13.buildMatch().build(), List.of())),
+                bytes(f13.buildBarrierRequest().build()),
+                bytes(f10.buildPortMod().setPortNo(OFPort.of(1)).build()),
+                bytes(f13.buildPortMod().setPortNo(OFPort.of(1)).build()),
+                bytes(f13.buildTableMod().build()),
+                bytes(f13.buildGroupAdd().setGroup(OFGroup.of(1)).setGroupType(OFGroupType.ALL).setBuckets(List.of()).build()),
+                bytes(f14.buildBundleCtrlMsg().setBundleId(BundleId.of(7)).setBundleCtrlType(OFBundleCtrlType.OPEN_REQUEST)
+                        .build()),
+                bytes(f14.buildBundleCtrlMsg().setBundleId(BundleId.of(7)).setBundleCtrlType(OFBundleCtrlType.COMMIT_REQUEST)
+                        .build()),
+                Unpooled.wrappedBuffer(new byte[] {1, 4, 0, 20, 0, 0, 0, 2, 0, 0, 0x23, 0x20, 0, 0, 0, 12, 0, 0, 0, 2}),
+                Unpooled.wrappedBuffer(new byte[] {1, 4, 0, 16, 0, 0, 0, 1, 0, 0, 0x23, 0x20, 0, 0, 0, 13}));
+        java.util.Random random = new java.util.Random(20261125);
+        int changing = 0;
+        for (int i = 0; i < 20_000; i++) {
+            ByteBuf seed = seeds.get(i % seeds.size());
+            byte[] b = new byte[seed.readableBytes()];
+            seed.getBytes(seed.readerIndex(), b);
+            if (i >= seeds.size()) {
+                for (int m = 1 + random.nextInt(3); m > 0; m--) {
+                    b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+                }
+            }
+            int length = i % 7 == 0 ? random.nextInt(b.length + 1) : b.length;
+            ByteBuf frame = Unpooled.wrappedBuffer(b, 0, length);
+            boolean none = FlowChangeClassifier.classify(frame) instanceof FlowChangeImpact.None;
+            assertEquals(!none, FlowChangeClassifier.mayChangeForwarding(frame), "frame " + java.util.HexFormat.of()
+                    .formatHex(b, 0, length));
+            if (!none) {
+                changing++;
+            }
+        }
+        assertTrue(changing > 1000 && changing < 19_000, "both kinds seen: " + changing);
+    }
 }
