@@ -276,7 +276,9 @@ final class BypassController implements AutoCloseable {
             Optional<DirectionTest> closer = DeletionImpact.of(frame, verdicts)
                     .or(() -> AdditionImpact.of(frame, impact, verdicts));
             if (closer.isPresent()) {
-                affected = affected(closer.get());
+                // both over-approximate "may break": so does their conjunction
+                DirectionTest tables = closer.get();
+                affected = affected((from, to) -> impact.mayAffect(from, to) && tables.mayAffect(from, to));
                 judged = "by the tables";
             }
         }

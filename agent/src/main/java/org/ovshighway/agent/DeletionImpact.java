@@ -1,8 +1,11 @@
 package org.ovshighway.agent;
 
 import io.netty.buffer.ByteBuf;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.ovshighway.p2p.P2pDetector;
+import org.ovshighway.p2p.flow.FlowEntry;
 import org.ovshighway.p2p.flow.PortNo;
 import org.ovshighway.proxy.stats.FlowDeletion;
 
@@ -30,9 +33,9 @@ final class DeletionImpact {
     }
 
     /**
-     * The test for {@code frame} when it is a delete whose removed rules the tables tell; empty
-     * when it is not a delete this can decode or the tables are not known (the caller keeps the
-     * classifier's judgement).
+     * The test for {@code frame} when it is a delete this can decode, else empty (the caller keeps
+     * the classifier's judgement). A direction whose rules the tables cannot tell (not known yet,
+     * a resync, no sole rules and no rule scan) may be affected.
      */
     static Optional<DirectionTest> of(ByteBuf frame, BypassController.Verdicts verdicts) {
         Optional<FlowDeletion> decoded = FlowDeletion.of(frame);
@@ -40,7 +43,30 @@ final class DeletionImpact {
             return Optional.empty();
         }
         FlowDeletion deletion = decoded.get();
-        return verdicts.inPortsOf(deletion::removes).map(in -> (from, to) -> in.mayHandle(PortNo.of(from))
-                && verdicts.soleFlows(from).map(flows -> flows.stream().anyMatch(deletion::removes)).orElse(true));
+        // the scan of every rule only when some direction has no sole rules to look at
+        Supplier<Optional<P2pDetector.RuleInPorts>> removedInPorts = memoized(() -> verdicts.inPortsOf(deletion::removes));
+        return Optional.of((from, to) -> {
+            Optional<List<FlowEntry>> sole = verdicts.soleFlows(from);
+            if (sole.isPresent()) {
+                return sole.get().stream().anyMatch(deletion::removes);
+            }
+            return removedInPorts.get().map(in -> in.mayHandle(PortNo.of(from))).orElse(true);
+        });
+    }
+
+    private static <T> Supplier<T> memoized(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private T value;
+            private boolean done;
+
+            @Override
+            public T get() {
+                if (!done) {
+                    value = supplier.get();
+                    done = true;
+                }
+                return value;
+            }
+        };
     }
 }

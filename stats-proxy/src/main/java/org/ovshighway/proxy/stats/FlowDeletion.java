@@ -22,7 +22,7 @@ import org.ovshighway.p2p.flow.Match;
  *
  * @param tableId    the table, or {@link FlowStatsRequest#ALL_TABLES}
  * @param priority   the priority (only a strict delete compares it)
- * @param match      the FLOW_MOD's match
+ * @param match      the FLOW_MOD's match, kept on the fields every encoding names alike (see {@link #removes})
  * @param strict     DELETE_STRICT
  * @param cookie     with {@code cookieMask}: the cookie filter (mask 0 selects every cookie)
  * @param cookieMask the cookie mask
@@ -33,7 +33,7 @@ public record FlowDeletion(int tableId, int priority, Match match, boolean stric
     private static final Set<FieldId> SAME_IN_EVERY_ENCODING = basicFields();
 
     public FlowDeletion {
-        match = CanonicalMatch.of(match);
+        match = comparable(CanonicalMatch.of(match));
     }
 
     /**
@@ -53,7 +53,7 @@ public record FlowDeletion(int tableId, int priority, Match match, boolean stric
         if (strict && priority != flow.priority()) {
             return false;
         }
-        return comparable(match).covers(CanonicalMatch.of(flow.match()));
+        return match.covers(CanonicalMatch.of(flow.match()));
     }
 
     private static Match comparable(Match match) {
