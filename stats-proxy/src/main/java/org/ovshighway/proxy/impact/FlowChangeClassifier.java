@@ -1,5 +1,10 @@
 package org.ovshighway.proxy.impact;
 
+import static org.ovshighway.proxy.OpenFlowWire.EXPERIMENTER;
+import static org.ovshighway.proxy.OpenFlowWire.FLOW_MOD;
+import static org.ovshighway.proxy.OpenFlowWire.NICIRA;
+import static org.ovshighway.proxy.OpenFlowWire.OF10;
+
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,8 +38,6 @@ import org.projectfloodlight.openflow.types.OFPort;
 public final class FlowChangeClassifier {
     private static final FlowChangeImpact NONE = new FlowChangeImpact.None();
     private static final int HEADER = 8;
-    private static final int EXPERIMENTER = 4;
-    private static final int FLOW_MOD = 14;
     private static final int OF10_PORT_MOD = 15;
     private static final int GROUP_MOD = 15;
     private static final int PORT_MOD = 16;
@@ -42,10 +45,8 @@ public final class FlowChangeClassifier {
     private static final int BUNDLE_CONTROL = 33;
     private static final int BUNDLE_CONTROL_TYPE_OFFSET = 12;
     private static final int BUNDLE_COMMIT_REQUEST = 4;
-    private static final int OF10 = 1;
     private static final int EXPERIMENTER_ID_OFFSET = 8;
     private static final int EXPERIMENTER_SUBTYPE_OFFSET = 12;
-    private static final long NICIRA = 0x00002320L;
     /** OFPP_MAX + 1 (OF1.1+ numbering, openflowj widens OF1.0's): IN_PORT, TABLE, NORMAL, FLOOD, ... up from here. */
     private static final long FIRST_RESERVED_PORT = 0xffffff00L;
     /**

@@ -1,5 +1,13 @@
 package org.ovshighway.proxy.stats;
 
+import static org.ovshighway.proxy.OpenFlowWire.EXPERIMENTER;
+import static org.ovshighway.proxy.OpenFlowWire.FLOW_MOD;
+import static org.ovshighway.proxy.OpenFlowWire.NICIRA;
+import static org.ovshighway.proxy.OpenFlowWire.NXT_FLOW_MOD;
+import static org.ovshighway.proxy.OpenFlowWire.OF10;
+import static org.ovshighway.proxy.OpenFlowWire.OF12;
+import static org.ovshighway.proxy.OpenFlowWire.OF15;
+
 import io.netty.buffer.ByteBuf;
 import java.util.Optional;
 import org.ovshighway.p2p.flow.Match;
@@ -39,14 +47,6 @@ final class FlowModFrame {
         /** OpenFlow 1.2–1.5: table, cookie and cookie mask in the header. */
         OF12
     }
-
-    private static final int OF10 = 1;
-    private static final int OF12 = 3;
-    private static final int OF15 = 6;
-    private static final int FLOW_MOD = 14;
-    private static final int EXPERIMENTER = 4;
-    private static final long NICIRA = 0x00002320L;
-    private static final int NXT_FLOW_MOD = 13;
 
     private static final int OF10_MATCH_OFFSET = 8;
     private static final int OF10_COMMAND_OFFSET = OF10_MATCH_OFFSET + MatchDecoder.OF10_MATCH_LENGTH + 8;
