@@ -33,7 +33,8 @@ import org.ovshighway.ovs.testing.PrivateOvsDpdk;
  * rule re-installed, sent through the proxy, only forward B's traffic to A: they are not held and
  * the link stays; so are a delete without in_port that removes only a rule of A's (the proxy judges
  * a delete by the rules it removes) and a rule without in_port below B's (B's traffic never reaches
- * it) and that rule's delete; an OpenFlow 1.0 re-install resets the rule's counters in OVS and what the proxy
+ * it) and that rule's delete, the same with a register rule (Nicira NXT_FLOW_MODs); an OpenFlow 1.0
+ * re-install resets the rule's counters in OVS and what the proxy
  * adds to them. Port statistics read through the proxy keep counting while
  * OVS's stand still, and at the end equal what each guest sent plus its FENCE copies. The guests
  * stop, then the agent, leaving no link region. Each guest's check of the other's
@@ -216,6 +217,11 @@ class AgentBypassOvsDpdkTest {
                 assertTrue(ovs.ofctl("dump-flows", BRIDGE).contains("priority=10,arp"), "the ARP rule is in OVS");
                 ovs.ofctl("del-flows", proxy, "arp");
                 assertFalse(ovs.ofctl("dump-flows", BRIDGE).contains("priority=10,arp"), "and deleted again");
+                // the same with a rule that needs NXM (a register): ovs-ofctl sends Nicira NXT_FLOW_MODs
+                ovs.ofctl("add-flow", proxy, "priority=10,reg0=7,actions=drop");
+                assertTrue(ovs.ofctl("dump-flows", BRIDGE).contains("reg0=0x7"), "the register rule is in OVS");
+                ovs.ofctl("del-flows", proxy, "reg0=7");
+                assertFalse(ovs.ofctl("dump-flows", BRIDGE).contains("reg0=0x7"), "and deleted again");
                 Thread.sleep(300);
                 String afterDelete = links(control);
                 if (!oneWayLink.equals(linkId(line(afterDelete, PORT_B))) || !line(afterDelete, PORT_B).contains(",ACTIVE)")) {
@@ -223,7 +229,7 @@ class AgentBypassOvsDpdkTest {
                             + oneWayLink + ": "
                             + afterDelete + "\nagent:\n" + agent.output());
                 }
-                assertEquals(holdsBefore, holds(agent.output()), "none of the four held");
+                assertEquals(holdsBefore, holds(agent.output()), "none of the six held");
 
                 // the guests stop sending and drain first: the agent's stop removes their ports
                 a.terminate();

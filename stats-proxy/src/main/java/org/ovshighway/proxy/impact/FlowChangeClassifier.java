@@ -28,8 +28,9 @@ import org.projectfloodlight.openflow.types.OFPort;
 
 /**
  * Works out the {@link FlowChangeImpact} of one complete OpenFlow frame a controller sends toward
- * the switch. Reads the header itself; parses FLOW_MODs of every version with openflowj; anything
- * that changes forwarding in a way it does not analyse is {@link FlowChangeImpact.Everything}.
+ * the switch. Reads the header itself; parses FLOW_MODs of every version with openflowj and Nicira
+ * NXT_FLOW_MODs itself ({@link NiciraFlowMod}); anything that changes forwarding in a way it does
+ * not analyse is {@link FlowChangeImpact.Everything}.
  *
  * <p>Message types by number (the same in OF1.0 and OF1.3–1.5 where named): OF1.0 FLOW_MOD 14,
  * PORT_MOD 15, VENDOR 4; OF1.1+ FLOW_MOD 14, GROUP_MOD 15, PORT_MOD 16, TABLE_MOD 17,
@@ -74,6 +75,9 @@ public final class FlowChangeClassifier {
             return flowMod(frame);
         }
         if (type == EXPERIMENTER) {
+            if (NiciraFlowMod.is(frame)) {
+                return NiciraFlowMod.classify(frame);
+            }
             if (frame.readableBytes() < EXPERIMENTER_SUBTYPE_OFFSET + 4) {
                 return new FlowChangeImpact.Everything("experimenter message too short for its id and subtype: bytes="
                         + frame.readableBytes() + " version=" + version);
@@ -100,9 +104,9 @@ public final class FlowChangeClassifier {
      *
      * <p>Nicira extension messages that only set up the connection or ask for something change no
      * forwarding: {@code ovs-ofctl} sends NXT_SET_FLOW_FORMAT before every dump, and holding (and
-     * reverting every link for) a statistics request would defeat the bypass. Every other
-     * experimenter message (NXT_FLOW_MOD, NXT_GROUP_MOD, ONF bundles, anything unknown) reaches
-     * everything.
+     * reverting every link for) a statistics request would defeat the bypass. An NXT_FLOW_MOD is
+     * judged like a FLOW_MOD ({@link NiciraFlowMod}); every other experimenter message
+     * (NXT_GROUP_MOD, ONF bundles, anything unknown) reaches everything.
      */
     public static boolean mayChangeForwarding(ByteBuf frame) {
         if (frame.readableBytes() < HEADER) {
@@ -220,7 +224,14 @@ public final class FlowChangeClassifier {
 
     /** Adds a physical output port; returns true when the port reaches more than one known port. */
     private static boolean addOutput(Set<Long> outputs, OFPort port) {
-        long number = portNumber(port);
+        return addOutput(outputs, portNumber(port));
+    }
+
+    /**
+     * {@link #addOutput(Set, OFPort)} for a port number in OpenFlow 1.1+ numbering (OpenFlow 1.0's
+     * reserved ports widened, as openflowj does).
+     */
+    static boolean addOutput(Set<Long> outputs, long number) {
         if (number < FIRST_RESERVED_PORT) {
             outputs.add(number);
             return false;

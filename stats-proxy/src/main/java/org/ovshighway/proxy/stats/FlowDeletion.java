@@ -29,8 +29,12 @@ import org.ovshighway.p2p.flow.Match;
  */
 public record FlowDeletion(int tableId, int priority, Match match, boolean strict, long cookie, long cookieMask) {
 
-    /** Fields every encoding names alike once canonical: the OXM basic ones (see {@link #removes}). */
-    private static final Set<FieldId> SAME_IN_EVERY_ENCODING = basicFields();
+    /**
+     * Fields every encoding names alike once canonical: the OXM basic ones, and Nicira's class-1 NXM
+     * fields (registers, ct_state, ip_ttl...), whose NXM header OVS writes in OXM matches too.
+     */
+    private static final Set<FieldId> BASIC_FIELDS = basicFields();
+    private static final String NICIRA_CLASS_PREFIX = "oxm_0x0001_";
 
     public FlowDeletion {
         match = comparable(CanonicalMatch.of(match));
@@ -39,9 +43,10 @@ public record FlowDeletion(int tableId, int priority, Match match, boolean stric
     /**
      * Whether applying this FLOW_MOD may remove {@code flow} (a flow as the agent's mirror holds it,
      * possibly learnt in another OpenFlow encoding). A superset of what the switch removes: only the
-     * delete's constraints on OXM basic fields are compared (a field some encoding names otherwise,
-     * a register or an extension field, is taken to match), and a strict delete removes any flow of
-     * its priority that its match covers (the switch: only the one whose match equals it).
+     * delete's constraints on fields every encoding names alike are compared (an experimenter or
+     * packet-register field, which an encoding may name otherwise, is taken to match), and a strict
+     * delete removes any flow of its priority that its match covers (the switch: only the one whose
+     * match equals it).
      */
     public boolean removes(FlowEntry flow) {
         if (tableId != FlowStatsRequest.ALL_TABLES && tableId != flow.tableId()) {
@@ -59,7 +64,7 @@ public record FlowDeletion(int tableId, int priority, Match match, boolean stric
     private static Match comparable(Match match) {
         Match kept = match;
         for (FieldId field : match.fields().keySet()) {
-            if (!SAME_IN_EVERY_ENCODING.contains(field)) {
+            if (!BASIC_FIELDS.contains(field) && !field.name().startsWith(NICIRA_CLASS_PREFIX)) {
                 kept = kept.without(field);
             }
         }

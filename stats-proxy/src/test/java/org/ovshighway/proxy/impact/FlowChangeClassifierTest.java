@@ -164,7 +164,7 @@ class FlowChangeClassifierTest {
                 .setGroup(OFGroup.of(1)).setGroupType(OFGroupType.ALL).setBuckets(List.of()).build())));
         assertInstanceOf(FlowChangeImpact.Everything.class, FlowChangeClassifier.classify(bytes(f14.buildBundleCtrlMsg()
                 .setBundleId(BundleId.of(7)).setBundleCtrlType(OFBundleCtrlType.COMMIT_REQUEST).build())));
-        // Nicira NXT_FLOW_MOD (vendor message, subtype 13), not analysed
+        // Nicira NXT_FLOW_MOD (vendor message, subtype 13) cut after its subtype: nothing to read
         ByteBuf nicira = Unpooled.wrappedBuffer(new byte[] {1, 4, 0, 16, 0, 0, 0, 1, 0, 0, 0x23, 0x20, 0, 0, 0, 13});
         assertInstanceOf(FlowChangeImpact.Everything.class, FlowChangeClassifier.classify(nicira));
         // a harmless Nicira subtype from another experimenter id, and an experimenter header cut short

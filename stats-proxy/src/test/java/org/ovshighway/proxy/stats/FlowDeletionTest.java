@@ -115,12 +115,22 @@ class FlowDeletionTest {
 
     @Test
     void aConstraintOnAFieldOtherEncodingsNameOtherwiseIsTakenToMatch() {
-        // reg0=7 (NXM_NX_REG0, class 0x0001): the mirror may hold the same field under another name
-        Match delete = Match.of(FieldMatch.exact(FieldId.oxm(0x0001, 0), 7, 4),
+        // an ONF experimenter field (OXM class 0xffff): NXM names it otherwise
+        Match delete = Match.of(FieldMatch.exact(FieldId.named("oxm_exp_0x4f4e4600_99"), 7, 4),
                 FieldMatch.exact(FieldId.ETH_TYPE, 0x0800, 2));
         FlowDeletion deletion = new FlowDeletion(FlowStatsRequest.ALL_TABLES, 0, delete, false, 0, 0);
         assertTrue(deletion.removes(OTHER_FLOW), "only eth_type compared: " + deletion);
         assertFalse(deletion.removes(LINK_FLOW), "eth_type still is: " + deletion);
+    }
+
+    @Test
+    void aRegisterConstraintIsCompared() {
+        // reg0=7 (NXM_NX_REG0, class 1): the same header in NXM and in OVS's OXM
+        FieldMatch reg0 = FieldMatch.exact(FieldId.oxm(0x0001, 0), 7, 4);
+        FlowDeletion deletion = new FlowDeletion(FlowStatsRequest.ALL_TABLES, 0, Match.of(reg0), false, 0, 0);
+        assertTrue(deletion.removes(flow(0, 10, 0, Match.of(reg0))), deletion.toString());
+        assertFalse(deletion.removes(LINK_FLOW), "no reg0=7 in the link's flow: " + deletion);
+        assertFalse(deletion.removes(MISS), "nor in the table-miss rule: " + deletion);
     }
 
     @Test
