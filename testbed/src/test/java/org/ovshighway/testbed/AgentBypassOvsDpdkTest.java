@@ -207,21 +207,13 @@ class AgentBypassOvsDpdkTest {
                 // a delete without in_port, through the proxy, that removes only a rule of A's: judged by the
                 // rules it removes (none of B's), it is relayed without a hold and B -> A's link stays
                 long holdsBefore = holds(agent.output());
-                ovs.ofctl("add-flow", proxy, "priority=500,in_port=1,ip,nw_dst=10.9.9.9,actions=drop");
-                assertTrue(ovs.ofctl("dump-flows", BRIDGE).contains("nw_dst=10.9.9.9"), "A's drop rule is in OVS");
-                ovs.ofctl("del-flows", proxy, "ip,nw_dst=10.9.9.9");
-                assertFalse(ovs.ofctl("dump-flows", BRIDGE).contains("nw_dst=10.9.9.9"), "deleted from OVS");
+                addAndDelete(ovs, proxy, "priority=500,in_port=1,ip,nw_dst=10.9.9.9,actions=drop", "ip,nw_dst=10.9.9.9",
+                        "nw_dst=10.9.9.9");
                 // a rule without in_port below B's, through the proxy, and its delete: B's traffic never reaches
                 // it, so neither is held
-                ovs.ofctl("add-flow", proxy, "priority=10,arp,actions=drop");
-                assertTrue(ovs.ofctl("dump-flows", BRIDGE).contains("priority=10,arp"), "the ARP rule is in OVS");
-                ovs.ofctl("del-flows", proxy, "arp");
-                assertFalse(ovs.ofctl("dump-flows", BRIDGE).contains("priority=10,arp"), "and deleted again");
+                addAndDelete(ovs, proxy, "priority=10,arp,actions=drop", "arp", "priority=10,arp");
                 // the same with a rule that needs NXM (a register): ovs-ofctl sends Nicira NXT_FLOW_MODs
-                ovs.ofctl("add-flow", proxy, "priority=10,reg0=7,actions=drop");
-                assertTrue(ovs.ofctl("dump-flows", BRIDGE).contains("reg0=0x7"), "the register rule is in OVS");
-                ovs.ofctl("del-flows", proxy, "reg0=7");
-                assertFalse(ovs.ofctl("dump-flows", BRIDGE).contains("reg0=0x7"), "and deleted again");
+                addAndDelete(ovs, proxy, "priority=10,reg0=7,actions=drop", "reg0=7", "reg0=0x7");
                 Thread.sleep(300);
                 String afterDelete = links(control);
                 if (!oneWayLink.equals(linkId(line(afterDelete, PORT_B))) || !line(afterDelete, PORT_B).contains(",ACTIVE)")) {
@@ -293,5 +285,14 @@ class AgentBypassOvsDpdkTest {
     /** How many flow changes the agent's log says it held. */
     private static long holds(String agentOutput) {
         return agentOutput.lines().filter(l -> l.contains("holding a flow change")).count();
+    }
+
+    /** Adds {@code rule} through {@code proxy}, checks OVS shows it ({@code shownAs}), deletes it by {@code match}. */
+    private static void addAndDelete(PrivateOvsDpdk ovs, String proxy, String rule, String match, String shownAs)
+            throws Exception {
+        ovs.ofctl("add-flow", proxy, rule);
+        assertTrue(ovs.ofctl("dump-flows", BRIDGE).contains(shownAs), "in OVS: " + rule);
+        ovs.ofctl("del-flows", proxy, match);
+        assertFalse(ovs.ofctl("dump-flows", BRIDGE).contains(shownAs), "deleted from OVS by " + match);
     }
 }
