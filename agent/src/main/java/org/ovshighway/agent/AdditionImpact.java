@@ -29,7 +29,9 @@ final class AdditionImpact {
         if (!(impact instanceof FlowChangeImpact.Ports ports)) {
             return Optional.empty();
         }
+        // a port whose OpenFlow number is not known (-1): the tables cannot tell
         return FlowAddition.of(frame).map(rule -> (from, to) -> ports.mayAffect(from, to)
-                && (ports.anyOutput() || ports.outputs().contains(to) || verdicts.addedRuleMayHandle(from, rule)));
+                && (ports.anyOutput() || ports.outputs().contains(to) || from < 0
+                || verdicts.addedRuleMayHandle(from, rule)));
     }
 }

@@ -46,6 +46,9 @@ final class DeletionImpact {
         // the scan of every rule only when some direction has no sole rules to look at
         Supplier<Optional<P2pDetector.RuleInPorts>> removedInPorts = memoized(() -> verdicts.inPortsOf(deletion::removes));
         return Optional.of((from, to) -> {
+            if (from < 0) {
+                return true;   // a port whose OpenFlow number is not known (-1): the tables cannot tell
+            }
             Optional<List<FlowEntry>> sole = verdicts.soleFlows(from);
             if (sole.isPresent()) {
                 return sole.get().stream().anyMatch(deletion::removes);

@@ -80,6 +80,7 @@ class AdditionImpactTest {
         ByteBuf punt = arpRule(500, F.actions().output(OFPort.CONTROLLER, 0xffff));
         assertTrue(FlowChangeClassifier.classify(punt).mayAffect(1, 2), "by ports alone: any source");
         assertFalse(mayAffect(punt, tables(), 1, 2), "loses to the priority 1000 rule for all of port 1's traffic");
+        assertTrue(mayAffect(punt, tables(), -1, 2), "a port without a known number: the tables are not asked");
     }
 
     @Test

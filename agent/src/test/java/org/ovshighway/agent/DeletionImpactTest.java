@@ -124,6 +124,8 @@ class DeletionImpactTest {
     void withoutKnownTablesEveryDirectionMayBeAffectedAndOnlyDeletesAreJudged() {
         OFFactory f = OFFactories.getFactory(OFVersion.OF_13);
         ByteBuf delete = bytes(f.buildFlowDelete().setTableId(TableId.ALL).setMatch(toTenNineNineNine(f)).build());
+        assertTrue(DeletionImpact.of(delete, knowing(tables())).orElseThrow().mayAffect(-1, 2),
+                "a port without a known number: the tables are not asked");
         assertTrue(DeletionImpact.of(delete, (from, to) -> false).orElseThrow().mayAffect(1, 2),
                 "tables not known: every direction may be affected (the controller still applies the classifier)");
         ByteBuf add = bytes(f.buildFlowAdd().setMatch(toTenNineNineNine(f)).build());
