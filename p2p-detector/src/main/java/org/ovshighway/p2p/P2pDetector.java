@@ -232,29 +232,8 @@ public final class P2pDetector {
      * group.
      */
     public Optional<List<FlowEntry>> soleFlows(PortNo from) {
-        if (!published.containsKey(from)) {
-            return Optional.empty();
-        }
-        List<FlowEntry> path = new ArrayList<>();
-        Match region = Match.of(FieldMatch.inPort(from));
-        int tableId = 0;
-        while (path.size() <= FlowEntry.MAX_TABLE_ID) {
-            Rule sole = soleRule(mirror.table(tableId), from, region);
-            if (sole == null || sole.entry.actions().size() != 1) {
-                return Optional.empty();
-            }
-            path.add(sole.entry);
-            Action effect = sole.entry.actions().getFirst();
-            if (effect instanceof Action.Output) {
-                return Optional.of(List.copyOf(path));
-            }
-            if (!(effect instanceof Action.GotoTable(int next)) || next <= tableId) {
-                return Optional.empty();
-            }
-            region = region.intersect(sole.entry.match());
-            tableId = next;
-        }
-        return Optional.empty();
+        List<PathStep> path = solePath(from);
+        return path == null ? Optional.empty() : Optional.of(path.stream().map(step -> step.rule().entry).toList());
     }
 
     /**
@@ -267,30 +246,52 @@ public final class P2pDetector {
      * does not reach is never met.
      */
     public boolean addedRuleMayHandle(PortNo from, int tableId, int priority, Match match) {
-        if (!published.containsKey(from)) {
+        List<PathStep> path = solePath(from);
+        if (path == null) {
             return true;
         }
+        for (PathStep step : path) {
+            if ((tableId == ANY_TABLE || tableId == step.tableId()) && priority >= step.rule().priority()
+                    && match.overlaps(step.region())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One table on a port's sole path: the rule all the traffic that reaches it takes, and that traffic. */
+    private record PathStep(int tableId, Rule rule, Match region) {
+    }
+
+    /**
+     * The sole rule of each table {@code from}'s traffic goes through, table 0 first, ending with
+     * the one that outputs; null when {@code from} is not point-to-point or some table leaves its
+     * traffic a choice, the path goes through a group or back to an earlier table.
+     */
+    private List<PathStep> solePath(PortNo from) {
+        if (!published.containsKey(from)) {
+            return null;
+        }
+        List<PathStep> path = new ArrayList<>();
         Match region = Match.of(FieldMatch.inPort(from));
-        int table = 0;
-        for (int steps = 0; steps <= FlowEntry.MAX_TABLE_ID; steps++) {
-            Rule sole = soleRule(mirror.table(table), from, region);
+        int tableId = 0;
+        while (path.size() <= FlowEntry.MAX_TABLE_ID) {
+            Rule sole = soleRule(mirror.table(tableId), from, region);
             if (sole == null || sole.entry.actions().size() != 1) {
-                return true;
+                return null;
             }
-            if ((tableId == ANY_TABLE || tableId == table) && priority >= sole.priority() && match.overlaps(region)) {
-                return true;
-            }
+            path.add(new PathStep(tableId, sole, region));
             Action effect = sole.entry.actions().getFirst();
             if (effect instanceof Action.Output) {
-                return false;
+                return path;
             }
-            if (!(effect instanceof Action.GotoTable(int next)) || next <= table) {
-                return true;
+            if (!(effect instanceof Action.GotoTable(int next)) || next <= tableId) {
+                return null;
             }
             region = region.intersect(sole.entry.match());
-            table = next;
+            tableId = next;
         }
-        return true;
+        return null;
     }
 
     /** The one rule of {@code index} that traffic in {@code region} of port {@code port} can hit, or null. */
