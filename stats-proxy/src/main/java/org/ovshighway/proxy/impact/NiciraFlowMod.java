@@ -7,7 +7,9 @@ import static org.ovshighway.proxy.OpenFlowWire.OF10;
 
 import io.netty.buffer.ByteBuf;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
+import org.ovshighway.proxy.stats.FlowModFrame;
 
 /**
  * The {@link FlowChangeImpact} of an OpenFlow 1.0 Nicira NXT_FLOW_MOD (what {@code ovs-ofctl} sends
@@ -15,10 +17,8 @@ import java.util.Set;
  * its in_port from the NXM match, its outputs from its OpenFlow 1.0 actions. A Nicira action
  * (resubmit, output_reg, learn, ...) or an action type not known here may send anywhere.
  *
+ * The message's fields are read through {@link FlowModFrame} (its layout is there).
  * <pre>
- *  nx_flow_mod: nicira header(16) | cookie(8) | command(2) | idle(2) | hard(2) | priority(2)
- *               | buffer_id(4) | out_port(2) | flags(2) | match_len(2) | pad(6)
- *               | nx_match (match_len, padded to 8) | OpenFlow 1.0 actions
  *  NXM entry:   header(4: class 16 | field 7 | hasmask 1 | length 8) | value [| mask]
  *  action:      type(2) | len(2, a multiple of 8) | ...; OUTPUT (0): port(2) | max_len(2);
  *               ENQUEUE (11): port(2) | pad(6) | queue_id(4); 1..10 header rewrites; VENDOR 0xffff
@@ -26,10 +26,6 @@ import java.util.Set;
  */
 final class NiciraFlowMod {
     private static final int SUBTYPE_OFFSET = 12;
-    private static final int COMMAND_OFFSET = 24;
-    private static final int IDLE_OFFSET = COMMAND_OFFSET + 2;
-    private static final int MATCH_LENGTH_OFFSET = COMMAND_OFFSET + 2 + 2 + 2 + 2 + 4 + 2 + 2;
-    private static final int MATCH_OFFSET = MATCH_LENGTH_OFFSET + 2 + 6;
     /** NXM_OF_IN_PORT: class 0, field 0, no mask, 2 bytes. */
     private static final long NXM_OF_IN_PORT = 0x00000002L;
     private static final int OUTPUT = 0;
@@ -38,8 +34,6 @@ final class NiciraFlowMod {
     private static final int OF10_FIRST_RESERVED = 0xff00;
     /** OpenFlow 1.0's reserved ports (OFPP_MAX and up) in 1.1+ numbering: add this. */
     private static final long OF11_OFFSET = 0xffff0000L;
-    private static final int ADD = 0;
-    private static final int MODIFY_STRICT = 2;
 
     private NiciraFlowMod() {
     }
@@ -54,32 +48,26 @@ final class NiciraFlowMod {
 
     /** The impact of an NXT_FLOW_MOD ({@link #is} true); one it cannot read reaches everything. */
     static FlowChangeImpact classify(ByteBuf frame) {
-        int start = frame.readerIndex();
+        Optional<FlowModFrame> decoded = FlowModFrame.of(frame).filter(f -> f.form() == FlowModFrame.Form.NICIRA);
         int length = frame.readableBytes();
-        if (length < MATCH_OFFSET) {
-            return new FlowChangeImpact.Everything("NXT_FLOW_MOD too short: bytes=" + length);
+        int end = frame.readerIndex() + length;
+        if (decoded.isEmpty() || decoded.get().of10ActionsStart() > end) {
+            return new FlowChangeImpact.Everything("NXT_FLOW_MOD too short, or its match overruns it: bytes=" + length);
         }
-        int command = frame.getUnsignedByte(start + COMMAND_OFFSET + 1);
-        int idleTimeout = frame.getUnsignedShort(start + IDLE_OFFSET);
-        int matchLength = frame.getUnsignedShort(start + MATCH_LENGTH_OFFSET);
-        int actionsAt = MATCH_OFFSET + ((matchLength + 7) & ~7);
-        if (actionsAt > length) {
-            return new FlowChangeImpact.Everything("NXT_FLOW_MOD match overruns the message: match_len=" + matchLength
-                    + " bytes=" + length);
-        }
+        FlowModFrame flowMod = decoded.get();
         long inPort = -1;
         boolean anySource = true;
-        for (int at = MATCH_OFFSET; at < MATCH_OFFSET + matchLength; ) {
-            if (MATCH_OFFSET + matchLength - at < 4) {
-                return new FlowChangeImpact.Everything("NXT_FLOW_MOD match entry cut: offset=" + at);
+        for (int at = flowMod.matchStart(); at < flowMod.matchEnd(); ) {
+            if (flowMod.matchEnd() - at < 4) {
+                return new FlowChangeImpact.Everything("NXT_FLOW_MOD match entry cut: index=" + at);
             }
-            long header = frame.getUnsignedInt(start + at);
+            long header = frame.getUnsignedInt(at);
             int entry = 4 + (int) (header & 0xff);
-            if (at + entry > MATCH_OFFSET + matchLength) {
-                return new FlowChangeImpact.Everything("NXT_FLOW_MOD match entry overruns the match: offset=" + at);
+            if (at + entry > flowMod.matchEnd()) {
+                return new FlowChangeImpact.Everything("NXT_FLOW_MOD match entry overruns the match: index=" + at);
             }
             if (header == NXM_OF_IN_PORT) {
-                inPort = widen(frame.getUnsignedShort(start + at + 4));
+                inPort = widen(frame.getUnsignedShort(at + 4));
                 anySource = false;
             }
             at += entry;
@@ -88,18 +76,18 @@ final class NiciraFlowMod {
         boolean anyOutput = false;
         int actions = 0;
         boolean onlyOneOutput = false;
-        for (int at = actionsAt; at < length; ) {
-            if (length - at < 4) {
-                return new FlowChangeImpact.Everything("NXT_FLOW_MOD action cut: offset=" + at);
+        for (int at = flowMod.of10ActionsStart(); at < end; ) {
+            if (end - at < 4) {
+                return new FlowChangeImpact.Everything("NXT_FLOW_MOD action cut: index=" + at);
             }
-            int type = frame.getUnsignedShort(start + at);
-            int actionLength = frame.getUnsignedShort(start + at + 2);
-            if (actionLength < 8 || actionLength % 8 != 0 || at + actionLength > length) {
-                return new FlowChangeImpact.Everything("NXT_FLOW_MOD action length=" + actionLength + " at offset=" + at);
+            int type = frame.getUnsignedShort(at);
+            int actionLength = frame.getUnsignedShort(at + 2);
+            if (actionLength < 8 || actionLength % 8 != 0 || at + actionLength > end) {
+                return new FlowChangeImpact.Everything("NXT_FLOW_MOD action length=" + actionLength + " at index=" + at);
             }
             actions++;
             if (type == OUTPUT || type == ENQUEUE) {
-                long port = widen(frame.getUnsignedShort(start + at + 4));
+                long port = widen(frame.getUnsignedShort(at + 4));
                 anyOutput |= FlowChangeClassifier.addOutput(outputs, port);
                 onlyOneOutput = type == OUTPUT && port < OF10_FIRST_RESERVED;
             } else if (type > LAST_REWRITE) {
@@ -109,8 +97,9 @@ final class NiciraFlowMod {
         }
         Set<Long> sources = anySource ? Set.of() : Set.of(inPort);
         // an idle_timeout rule would expire in OVS under a link (DESIGN.md: not point-to-point)
-        boolean forwardsOnly = !anySource && !anyOutput && outputs.size() == 1 && command >= ADD
-                && command <= MODIFY_STRICT && idleTimeout == 0 && actions == 1 && onlyOneOutput;
+        int command = flowMod.command();
+        boolean forwardsOnly = !anySource && !anyOutput && outputs.size() == 1 && command >= FlowModFrame.ADD
+                && command <= FlowModFrame.MODIFY_STRICT && flowMod.idleTimeout() == 0 && actions == 1 && onlyOneOutput;
         return new FlowChangeImpact.Ports(sources, anySource, outputs, anyOutput, forwardsOnly);
     }
 

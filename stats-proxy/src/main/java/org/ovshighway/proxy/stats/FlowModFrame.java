@@ -31,15 +31,15 @@ import org.ovshighway.p2p.flow.Match;
  * In OpenFlow 1.0 the command's high byte is the table when the connection turned on OVS's
  * flow_mod_table_id extension (0 without it); {@link #command} is the low byte alone.
  */
-final class FlowModFrame {
-    static final int ADD = 0;
-    static final int MODIFY = 1;
-    static final int MODIFY_STRICT = 2;
-    static final int DELETE = 3;
-    static final int DELETE_STRICT = 4;
+public final class FlowModFrame {
+    public static final int ADD = 0;
+    public static final int MODIFY = 1;
+    public static final int MODIFY_STRICT = 2;
+    public static final int DELETE = 3;
+    public static final int DELETE_STRICT = 4;
 
     /** Which of the three encodings. */
-    enum Form {
+    public enum Form {
         /** OpenFlow 1.0 {@code ofp_flow_mod}: no table (see {@link #of10Table}), no cookie filter. */
         OF10,
         /** OpenFlow 1.0 {@code nx_flow_mod}: no table, its cookie filter is NXM_NX_COOKIE(_W) in the match. */
@@ -89,7 +89,7 @@ final class FlowModFrame {
      * The FLOW_MOD in {@code frame} (one whole message; not modified, and not to be modified while
      * this is used), or empty: another message, OpenFlow 1.1, or too short for its fixed fields.
      */
-    static Optional<FlowModFrame> of(ByteBuf frame) {
+    public static Optional<FlowModFrame> of(ByteBuf frame) {
         int start = frame.readerIndex();
         int length = frame.readableBytes();
         if (length < 8) {
@@ -120,12 +120,12 @@ final class FlowModFrame {
         return Optional.empty();
     }
 
-    Form form() {
+    public Form form() {
         return form;
     }
 
     /** ADD, MODIFY, MODIFY_STRICT, DELETE or DELETE_STRICT (or another number a malformed frame carries). */
-    int command() {
+    public int command() {
         return commandWord & 0xff;
     }
 
@@ -139,8 +139,39 @@ final class FlowModFrame {
         return frame.getUnsignedByte(start + OF12_TABLE_OFFSET);
     }
 
-    int priority() {
+    public int priority() {
         return priority;
+    }
+
+    /** idle_timeout (the two bytes after the command in every form). */
+    public int idleTimeout() {
+        return frame.getUnsignedShort(start + switch (form) {
+            case OF10 -> OF10_COMMAND_OFFSET + 2;
+            case NICIRA -> NX_COMMAND_OFFSET + 2;
+            case OF12 -> OF12_COMMAND_OFFSET + 1;
+        });
+    }
+
+    /** Where the match begins in the buffer (an absolute index). */
+    public int matchStart() {
+        return matchStart;
+    }
+
+    /** Where the match ends in the buffer (an absolute index; for NXM before its padding to 8). */
+    public int matchEnd() {
+        return matchEnd;
+    }
+
+    /**
+     * OpenFlow 1.0 forms: where the actions begin in the buffer (after the match and, for NXM, its
+     * padding to 8), possibly past the end of a malformed frame; OpenFlow 1.2+: where the
+     * instructions begin only once the OXM match is decoded, so this is not offered for it.
+     */
+    public int of10ActionsStart() {
+        if (form == Form.OF12) {
+            throw new IllegalStateException("OpenFlow 1.2+ FLOW_MOD: instructions follow the padded OXM match: form=" + form);
+        }
+        return form == Form.OF10 ? start + OF10_FLOW_MOD_LENGTH : matchStart + MatchDecoder.pad8(matchEnd - matchStart);
     }
 
     /** OpenFlow 1.2+: the flags field. */
