@@ -108,7 +108,9 @@ class RingPortAgentOvsDpdkTest {
                 ManagedRingPort pa = agent.port("pa").orElseThrow();
                 ManagedRingPort pb = agent.port("pb").orElseThrow();
                 long deadline = back + TimeUnit.SECONDS.toNanos(30);
-                while (!(isUpAfter(pa, before) && isUpAfter(pb, before)) && System.nanoTime() < deadline) {
+                // the agent writes a word into the region before it records it in publishedWords: wait for both
+                while (!(isUpAfter(pa, before) && isUpAfter(pb, before)
+                        && pa.publishedWords().contains(pa.connectionWord())) && System.nanoTime() < deadline) {
                     Thread.sleep(1);
                 }
                 double upMs = (System.nanoTime() - back) / 1e6;
