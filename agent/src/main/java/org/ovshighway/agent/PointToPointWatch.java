@@ -131,15 +131,20 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
     /** Whether all of {@code from}'s traffic goes to {@code to} alone now; false before the first dump. Any thread. */
     boolean pointToPoint(PortNo from, PortNo to) {
         synchronized (detector) {
-            return synced && !detector.isResyncing() && detector.isPointToPoint(from, to);
+            return tablesKnown() && detector.isPointToPoint(from, to);
         }
     }
 
     /** Whether the verdicts reflect the flow tables: the first dump was consumed and no resync is under way. */
     boolean settled() {
         synchronized (detector) {
-            return synced && !detector.isResyncing();
+            return tablesKnown();
         }
+    }
+
+    /** The first dump was consumed and no resync is under way. Caller holds detector's monitor. */
+    private boolean tablesKnown() {
+        return synced && !detector.isResyncing();
     }
 
     /**
@@ -148,7 +153,7 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
      */
     Optional<P2pDetector.RuleInPorts> inPortsOf(Predicate<FlowEntry> selected) {
         synchronized (detector) {
-            if (!synced || detector.isResyncing()) {
+            if (!tablesKnown()) {
                 return Optional.empty();
             }
             return Optional.of(detector.inPortsOf(selected));
@@ -162,7 +167,7 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
      */
     boolean addedRuleMayHandle(PortNo from, int tableId, int priority, Match match) {
         synchronized (detector) {
-            return !synced || detector.isResyncing() || detector.addedRuleMayHandle(from, tableId, priority, match);
+            return !tablesKnown() || detector.addedRuleMayHandle(from, tableId, priority, match);
         }
     }
 
@@ -172,7 +177,7 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
      */
     Optional<List<FlowEntry>> soleFlows(PortNo from) {
         synchronized (detector) {
-            if (!synced || detector.isResyncing()) {
+            if (!tablesKnown()) {
                 return Optional.empty();
             }
             return detector.soleFlows(from);
@@ -188,7 +193,7 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
      */
     FlowAttribution attribution(PortNo from, PortNo to) {
         synchronized (detector) {
-            if (!synced || detector.isResyncing() || !detector.isPointToPoint(from, to)) {
+            if (!tablesKnown() || !detector.isPointToPoint(from, to)) {
                 return new FlowAttribution.Unknown();
             }
             Optional<List<FlowEntry>> flows = detector.soleFlows(from);
