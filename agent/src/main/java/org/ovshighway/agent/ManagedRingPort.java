@@ -40,6 +40,12 @@ import org.ovshighway.remapper.RegionFiles;
  * <p>Connection word invariant: DOWN is written whenever the memif connection ends (before any
  * reconnect can make the server reset the rings), the generation is bumped before each
  * registration, and UP is written only after the server answered CONNECTED.
+ *
+ * <p>CONNECTED means OVS serves the port: DPDK 22.11's memif server refuses a client ("ID not
+ * found") until OVS has started the device, and stopping the device (OVS reconfiguring or removing
+ * it) closes the connection, which the agent sees as an outage. OVSDB's {@code link_state} is not
+ * a signal for memif ports: OVS refreshes it from its 5 s link watchdog, and after a vswitchd
+ * restart it kept showing one served port down for good (frames went through).
  */
 public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
     private static final System.Logger LOG = System.getLogger(ManagedRingPort.class.getName());
@@ -54,9 +60,6 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
     static final Duration RECONNECT_ATTEMPT = Duration.ofSeconds(5);
     /** Budget of the first connection (OVS has just created the port and its socket). */
     static final Duration FIRST_CONNECT = Duration.ofSeconds(10);
-    /** How long a CONNECTED port may show link_state=down in OVSDB before the agent reconnects it. */
-    static final long LINK_GRACE_NANOS = 1_000_000_000L;
-
     private final RingPortConfig config;
     private final String bridge;
     private final Path socket;
@@ -71,12 +74,6 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
     /** When the current outage was noticed (System.nanoTime), 0 while connected. */
     private long downSince;
     private int attempts;
-    /** When CONNECTED arrived and OVSDB has not shown link_state=up since (System.nanoTime), else 0. */
-    private long connectedAt;
-    /** Reconnects made because OVS showed link_state=down after CONNECTED, since the last real outage. */
-    private int linkRetries;
-    /** At most this many such reconnects per outage: they do not always help (see checkServed). */
-    static final int MAX_LINK_RETRIES = 2;
     private volatile long lastOutageNanos = -1;
     private PortEnd portEnd;
 
@@ -168,24 +165,16 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
                 + region.file().path() + " generation=" + region.generation() + " " + where(attachment));
     }
 
-    /**
-     * Called by the supervisor thread: notices a lost connection and tries to restore it. Also
-     * notices a connection OVS does not serve: a client that registers between DPDK's probe of
-     * the device (which creates the socket) and OVS's configure/start of it gets CONNECTED, but
-     * the port stays {@code link_state=down}; after {@link #LINK_GRACE_NANOS} of that it reconnects.
-     * The guest is told UP only when OVS shows the port up (or the reconnects are used up).
-     */
-    void supervise(OvsdbSession ovsdb) {
+    /** Called by the supervisor thread: notices a lost connection and tries to restore it. */
+    void supervise() {
         MemifClient.State state = client.state();
         if (state == MemifClient.State.CONNECTED) {
             state = client.poll(Duration.ZERO);
             if (state == MemifClient.State.CONNECTED) {
-                checkServed(ovsdb);
                 return;
             }
             downSince = System.nanoTime();
             attempts = 0;
-            linkRetries = 0;
         }
         if (state == MemifClient.State.DISCONNECTED || state == MemifClient.State.IDLE) {
             if (!Files.exists(socket)) {
@@ -203,32 +192,6 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
         }
     }
 
-    private void checkServed(OvsdbSession ovsdb) {
-        if (connectedAt == 0) {
-            return;
-        }
-        boolean up = ovsdb.snapshot().findInterface(config.name()).flatMap(InterfaceInfo::linkState)
-                .map("up"::equals).orElse(false);
-        if (up) {
-            connectedAt = 0;
-            record(region.publishUp());
-        } else if (System.nanoTime() - connectedAt > LINK_GRACE_NANOS && linkRetries >= MAX_LINK_RETRIES) {
-            LOG.log(System.Logger.Level.WARNING, "ring port connected, OVS still reports link_state=down after "
-                    + linkRetries + " reconnects: port=" + config.name() + " generation=" + region.generation()
-                    + " (OVSDB's link_state may be stale; leaving the connection as it is and telling the guest UP)");
-            connectedAt = 0;
-            record(region.publishUp());
-        } else if (System.nanoTime() - connectedAt > LINK_GRACE_NANOS) {
-            linkRetries++;
-            LOG.log(System.Logger.Level.WARNING, "ring port connected but OVS reports link_state=down: port="
-                    + config.name() + " generation=" + region.generation() + " (registered before OVS started the"
-                    + " device); reconnecting");
-            downSince = System.nanoTime();
-            attempts = 0;
-            client.disconnect("highway: OVS reports the port down after CONNECTED");
-        }
-    }
-
     /** The memif listener: generation bump, connection word, log lines. Runs on the client's thread. */
     private final class ConnectionListener implements MemifClient.Listener {
         @Override
@@ -240,10 +203,8 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
 
         @Override
         public void connected(int connection, String serverInterfaceName) {
-            // The guest hears UP only once OVS serves the port (checkServed): a connection made
-            // before OVS started the device may have to be redone, and frames the guest put in its
-            // rings before that would be lost with the rings' reset.
-            connectedAt = Math.max(1, System.nanoTime());
+            // the server has reset the rings' indices by now (memif_connect): frames from here on stay
+            record(region.publishUp());
             if (downSince != 0) {
                 long outage = System.nanoTime() - downSince;
                 lastOutageNanos = outage;

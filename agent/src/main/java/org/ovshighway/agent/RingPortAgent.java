@@ -281,7 +281,7 @@ public final class RingPortAgent implements AutoCloseable {
         while (running) {
             for (ManagedRingPort port : ports) {
                 try {
-                    port.supervise(ovsdb);
+                    port.supervise();
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "supervising ring port failed: port=" + port.name() + " "
                             + e.getMessage(), e);

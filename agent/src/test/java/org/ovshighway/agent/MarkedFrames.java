@@ -1,11 +1,16 @@
 package org.ovshighway.agent;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import org.ovshighway.guest.GuestPort;
 import org.ovshighway.guest.PacketBurst;
 
-/** Single test frames through ring ports: a marked 64-byte broadcast and a send-until-seen loop. */
+/**
+ * Test frames through ring ports: a marked 64-byte broadcast, a send-until-seen loop, and a run of
+ * frames sent once each.
+ */
 final class MarkedFrames {
     private MarkedFrames() {
     }
@@ -46,5 +51,32 @@ final class MarkedFrames {
             }
         }
         return null;
+    }
+
+    /**
+     * Sends frames marked {@code first} .. {@code first + count - 1} from {@code tx}, each once (a
+     * burst the ring refuses is offered again, nothing is resent after it was taken), and returns the
+     * markers of the frames {@code rx} received until {@code count} arrived or {@code timeoutMillis}
+     * passed, in arrival order.
+     */
+    static List<Integer> sendEachOnce(GuestPort tx, GuestPort rx, int first, int count, long timeoutMillis)
+            throws InterruptedException {
+        PacketBurst burst = new PacketBurst();
+        List<Integer> received = new ArrayList<>();
+        int sent = 0;
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (received.size() < count && System.nanoTime() < deadline) {
+            if (sent < count && tx.txBurst(new byte[][] {frame(first + sent)}, 1) == 1) {
+                sent++;
+            }
+            int n = rx.rxBurst(burst);
+            for (int i = 0; i < n; i++) {
+                received.add(burst.packet(i).getByte(14) & 0xff);
+            }
+            if (n == 0) {
+                Thread.sleep(1);
+            }
+        }
+        return received;
     }
 }
