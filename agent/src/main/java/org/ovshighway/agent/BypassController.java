@@ -264,7 +264,10 @@ final class BypassController implements AutoCloseable {
         if (!FlowChangeClassifier.mayChangeForwarding(frame)) {
             return null;
         }
-        lastForwardedChange = clock.getAsLong();
+        long now = clock.getAsLong();
+        // a modify is judged against the mirror only once it may hold what was relayed before (ModificationImpact)
+        boolean mirrorSettled = now - lastForwardedChange >= quietNanos;
+        lastForwardedChange = now;
         if (!anyLink()) {
             return null;   // no link to break: the FLOW_MOD is not parsed (the proxy's relay rate)
         }
@@ -274,7 +277,8 @@ final class BypassController implements AutoCloseable {
         if (!affected.isEmpty()) {
             // the classifier judges by ports alone; the tables can tell a delete's or an add's reach closer
             Optional<DirectionTest> closer = DeletionImpact.of(frame, verdicts)
-                    .or(() -> AdditionImpact.of(frame, impact, verdicts));
+                    .or(() -> AdditionImpact.of(frame, impact, verdicts))
+                    .or(() -> mirrorSettled ? ModificationImpact.of(frame, impact, verdicts) : Optional.empty());
             if (closer.isPresent()) {
                 // both over-approximate "may break": so does their conjunction
                 DirectionTest tables = closer.get();

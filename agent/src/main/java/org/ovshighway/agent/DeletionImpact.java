@@ -3,6 +3,7 @@ package org.ovshighway.agent;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.ovshighway.p2p.P2pDetector;
 import org.ovshighway.p2p.flow.FlowEntry;
@@ -38,23 +39,27 @@ final class DeletionImpact {
      * a resync, no sole rules and no rule scan) may be affected.
      */
     static Optional<DirectionTest> of(ByteBuf frame, BypassController.Verdicts verdicts) {
-        Optional<FlowDeletion> decoded = FlowDeletion.of(frame);
-        if (decoded.isEmpty()) {
-            return Optional.empty();
-        }
-        FlowDeletion deletion = decoded.get();
-        // the scan of every rule only when some direction has no sole rules to look at
-        Supplier<Optional<P2pDetector.RuleInPorts>> removedInPorts = memoized(() -> verdicts.inPortsOf(deletion::removes));
-        return Optional.of((from, to) -> {
+        return FlowDeletion.of(frame).map(deletion -> selectsRuleTakenBy(deletion::removes, verdicts));
+    }
+
+    /**
+     * X → Y may be affected when {@code selected} picks a rule X's traffic takes: one of X's sole
+     * rules, or, when X has none to tell, a rule whose in_port is X or not one port (a scan of every
+     * rule, made at most once per test and only when needed). Also what a modify's selection is
+     * judged by ({@link ModificationImpact}).
+     */
+    static DirectionTest selectsRuleTakenBy(Predicate<FlowEntry> selected, BypassController.Verdicts verdicts) {
+        Supplier<Optional<P2pDetector.RuleInPorts>> selectedInPorts = memoized(() -> verdicts.inPortsOf(selected));
+        return (from, to) -> {
             if (from < 0) {
                 return true;   // a port whose OpenFlow number is not known (-1): the tables cannot tell
             }
             Optional<List<FlowEntry>> sole = verdicts.soleFlows(from);
             if (sole.isPresent()) {
-                return sole.get().stream().anyMatch(deletion::removes);
+                return sole.get().stream().anyMatch(selected);
             }
-            return removedInPorts.get().map(in -> in.mayHandle(PortNo.of(from))).orElse(true);
-        });
+            return selectedInPorts.get().map(in -> in.mayHandle(PortNo.of(from))).orElse(true);
+        };
     }
 
     private static <T> Supplier<T> memoized(Supplier<T> supplier) {

@@ -214,14 +214,21 @@ class AgentBypassOvsDpdkTest {
                 addAndDelete(ovs, proxy, "priority=10,arp,actions=drop", "arp", "priority=10,arp");
                 // the same with a rule that needs NXM (a register): ovs-ofctl sends Nicira NXT_FLOW_MODs
                 addAndDelete(ovs, proxy, "priority=10,reg0=7,actions=drop", "reg0=7", "reg0=0x7");
+                // modifies without in_port, through the proxy, that change only a rule below B's (and would add
+                // theirs below it): judged by the rules they change, relayed without a hold
+                addModifyAndDelete(ovs, proxy, "priority=10,arp,actions=drop", "priority=10,arp,actions=LOCAL",
+                        "arp actions=LOCAL", "arp");
+                addModifyAndDelete(ovs, proxy, "priority=10,reg0=7,actions=drop", "priority=10,reg0=7,actions=LOCAL",
+                        "reg0=0x7 actions=LOCAL", "reg0=7");
                 Thread.sleep(300);
                 String afterDelete = links(control);
                 if (!oneWayLink.equals(linkId(line(afterDelete, PORT_B))) || !line(afterDelete, PORT_B).contains(",ACTIVE)")) {
-                    fail("a delete that removes none of B's rules, or a rule below B's, moved the link linkId="
+                    fail("a delete that removes none of B's rules, or a rule below B's, or a modify of one, moved the"
+                            + " link linkId="
                             + oneWayLink + ": "
                             + afterDelete + "\nagent:\n" + agent.output());
                 }
-                assertEquals(holdsBefore, holds(agent.output()), "none of the six held");
+                assertEquals(holdsBefore, holds(agent.output()), "none of the twelve held");
 
                 // the guests stop sending and drain first: the agent's stop removes their ports
                 a.terminate();
@@ -294,5 +301,20 @@ class AgentBypassOvsDpdkTest {
         assertTrue(ovs.ofctl("dump-flows", BRIDGE).contains(shownAs), "in OVS: " + rule);
         ovs.ofctl("del-flows", proxy, match);
         assertFalse(ovs.ofctl("dump-flows", BRIDGE).contains(shownAs), "deleted from OVS by " + match);
+    }
+
+    /**
+     * Adds {@code rule} through {@code proxy}, modifies it to {@code modifiedTo} once the agent's
+     * quiet margin has passed (a modify is judged against the tables only then), checks OVS shows the
+     * new actions ({@code shownModified}), deletes it by {@code match}.
+     */
+    private static void addModifyAndDelete(PrivateOvsDpdk ovs, String proxy, String rule, String modifiedTo,
+                                           String shownModified, String match) throws Exception {
+        ovs.ofctl("add-flow", proxy, rule);
+        Thread.sleep(100);
+        ovs.ofctl("mod-flows", proxy, modifiedTo);
+        assertTrue(ovs.ofctl("dump-flows", BRIDGE).contains(shownModified), "in OVS: " + modifiedTo);
+        ovs.ofctl("del-flows", proxy, match);
+        assertFalse(ovs.ofctl("dump-flows", BRIDGE).contains(shownModified), "deleted from OVS by " + match);
     }
 }

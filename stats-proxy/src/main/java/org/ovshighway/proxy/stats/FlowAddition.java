@@ -11,8 +11,8 @@ import org.ovshighway.p2p.flow.Match;
  * connection turned on its flow_mod_table_id extension and otherwise replaces by table 0: a high
  * byte of 0 is table 0 either way, any other is taken as {@link FlowStatsRequest#ALL_TABLES} ("some
  * table"). An OpenFlow 1.2+ ADD names its table ({@code OFPTT_ALL}, which OVS refuses for an add,
- * likewise reads as "some table"). OpenFlow 1.1 and modifies (which may add in OpenFlow 1.0) are not
- * decoded. Frame layouts: {@link FlowModFrame}.
+ * likewise reads as "some table"). OpenFlow 1.1 is not decoded; a modify's rule is
+ * {@link FlowModification#addsWhenNoneMatch}. Frame layouts: {@link FlowModFrame}.
  *
  * @param tableId  the table, or {@link FlowStatsRequest#ALL_TABLES} when it may be any
  * @param priority the rule's priority
@@ -38,13 +38,17 @@ public record FlowAddition(int tableId, int priority, Match match) {
         if (decoded.isEmpty() || decoded.get().command() != FlowModFrame.ADD) {
             return Optional.empty();
         }
-        FlowModFrame flowMod = decoded.get();
         try {
-            int table = flowMod.form() == FlowModFrame.Form.OF12 ? flowMod.tableId()
-                    : flowMod.of10Table() == 0 ? 0 : FlowStatsRequest.ALL_TABLES;
-            return Optional.of(new FlowAddition(table, flowMod.priority(), flowMod.match()));
+            return Optional.of(rule(decoded.get()));
         } catch (MalformedStatsException | IllegalArgumentException | IndexOutOfBoundsException e) {
             return Optional.empty();
         }
+    }
+
+    /** The rule {@code flowMod} puts into the tables when it adds one (an ADD, or a modify that changes none). */
+    static FlowAddition rule(FlowModFrame flowMod) throws MalformedStatsException {
+        int table = flowMod.form() == FlowModFrame.Form.OF12 ? flowMod.tableId()
+                : flowMod.of10Table() == 0 ? 0 : FlowStatsRequest.ALL_TABLES;
+        return new FlowAddition(table, flowMod.priority(), flowMod.match());
     }
 }

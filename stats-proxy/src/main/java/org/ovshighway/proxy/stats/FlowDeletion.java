@@ -97,17 +97,25 @@ public record FlowDeletion(int tableId, int priority, Match match, boolean stric
         if (command != FlowModFrame.DELETE && command != FlowModFrame.DELETE_STRICT) {
             return Optional.empty();
         }
-        boolean strict = command == FlowModFrame.DELETE_STRICT;
         try {
-            MatchDecoder.Decoded match = flowMod.decodeMatch();
-            return Optional.of(switch (flowMod.form()) {
-                case OF10, NICIRA -> new FlowDeletion(FlowStatsRequest.ALL_TABLES, flowMod.priority(), match.match(), strict,
-                        match.cookie(), match.cookieMask());
-                case OF12 -> new FlowDeletion(flowMod.tableId(), flowMod.priority(), match.match(), strict, flowMod.cookie(),
-                        flowMod.cookieMask());
-            });
+            return Optional.of(selection(flowMod, command == FlowModFrame.DELETE_STRICT));
         } catch (MalformedStatsException | IllegalArgumentException | IndexOutOfBoundsException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The rules {@code flowMod} selects by its table, cookie filter, match and, when {@code strict},
+     * priority: those a delete removes and a modify changes (OVS selects both alike, {@code ofproto.c
+     * collect_rules_loose/strict}).
+     */
+    static FlowDeletion selection(FlowModFrame flowMod, boolean strict) throws MalformedStatsException {
+        MatchDecoder.Decoded match = flowMod.decodeMatch();
+        return switch (flowMod.form()) {
+            case OF10, NICIRA -> new FlowDeletion(FlowStatsRequest.ALL_TABLES, flowMod.priority(), match.match(), strict,
+                    match.cookie(), match.cookieMask());
+            case OF12 -> new FlowDeletion(flowMod.tableId(), flowMod.priority(), match.match(), strict, flowMod.cookie(),
+                    flowMod.cookieMask());
+        };
     }
 }
