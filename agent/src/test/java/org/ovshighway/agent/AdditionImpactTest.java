@@ -14,12 +14,10 @@ import org.ovshighway.p2p.P2pDetector;
 import org.ovshighway.p2p.flow.Action;
 import org.ovshighway.p2p.flow.FieldMatch;
 import org.ovshighway.p2p.flow.FlowEntry;
-import org.ovshighway.p2p.flow.FlowEvent;
 import org.ovshighway.p2p.flow.Match;
 import org.ovshighway.p2p.flow.PortNo;
 import org.ovshighway.proxy.impact.FlowChangeClassifier;
 import org.ovshighway.proxy.impact.FlowChangeImpact;
-import org.ovshighway.proxy.stats.FlowAddition;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -40,25 +38,11 @@ class AdditionImpactTest {
     private static final OFFactory F = OFFactories.getFactory(OFVersion.OF_10);
 
     private static BypassController.Verdicts tables() {
-        P2pDetector detector = new P2pDetector(e -> { });
-        detector.setCandidatePorts(Set.of(P1, P2, P3));
-        detector.accept(new FlowEvent.FlowAdded(new FlowEntry(0, 1000, 0, Match.of(FieldMatch.inPort(P1)),
-                List.of(new Action.Output(P2)), 0, 0, Set.of())));
-        detector.accept(new FlowEvent.FlowAdded(new FlowEntry(0, 1000, 0, Match.of(FieldMatch.inPort(P3)),
-                List.of(new Action.Output(P1)), 0, 0, Set.of())));
+        P2pDetector detector = DetectorVerdicts.holding(Set.of(P1, P2, P3),
+                new FlowEntry(0, 1000, 0, Match.of(FieldMatch.inPort(P1)), List.of(new Action.Output(P2)), 0, 0, Set.of()),
+                new FlowEntry(0, 1000, 0, Match.of(FieldMatch.inPort(P3)), List.of(new Action.Output(P1)), 0, 0, Set.of()));
         assertTrue(detector.isPointToPoint(P1, P2));
-        return new BypassController.Verdicts() {
-            @Override
-            public boolean pointToPoint(String from, String to) {
-                return false;
-            }
-
-            @Override
-            public boolean addedRuleMayHandle(long from, FlowAddition rule) {
-                return detector.addedRuleMayHandle(PortNo.of(from), rule.anyTable() ? P2pDetector.ANY_TABLE
-                        : rule.tableId(), rule.priority(), rule.match());
-            }
-        };
+        return DetectorVerdicts.of(detector);
     }
 
     private static ByteBuf arpRule(int priority, OFAction action) {

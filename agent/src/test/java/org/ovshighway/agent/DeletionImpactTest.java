@@ -9,14 +9,12 @@ import io.netty.buffer.Unpooled;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.ovshighway.p2p.P2pDetector;
 import org.ovshighway.p2p.flow.Action;
 import org.ovshighway.p2p.flow.FieldId;
 import org.ovshighway.p2p.flow.FieldMatch;
 import org.ovshighway.p2p.flow.FlowEntry;
-import org.ovshighway.p2p.flow.FlowEvent;
 import org.ovshighway.p2p.flow.Match;
 import org.ovshighway.p2p.flow.PortNo;
 import org.ovshighway.proxy.impact.FlowChangeClassifier;
@@ -27,7 +25,6 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.IPv4Address;
-import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;
 import org.projectfloodlight.openflow.types.U64;
 
@@ -42,40 +39,13 @@ class DeletionImpactTest {
     private static final PortNo P3 = new PortNo(3);
 
     private static P2pDetector tables() {
-        P2pDetector detector = new P2pDetector(e -> { });
-        detector.setCandidatePorts(Set.of(P1, P2, P3));
-        detector.accept(new FlowEvent.FlowAdded(new FlowEntry(0, 100, 0x5, Match.of(FieldMatch.inPort(P1)),
-                List.of(new Action.Output(P2)), 0, 0, Set.of())));
-        detector.accept(new FlowEvent.FlowAdded(new FlowEntry(0, 500, 0x6, Match.of(FieldMatch.inPort(P3),
-                FieldMatch.exact(FieldId.ETH_TYPE, 0x0800, 2), FieldMatch.exact(FieldId.IPV4_DST, 0x0a090909L, 4)),
-                List.of(), 0, 0, Set.of())));
-        detector.accept(new FlowEvent.FlowAdded(new FlowEntry(1, 0, 0x7, Match.ANY, List.of(new Action.Output(P3)),
-                0, 0, Set.of())));
+        P2pDetector detector = DetectorVerdicts.holding(Set.of(P1, P2, P3),
+                new FlowEntry(0, 100, 0x5, Match.of(FieldMatch.inPort(P1)), List.of(new Action.Output(P2)), 0, 0, Set.of()),
+                new FlowEntry(0, 500, 0x6, Match.of(FieldMatch.inPort(P3), FieldMatch.exact(FieldId.ETH_TYPE, 0x0800, 2),
+                        FieldMatch.exact(FieldId.IPV4_DST, 0x0a090909L, 4)), List.of(), 0, 0, Set.of()),
+                new FlowEntry(1, 0, 0x7, Match.ANY, List.of(new Action.Output(P3)), 0, 0, Set.of()));
         assertTrue(detector.isPointToPoint(P1, P2), "the link's direction is point-to-point to begin with");
         return detector;
-    }
-
-    private static BypassController.Verdicts knowing(P2pDetector detector) {
-        return knowing(detector, true);
-    }
-
-    private static BypassController.Verdicts knowing(P2pDetector detector, boolean soleFlowsKnown) {
-        return new BypassController.Verdicts() {
-            @Override
-            public boolean pointToPoint(String from, String to) {
-                return false;
-            }
-
-            @Override
-            public Optional<P2pDetector.RuleInPorts> inPortsOf(Predicate<FlowEntry> selected) {
-                return Optional.of(detector.inPortsOf(selected));
-            }
-
-            @Override
-            public Optional<List<FlowEntry>> soleFlows(long from) {
-                return soleFlowsKnown ? detector.soleFlows(PortNo.of(from)) : Optional.empty();
-            }
-        };
     }
 
     private static ByteBuf bytes(OFMessage message) {
@@ -94,7 +64,7 @@ class DeletionImpactTest {
         OFFactory f = OFFactories.getFactory(OFVersion.OF_13);
         ByteBuf delete = bytes(f.buildFlowDelete().setTableId(TableId.ALL).setMatch(toTenNineNineNine(f)).build());
         assertTrue(FlowChangeClassifier.classify(delete).mayAffect(1, 2), "by its match alone it may touch 1 -> 2");
-        DirectionTest impact = DeletionImpact.of(delete, knowing(tables())).orElseThrow();
+        DirectionTest impact = DeletionImpact.of(delete, DetectorVerdicts.of(tables())).orElseThrow();
         assertFalse(impact.mayAffect(1, 2), impact.toString());
         assertTrue(impact.mayAffect(3, 2), "port 3's traffic loses its drop rule: " + impact);
     }
@@ -105,18 +75,18 @@ class DeletionImpactTest {
         P2pDetector tables = tables();
         DirectionTest byCookie = DeletionImpact.of(bytes(f.buildFlowDelete().setTableId(TableId.ALL)
                 .setMatch(f.buildMatch().build()).setCookie(U64.of(0x5)).setCookieMask(U64.of(0xff)).build()),
-                knowing(tables)).orElseThrow();
+                DetectorVerdicts.of(tables)).orElseThrow();
         assertTrue(byCookie.mayAffect(1, 2), "removes in_port=1's rule: " + byCookie);
         assertFalse(byCookie.mayAffect(3, 2), byCookie.toString());
         DirectionTest table1 = DeletionImpact.of(bytes(f.buildFlowDelete().setTableId(TableId.of(1))
-                .setMatch(f.buildMatch().build()).build()), knowing(tables)).orElseThrow();
+                .setMatch(f.buildMatch().build()).build()), DetectorVerdicts.of(tables)).orElseThrow();
         assertFalse(table1.mayAffect(1, 2), "port 1's traffic never reaches table 1's table-miss rule");
         DirectionTest table1Blind = DeletionImpact.of(bytes(f.buildFlowDelete().setTableId(TableId.of(1))
-                .setMatch(f.buildMatch().build()).build()), knowing(tables, false)).orElseThrow();
+                .setMatch(f.buildMatch().build()).build()), DetectorVerdicts.of(tables, false)).orElseThrow();
         assertTrue(table1Blind.mayAffect(1, 2), "without port 1's sole rules, a rule without in_port may see its traffic");
         DirectionTest nothing = DeletionImpact.of(bytes(f.buildFlowDelete().setTableId(TableId.ALL)
                 .setMatch(f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.ARP).build()).build()),
-                knowing(tables)).orElseThrow();
+                DetectorVerdicts.of(tables)).orElseThrow();
         assertFalse(nothing.mayAffect(1, 2) || nothing.mayAffect(3, 2), "removes nothing: " + nothing);
     }
 
@@ -124,11 +94,11 @@ class DeletionImpactTest {
     void withoutKnownTablesEveryDirectionMayBeAffectedAndOnlyDeletesAreJudged() {
         OFFactory f = OFFactories.getFactory(OFVersion.OF_13);
         ByteBuf delete = bytes(f.buildFlowDelete().setTableId(TableId.ALL).setMatch(toTenNineNineNine(f)).build());
-        assertTrue(DeletionImpact.of(delete, knowing(tables())).orElseThrow().mayAffect(-1, 2),
+        assertTrue(DeletionImpact.of(delete, DetectorVerdicts.of(tables())).orElseThrow().mayAffect(-1, 2),
                 "a port without a known number: the tables are not asked");
         assertTrue(DeletionImpact.of(delete, (from, to) -> false).orElseThrow().mayAffect(1, 2),
                 "tables not known: every direction may be affected (the controller still applies the classifier)");
         ByteBuf add = bytes(f.buildFlowAdd().setMatch(toTenNineNineNine(f)).build());
-        assertEquals(Optional.empty(), DeletionImpact.of(add, knowing(tables())), "an ADD");
+        assertEquals(Optional.empty(), DeletionImpact.of(add, DetectorVerdicts.of(tables())), "an ADD");
     }
 }

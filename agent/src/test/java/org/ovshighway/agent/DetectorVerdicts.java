@@ -1,0 +1,58 @@
+package org.ovshighway.agent;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.ovshighway.p2p.P2pDetector;
+import org.ovshighway.p2p.flow.FlowEntry;
+import org.ovshighway.p2p.flow.FlowEvent;
+import org.ovshighway.p2p.flow.PortNo;
+import org.ovshighway.proxy.stats.FlowAddition;
+
+/** {@link BypassController.Verdicts} answered by a real {@link P2pDetector}, for the tests of the proxy's hold judgements. */
+final class DetectorVerdicts {
+    private DetectorVerdicts() {
+    }
+
+    /** A detector with candidate ports {@code ports} that has read {@code flows}. */
+    static P2pDetector holding(Set<PortNo> ports, FlowEntry... flows) {
+        P2pDetector detector = new P2pDetector(e -> { });
+        detector.setCandidatePorts(ports);
+        for (FlowEntry flow : flows) {
+            detector.accept(new FlowEvent.FlowAdded(flow));
+        }
+        return detector;
+    }
+
+    /** The tables as {@code detector} holds them, with every question answered. */
+    static BypassController.Verdicts of(P2pDetector detector) {
+        return of(detector, true);
+    }
+
+    /** The same, with {@link BypassController.Verdicts#soleFlows} unknown unless {@code soleFlowsKnown}. */
+    static BypassController.Verdicts of(P2pDetector detector, boolean soleFlowsKnown) {
+        return new BypassController.Verdicts() {
+            @Override
+            public boolean pointToPoint(String from, String to) {
+                return false;
+            }
+
+            @Override
+            public Optional<P2pDetector.RuleInPorts> inPortsOf(Predicate<FlowEntry> selected) {
+                return Optional.of(detector.inPortsOf(selected));
+            }
+
+            @Override
+            public Optional<List<FlowEntry>> soleFlows(long from) {
+                return soleFlowsKnown ? detector.soleFlows(PortNo.of(from)) : Optional.empty();
+            }
+
+            @Override
+            public boolean addedRuleMayHandle(long from, FlowAddition rule) {
+                return detector.addedRuleMayHandle(PortNo.of(from), rule.anyTable() ? P2pDetector.ANY_TABLE
+                        : rule.tableId(), rule.priority(), rule.match());
+            }
+        };
+    }
+}
