@@ -9,7 +9,9 @@
 # (as 'highway attach --passive' does by default; busy-poll window --busy-poll-us), through a
 # second such proxy whose event loops busy-poll for --compare-busy-poll-us, and through a third
 # relaying to the TCP listener
-# instead; rounds rotate which path goes first. Figures are medians over the rounds.
+# instead, and through socat relaying to the proxy's endpoint (a plain byte relay in C: what any
+# relay costs on this machine; keys *_socat and proxy_vs_socat_*); rounds rotate which path goes
+# first. Figures are medians over the rounds.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/lib/common.sh"
@@ -61,6 +63,7 @@ bench_init proxy
 log "machine: $(bench_machine)"
 bench_java_harness
 ovs_install
+need_packages socat
 run="$BENCH_RUN_DIR/ovs"
 ovs_start "$run"
 bench_on_exit "ovs_stop '$run'"
@@ -72,12 +75,19 @@ ovs-vsctl --db=unix:"$run/db.sock" --timeout=10 -- add-port br0 p1 -- set Interf
   -- add-port br0 p2 -- set Interface p2 type=dummy ofport_request=2 >/dev/null
 endpoint="unix:$run/br0.mgmt"
 [ "$relay_tcp" = 1 ] && endpoint="tcp:127.0.0.1:$port"
+# the reference relay: socat, one process per connection, relaying to the proxy's endpoint
+relay_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+case "$endpoint" in
+  unix:*) relay_to="UNIX-CONNECT:${endpoint#unix:}" ;;
+  tcp:*) relay_to="TCP:${endpoint#tcp:},nodelay" ;;
+esac
+bench_spawn "$BENCH_RUN_DIR/socat.log" socat "TCP-LISTEN:$relay_port,bind=127.0.0.1,reuseaddr,fork,nodelay" "$relay_to"
 bench_wait_quiet "$quiet_wait"
 log "ProxyBench: rounds=$rounds barriers=$barriers flowmods=$flowmods busy_poll_us=$busy_poll_us switch=tcp:127.0.0.1:$port endpoint=$endpoint"
 "${BENCH_JAVA[@]}" org.ovshighway.testbed.ProxyBench --switch "tcp:127.0.0.1:$port" --rounds "$rounds" \
   --barriers "$barriers" --flowmods "$flowmods" --busy-poll-us "$busy_poll_us" \
   --compare-busy-poll-us "$compare_busy_poll_us" \
-  --switch-endpoint "$endpoint" >"$BENCH_RUN_DIR/bench.out" 2>"$BENCH_RUN_DIR/bench.log" \
+  --switch-endpoint "$endpoint" --reference-relay "tcp:127.0.0.1:$relay_port" >"$BENCH_RUN_DIR/bench.out" 2>"$BENCH_RUN_DIR/bench.log" \
   || { tail -30 "$BENCH_RUN_DIR/bench.log" >&2; die "ProxyBench failed (log: $BENCH_RUN_DIR/bench.log)"; }
 cat "$BENCH_RUN_DIR/bench.log" >&2
 grep '^RESULT proxy ' "$BENCH_RUN_DIR/bench.out" || die "ProxyBench printed no RESULT line"

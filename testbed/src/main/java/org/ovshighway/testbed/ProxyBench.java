@@ -20,7 +20,9 @@ import org.ovshighway.proxy.RelayPolicy;
  * --passive} opens them): one as configured ({@code --busy-poll-us}, default the proxy's own, relaying
  * to {@code --switch-endpoint}, the bridge's management socket in the harness as in a deployment), one
  * whose event loops busy-poll for {@code --compare-busy-poll-us} instead, and, when the endpoint is
- * not that TCP listener, one relaying over loopback TCP. Rounds rotate
+ * not that TCP listener, one relaying over loopback TCP; with {@code --reference-relay tcp:HOST:PORT},
+ * also through that relay (the harness starts {@code socat}, a plain byte relay in C, toward the same
+ * endpoint): what any relay costs on the machine, beside what the proxy costs. Rounds rotate
  * the order of the paths so that drifting machine load hits all alike; each figure is the median over
  * rounds. Prints {@code RESULT proxy ...}; the ratios of the first two keys are the configured proxy's.
  */
@@ -28,6 +30,9 @@ public final class ProxyBench {
 
     private ProxyBench() {
     }
+
+    /** Name of the reference relay's path and the suffix of its keys. */
+    private static final String REFERENCE = "socat";
 
     /** One way to reach the switch: directly, or through a proxy that relays to some switch endpoint. */
     private record Path(String name, InetSocketAddress address) {
@@ -37,7 +42,7 @@ public final class ProxyBench {
         HarnessOptions options = HarnessOptions.parse("ProxyBench", args, Map.of(
                 "switch", "", "switch-endpoint", "", "rounds", "5", "barriers", "2000", "flowmods", "100000",
                 "batch", "500", "busy-poll-us", String.valueOf(ProxyConfig.DEFAULT_BUSY_POLL.toNanos() / 1000),
-                "compare-busy-poll-us", "100"));
+                "compare-busy-poll-us", "100", "reference-relay", ""));
         OpenFlowTarget target = OpenFlowTarget.parse(options.string("switch"));
         if (target.kind() != OpenFlowTarget.Kind.TCP) {
             throw new IllegalArgumentException("ProxyBench: --switch must be tcp:HOST:PORT (the bridge's ptcp listener): switch=" + target);
@@ -64,6 +69,15 @@ public final class ProxyBench {
             if (!endpoint.equals(target)) {
                 // Relaying over loopback TCP instead: what the management socket buys.
                 paths.add(new Path("proxy_tcp", overTcp.passiveAddress().orElseThrow()));
+            }
+            int proxies = paths.size();
+            if (!options.string("reference-relay").isEmpty()) {
+                OpenFlowTarget relay = OpenFlowTarget.parse(options.string("reference-relay"));
+                if (relay.kind() != OpenFlowTarget.Kind.TCP) {
+                    throw new IllegalArgumentException("ProxyBench: --reference-relay must be tcp:HOST:PORT: reference-relay="
+                            + relay);
+                }
+                paths.add(new Path(REFERENCE, new InetSocketAddress(relay.host(), relay.port())));
             }
             // A cold JVM on a loaded machine can miss OVS's one-second HELLO deadline on its first
             // relayed connection (OVS then drops it): open short sessions until one succeeds.
@@ -98,7 +112,7 @@ public final class ProxyBench {
                     "RESULT proxy barrier_rtt_ratio=%.3f flowmod_throughput_ratio=%.3f barrier_rtt_us_direct=%.1f"
                             + " flowmods_per_s_direct=%.0f",
                     median(rtt[1]) / rttDirect, median(rate[1]) / rateDirect, rttDirect, rateDirect));
-            for (int p = 1; p < n; p++) {
+            for (int p = 1; p < proxies; p++) {
                 String suffix = paths.get(p).name().substring("proxy".length());
                 result.append(String.format(" barrier_rtt_us_proxy%s=%.1f flowmods_per_s_proxy%s=%.0f", suffix,
                         median(rtt[p]), suffix, median(rate[p])));
@@ -106,6 +120,15 @@ public final class ProxyBench {
                     result.append(String.format(" barrier_rtt_ratio%s=%.3f flowmod_throughput_ratio%s=%.3f", suffix,
                             median(rtt[p]) / rttDirect, suffix, median(rate[p]) / rateDirect));
                 }
+            }
+            if (n > proxies) {
+                // the proxy against a plain relay on the same machine: the share of the cost that is the proxy's own
+                double rttRelay = median(rtt[proxies]);
+                double rateRelay = median(rate[proxies]);
+                result.append(String.format(" barrier_rtt_us_%s=%.1f flowmods_per_s_%s=%.0f barrier_rtt_ratio_%s=%.3f"
+                                + " proxy_vs_%s_rtt=%.3f proxy_vs_%s_throughput=%.3f", REFERENCE, rttRelay, REFERENCE,
+                        rateRelay, REFERENCE, rttRelay / rttDirect, REFERENCE, median(rtt[1]) / rttRelay, REFERENCE,
+                        median(rate[1]) / rateRelay));
             }
             result.append(String.format(" busy_poll_us=%d compare_busy_poll_us=%d switch_endpoint=%s flowmods=%d"
                             + " barriers=%d rounds=%d",
