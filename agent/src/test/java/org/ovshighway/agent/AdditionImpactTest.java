@@ -26,6 +26,7 @@ import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
 
 /**
  * An ADD's impact against a real {@link P2pDetector} holding a bridge's tables with a link 1 -> 2
@@ -92,5 +93,43 @@ class AdditionImpactTest {
         assertEquals(Optional.empty(), AdditionImpact.of(punt, new FlowChangeImpact.Everything("test"), tables()));
         assertTrue(AdditionImpact.of(punt, FlowChangeClassifier.classify(punt), (from, to) -> false).orElseThrow()
                 .mayAffect(1, 2), "tables not known: the rule may handle anything");
+    }
+
+    /** 1 -> 2 through two tables: table 0 priority 1000 in_port=1 -> goto_table:1, table 1 priority 5 in_port=1 -> output:2. */
+    private static BypassController.Verdicts pipeline() {
+        P2pDetector detector = DetectorVerdicts.holding(Set.of(P1, P2, P3),
+                new FlowEntry(0, 1000, 0, Match.of(FieldMatch.inPort(P1)), List.of(new Action.GotoTable(1)), 0, 0, Set.of()),
+                new FlowEntry(1, 5, 0, Match.of(FieldMatch.inPort(P1)), List.of(new Action.Output(P2)), 0, 0, Set.of()),
+                new FlowEntry(0, 1000, 0, Match.of(FieldMatch.inPort(P3)), List.of(new Action.Output(P1)), 0, 0, Set.of()));
+        assertTrue(detector.isPointToPoint(P1, P2), detector.explain(P1).orElse("?"));
+        return DetectorVerdicts.of(detector);
+    }
+
+    private static ByteBuf of13(org.projectfloodlight.openflow.protocol.OFFlowAdd add) {
+        ByteBuf buf = Unpooled.buffer();
+        add.writeTo(buf);
+        return buf;
+    }
+
+    @Test
+    void aControllerReinstallingTheRulesALinkTakesUnchangedLeavesItAlone() {
+        OFFactory f = OFFactories.getFactory(OFVersion.OF_13);
+        org.projectfloodlight.openflow.protocol.match.Match inPort1 =
+                f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build();
+        ByteBuf gotoAgain = of13(f.buildFlowAdd().setTableId(TableId.of(0)).setPriority(1000).setMatch(inPort1)
+                .setInstructions(List.of(f.instructions().gotoTable(TableId.of(1)))).build());
+        assertTrue(FlowChangeClassifier.classify(gotoAgain).mayAffect(1, 2), "by ports: a goto_table for port 1's traffic");
+        assertFalse(mayAffect(gotoAgain, pipeline(), 1, 2), "the same rule again: the switch replaces it with itself");
+        assertTrue(mayAffect(of13(f.buildFlowAdd().setTableId(TableId.of(0)).setPriority(1000).setMatch(inPort1)
+                .setInstructions(List.of(f.instructions().gotoTable(TableId.of(2)))).build()), pipeline(), 1, 2),
+                "other actions under the same key");
+        assertTrue(mayAffect(of13(f.buildFlowAdd().setTableId(TableId.of(0)).setPriority(1000).setMatch(inPort1)
+                .setIdleTimeout(10).setInstructions(List.of(f.instructions().gotoTable(TableId.of(1)))).build()),
+                pipeline(), 1, 2), "an idle timeout now");
+        assertTrue(mayAffect(of13(f.buildFlowAdd().setTableId(TableId.of(0)).setPriority(1001).setMatch(inPort1)
+                .setInstructions(List.of(f.instructions().gotoTable(TableId.of(1)))).build()), pipeline(), 1, 2),
+                "another priority: a new rule above the link's");
+        ByteBuf of10Again = arpRule(1000, F.actions().output(OFPort.CONTROLLER, 0xffff));
+        assertTrue(mayAffect(of10Again, pipeline(), 1, 2), "not a rule the link takes");
     }
 }

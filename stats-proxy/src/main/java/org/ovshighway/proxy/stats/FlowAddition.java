@@ -2,6 +2,7 @@ package org.ovshighway.proxy.stats;
 
 import io.netty.buffer.ByteBuf;
 import java.util.Optional;
+import org.ovshighway.p2p.flow.FlowEntry;
 import org.ovshighway.p2p.flow.Match;
 
 /**
@@ -22,6 +23,15 @@ public record FlowAddition(int tableId, int priority, Match match) {
 
     public FlowAddition {
         match = CanonicalMatch.of(match);
+    }
+
+    /**
+     * Whether {@code flow} (as the agent's mirror holds it, possibly learnt in another OpenFlow
+     * encoding) has this rule's table, priority and match: the rule the switch replaces with this one.
+     */
+    public boolean sameKeyAs(FlowEntry flow) {
+        return !anyTable() && tableId == flow.tableId() && priority == flow.priority()
+                && match.equals(CanonicalMatch.of(flow.match()));
     }
 
     /** Whether the rule's table is not known: it may be any. */

@@ -152,6 +152,38 @@ public final class FlowModFrame {
         });
     }
 
+    /** hard_timeout (the two bytes after idle_timeout in every form). */
+    public int hardTimeout() {
+        return frame.getUnsignedShort(start + 2 + switch (form) {
+            case OF10 -> OF10_COMMAND_OFFSET + 2;
+            case NICIRA -> NX_COMMAND_OFFSET + 2;
+            case OF12 -> OF12_COMMAND_OFFSET + 1;
+        });
+    }
+
+    /** The OpenFlow version of the header (1 for both OpenFlow 1.0 forms). */
+    public int version() {
+        return frame.getUnsignedByte(start);
+    }
+
+    /**
+     * The action list (OpenFlow 1.0 forms) or instruction list (1.2+) filling the rest of the
+     * message, as a slice of the buffer; empty when a malformed frame's lengths leave no room for it.
+     */
+    public Optional<ByteBuf> actionList() {
+        int end = start + frame.readableBytes();
+        int begin;
+        if (form == Form.OF12) {
+            if (matchStart + 4 > end) {
+                return Optional.empty();
+            }
+            begin = matchStart + MatchDecoder.pad8(frame.getUnsignedShort(matchStart + 2));
+        } else {
+            begin = of10ActionsStart();
+        }
+        return begin <= end ? Optional.of(frame.slice(begin, end - begin)) : Optional.empty();
+    }
+
     /** Where the match begins in the buffer (an absolute index). */
     public int matchStart() {
         return matchStart;

@@ -92,4 +92,42 @@ class FlowAdditionTest {
             }
         }
     }
+
+    @Test
+    void theFrameShowsItsTimeoutsVersionAndActionList() {
+        OFFactory f10 = OFFactories.getFactory(OFVersion.OF_10);
+        org.projectfloodlight.openflow.protocol.action.OFAction output = f10.actions().output(OFPort.of(2), 0xffff);
+        FlowModFrame of10 = FlowModFrame.of(bytes(f10.buildFlowAdd().setIdleTimeout(7).setHardTimeout(9)
+                .setMatch(f10.buildMatch().build()).setActions(List.of(output)).build())).orElseThrow();
+        assertEquals(7, of10.idleTimeout());
+        assertEquals(9, of10.hardTimeout());
+        assertEquals(1, of10.version());
+        ByteBuf expected = Unpooled.buffer();
+        output.writeTo(expected);
+        assertEquals(expected, of10.actionList().orElseThrow());
+        OFFactory f13 = OFFactories.getFactory(OFVersion.OF_13);
+        org.projectfloodlight.openflow.protocol.instruction.OFInstruction gotoTable = f13.instructions().gotoTable(TableId.of(1));
+        FlowModFrame of13 = FlowModFrame.of(bytes(f13.buildFlowAdd().setHardTimeout(4)
+                .setMatch(f13.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(5)).build())
+                .setInstructions(List.of(gotoTable)).build())).orElseThrow();
+        assertEquals(4, of13.hardTimeout());
+        assertEquals(4, of13.version());
+        ByteBuf instructions = Unpooled.buffer();
+        gotoTable.writeTo(instructions);
+        assertEquals(instructions, of13.actionList().orElseThrow(), "after the match padded to 8");
+    }
+
+    @Test
+    void aRuleHasTheSameKeyAsTheMirrorsFlowWhateverTheEncoding() {
+        OFFactory f10 = OFFactories.getFactory(OFVersion.OF_10);
+        FlowAddition add = FlowAddition.of(bytes(f10.buildFlowAdd().setPriority(300)
+                .setMatch(f10.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(5)).build()).build())).orElseThrow();
+        org.ovshighway.p2p.flow.FlowEntry mirrored = new org.ovshighway.p2p.flow.FlowEntry(0, 300, 0,
+                Match.of(FieldMatch.inPort(PortNo.of(5))), List.of(), 0, 0, java.util.Set.of());
+        assertTrue(add.sameKeyAs(mirrored));
+        assertFalse(add.sameKeyAs(new org.ovshighway.p2p.flow.FlowEntry(0, 301, 0, mirrored.match(), List.of(), 0, 0,
+                java.util.Set.of())), "another priority");
+        assertFalse(add.sameKeyAs(new org.ovshighway.p2p.flow.FlowEntry(1, 300, 0, mirrored.match(), List.of(), 0, 0,
+                java.util.Set.of())), "another table");
+    }
 }
