@@ -39,11 +39,7 @@ class AdditionImpactTest {
     private static final OFFactory F = OFFactories.getFactory(OFVersion.OF_10);
 
     private static BypassController.Verdicts tables() {
-        P2pDetector detector = DetectorVerdicts.holding(Set.of(P1, P2, P3),
-                new FlowEntry(0, 1000, 0, Match.of(FieldMatch.inPort(P1)), List.of(new Action.Output(P2)), 0, 0, Set.of()),
-                new FlowEntry(0, 1000, 0, Match.of(FieldMatch.inPort(P3)), List.of(new Action.Output(P1)), 0, 0, Set.of()));
-        assertTrue(detector.isPointToPoint(P1, P2));
-        return DetectorVerdicts.of(detector);
+        return DetectorVerdicts.oneToTwoAndThreeToOne();
     }
 
     private static ByteBuf arpRule(int priority, OFAction action) {

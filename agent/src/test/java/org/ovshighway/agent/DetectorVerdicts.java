@@ -5,8 +5,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.ovshighway.p2p.P2pDetector;
+import org.ovshighway.p2p.flow.Action;
+import org.ovshighway.p2p.flow.FieldMatch;
 import org.ovshighway.p2p.flow.FlowEntry;
 import org.ovshighway.p2p.flow.FlowEvent;
+import org.ovshighway.p2p.flow.Match;
 import org.ovshighway.p2p.flow.PortNo;
 import org.ovshighway.proxy.stats.FlowAddition;
 
@@ -23,6 +26,23 @@ final class DetectorVerdicts {
             detector.accept(new FlowEvent.FlowAdded(flow));
         }
         return detector;
+    }
+
+    /**
+     * A bridge with a link 1 -> 2 (table 0 priority 1000 in_port=1 -> output:2) and port 3
+     * forwarding to 1 (priority 1000 in_port=3 -> output:1), checked point-to-point.
+     */
+    static BypassController.Verdicts oneToTwoAndThreeToOne() {
+        PortNo p1 = new PortNo(1);
+        PortNo p2 = new PortNo(2);
+        PortNo p3 = new PortNo(3);
+        P2pDetector detector = holding(Set.of(p1, p2, p3),
+                new FlowEntry(0, 1000, 0, Match.of(FieldMatch.inPort(p1)), List.of(new Action.Output(p2)), 0, 0, Set.of()),
+                new FlowEntry(0, 1000, 0, Match.of(FieldMatch.inPort(p3)), List.of(new Action.Output(p1)), 0, 0, Set.of()));
+        if (!detector.isPointToPoint(p1, p2)) {
+            throw new AssertionError("1 -> 2 not point-to-point: " + detector.explain(p1));
+        }
+        return of(detector);
     }
 
     /** The tables as {@code detector} holds them, with every question answered. */

@@ -8,14 +8,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.ovshighway.p2p.P2pDetector;
-import org.ovshighway.p2p.flow.Action;
-import org.ovshighway.p2p.flow.FieldMatch;
-import org.ovshighway.p2p.flow.FlowEntry;
-import org.ovshighway.p2p.flow.Match;
-import org.ovshighway.p2p.flow.PortNo;
 import org.ovshighway.proxy.impact.FlowChangeClassifier;
 import org.ovshighway.proxy.impact.FlowChangeImpact;
 import org.projectfloodlight.openflow.protocol.OFFactories;
@@ -32,17 +26,10 @@ import org.projectfloodlight.openflow.types.OFPort;
  * (priority 1000 in_port=1 -> output:2) and port 3 forwarding to 1 (priority 1000 in_port=3 -> output:1).
  */
 class ModificationImpactTest {
-    private static final PortNo P1 = new PortNo(1);
-    private static final PortNo P2 = new PortNo(2);
-    private static final PortNo P3 = new PortNo(3);
     private static final OFFactory F = OFFactories.getFactory(OFVersion.OF_10);
 
     private static BypassController.Verdicts tables() {
-        P2pDetector detector = DetectorVerdicts.holding(Set.of(P1, P2, P3),
-                new FlowEntry(0, 1000, 0, Match.of(FieldMatch.inPort(P1)), List.of(new Action.Output(P2)), 0, 0, Set.of()),
-                new FlowEntry(0, 1000, 0, Match.of(FieldMatch.inPort(P3)), List.of(new Action.Output(P1)), 0, 0, Set.of()));
-        assertTrue(detector.isPointToPoint(P1, P2));
-        return DetectorVerdicts.of(detector);
+        return DetectorVerdicts.oneToTwoAndThreeToOne();
     }
 
     private static ByteBuf frame(OFFlowMod flowMod) {
