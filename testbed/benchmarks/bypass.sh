@@ -513,6 +513,16 @@ if has_part establish; then
   summary_b="$(grep "^TRAFFIC_SUMMARY port=$port_b " "$dir/guest-b.log")"
   rx_clean="$(grep -oP ' clean=\K[a-z]+' <<<"$summary_b")"
   lost_b="$(grep -oP ' lost=\K[0-9]+' <<<"$summary_b" || echo na)"
+  # the largest gap B saw across a switch of its receive path (old rings <-> link): the handover's
+  # own pause, beside the window gaps above that include whatever else the machine did meanwhile
+  handover_gap="$(grep -oP ' handover_gap_max_ns=\K[0-9]+' <<<"$summary_b" | awk '{ printf "%.1f\n", $1 / 1000 }')"
+  handover_gap_p50="$(grep -oP ' handover_onto_link_gap_p50_ns=\K[0-9]+' <<<"$summary_b" | awk '{ printf "%.1f\n", $1 / 1000 }')"
+  handover_back_p50="$(grep -oP ' handover_back_gap_p50_ns=\K[0-9]+' <<<"$summary_b" | awk '{ printf "%.1f\n", $1 / 1000 }')"
+  [ -n "$handover_back_p50" ] || handover_back_p50=na
+  handovers="$(grep -oP ' handovers=\K[0-9]+' <<<"$summary_b")"
+  [ -n "$handover_gap_p50" ] || handover_gap_p50=na
+  [ -n "$handover_gap" ] || handover_gap=na
+  [ -n "$handovers" ] || handovers=na
   log "receiver B over all runs: $(grep -oP ' \K(checked|lost|reordered|duplicated|max_gap_ns|remap_links|remap_forced)=[^ ]+' <<<"$summary_b" | tr '\n' ' ')"
 fi
 
@@ -528,6 +538,8 @@ result="RESULT bypass establish_p50_ms=$establish_p50 establish_p99_ms=$establis
 result+=" bypass_mpps=$bypass_mpps ovs_best_mpps=$ovs_mpps best_placement=$best_placement revert_p50_ms=$revert_p50"
 result+=" revert_p99_ms=$revert_p99 gap_outside_max_us=$gap_outside establish_failed=$establish_failed rx_clean=$rx_clean"
 result+=" establish_first_ms=$establish_first rx_lost=${lost_b:-na} ovs_tx_drop=${ovs_tx_drop_b:-na}"
+result+=" handover_onto_link_gap_p50_us=${handover_gap_p50:-na} handover_back_gap_p50_us=${handover_back_p50:-na}"
+result+=" handover_gap_max_us=${handover_gap:-na} handovers=${handovers:-na}"
 result+=" establish_via=$establish_via quiet_ms=$quiet_ms control_nice=$control_nice agent_nice=${agent_nice:-default}"
 placements_note=""
 for p in ${placements//,/ }; do placements_note+="$p:${placement_mpps[$p]:-na},"; done

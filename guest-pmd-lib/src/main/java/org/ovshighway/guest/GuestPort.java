@@ -589,6 +589,14 @@ public final class GuestPort implements AutoCloseable {
         return remap == null ? new RemapStats(0, 0, 0, 0, 0, 0, 0, 0) : remap.stats();
     }
 
+    /**
+     * How often this port's receiving side switched between its old RX rings and a link
+     * ({@link PortRemap#receiverSwitches}); 0 on a port that does not follow the remap protocol.
+     */
+    public long receivePathSwitches() {
+        return remap == null ? 0 : remap.receiverSwitches();
+    }
+
     /** The remap machinery of this port, or null (LINK region, ABI before 1.2, or no device source). */
     public PortRemap remap() {
         return remap;

@@ -34,6 +34,23 @@ final class TrafficPort {
     private long publishedErrors;
     /** Gaps between arrivals of the peer's stream, or null when not measured. */
     private final ArrivalGaps gaps;
+    /** With gaps measured: the last arrival of the peer's stream (System.nanoTime), 0 before. */
+    private long lastArrivalNanos;
+    /** With gaps measured: the port's receive path switches seen so far. */
+    private long seenSwitches;
+    /** With gaps measured: the arrival before was the first after a switch (the gap to this one counts too). */
+    private boolean afterSwitch;
+    /** With gaps measured: receive path switches (old rings to link or back) seen between arrivals. */
+    private long handovers;
+    /** With gaps measured: the largest gap on either side of the first arrival after a switch. */
+    private long handoverGapMaxNanos;
+    /** With gaps measured: the pause of the handover under way (the larger of its two gaps so far). */
+    private long handoverGap;
+    /** With gaps measured: each completed handover's pause, the first {@code length} of them. */
+    private final long[] handoverGaps = new long[4096];
+    /** With gaps measured: whether each recorded handover went onto a link (else back to the old rings). */
+    private final boolean[] handoverOntoLink = new boolean[4096];
+    private int handoverGapCount;
 
     final PublishedCounter sent = new PublishedCounter();
     final PublishedCounter received = new PublishedCounter();
@@ -105,7 +122,31 @@ final class TrafficPort {
             }
         }
         if (gaps != null && streamFrames != streamBefore) {
-            gaps.arrival(System.nanoTime());
+            long now = System.nanoTime();
+            gaps.arrival(now);
+            long switches = port.receivePathSwitches();
+            // the receiver switched paths in this burst or in an empty one before it: the gaps on
+            // either side of this arrival are the handover's own pause at the receiver
+            if (switches != seenSwitches || afterSwitch) {
+                boolean switched = switches != seenSwitches;
+                long gap = lastArrivalNanos == 0 ? 0 : now - lastArrivalNanos;
+                if (switched) {
+                    handovers++;
+                    handoverGap = gap;
+                } else {
+                    handoverGap = Math.max(handoverGap, gap);
+                }
+                handoverGapMaxNanos = Math.max(handoverGapMaxNanos, gap);
+                if (!switched && handoverGapCount < handoverGaps.length) {
+                    // the handover's pause is known once the arrival after the switch is in; an odd
+                    // count of switches means the receiver went onto a link, an even one back
+                    handoverOntoLink[handoverGapCount] = (seenSwitches & 1) == 1;
+                    handoverGaps[handoverGapCount++] = handoverGap;
+                }
+                afterSwitch = switched;
+                seenSwitches = switches;
+            }
+            lastArrivalNanos = now;
         }
         received.releaseAdd(n);
         long errorsNow = checker.lost() + checker.reordered() + checker.duplicated();
@@ -171,6 +212,23 @@ final class TrafficPort {
         return checker.started() && checker.lost() == 0 && checker.reordered() == 0 && checker.duplicated() == 0;
     }
 
+    /** Median pause of the recorded handovers onto a link ({@code ontoLink}) or back, 0 when there was none. */
+    private long handoverGapMedian(boolean ontoLink) {
+        long[] kept = new long[handoverGapCount];
+        int n = 0;
+        for (int i = 0; i < handoverGapCount; i++) {
+            if (handoverOntoLink[i] == ontoLink) {
+                kept[n++] = handoverGaps[i];
+            }
+        }
+        if (n == 0) {
+            return 0;
+        }
+        long[] sorted = java.util.Arrays.copyOf(kept, n);
+        java.util.Arrays.sort(sorted);
+        return sorted[(n - 1) / 2];
+    }
+
     /** The machine-readable summary line (worker stopped: its fields are final by then). */
     String summaryLine() {
         PortStats s = port.stats();
@@ -192,7 +250,10 @@ final class TrafficPort {
                 + " remap_forced=" + r.forcedReverts() + " remap_rejected_regions=" + r.rejectedRegions()
                 + " remap_forced_dropped=" + r.forcedDropped()
                 + (gaps == null ? "" : " max_gap_ns=" + gaps.maxGapNanos() + " gaps_recorded=" + gaps.count()
-                        + " gaps_overflow=" + gaps.overflow() + " gap_threshold_ns=" + gaps.thresholdNanos());
+                        + " gaps_overflow=" + gaps.overflow() + " gap_threshold_ns=" + gaps.thresholdNanos()
+                        + " handovers=" + handovers + " handover_onto_link_gap_p50_ns=" + handoverGapMedian(true)
+                        + " handover_back_gap_p50_ns=" + handoverGapMedian(false)
+                        + " handover_gap_max_ns=" + handoverGapMaxNanos);
     }
 
     /**

@@ -109,6 +109,13 @@ class BypassBenchOvsDpdkTest {
                 assertEquals("0", summary.get("reordered"), summary.toString());
                 assertEquals("0", summary.get("duplicated"), summary.toString());
                 assertTrue(Long.parseLong(summary.get("max_gap_ns")) > 0, summary.toString());
+                // every switch of B's receive path (onto each of the 4 links and back) was seen between
+                // arrivals and timed; a handover's pause is within the largest gap of all
+                assertEquals("8", summary.get("handovers"), summary.toString());
+                long handoverMax = Long.parseLong(summary.get("handover_gap_max_ns"));
+                assertTrue(handoverMax > 0 && handoverMax <= Long.parseLong(summary.get("max_gap_ns")), summary.toString());
+                assertTrue(Long.parseLong(summary.get("handover_onto_link_gap_p50_ns")) <= handoverMax, summary.toString());
+                assertTrue(Long.parseLong(summary.get("handover_back_gap_p50_ns")) <= handoverMax, summary.toString());
                 BypassGapReport.Result gaps = BypassGapReport.join(BypassGapReport.windows(lines, 5_000_000),
                         BypassGapReport.gaps(guestB, PORT_B));
                 assertEquals(8, gaps.windows());

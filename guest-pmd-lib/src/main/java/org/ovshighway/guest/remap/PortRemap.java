@@ -94,6 +94,8 @@ public final class PortRemap {
     private final AtomicLong forcedReverts = new AtomicLong();
     private final AtomicLong forcedDropped = new AtomicLong();
     private final AtomicLong rejectedRegions = new AtomicLong();
+    /** Times the receiving side moved from the old RX rings onto a link or back (receive thread writes). */
+    private final AtomicLong receiverSwitches = new AtomicLong();
 
     // transmit side (its thread only)
     private long txSeenWord = UNSEEN;
@@ -593,6 +595,7 @@ public final class PortRemap {
             }
             rxPhase = ReceiverPhase.ON_LINK;
             rxSettled = false;
+            receiverSwitches.incrementAndGet();
             logMapped();
             LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver on link " + s);
         } else {
@@ -603,6 +606,7 @@ public final class PortRemap {
     private void finishReceiver(LinkSession s, boolean forced) {
         rxPhase = ReceiverPhase.DONE;
         rxSettled = false;
+        receiverSwitches.incrementAndGet();
         if (forced && s.markForced()) {
             forcedReverts.incrementAndGet();
         }
@@ -846,6 +850,15 @@ public final class PortRemap {
             out[3] = Math.max(0, c.consumedBytes() - (long) s.fenceOutReceived * FenceFrameDescriptor.SIZE);
         }
         return out;
+    }
+
+    /**
+     * How often the receiving side switched paths: from the old RX rings onto a link (its FENCE_IN
+     * consumed) or back (the link drained): one plain counter read, cheap enough for an application
+     * to look at on every burst, e.g. to time the gap its traffic saw at a switch. Any thread.
+     */
+    public long receiverSwitches() {
+        return receiverSwitches.get();
     }
 
     /** The protocol's counters for this port. */
