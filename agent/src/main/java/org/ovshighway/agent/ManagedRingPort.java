@@ -60,6 +60,7 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
     static final Duration RECONNECT_ATTEMPT = Duration.ofSeconds(5);
     /** Budget of the first connection (OVS has just created the port and its socket). */
     static final Duration FIRST_CONNECT = Duration.ofSeconds(10);
+
     private final RingPortConfig config;
     private final String bridge;
     private final Path socket;

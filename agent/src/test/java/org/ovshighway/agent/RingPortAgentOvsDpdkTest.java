@@ -121,6 +121,21 @@ class RingPortAgentOvsDpdkTest {
                 // the restart's reconnect, and no other: the agent does not redo a connection OVS serves
                 assertEquals(1, a.stats().reconnects(), a.stats().toString());
                 assertEquals(1, b.stats().reconnects(), b.stats().toString());
+
+                // OVS reconfiguring a port (a new MTU: the device is stopped and started again) closes its
+                // memif connection; the agent connects again and the port is served at once
+                long beforeMtu = pa.connectionWord();
+                ovs.vsctl("set", "Interface", "pa", "mtu_request=1600");
+                long mtuDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!(isUpAfter(pa, beforeMtu) && pa.publishedWords().contains(pa.connectionWord()))
+                        && System.nanoTime() < mtuDeadline) {
+                    Thread.sleep(1);
+                }
+                assertTrue(isUpAfter(pa, beforeMtu), "pa UP with a new generation after the MTU change: "
+                        + PortConnection.describe(pa.connectionWord()));
+                List<Integer> afterMtu = IntStream.range(120, 220).boxed().toList();
+                assertEquals(afterMtu, MarkedFrames.sendEachOnce(a, b, 120, afterMtu.size(), 10_000),
+                        "frames pa -> pb sent once each after the MTU change");
             } finally {
                 if (a != null) {
                     a.close();
