@@ -35,7 +35,7 @@ source "$here/lib/ovs-dpdk.sh"
 runs=100 seconds=5 warmup=2 rounds=2 load=50 gap_threshold_us=20 parts="through-ovs,bypassed,establish"
 placements="000,001,010,011,100,101,110,111" pmd_maxsleep=500 gap_placement="" gap_pmd_maxsleep=500 control_nice=0
 establish_via=direct revert_via=proxy quiet_ms=20 force_no_huge=0 quiet_wait=60 on_link_ms=200 settle_ms=700
-ovs_rate_override="" ovs_idle=park agent_nice=""
+ovs_rate_override="" ovs_idle=park agent_nice="" baseline=0
 
 usage() {
   cat <<USAGE
@@ -70,6 +70,9 @@ usage: testbed/bench bypass [options]
   --quiet-ms N          agent bypass-quiet-ms (default $quiet_ms, the agent's default)
   --on-link-ms N        time on the link before each revert (default $on_link_ms)
   --settle-ms N         time after each revert before the next establish (default $settle_ms)
+  --baseline            the establish part with the agent's bypass off: the same FLOW_MOD cycles
+                        through OVS alone, so its gap keys are OVS's own pause at those flow changes
+                        (its establish/revert times are then OVS's barrier replies; RESULT baseline=true)
   --no-huge             no hugepages (OVS-DPDK in --no-huge mode, regions in /dev/shm)
   --quiet-wait N        wait up to N s before each part for the machine to go idle (default $quiet_wait)
   --keep-logs           keep the run directory (/tmp/highway-bench-bypass.*)
@@ -98,6 +101,7 @@ while [ $# -gt 0 ]; do
     --establish-via) establish_via="${2:?}"; shift 2 ;;
     --revert-via) revert_via="${2:?}"; shift 2 ;;
     --quiet-ms) quiet_ms="${2:?}"; shift 2 ;;
+    --baseline) baseline=1; shift ;;
     --on-link-ms) on_link_ms="${2:?}"; shift 2 ;;
     --settle-ms) settle_ms="${2:?}"; shift 2 ;;
     --no-huge) force_no_huge=1; shift ;;
@@ -453,20 +457,22 @@ if has_part establish; then
   agent_extra=("bypass-quiet-ms=$quiet_ms" controller-proxy=true "proxy-passive=127.0.0.1:$pport")
   [ -z "$agent_nice" ] || agent_extra+=("control-nice=$agent_nice")
   # the breaker rule from the start: A -> B is not point-to-point until BypassBench deletes it
-  bring_up "$dir" "$gap_pmd_maxsleep" 1 true "${gap_placement:0:1}" "${gap_placement:1:1}" --idle park --rate "$rate_pps" \
+  [ "$baseline" = 1 ] && establish_bypass=false || establish_bypass=true
+  bring_up "$dir" "$gap_pmd_maxsleep" 1 "$establish_bypass" "${gap_placement:0:1}" "${gap_placement:1:1}" --idle park --rate "$rate_pps" \
     -- --idle spin --gap-threshold-us "$gap_threshold_us" --gap-capacity 4000000
   place "$gap_placement"
   # the agent and this harness share the sender's core, so they do not disturb the receiver
   control_cpu="${gap_placement:0:1}"
   pin_process "$control_cpu" "$agent_pid" || die "taskset of the agent pid=$agent_pid failed"
-  log "establish: A sends $rate_pps frames/s ($load % of $ovs_mpps Mpps) with placement A:${gap_placement:0:1} B:${gap_placement:1:1} PMD:${gap_placement:2:1}, pmd-maxsleep=$gap_pmd_maxsleep; $runs runs"
+  log "establish$([ "$baseline" = 0 ] || echo " (baseline: bypass off)"): A sends $rate_pps frames/s ($load % of $ovs_mpps Mpps) with placement A:${gap_placement:0:1} B:${gap_placement:1:1} PMD:${gap_placement:2:1}, pmd-maxsleep=$gap_pmd_maxsleep; $runs runs"
   bench_sleep "$warmup"
   direct="unix:$ovs_run/$br.mgmt" proxy="tcp:127.0.0.1:$pport"
   [ "$establish_via" = direct ] && est_target="$direct" || est_target="$proxy"
   [ "$revert_via" = direct ] && rev_target="$direct" || rev_target="$proxy"
   bench_spawn "$dir/bench.log" taskset -c "$control_cpu" "${BENCH_JAVA[@]}" org.ovshighway.testbed.BypassBench \
     --openflow "$est_target" --revert-openflow "$rev_target" --region-dir "$region_dir" \
-    --sender "$port_a" --in-port 1 --runs "$runs" --on-link-ms "$on_link_ms" --settle-ms "$settle_ms"
+    --sender "$port_a" --in-port 1 --runs "$runs" --on-link-ms "$on_link_ms" --settle-ms "$settle_ms" \
+    --expect-link "$establish_bypass"
   bench_pid=$BENCH_LAST_PID
   if [ "$control_nice" != 0 ]; then
     # threads the JVMs start later keep the nice of the thread that made them, mostly already set here
@@ -510,6 +516,9 @@ if has_part establish; then
     END { m = v["establish_max_us"] > v["revert_max_us"] ? v["establish_max_us"] : v["revert_max_us"]
           if (v["uncovered_windows"] > 0 && v["receiver_max_us"] > m) m = v["receiver_max_us"]; printf "%.1f\n", m }' <<<"$gaps")"
   gap_outside="$(grep -oP 'outside_max_us=\K[^ ]+' <<<"$gaps")"
+  # the typical pause: the median over the windows of each one's largest gap
+  gap_establish_p50="$(grep -oP 'establish_p50_us=\K[^ ]+' <<<"$gaps")"
+  gap_revert_p50="$(grep -oP 'revert_p50_us=\K[^ ]+' <<<"$gaps")"
   summary_b="$(grep "^TRAFFIC_SUMMARY port=$port_b " "$dir/guest-b.log")"
   rx_clean="$(grep -oP ' clean=\K[a-z]+' <<<"$summary_b")"
   lost_b="$(grep -oP ' lost=\K[0-9]+' <<<"$summary_b" || echo na)"
@@ -538,9 +547,11 @@ result="RESULT bypass establish_p50_ms=$establish_p50 establish_p99_ms=$establis
 result+=" bypass_mpps=$bypass_mpps ovs_best_mpps=$ovs_mpps best_placement=$best_placement revert_p50_ms=$revert_p50"
 result+=" revert_p99_ms=$revert_p99 gap_outside_max_us=$gap_outside establish_failed=$establish_failed rx_clean=$rx_clean"
 result+=" establish_first_ms=$establish_first rx_lost=${lost_b:-na} ovs_tx_drop=${ovs_tx_drop_b:-na}"
+result+=" gap_establish_p50_us=${gap_establish_p50:-na} gap_revert_p50_us=${gap_revert_p50:-na}"
 result+=" handover_onto_link_gap_p50_us=${handover_gap_p50:-na} handover_back_gap_p50_us=${handover_back_p50:-na}"
 result+=" handover_gap_max_us=${handover_gap:-na} handovers=${handovers:-na}"
 result+=" establish_via=$establish_via quiet_ms=$quiet_ms control_nice=$control_nice agent_nice=${agent_nice:-default}"
+[ "$baseline" = 0 ] || result+=" baseline=true"
 placements_note=""
 for p in ${placements//,/ }; do placements_note+="$p:${placement_mpps[$p]:-na},"; done
 printf '%s %s hugepages=%s rounds=%s runs=%s load=%s gap_placement=%s pmd_maxsleep=%s gap_pmd_maxsleep=%s busy=%s placements=%s\n%s\n' \

@@ -15,7 +15,9 @@ import java.util.Map;
  * guests and harness runs cold code and is reported on its own): delete the breaker rule through {@code --openflow} and time
  * until the first frame on the link ring; after {@code --on-link-ms} re-add it through
  * {@code --revert-openflow} (default the same target) and time until the link region is gone;
- * wait {@code --settle-ms}. Polling parks ~{@value #POLL_NANOS} ns between looks.
+ * wait {@code --settle-ms}. Polling parks ~{@value #POLL_NANOS} ns between looks. With
+ * {@code --expect-link false} (a baseline: the agent's bypass off) the same flow changes go to
+ * OVS alone and each run's establish and revert end with OVS's barrier replies.
  *
  * <p>Output: one {@code BYPASS_RUN} line per run with every time (System.nanoTime, i.e.
  * CLOCK_MONOTONIC, comparable with the receiver's TRAFFIC_GAP lines) and the durations in us,
@@ -36,6 +38,7 @@ public final class BypassBench {
     /** The whole harness, printing to {@code out}; returns the exit status. */
     static int run(String[] args, java.io.PrintStream out) throws Exception {
         HarnessOptions o;
+        boolean expectLink;
         try {
             o = HarnessOptions.parse("BypassBench", args, Map.ofEntries(
                     Map.entry("openflow", ""),
@@ -47,10 +50,12 @@ public final class BypassBench {
                     Map.entry("warmup-runs", "1"),
                     Map.entry("on-link-ms", "200"),
                     Map.entry("settle-ms", "700"),
-                    Map.entry("timeout-ms", "5000")));
+                    Map.entry("timeout-ms", "5000"),
+                    Map.entry("expect-link", "true")));
             if (o.string("openflow").isEmpty() || o.string("region-dir").isEmpty() || o.string("sender").isEmpty()) {
                 throw new IllegalArgumentException("BypassBench: --openflow, --region-dir and --sender are required");
             }
+            expectLink = expectLink(o.string("expect-link"));
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             return 2;
@@ -61,7 +66,7 @@ public final class BypassBench {
                 revertTarget, Path.of(o.string("region-dir")), o.string("sender"), o.positiveInt("in-port"),
                 o.nonNegativeInt("warmup-runs"), runs,
                 o.nonNegativeInt("on-link-ms"), o.nonNegativeInt("settle-ms"), o.positiveInt("timeout-ms") * 1_000_000L,
-                POLL_NANOS), out);
+                POLL_NANOS, expectLink), out);
         List<EstablishCycles.Run> measured = results.stream().filter(r -> r.index() > 0).toList();
         out.println(summary("BYPASS_ESTABLISH", measured.stream().filter(EstablishCycles.Run::established)
                 .mapToLong(r -> r.firstFrame() - r.sent()).toArray(), runs));
@@ -70,6 +75,15 @@ public final class BypassBench {
         out.flush();
         boolean failed = results.stream().anyMatch(r -> !r.failure().isEmpty());
         return failed ? 1 : 0;
+    }
+
+    private static boolean expectLink(String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("BypassBench: option=--expect-link value=" + value
+                    + " (true: the agent links the pair; false: a baseline through OVS alone)");
+        };
     }
 
     /** "NAME runs=R completed=C p50_ms=.. p99_ms=.. max_ms=.. min_ms=.." over {@code nanos}. */

@@ -18,7 +18,8 @@ import java.util.Map;
  * machine does to the receiver anyway). Both sides take System.nanoTime in processes on the
  * same machine (CLOCK_MONOTONIC), so the times compare directly.
  *
- * <p>Prints {@code BYPASS_GAPS establish_max_us=.. revert_max_us=.. outside_max_us=..
+ * <p>Prints {@code BYPASS_GAPS establish_max_us=.. revert_max_us=.. establish_p50_us=.. revert_p50_us=..
+ * outside_max_us=..
  * windows=.. gaps=..} and the worst gap of each kind with its run. A window of a run that did
  * not complete is left out (the bench reports that run as failed).
  */
@@ -43,10 +44,18 @@ public final class BypassGapReport {
      * not record every gap (its capacity ran out): their gaps are unknown.
      */
     record Result(Map<String, Gap> worst, Map<String, Integer> worstRun, Gap worstOutside, int windows, int gaps,
-                  int uncovered) {
+                  int uncovered, Map<String, Long> medianWindowMaxNanos) {
         long maxNanos(String kind) {
             Gap g = worst.get(kind);
             return g == null ? 0 : g.length();
+        }
+
+        /**
+         * The median over the windows of {@code kind} of each one's largest gap (0 for a window
+         * without a recorded gap): the typical pause, where {@link #maxNanos} is the worst one.
+         */
+        long medianNanos(String kind) {
+            return medianWindowMaxNanos.getOrDefault(kind, 0L);
         }
     }
 
@@ -67,6 +76,8 @@ public final class BypassGapReport {
      */
     static final class Joiner {
         private final List<Window> windows;
+        /** The largest gap seen in each window (same order as {@link #windows}). */
+        private final long[] windowMax;
         private final Map<String, Gap> worst = new HashMap<>();
         private final Map<String, Integer> worstRun = new HashMap<>();
         private Gap outside;
@@ -75,15 +86,18 @@ public final class BypassGapReport {
 
         Joiner(List<Window> windows) {
             this.windows = List.copyOf(windows);
+            this.windowMax = new long[windows.size()];
         }
 
         void add(Gap gap) {
             count++;
             lastEnd = Math.max(lastEnd, gap.end());
             boolean inside = false;
-            for (Window w : windows) {
+            for (int i = 0; i < windows.size(); i++) {
+                Window w = windows.get(i);
                 if (gap.start() <= w.end() && gap.end() >= w.start()) {
                     inside = true;
+                    windowMax[i] = Math.max(windowMax[i], gap.length());
                     Gap before = worst.get(w.kind());
                     if (before == null || gap.length() > before.length()) {
                         worst.put(w.kind(), gap);
@@ -106,7 +120,16 @@ public final class BypassGapReport {
                 long last = lastEnd;
                 uncovered = (int) windows.stream().filter(w -> w.end() > last).count();
             }
-            return new Result(worst, worstRun, outside, windows.size(), count, uncovered);
+            Map<String, List<Long>> perKind = new HashMap<>();
+            for (int i = 0; i < windows.size(); i++) {
+                perKind.computeIfAbsent(windows.get(i).kind(), k -> new java.util.ArrayList<>()).add(windowMax[i]);
+            }
+            Map<String, Long> medians = new HashMap<>();
+            perKind.forEach((kind, maxima) -> {
+                List<Long> sorted = maxima.stream().sorted().toList();
+                medians.put(kind, sorted.get((sorted.size() - 1) / 2));
+            });
+            return new Result(worst, worstRun, outside, windows.size(), count, uncovered, medians);
         }
     }
 
@@ -242,9 +265,11 @@ public final class BypassGapReport {
                     r.worstOutside().length() / 1e3, r.worstOutside().end());
         }
         // the receiver's largest gap of all bounds what an unrecorded window can hold
-        System.out.printf(Locale.ROOT, "BYPASS_GAPS establish_max_us=%.1f revert_max_us=%.1f outside_max_us=%.1f"
+        System.out.printf(Locale.ROOT, "BYPASS_GAPS establish_max_us=%.1f revert_max_us=%.1f establish_p50_us=%.1f"
+                        + " revert_p50_us=%.1f outside_max_us=%.1f"
                         + " windows=%d gaps=%d gaps_overflow=%d uncovered_windows=%d receiver_max_us=%.1f%n",
-                r.maxNanos("establish") / 1e3, r.maxNanos("revert") / 1e3,
+                r.maxNanos("establish") / 1e3, r.maxNanos("revert") / 1e3, r.medianNanos("establish") / 1e3,
+                r.medianNanos("revert") / 1e3,
                 r.worstOutside() == null ? 0.0 : r.worstOutside().length() / 1e3, r.windows(), r.gaps(), overflow,
                 r.uncovered(), number(receiver, "max_gap_ns", summary) / 1e3);
         if (r.uncovered() > 0) {

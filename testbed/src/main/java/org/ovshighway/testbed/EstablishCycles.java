@@ -72,7 +72,15 @@ public final class EstablishCycles {
      * @param timeoutNanos   per establish and per revert
      */
     public record Settings(String openflow, String revertOpenflow, Path regionDir, String sender, int inPort,
-                           int warmupRuns, int runs, long onLinkMs, long settleMs, long timeoutNanos, long pollNanos) {
+                           int warmupRuns, int runs, long onLinkMs, long settleMs, long timeoutNanos, long pollNanos,
+                           boolean expectLink) {
+        /** Cycles that expect the agent to link the pair (its bypass on). */
+        public Settings(String openflow, String revertOpenflow, Path regionDir, String sender, int inPort,
+                        int warmupRuns, int runs, long onLinkMs, long settleMs, long timeoutNanos, long pollNanos) {
+            this(openflow, revertOpenflow, regionDir, sender, inPort, warmupRuns, runs, onLinkMs, settleMs, timeoutNanos,
+                    pollNanos, true);
+        }
+
         public Settings {
             if (runs <= 0 || inPort <= 0 || timeoutNanos <= 0 || pollNanos <= 0 || warmupRuns < 0 || onLinkMs < 0
                     || settleMs < 0) {
@@ -207,16 +215,26 @@ public final class EstablishCycles {
                         OpenFlowBenchClient.OFPFC_DELETE_STRICT, BREAKER_PRIORITY, s.inPort(), ETH_TYPE_ARP);
                 run.sent = pending.sentNanos;
                 run.sentWallMillis = System.currentTimeMillis() - (System.nanoTime() - run.sent) / 1_000_000;
-                // the watch starts at once: OVS's barrier reply came 1-15 ms after the FLOW_MOD here, and
-                // waiting for it first made every milestone before it look that late
-                watchEstablish(run, s.regionDir(), s.sender(), seen, run.sent + s.timeoutNanos(), s.pollNanos(),
-                        () -> establish.barrierArrived(pending));
-                run.barrier = establish.awaitBarrier(pending).barrierNanos();
+                if (s.expectLink()) {
+                    // the watch starts at once: OVS's barrier reply came 1-15 ms after the FLOW_MOD here, and
+                    // waiting for it first made every milestone before it look that late
+                    watchEstablish(run, s.regionDir(), s.sender(), seen, run.sent + s.timeoutNanos(), s.pollNanos(),
+                            () -> establish.barrierArrived(pending));
+                    run.barrier = establish.awaitBarrier(pending).barrierNanos();
+                } else {
+                    // baseline (no bypass): the same flow changes through OVS alone; their windows end
+                    // with OVS's barrier replies
+                    run.barrier = establish.awaitBarrier(pending).barrierNanos();
+                    run.firstFrame = run.barrier;
+                }
                 Thread.sleep(s.onLinkMs());
                 OpenFlowBenchClient.RuleChange change = reverter.portRule(OpenFlowBenchClient.OFPFC_ADD, BREAKER_PRIORITY, s.inPort(), ETH_TYPE_ARP,
                         OpenFlowBenchClient.LOCAL);
                 run.revertSent = change.sentNanos();
                 run.revertBarrier = change.barrierNanos();
+                if (!s.expectLink()) {
+                    run.revertDone = run.revertBarrier;
+                }
                 if (run.linkId != 0) {
                     run.revertDone = awaitGone(s.regionDir().resolve(LINK_PREFIX + run.linkId),
                             run.revertSent + s.timeoutNanos(), s.pollNanos());

@@ -90,4 +90,18 @@ class BypassGapReportTest {
         assertEquals("field=end_nanos value=x is not a number in line: TRAFFIC_GAP port=b end_nanos=x gap_ns=1",
                 e.getMessage());
     }
+
+    @Test
+    void theMedianIsOverEachWindowsLargestGapWithAQuietWindowAsZero() {
+        List<BypassGapReport.Window> windows = List.of(new BypassGapReport.Window(1, "establish", 0, 100),
+                new BypassGapReport.Window(2, "establish", 1000, 1100), new BypassGapReport.Window(3, "establish", 2000, 2100),
+                new BypassGapReport.Window(1, "revert", 500, 600));
+        BypassGapReport.Result r = BypassGapReport.join(windows, List.of(new BypassGapReport.Gap(50, 30),
+                new BypassGapReport.Gap(90, 60), new BypassGapReport.Gap(1050, 20), new BypassGapReport.Gap(550, 7)));
+        // establish windows' largest gaps: 60, 20 and 0 (none in the third)
+        assertEquals(20, r.medianNanos("establish"));
+        assertEquals(60, r.maxNanos("establish"));
+        assertEquals(7, r.medianNanos("revert"));
+        assertEquals(0, r.medianNanos("warmup-establish"), "a kind without windows");
+    }
 }
