@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.ovshighway.ovs.openflow.FlowModActions;
 import org.ovshighway.p2p.flow.Action;
 import org.ovshighway.p2p.flow.FlowEntry;
@@ -47,10 +48,11 @@ final class AdditionImpact {
             return Optional.empty();
         }
         FlowAddition rule = decoded.get();
-        Predicate<FlowEntry> sameRule = reinstalls(frame, rule);
+        // the actions are decoded only for a direction whose sole rules are asked about
+        Supplier<Predicate<FlowEntry>> sameRule = DeletionImpact.memoized(() -> reinstalls(frame, rule));
         // a port whose OpenFlow number is not known (-1): the tables cannot tell
         return Optional.of((from, to) -> ports.mayAffect(from, to)
-                && (from < 0 || !verdicts.soleFlows(from).map(sole -> sole.stream().anyMatch(sameRule)).orElse(false))
+                && (from < 0 || !verdicts.soleFlows(from).map(sole -> sole.stream().anyMatch(sameRule.get())).orElse(false))
                 && (ports.anyOutput() || ports.outputs().contains(to) || from < 0
                 || verdicts.addedRuleMayHandle(from, rule)));
     }

@@ -62,7 +62,8 @@ final class DeletionImpact {
         };
     }
 
-    private static <T> Supplier<T> memoized(Supplier<T> supplier) {
+    /** {@code supplier}'s value, computed on the first get only (one thread). */
+    static <T> Supplier<T> memoized(Supplier<T> supplier) {
         return new Supplier<>() {
             private T value;
             private boolean done;

@@ -145,20 +145,20 @@ public final class FlowModFrame {
 
     /** idle_timeout (the two bytes after the command in every form). */
     public int idleTimeout() {
-        return frame.getUnsignedShort(start + switch (form) {
-            case OF10 -> OF10_COMMAND_OFFSET + 2;
-            case NICIRA -> NX_COMMAND_OFFSET + 2;
-            case OF12 -> OF12_COMMAND_OFFSET + 1;
-        });
+        return frame.getUnsignedShort(start + idleTimeoutOffset());
     }
 
     /** hard_timeout (the two bytes after idle_timeout in every form). */
     public int hardTimeout() {
-        return frame.getUnsignedShort(start + 2 + switch (form) {
+        return frame.getUnsignedShort(start + idleTimeoutOffset() + 2);
+    }
+
+    private int idleTimeoutOffset() {
+        return switch (form) {
             case OF10 -> OF10_COMMAND_OFFSET + 2;
             case NICIRA -> NX_COMMAND_OFFSET + 2;
             case OF12 -> OF12_COMMAND_OFFSET + 1;
-        });
+        };
     }
 
     /** The OpenFlow version of the header (1 for both OpenFlow 1.0 forms). */
