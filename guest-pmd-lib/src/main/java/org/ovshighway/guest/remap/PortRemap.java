@@ -854,7 +854,7 @@ public final class PortRemap {
 
     /**
      * How often the receiving side switched paths: from the old RX rings onto a link (its FENCE_IN
-     * consumed) or back (the link drained): one plain counter read, cheap enough for an application
+     * consumed) or back (the link drained): one volatile load, cheap enough for an application
      * to look at on every burst, e.g. to time the gap its traffic saw at a switch. Any thread.
      */
     public long receiverSwitches() {
