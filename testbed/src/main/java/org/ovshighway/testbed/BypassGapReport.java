@@ -125,10 +125,8 @@ public final class BypassGapReport {
                 perKind.computeIfAbsent(windows.get(i).kind(), k -> new java.util.ArrayList<>()).add(windowMax[i]);
             }
             Map<String, Long> medians = new HashMap<>();
-            perKind.forEach((kind, maxima) -> {
-                List<Long> sorted = maxima.stream().sorted().toList();
-                medians.put(kind, sorted.get((sorted.size() - 1) / 2));
-            });
+            perKind.forEach((kind, maxima) -> medians.put(kind,
+                    BypassBench.percentile(maxima.stream().mapToLong(Long::longValue).sorted().toArray(), 50)));
             return new Result(worst, worstRun, outside, windows.size(), count, uncovered, medians);
         }
     }

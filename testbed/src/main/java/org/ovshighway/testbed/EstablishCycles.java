@@ -220,11 +220,11 @@ public final class EstablishCycles {
                     // waiting for it first made every milestone before it look that late
                     watchEstablish(run, s.regionDir(), s.sender(), seen, run.sent + s.timeoutNanos(), s.pollNanos(),
                             () -> establish.barrierArrived(pending));
-                    run.barrier = establish.awaitBarrier(pending).barrierNanos();
-                } else {
+                }
+                run.barrier = establish.awaitBarrier(pending).barrierNanos();
+                if (!s.expectLink()) {
                     // baseline (no bypass): the same flow changes through OVS alone; their windows end
                     // with OVS's barrier replies
-                    run.barrier = establish.awaitBarrier(pending).barrierNanos();
                     run.firstFrame = run.barrier;
                 }
                 Thread.sleep(s.onLinkMs());
