@@ -1,5 +1,6 @@
 package org.ovshighway.proxy.stats;
 
+import static org.ovshighway.proxy.stats.FlowModFixtures.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +22,6 @@ import org.ovshighway.p2p.flow.PortNo;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
-import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.EthType;
@@ -36,12 +36,6 @@ class CounterResetTest {
             List.of(new Action.Output(new PortNo(14))), 0, 0, Set.of());
     private static final FlowEntry FLOW_IP = new FlowEntry(0, 200, 0x6, Match.of(FieldMatch.inPort(new PortNo(13)),
             FieldMatch.exact(FieldId.ETH_TYPE, 0x0800, 2)), List.of(new Action.Output(new PortNo(14))), 0, 0, Set.of());
-
-    private static ByteBuf bytes(OFMessage message) {
-        ByteBuf buf = Unpooled.buffer();
-        message.writeTo(buf);
-        return buf;
-    }
 
     private static org.projectfloodlight.openflow.protocol.match.Match in13(OFFactory f) {
         return f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(13)).build();

@@ -1,5 +1,6 @@
 package org.ovshighway.proxy.stats;
 
+import static org.ovshighway.proxy.stats.FlowModFixtures.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +16,6 @@ import org.ovshighway.p2p.flow.Match;
 import org.ovshighway.p2p.flow.PortNo;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
-import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.EthType;
@@ -23,12 +23,6 @@ import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;
 
 class FlowAdditionTest {
-
-    private static ByteBuf bytes(OFMessage message) {
-        ByteBuf buf = Unpooled.buffer();
-        message.writeTo(buf);
-        return buf;
-    }
 
     @Test
     void anOpenFlow10AddGoesToTableZeroWithItsPriorityAndMatch() {

@@ -1,5 +1,7 @@
 package org.ovshighway.proxy.stats;
 
+import static org.ovshighway.proxy.stats.FlowModFixtures.bytes;
+import static org.ovshighway.proxy.stats.FlowModFixtures.flow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,11 +10,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.ovshighway.p2p.flow.Action;
 import org.ovshighway.p2p.flow.FieldId;
 import org.ovshighway.p2p.flow.FieldMatch;
 import org.ovshighway.p2p.flow.FlowEntry;
@@ -20,7 +20,6 @@ import org.ovshighway.p2p.flow.Match;
 import org.ovshighway.p2p.flow.PortNo;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
-import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.EthType;
@@ -38,16 +37,6 @@ class FlowDeletionTest {
             FieldMatch.exact(FieldId.ETH_TYPE, 0x0800, 2), FieldMatch.exact(FieldId.IPV4_DST, 0x0a090909L, 4)));
     /** A table-miss rule in table 1. */
     private static final FlowEntry MISS = flow(1, 0, 0, Match.ANY);
-
-    private static FlowEntry flow(int table, int priority, long cookie, Match match) {
-        return new FlowEntry(table, priority, cookie, match, List.of(new Action.Output(new PortNo(14))), 0, 0, Set.of());
-    }
-
-    private static ByteBuf bytes(OFMessage message) {
-        ByteBuf buf = Unpooled.buffer();
-        message.writeTo(buf);
-        return buf;
-    }
 
     private static org.projectfloodlight.openflow.protocol.match.Match toTenNineNineNine(OFFactory f) {
         return f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)

@@ -1,16 +1,15 @@
 package org.ovshighway.proxy.stats;
 
+import static org.ovshighway.proxy.stats.FlowModFixtures.bytes;
+import static org.ovshighway.proxy.stats.FlowModFixtures.flow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.ovshighway.p2p.flow.Action;
 import org.ovshighway.p2p.flow.FieldId;
 import org.ovshighway.p2p.flow.FieldMatch;
 import org.ovshighway.p2p.flow.FlowEntry;
@@ -18,7 +17,6 @@ import org.ovshighway.p2p.flow.Match;
 import org.ovshighway.p2p.flow.PortNo;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
-import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.EthType;
@@ -33,16 +31,6 @@ class FlowModificationTest {
     /** in_port=13,arp -> 14, priority 300, cookie 0x6, table 0. */
     private static final FlowEntry ARP_FLOW = flow(0, 300, 0x6, Match.of(FieldMatch.inPort(new PortNo(13)),
             FieldMatch.exact(FieldId.ETH_TYPE, 0x0806, 2)));
-
-    private static FlowEntry flow(int table, int priority, long cookie, Match match) {
-        return new FlowEntry(table, priority, cookie, match, List.of(new Action.Output(new PortNo(14))), 0, 0, Set.of());
-    }
-
-    private static ByteBuf bytes(OFMessage message) {
-        ByteBuf buf = Unpooled.buffer();
-        message.writeTo(buf);
-        return buf;
-    }
 
     @Test
     void aLooseModifyChangesTheFlowsItsMatchCoversAndMayAddItsRule() {
