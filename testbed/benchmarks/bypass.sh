@@ -65,7 +65,8 @@ usage: testbed/bench bypass [options]
   --agent-nice N        in the establish part, the agent's control-nice (its flow monitor's, bypass
                         controller's and link supervisor's threads; default: the agent's own default)
   --establish-via direct|proxy  the establishing FLOW_MOD goes to OVS directly (default) or through
-                        the agent's proxy (then the agent waits bypass-quiet-ms before linking)
+                        the agent's proxy (then the agent links once OVS answered the BARRIER sent
+                        with it and a barrier on its flow monitor's connection came back)
   --revert-via direct|proxy     the breaking FLOW_MOD (default $revert_via: held until reverted)
   --quiet-ms N          agent bypass-quiet-ms (default $quiet_ms, the agent's default)
   --on-link-ms N        time on the link before each revert (default $on_link_ms)

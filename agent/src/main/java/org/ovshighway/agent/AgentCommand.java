@@ -65,7 +65,8 @@ final class AgentCommand implements Subcommand {
                                                              memif-socket-dir)
                   bypass=true                                move point-to-point directions onto links
                   bypass-quiet-ms=20                         no link within this time of a flow change
-                                                             the proxy forwarded (0..10000)
+                                                             the proxy forwarded that no barrier reply
+                                                             and monitor barrier confirmed (0..10000)
                   controller-proxy=false                     relay the bridge's controllers through the
                                                              OpenFlow proxy (hold, link counters)
                   proxy-listen=127.0.0.1                     address of the proxy's bridge-facing listeners,

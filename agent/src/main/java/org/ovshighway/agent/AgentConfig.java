@@ -51,7 +51,8 @@ import org.ovshighway.remapper.RemapDeadlines;
  *                                             memif-socket-dir)
  * bypass=true                                 move point-to-point directions onto links (default true)
  * bypass-quiet-ms=20                          no link within this many ms of a flow change the proxy
- *                                             forwarded (0..10000, default 20)
+ *                                             forwarded, unless a barrier reply confirmed it and
+ *                                             the flow monitor caught up (0..10000, default 20)
  * controller-proxy=false                      put the OpenFlow proxy between the bridge and its
  *                                             controllers (default false)
  * proxy-listen=127.0.0.1                      address of the proxy's bridge-facing listeners, or

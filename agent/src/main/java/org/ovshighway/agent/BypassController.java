@@ -37,13 +37,16 @@ import org.ovshighway.remapper.PortEnd;
  * completions and hold requests reach it as commands. {@link #snapshot} and the hold decider read
  * only volatile immutable snapshots.
  *
- * <p>Safety rules: a pair gets a link only while the detector says so; never within
- * {@code quiet} of a flow change the proxy forwarded (OVS may not have applied it, nor the flow
- * monitor reported it, when the detector was asked); never within {@link #HOLD_COOLDOWN} of a
- * revert a held flow change caused (the change must reach the detector first); a failed link
- * backs off before it is tried again. The quiet margin is a heuristic: a forwarded flow change
- * that OVS takes longer than that to apply and report can meet a link that is being established;
- * the detector then sees it and the link is reverted.
+ * <p>Safety rules: a pair gets a link only while the detector says so; only once the mirror holds
+ * every flow change the proxy forwarded (OVS may not have applied it, nor the flow monitor reported
+ * it, when the detector was asked): either the controller's barrier replies and a barrier on the
+ * monitor connection say so ({@code relayedChangesMirrored}, {@link MirrorCatchUp}), or
+ * {@code quiet} has passed since the last one; never within {@link #HOLD_COOLDOWN} of a revert a
+ * held flow change caused (the change must reach the detector first); a failed link backs off
+ * before it is tried again. The quiet margin is a heuristic, used only for controllers that send
+ * no barrier after their changes: a forwarded flow change that OVS takes longer than that to apply
+ * and report can meet a link that is being established; the detector then sees it and the link is
+ * reverted.
  */
 final class BypassController implements AutoCloseable {
     static final String THREAD = "highway-bypass";
@@ -97,6 +100,31 @@ final class BypassController implements AutoCloseable {
         }
     }
 
+    /** What is known of the flow mirror and the changes the proxy relayed ({@link MirrorCatchUp}); any thread. */
+    interface RelayedChanges {
+        /** Whether the mirror holds every flow change the proxy relayed. */
+        boolean mirrored();
+
+        /**
+         * Whether the mirror holds every flow change the proxy relayed before the one
+         * {@code connection} is relaying now, its only unconfirmed change.
+         */
+        boolean mirroredBefore(String connection);
+
+        /** Knows nothing: only the quiet margin counts. */
+        RelayedChanges UNKNOWN = new RelayedChanges() {
+            @Override
+            public boolean mirrored() {
+                return false;
+            }
+
+            @Override
+            public boolean mirroredBefore(String connection) {
+                return false;
+            }
+        };
+    }
+
     /** One pair's link as the controller sees it (linkId 0 while it is being established); immutable. */
     record PairView(String a, String b, LinkShape shape, LinkState state, long linkId, String lastProblem) {
     }
@@ -113,6 +141,7 @@ final class BypassController implements AutoCloseable {
     private volatile boolean running = true;
     private volatile List<PairView> snapshot = List.of();
     private final long quietNanos;
+    private final RelayedChanges relayedChanges;
     /** Nanos of the last flow change the proxy forwarded. */
     private volatile long lastForwardedChange;
     /** Thread-owned: ports whose guest cannot use links now (VM without its port device), and why. */
@@ -146,7 +175,17 @@ final class BypassController implements AutoCloseable {
      */
     BypassController(LinkSupervisor links, Verdicts verdicts, Map<String, PortEnd> ends, Map<String, Long> ofports,
                      Duration quiet, LongSupplier clock) {
+        this(links, verdicts, ends, ofports, quiet, clock, RelayedChanges.UNKNOWN);
+    }
+
+    /**
+     * @param relayedChanges whether the mirror is known to hold the flow changes the proxy relayed
+     *                       (then no quiet margin is waited)
+     */
+    BypassController(LinkSupervisor links, Verdicts verdicts, Map<String, PortEnd> ends, Map<String, Long> ofports,
+                     Duration quiet, LongSupplier clock, RelayedChanges relayedChanges) {
         this.quietNanos = quiet.toNanos();
+        this.relayedChanges = Objects.requireNonNull(relayedChanges, "relayedChanges");
         this.links = Objects.requireNonNull(links, "links");
         this.verdicts = Objects.requireNonNull(verdicts, "verdicts");
         this.ends = Map.copyOf(ends);
@@ -257,16 +296,27 @@ final class BypassController implements AutoCloseable {
 
     /** The proxy's hold hook: holds a flow change that may break a live or starting link until it is reverted. */
     HoldDecider holdDecider() {
-        return this::holdBefore;
+        return new HoldDecider() {
+            @Override
+            public CompletionStage<?> holdBefore(String connection, ByteBuf frame) {
+                return holdBefore(connection, frame, false);
+            }
+
+            @Override
+            public CompletionStage<?> holdBefore(String connection, ByteBuf frame, boolean earlierChangesApplied) {
+                return BypassController.this.holdBefore(connection, frame, earlierChangesApplied);
+            }
+        };
     }
 
-    private CompletionStage<?> holdBefore(String connection, ByteBuf frame) {
+    private CompletionStage<?> holdBefore(String connection, ByteBuf frame, boolean earlierChangesApplied) {
         if (!FlowChangeClassifier.mayChangeForwarding(frame)) {
             return null;
         }
         long now = clock.getAsLong();
-        // a modify is judged against the mirror only once it may hold what was relayed before (ModificationImpact)
-        boolean mirrorSettled = now - lastForwardedChange >= quietNanos;
+        // a modify is judged against the mirror only once it holds what was relayed before (ModificationImpact)
+        boolean mirrorSettled = now - lastForwardedChange >= quietNanos
+                || (earlierChangesApplied && relayedChanges.mirroredBefore(connection));
         lastForwardedChange = now;
         if (!anyLink()) {
             return null;   // no link to break: the FLOW_MOD is not parsed (the proxy's relay rate)
@@ -366,6 +416,9 @@ final class BypassController implements AutoCloseable {
         if (pair.busy || !verdicts.known()) {
             return;
         }
+        // asked before the verdicts are read: what the mirror held then, the verdicts include
+        long now = clock.getAsLong();
+        boolean mirrored = mirrorHoldsRelayedChanges(now);
         String absent = absentGuests.containsKey(pair.a) ? pair.a : absentGuests.containsKey(pair.b) ? pair.b : null;
         LinkShape wanted = absent != null ? LinkShape.NONE
                 : LinkShape.of(verdicts.pointToPoint(pair.a, pair.b), verdicts.pointToPoint(pair.b, pair.a));
@@ -382,11 +435,14 @@ final class BypassController implements AutoCloseable {
             return;
         }
         finishWaiters(pair);
-        long now = clock.getAsLong();
-        if (now < pair.notBefore || now - lastForwardedChange < quietNanos) {
+        if (now < pair.notBefore || !mirrored) {
             return;
         }
         establish(pair, wanted);
+    }
+
+    private boolean mirrorHoldsRelayedChanges(long now) {
+        return now - lastForwardedChange >= quietNanos || relayedChanges.mirrored();
     }
 
     private void establish(Pair pair, LinkShape shape) {

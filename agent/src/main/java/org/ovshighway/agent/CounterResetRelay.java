@@ -25,8 +25,13 @@ final class CounterResetRelay implements HoldDecider {
 
     @Override
     public CompletionStage<?> holdBefore(String connectionName, ByteBuf frame) {
+        return holdBefore(connectionName, frame, false);
+    }
+
+    @Override
+    public CompletionStage<?> holdBefore(String connectionName, ByteBuf frame, boolean earlierChangesApplied) {
         Optional<CounterReset> reset = CounterReset.of(frame);
-        CompletionStage<?> hold = bypass.holdBefore(connectionName, frame);
+        CompletionStage<?> hold = bypass.holdBefore(connectionName, frame, earlierChangesApplied);
         if (reset.isEmpty()) {
             return hold;
         }

@@ -21,6 +21,7 @@ import org.ovshighway.ovs.ovsdb.ControllerConfig;
 import org.ovshighway.ovs.ovsdb.OvsdbSession;
 import org.ovshighway.p2p.P2pDetector;
 import org.ovshighway.p2p.flow.FlowEntry;
+import org.ovshighway.proxy.AppliedChangesListener;
 import org.ovshighway.proxy.HoldDecider;
 import org.ovshighway.proxy.OpenFlowTarget;
 import org.ovshighway.proxy.ProxyRoute;
@@ -105,6 +106,7 @@ final class HighwayAgent implements AutoCloseable {
         BypassController bypass = null;
         ControllerProxy controllerProxy = null;
         LinkFlowCounters flowCounters = null;
+        MirrorCatchUp catchUp = null;
         Thread warmup = null;
         // run first on each thread a link's establishment and revert wait for (control-nice)
         int nice = config.controlNice();
@@ -171,7 +173,14 @@ final class HighwayAgent implements AutoCloseable {
                                 ? P2pDetector.ANY_TABLE : rule.tableId(), rule.priority(), rule.match());
                     }
                 };
-                bypass = new BypassController(links, verdicts, ends, ofports, config.bypassQuiet(), System::nanoTime);
+                catchUp = new MirrorCatchUp(view::barrier, () -> {
+                    BypassController c = controllerRef.get();
+                    if (c != null) {
+                        c.verdictsChanged();
+                    }
+                }, config.bypassQuiet(), System::nanoTime);
+                bypass = new BypassController(links, verdicts, ends, ofports, config.bypassQuiet(), System::nanoTime,
+                        catchUp);
                 flowCounters = new LinkFlowCounters(links, (from, to) -> view.attribution(numbers.get(from), numbers.get(to)));
                 flowCountersRef.set(flowCounters);
                 watch.addFlowChangeListener(flowCounters::flowsChanged);
@@ -201,7 +210,8 @@ final class HighwayAgent implements AutoCloseable {
             if (config.controllerProxy()) {
                 Map<Long, String> names = new HashMap<>();
                 ofports.forEach((name, number) -> names.put(number, name));
-                controllerProxy = startControllerProxy(config, ringPorts, bypass, links, flowCounters, names);
+                controllerProxy = startControllerProxy(config, ringPorts, bypass, links, flowCounters, names,
+                        catchUp != null ? catchUp : AppliedChangesListener.NONE);
                 controllerProxy.runOnEachEventLoop(controlThreadStart);
             }
             PointToPointWatch view = watch;
@@ -259,7 +269,8 @@ final class HighwayAgent implements AutoCloseable {
      */
     private static ControllerProxy startControllerProxy(AgentConfig config, RingPortAgent ringPorts,
                                                         BypassController bypass, LinkSupervisor links,
-                                                        LinkFlowCounters flowCounters, Map<Long, String> portNames)
+                                                        LinkFlowCounters flowCounters, Map<Long, String> portNames,
+                                                        AppliedChangesListener appliedChanges)
             throws AgentException {
         OvsdbSession session = ringPorts.ovsdb();
         List<ControllerConfig> originals = BridgeAttachment.originals(session, config.bridge());
@@ -283,7 +294,8 @@ final class HighwayAgent implements AutoCloseable {
         StatsRewriter.Factory rewriters = links != null
                 ? CounterMergingRewriter.factory(new BypassExtraCounters(links, portNames, flowCounters))
                 : connection -> StatsRewriter.NONE;
-        RelayPolicy policy = new RelayPolicy(hold, rewriters, config.proxyHoldDeadline(), new RelayMetrics());
+        RelayPolicy policy = new RelayPolicy(hold, rewriters, config.proxyHoldDeadline(), new RelayMetrics(),
+                appliedChanges);
         return ControllerProxy.start(session, config.bridge(), originals, routes, passive, policy, Optional.empty(),
                 config.proxyBusyPoll());
     }

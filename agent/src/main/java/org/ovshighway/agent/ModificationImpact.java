@@ -21,8 +21,9 @@ import org.ovshighway.proxy.stats.FlowModification;
  * <p>Unlike a delete's or an add's, this judgement needs the mirror to hold every rule relayed
  * before it: a rule relayed but not reported yet that only forwards X's traffic to Y takes X's
  * traffic unknown to the mirror, and a modify may give it other actions. The caller therefore asks
- * for it only when no flow change was relayed within the quiet margin, the same margin the agent
- * trusts before it links a pair after a relayed flow change.
+ * for it only when the mirror is known to hold every change relayed before the modify (barrier
+ * replies and a monitor barrier, {@link MirrorCatchUp}) or no flow change was relayed within the
+ * quiet margin: what the agent trusts before it links a pair after a relayed flow change.
  */
 final class ModificationImpact {
     private ModificationImpact() {

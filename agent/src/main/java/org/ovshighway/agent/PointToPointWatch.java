@@ -7,6 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -48,7 +50,7 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
     private final Map<PortNo, Instant> since = new TreeMap<>();
     /** Guarded by detector: true once the first complete dump was consumed. */
     private boolean synced;
-    private BridgeFlowMonitor monitor;
+    private volatile BridgeFlowMonitor monitor;
 
     PointToPointWatch(SortedMap<PortNo, String> candidates, Clock clock) {
         this.candidates = new TreeMap<>(candidates);
@@ -68,6 +70,17 @@ final class PointToPointWatch implements FlowEventBatchListener, LinkListener, A
         monitor.runOnEventLoop(onThreadStart);
         LOG.log(System.Logger.Level.INFO, "watching flow tables: bridge=" + endpoint.bridge() + " openflow=" + endpoint
                 + " candidates=" + candidates);
+    }
+
+    /**
+     * A barrier on the monitor's connection ({@link BridgeFlowMonitor#barrier}): completes once the
+     * detector holds every flow change OVS had applied when it read the barrier. Fails before
+     * {@link #start}, while the monitor is not connected with a complete mirror, and after close.
+     */
+    CompletionStage<Void> barrier() {
+        BridgeFlowMonitor m = monitor;
+        return m == null ? CompletableFuture.failedFuture(new IllegalStateException("flow monitor not started"))
+                : m.barrier();
     }
 
     /** Adds a receiver of verdict changes (called on the monitor's event loop). */

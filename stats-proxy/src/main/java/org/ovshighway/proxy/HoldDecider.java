@@ -18,6 +18,15 @@ public interface HoldDecider {
     /** Returns {@code null} to relay {@code frame} now, or the stage it must wait for. */
     CompletionStage<?> holdBefore(String connectionName, ByteBuf frame);
 
+    /**
+     * The relay's call: as {@link #holdBefore(String, ByteBuf)}, told whether the switch has
+     * confirmed, by a barrier reply, every flow change relayed on this connection before
+     * {@code frame} ({@link AppliedChangesListener}). A decider that does not need it ignores it.
+     */
+    default CompletionStage<?> holdBefore(String connectionName, ByteBuf frame, boolean earlierChangesApplied) {
+        return holdBefore(connectionName, frame);
+    }
+
     /** Never holds. */
     HoldDecider NEVER = (connectionName, frame) -> null;
 }

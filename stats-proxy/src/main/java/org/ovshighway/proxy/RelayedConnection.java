@@ -38,6 +38,7 @@ public final class RelayedConnection {
     private final String name;
     private final RelayPolicy policy;
     private final StatsRewriter rewriter;
+    private final BarrierTracker barriers;
     private Channel switchChannel;
     private Channel controllerChannel;
 
@@ -56,6 +57,7 @@ public final class RelayedConnection {
         this.name = Objects.requireNonNull(name, "name");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.rewriter = Objects.requireNonNull(policy.rewriters().newConnection(name), "rewriter");
+        this.barriers = new BarrierTracker(name, policy.appliedChanges());
     }
 
     public String name() {
@@ -93,10 +95,12 @@ public final class RelayedConnection {
     private void decideAndForward(ByteBuf frame) {
         CompletionStage<?> stage;
         try {
-            stage = policy.holdDecider().holdBefore(name, frame);
+            // before the decider: a held change is pending from the moment it is held
+            boolean earlierApplied = barriers.towardSwitch(frame);
+            stage = policy.holdDecider().holdBefore(name, frame, earlierApplied);
         } catch (RuntimeException e) {
             frame.release();
-            hookFailed("hold decider threw", e);
+            hookFailed("hold decider or applied-changes listener threw", e);
             return;
         }
         if (stage == null || isDone(stage)) {
@@ -188,10 +192,11 @@ public final class RelayedConnection {
 
     private void towardController(ByteBuf frame) {
         try {
+            barriers.towardController(frame);
             rewriter.towardController(frame);
         } catch (RuntimeException e) {
             frame.release();
-            hookFailed("statistics rewriter threw on a frame toward the controller", e);
+            hookFailed("statistics rewriter or applied-changes listener threw on a frame toward the controller", e);
             return;
         }
         policy.metrics().framesTowardController.increment();
@@ -285,6 +290,7 @@ public final class RelayedConnection {
         }
         state = State.CLOSED;
         policy.metrics().connectionsClosed.increment();
+        barriers.closed();
         if (holdTimer != null) {
             holdTimer.cancel(false);
             holdTimer = null;

@@ -36,7 +36,10 @@ import org.ovshighway.ovs.testing.PrivateOvsDpdk;
  * it) and that rule's delete, the same with a register rule (Nicira NXT_FLOW_MODs); an OpenFlow 1.0
  * re-install resets the rule's counters in OVS and what the proxy
  * adds to them. Port statistics read through the proxy keep counting while
- * OVS's stand still, and at the end equal what each guest sent plus its FENCE copies. The guests
+ * OVS's stand still, and at the end equal what each guest sent plus its FENCE copies. The agent's
+ * quiet margin is 10 s: the reshape after the held rule, and the judging of the modifies by the
+ * tables, come from ovs-ofctl's barriers seen answered and a barrier on the agent's monitor
+ * connection (the reshape is asserted within 5 s). The guests
  * stop, then the agent, leaving no link region. Each guest's check of the other's
  * stream: nothing reordered, duplicated or foreign, and nothing lost beyond what OVS counts as
  * dropped toward the receiver (tx_drop: its ring was full). Needs root.
@@ -48,6 +51,7 @@ class AgentBypassOvsDpdkTest {
     private static final String PORT_B = "gb-" + ProcessHandle.current().pid();
     private static final List<String> NICE = List.of("nice", "-n", "-10");
     private static final int DEFAULT_PRIORITY = 32768;
+    private static final long QUIET_MS = 10_000;
     /** The priority of a rule added above B's own (in_port=2, default priority) with the same output. */
     private static final int ABOVE_B = 35000;
 
@@ -109,6 +113,9 @@ class AgentBypassOvsDpdkTest {
                     "ring-port." + PORT_B + ".guest=gb", "ring-port." + PORT_B + ".publish-root=" + rootB,
                     "ring-port." + PORT_B + ".ofport=2",
                     "controller-proxy=true", "proxy-passive=127.0.0.1:" + passivePort,
+                    // the quiet margin at its largest: every link and judgement after a change relayed through
+                    // the proxy must come from the barriers (ovs-ofctl sends one after its changes)
+                    "bypass-quiet-ms=" + QUIET_MS,
                     // this test is not about deadlines: a CI machine under load must not force a revert
                     "link-fence-deadline-ms=20000", "link-revert-deadline-ms=20000", "proxy-hold-deadline-ms=30000", ""));
             Path control = ovs.run().resolve("highway.ctl");
@@ -151,6 +158,7 @@ class AgentBypassOvsDpdkTest {
 
                 // A's traffic now also goes to LOCAL, sent through the proxy: held until A -> B is reverted,
                 // so when ovs-ofctl has its barrier reply A no longer sends on the link
+                long breakingSent = System.nanoTime();
                 ovs.ofctl("add-flow", proxy, "priority=40000,in_port=1,actions=output:2,LOCAL");
                 String afterBarrier = links(control);
                 System.out.println("after the barrier reply:\n" + afterBarrier);
@@ -159,7 +167,11 @@ class AgentBypassOvsDpdkTest {
                 String reshaped = awaitLinks(control, t -> line(t, PORT_A).contains("not-p2p")
                         && line(t, PORT_A).contains("path=ovs") && line(t, PORT_B).contains(",ACTIVE)")
                         && !twoWayLink.equals(linkId(line(t, PORT_B))), "A back on OVS, B -> A on a one-way link");
-                System.out.println("reshaped:\n" + reshaped);
+                long reshapedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - breakingSent);
+                System.out.println("reshaped " + reshapedMs + " ms after the breaking rule was sent:\n" + reshaped);
+                // the cool-down after a held revert (500 ms) and an establishment, not the quiet margin
+                assertTrue(reshapedMs < QUIET_MS / 2, "B -> A linked again only after " + reshapedMs
+                        + " ms: the barrier after the held rule did not tell the agent its mirror holds it");
                 long rxA2 = rx(ovs, PORT_A);
                 long rxB2 = rx(ovs, PORT_B);
                 Thread.sleep(500);
@@ -305,7 +317,8 @@ class AgentBypassOvsDpdkTest {
 
     /**
      * Adds {@code rule} through {@code proxy}, modifies it to {@code modifiedTo} once the agent's
-     * quiet margin has passed (a modify is judged against the tables only then), checks OVS shows the
+     * mirror holds the add (a modify is judged against the tables only then: the add's barrier reply,
+     * then a barrier on the agent's monitor connection, tell it), checks OVS shows the
      * new actions ({@code shownModified}), deletes it by {@code match}.
      */
     private static void addModifyAndDelete(PrivateOvsDpdk ovs, String proxy, String rule, String modifiedTo,

@@ -3,6 +3,7 @@ package org.ovshighway.ovs.openflow;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -17,6 +18,7 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -99,6 +101,32 @@ public final class BridgeFlowMonitor implements AutoCloseable {
      */
     public void runOnEventLoop(Runnable task) {
         group.execute(task);
+    }
+
+    /**
+     * Sends a BARRIER on the monitor's connection. The returned future completes on the monitor's
+     * event loop once the reply arrived, after the listener received every update the switch sent
+     * before it: every flow change the switch had applied when it read the barrier is then in the
+     * listener's mirror. It fails when the monitor is not connected with a complete mirror, or the
+     * connection closes first (a resynchronisation then follows).
+     */
+    public CompletableFuture<Void> barrier() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new IllegalStateException("flow monitor closed: endpoint=" + endpoint));
+            return done;
+        }
+        group.execute(() -> {
+            Channel ch = channel;
+            ChannelHandlerContext ctx = ch == null ? null : ch.pipeline().context(FlowMonitorHandler.class);
+            if (ctx == null || !ch.isActive()) {
+                done.completeExceptionally(new IllegalStateException("flow monitor not connected: endpoint=" + endpoint
+                        + " state=" + session.state()));
+                return;
+            }
+            ((FlowMonitorHandler) ctx.handler()).barrier(ctx, done);
+        });
+        return done;
     }
 
     /** Drops the current connection and resynchronises through a new one, as after a bad update. */

@@ -3,6 +3,7 @@ package org.ovshighway.ovs.openflow;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,8 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.ovshighway.p2p.flow.FlowEvent;
 import org.ovshighway.p2p.flow.GroupEntry;
+import org.projectfloodlight.openflow.protocol.OFBarrierReply;
 import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFGroupDescStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFGroupDescStatsReply;
@@ -48,6 +51,8 @@ public final class FlowMonitorHandler extends ChannelInboundHandlerAdapter {
     private static final int MONITOR_ID = 1;
     /** Group-description requests use xids from here on, one per request, so a late reply is recognised. */
     static final long XID_GROUPS_FIRST = 0x1000;
+    /** Barrier requests ({@link #barrier}) use xids from here on, apart from the group requests'. */
+    static final long XID_BARRIERS_FIRST = 0x8000_0000L;
 
     private static final int OFPT_ERROR = 1;
     /** A dump OVS has not finished by then is not coming (a request was rejected in a way not tied to its xid). */
@@ -62,6 +67,12 @@ public final class FlowMonitorHandler extends ChannelInboundHandlerAdapter {
     private long nextGroupXid = XID_GROUPS_FIRST;
     private boolean groupsStale;
     private final Map<Long, GroupEntry> groupsBeingRead = new HashMap<>();
+    private long nextBarrierXid = XID_BARRIERS_FIRST;
+    /** Barriers sent and not answered yet, oldest first (the switch answers them in order). */
+    private final ArrayDeque<PendingBarrier> barriers = new ArrayDeque<>();
+
+    private record PendingBarrier(long xid, CompletableFuture<Void> done) {
+    }
 
     public FlowMonitorHandler(MirrorSession session) {
         this.session = Objects.requireNonNull(session, "session");
@@ -93,10 +104,46 @@ public final class FlowMonitorHandler extends ChannelInboundHandlerAdapter {
         }, DUMP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
+    /**
+     * Sends a BARRIER on this connection; {@code done} completes once its reply arrived, after every
+     * update the switch sent before it was delivered to the session's listener. Fails when the
+     * initial dump is not complete (the mirror is not trustworthy yet) or the connection closes first.
+     * Runs on the channel's event loop.
+     */
+    void barrier(ChannelHandlerContext ctx, CompletableFuture<Void> done) {
+        if (!dumpComplete()) {
+            done.completeExceptionally(new IllegalStateException("flow mirror not complete: channel=" + ctx.channel()
+                    + " flows=" + flowDumpDone + " groups=" + groupDumpDone));
+            return;
+        }
+        long xid = nextBarrierXid++;
+        barriers.add(new PendingBarrier(xid, done));
+        ctx.writeAndFlush(OpenFlowRequests.barrier(ctx.alloc(), version, xid));
+    }
+
+    private void onBarrierReply(long xid) {
+        if (barriers.stream().noneMatch(b -> b.xid() == xid)) {
+            LOG.log(System.Logger.Level.DEBUG, "barrier reply with an unknown xid ignored: xid={0}", xid);
+            return;
+        }
+        PendingBarrier answered;
+        do {
+            answered = barriers.poll();
+            // a barrier the switch answered with an error is covered by the later one's reply
+            answered.done().complete(null);
+        } while (answered.xid() != xid);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (dumpDeadline != null) {
             dumpDeadline.cancel(false);
+        }
+        PendingBarrier unanswered;
+        while ((unanswered = barriers.poll()) != null) {
+            unanswered.done().completeExceptionally(new IllegalStateException(
+                    "flow monitor connection closed before the barrier reply: channel=" + ctx.channel()
+                            + " xid=" + unanswered.xid()));
         }
         ctx.fireChannelInactive();
     }
@@ -112,6 +159,7 @@ public final class FlowMonitorHandler extends ChannelInboundHandlerAdapter {
             case InboundMessage.Parsed(OFGroupDescStatsReply reply) -> onGroups(ctx, reply);
             case InboundMessage.GroupDescReply reply -> onGroupsPart(ctx, reply.xid(), reply.more(), reply.groups());
             case InboundMessage.Parsed(OFErrorMsg error) -> onError(ctx, error);
+            case InboundMessage.Parsed(OFBarrierReply reply) -> onBarrierReply(reply.getXid());
             case InboundMessage.RequestForwarded rf -> {
                 if (version == OpenFlowVersion.OF10) {
                     LOG.log(System.Logger.Level.DEBUG, "group change ignored: OpenFlow 1.0 session has no group table");

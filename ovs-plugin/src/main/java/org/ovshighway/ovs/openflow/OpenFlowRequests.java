@@ -106,6 +106,12 @@ final class OpenFlowRequests {
         return finish(b);
     }
 
+    /** BARRIER_REQUEST: its reply comes after everything the switch sent for earlier requests and changes. */
+    static ByteBuf barrier(ByteBufAllocator alloc, OpenFlowVersion v, long xid) {
+        int type = v == OpenFlowVersion.OF10 ? OpenFlowWire.OFPT10_BARRIER_REQUEST : OpenFlowWire.OFPT11_BARRIER_REQUEST;
+        return finish(header(alloc, v.wire(), type, xid));
+    }
+
     private static ByteBuf multipart(ByteBufAllocator alloc, OpenFlowVersion v, int mpType, long xid) {
         ByteBuf b = header(alloc, v.wire(), OpenFlowWire.OFPT11_MULTIPART_REQUEST, xid);
         b.writeShort(mpType).writeShort(0).writeZero(4);

@@ -14,6 +14,8 @@ final class OpenFlowWire {
     static final int OFPT_VENDOR = 4;
     static final int OFPT_SET_CONFIG = 9;
     static final int OFPT10_STATS_REQUEST = 16;
+    static final int OFPT10_BARRIER_REQUEST = 18;
+    static final int OFPT11_BARRIER_REQUEST = 20;
     static final int OFPT10_STATS_REPLY = 17;
     static final int OFPT11_MULTIPART_REQUEST = 18;
     static final int OFPT11_MULTIPART_REPLY = 19;

@@ -102,6 +102,36 @@ class BridgeFlowMonitorOvsTest {
         }
     }
 
+    /**
+     * What the agent relies on to link a pair right after a controller's change: once a change is
+     * applied (ovs-ofctl returns after its own barrier reply), a barrier on the monitor connection
+     * completes only after the monitor delivered that change's update.
+     */
+    @ParameterizedTest
+    @EnumSource(OpenFlowVersion.class)
+    void aBarrierCompletesAfterTheUpdatesOfEveryAppliedChange(OpenFlowVersion version) throws Exception {
+        BlockingQueue<FlowEvent> events = new LinkedBlockingQueue<>();
+        try (PrivateOvs ovs = PrivateOvs.start("br0")) {
+            BridgeFlowMonitor monitor = BridgeFlowMonitor.start(BridgeEndpoint.managementSocket(ovs.runDir(), "br0"),
+                    EnumSet.of(version), events::add);
+            try (monitor) {
+                assertEquals(new FlowEvent.ResyncStarted(), next(events));
+                untilResyncCompleted(events);
+                for (int i = 1; i <= 30; i++) {
+                    ovs.ofctl("add-flow", "br0", "priority=" + (100 + i) + ",in_port=" + i + ",actions=output:" + (i + 1));
+                    monitor.barrier().get(WAIT_SECONDS, TimeUnit.SECONDS);
+                    FlowEvent update = events.poll();
+                    assertNotNull(update, "round " + i + ": the barrier completed before the applied change's update");
+                    FlowEvent.FlowAdded added = assertInstanceOf(FlowEvent.FlowAdded.class, update);
+                    assertEquals(100 + i, added.flow().priority());
+                }
+            }
+            java.util.concurrent.ExecutionException closed = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> monitor.barrier().get(WAIT_SECONDS, TimeUnit.SECONDS));
+            assertInstanceOf(IllegalStateException.class, closed.getCause());
+        }
+    }
+
     private static String describe(FlowEvent e) {
         return switch (e) {
             case FlowEvent.FlowAdded a -> "FlowAdded " + a.flow();
