@@ -188,6 +188,9 @@ class RemapProtocolFakeSwitchTest {
                         sendX();
                         pumpY();
                     });
+            // mapped on the mapper thread: the next burst of each side takes the link up
+            sendX();
+            pumpY();
             assertEquals(SenderPhase.MAPPED, x.remap().senderPhase());
             assertEquals(ReceiverPhase.WAITING_FENCE, y.remap().receiverPhase());
             LinkControl.releaseUsable(link, GEN);

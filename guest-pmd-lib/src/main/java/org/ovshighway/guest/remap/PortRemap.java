@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -40,8 +41,9 @@ import org.ovshighway.guest.ring.RingProducer;
  *
  * <p>Threads: the transmit side ({@link #transmitVia}) and the receive side ({@link #receive})
  * may run on two threads; each keeps its own phase. Mapping, acknowledging and unmapping happen
- * under a lock taken with {@code tryLock} only: a side that finds it busy retries on its next
- * burst, so bursts never block. A side whose thread never calls in (an application that never
+ * under a lock that bursts take with {@code tryLock} only: a side that finds it busy retries on its
+ * next burst, so bursts never block. A link is mapped on the {@link LinkMapper} thread (unless
+ * turned off there), so both sides keep using the old path until the next burst finds it mapped. A side whose thread never calls in (an application that never
  * transmits on a two-way link) holds its role until the agent's deadline forces the revert.
  */
 public final class PortRemap {
@@ -67,8 +69,19 @@ public final class PortRemap {
     private final LongSupplier clock;
     private final long scanIntervalNanos;
     private final long fenceRepeatNanos;
-    /** Mapping, acknowledging and unmapping; only ever taken with tryLock from a burst. */
+    /**
+     * Mapping, acknowledging and unmapping; taken only with tryLock from a burst (the
+     * {@link LinkMapper} thread and {@link #close} may wait for it).
+     */
     private final ReentrantLock slow = new ReentrantLock();
+    /** Whether links are mapped on the {@link LinkMapper} thread rather than on a burst. */
+    private final boolean mapOffDataPath;
+    /** A mapping task of this port is queued or running on the mapper thread. */
+    private final AtomicBoolean mapQueued = new AtomicBoolean();
+    /** No mapping task is queued before this (the scan interval after a scan that found nothing). */
+    private volatile long nextMapTask;
+    /** Guarded by slow: the port closed; nothing is mapped any more. */
+    private boolean closed;
     /** The link this port is on, or null; written under {@link #slow}. */
     private volatile LinkSession session;
     /** Guarded by slow: when the device source was last scanned, and the request word last acknowledged. */
@@ -146,6 +159,8 @@ public final class PortRemap {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scanIntervalNanos = scanIntervalNanos;
         this.fenceRepeatNanos = fenceRepeatNanos;
+        this.mapOffDataPath = LinkMapper.enabled();
+        this.nextMapTask = clock.getAsLong();
         RemapWarmup.startOnce(portPath);
     }
 
@@ -635,6 +650,11 @@ public final class PortRemap {
         if (request.opcode() == PortControl.OP_NONE) {
             return true;
         }
+        if (request.opcode() == PortControl.OP_ATTACH && mapOffDataPath) {
+            // the burst goes on on the old path; the next one that finds the session mapped takes it up
+            queueMapping();
+            return session != null;
+        }
         if (!slow.tryLock()) {
             return false;
         }
@@ -657,6 +677,32 @@ public final class PortRemap {
             return true;
         } finally {
             slow.unlock();
+        }
+    }
+
+    /** Queues this port's mapping task unless one is queued, or the scan interval has not passed. */
+    private void queueMapping() {
+        if (session != null || clock.getAsLong() - nextMapTask < 0 || !mapQueued.compareAndSet(false, true)) {
+            return;
+        }
+        LinkMapper.submit(this::mapOnMapperThread);
+    }
+
+    /** On the mapper thread: maps the link the request word asks for now, if it still does. */
+    private void mapOnMapperThread() {
+        slow.lock();
+        try {
+            PortControl.Request request = PortControl.readRequest(portRegion);
+            if (closed || session != null || request == null || request.opcode() != PortControl.OP_ATTACH) {
+                return;
+            }
+            if (!tryMap(request)) {
+                // not there yet (device not published or hot-plugged): look again after the interval
+                nextMapTask = lastScan + scanIntervalNanos;
+            }
+        } finally {
+            slow.unlock();
+            mapQueued.set(false);
         }
     }
 
@@ -704,9 +750,11 @@ public final class PortRemap {
         if (found == null) {
             return false;
         }
+        // the bursts may take it up from here (they act on it only once the agent set usable); set
+        // before mapped[end] so that whoever sees mapped also finds the session
+        session = found;
         // pairs with the agent's acquire of mapped[end]: the ring objects exist, the region is validated
         LinkControl.releaseMapped(found.region, found.end, found.generation);
-        session = found;
         PortControl.acknowledge(portRegion, request.word(), PortControl.STATUS_DONE);
         acknowledgedWord = request.word();
         linksMapped.incrementAndGet();
@@ -888,6 +936,7 @@ public final class PortRemap {
         logMapped();
         slow.lock();
         try {
+            closed = true;
             LinkSession s = session;
             if (s != null) {
                 session = null;
