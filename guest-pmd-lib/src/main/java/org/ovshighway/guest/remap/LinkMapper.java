@@ -1,6 +1,9 @@
 package org.ovshighway.guest.remap;
 
+import java.util.BitSet;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.ovshighway.guest.mapping.CpuAffinity;
+import org.ovshighway.guest.mapping.NativeCallException;
 
 /**
  * The thread that maps link regions for every port of this JVM, so that a port's data-path
@@ -9,9 +12,11 @@ import java.util.concurrent.LinkedBlockingQueue;
  * for it. One daemon thread, started on first use; the tasks are {@link PortRemap}'s, each
  * coalesced per port.
  *
- * <p>{@code -Dorg.ovshighway.guest.mapOffDataPath=false} maps on the data-path thread instead: for
- * a guest whose data thread is pinned to a core that the mapper, inheriting that pinning, would
- * share with it while it spins.
+ * <p>The thread starts from the burst that first needs it and would inherit that data-path
+ * thread's CPU pinning; it takes the process's CPUs instead (the main thread's mask), so that a VNF
+ * that pins its data-path threads to cores of their own keeps the mapping off them. When the whole
+ * process is pinned there is nothing else to take: the mapper then shares a data-path core while a
+ * link is mapped, and {@code -Dorg.ovshighway.guest.mapOffDataPath=false} maps on the burst instead.
  */
 final class LinkMapper {
     static final String PROPERTY = "org.ovshighway.guest.mapOffDataPath";
@@ -26,6 +31,20 @@ final class LinkMapper {
     /** Whether ports of this JVM map off their data-path threads. */
     static boolean enabled() {
         return Boolean.parseBoolean(System.getProperty(PROPERTY, "true"));
+    }
+
+    private static void followProcessCpus() {
+        try {
+            BitSet inherited = CpuAffinity.currentThread();
+            BitSet process = CpuAffinity.process();
+            if (!process.equals(inherited) && !process.isEmpty()) {
+                CpuAffinity.setCurrentThread(process);
+                LOG.log(System.Logger.Level.DEBUG, () -> "link mapper runs on the process's cpus=" + process
+                        + " instead of the inherited cpus=" + inherited);
+            }
+        } catch (NativeCallException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "link mapper keeps the CPUs it inherited: " + e.getMessage());
+        }
     }
 
     /** Runs {@code task} on the mapper thread, after the tasks already queued. */
@@ -45,6 +64,7 @@ final class LinkMapper {
     }
 
     private static void loop() {
+        followProcessCpus();
         while (true) {
             Runnable task;
             try {
