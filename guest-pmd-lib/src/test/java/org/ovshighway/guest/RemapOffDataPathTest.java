@@ -21,15 +21,16 @@ import org.ovshighway.guest.abi.RegionLayout;
 import org.ovshighway.guest.mapping.MappedRegion;
 
 /**
- * Where a link is mapped: on the library's mapper thread, so that bursts go on while the device
- * scan is slow. The scan is made to block for as long as the test wants: one device's {@code vendor}
- * file is a FIFO, which the scan's read waits on until the test writes it. With the mapping on the
- * data path the first burst after the ATTACH would wait there too; with
- * {@code -Dorg.ovshighway.guest.mapOffDataPath=false} the burst maps by itself.
+ * Where a link is mapped: with {@code -Dorg.ovshighway.guest.mapOffDataPath=true} on the
+ * library's mapper thread, so that bursts go on while the device scan is slow; by default on the
+ * burst that finds the ATTACH. The scan is made to block for as long as the test wants: one
+ * device's {@code vendor} file is a FIFO, which the scan's read waits on until the test writes it.
+ * With the mapping on the data path the first burst after the ATTACH would wait there too.
  */
 class RemapOffDataPathTest {
     private static final long LINK = 21;
     private static final long GEN = 4;
+    private static final String PROPERTY = "org.ovshighway.guest.mapOffDataPath";
 
     private RegionFiles files;
     private Path root;
@@ -103,9 +104,24 @@ class RemapOffDataPathTest {
         return linkFile;
     }
 
+    /** Opens port x with the mapping property set to {@code value} for its PortRemap (read when it is made). */
+    private void openX(String value) throws IOException {
+        String before = System.getProperty(PROPERTY);
+        System.setProperty(PROPERTY, value);
+        try {
+            x = GuestPort.open(DeviceSource.sysfs(root), "x");
+        } finally {
+            if (before == null) {
+                System.clearProperty(PROPERTY);
+            } else {
+                System.setProperty(PROPERTY, before);
+            }
+        }
+    }
+
     @Test
     void burstsGoOnWhileTheMapperWaitsForTheScan() throws Exception {
-        x = GuestPort.open(DeviceSource.sysfs(root), "x");
+        openX("true");
         Path fifo = blockingDevice("0000:00:02.0");
         Path linkFile = link();
         PortControl.publishRequest(agentX.segment(), PortControl.OP_ATTACH, LINK, GEN);
@@ -131,18 +147,8 @@ class RemapOffDataPathTest {
     }
 
     @Test
-    void turnedOffTheBurstMapsTheLinkItself() throws Exception {
-        String before = System.getProperty("org.ovshighway.guest.mapOffDataPath");
-        System.setProperty("org.ovshighway.guest.mapOffDataPath", "false");
-        try {
-            x = GuestPort.open(DeviceSource.sysfs(root), "x");
-        } finally {
-            if (before == null) {
-                System.clearProperty("org.ovshighway.guest.mapOffDataPath");
-            } else {
-                System.setProperty("org.ovshighway.guest.mapOffDataPath", before);
-            }
-        }
+    void byDefaultTheBurstMapsTheLinkItself() throws Exception {
+        x = GuestPort.open(DeviceSource.sysfs(root), "x");
         link();
         PortControl.publishRequest(agentX.segment(), PortControl.OP_ATTACH, LINK, GEN);
         x.rxBurst(rx);

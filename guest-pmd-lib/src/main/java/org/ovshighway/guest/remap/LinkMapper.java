@@ -12,11 +12,14 @@ import org.ovshighway.guest.mapping.NativeCallException;
  * for it. One daemon thread, started on first use; the tasks are {@link PortRemap}'s, each
  * coalesced per port.
  *
+ * <p>Off by default; {@code -Dorg.ovshighway.guest.mapOffDataPath=true} turns it on. It pays where
+ * the mapper finds a CPU the data path does not keep busy: on a core shared with spinning threads
+ * (the 2-core benchmark machine) the mapping took longer to get its CPU time than on the burst,
+ * and establishment became slower while the receiver's pause became shorter (docs/benchmarks.md).
+ *
  * <p>The thread starts from the burst that first needs it and would inherit that data-path
  * thread's CPU pinning; it takes the process's CPUs instead (the main thread's mask), so that a VNF
- * that pins its data-path threads to cores of their own keeps the mapping off them. When the whole
- * process is pinned there is nothing else to take: the mapper then shares a data-path core while a
- * link is mapped, and {@code -Dorg.ovshighway.guest.mapOffDataPath=false} maps on the burst instead.
+ * that pins its data-path threads to cores of their own keeps the mapping off them.
  */
 final class LinkMapper {
     static final String PROPERTY = "org.ovshighway.guest.mapOffDataPath";
@@ -30,7 +33,7 @@ final class LinkMapper {
 
     /** Whether ports of this JVM map off their data-path threads. */
     static boolean enabled() {
-        return Boolean.parseBoolean(System.getProperty(PROPERTY, "true"));
+        return Boolean.parseBoolean(System.getProperty(PROPERTY, "false"));
     }
 
     private static void followProcessCpus() {

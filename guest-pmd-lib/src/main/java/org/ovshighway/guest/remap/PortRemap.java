@@ -42,8 +42,9 @@ import org.ovshighway.guest.ring.RingProducer;
  * <p>Threads: the transmit side ({@link #transmitVia}) and the receive side ({@link #receive})
  * may run on two threads; each keeps its own phase. Mapping, acknowledging and unmapping happen
  * under a lock that bursts take with {@code tryLock} only: a side that finds it busy retries on its
- * next burst, so bursts never block. A link is mapped on the {@link LinkMapper} thread (unless
- * turned off there), so both sides keep using the old path until the next burst finds it mapped. A side whose thread never calls in (an application that never
+ * next burst, so bursts never block. A link is mapped on the burst that finds the ATTACH, or, when
+ * turned on, on the {@link LinkMapper} thread while both sides keep using the old path until a
+ * burst finds it mapped. A side whose thread never calls in (an application that never
  * transmits on a two-way link) holds its role until the agent's deadline forces the revert.
  */
 public final class PortRemap {
