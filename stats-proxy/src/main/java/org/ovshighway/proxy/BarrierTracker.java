@@ -86,10 +86,6 @@ final class BarrierTracker {
         barriers.clear();
     }
 
-    boolean pending() {
-        return applied < changes;
-    }
-
     private static boolean isBarrier(ByteBuf frame, int of10Type, int type) {
         if (frame.readableBytes() < HEADER) {
             return false;
