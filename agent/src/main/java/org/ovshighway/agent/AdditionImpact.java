@@ -58,6 +58,23 @@ final class AdditionImpact {
     }
 
     /**
+     * Whether {@code frame} is an ADD that puts back a rule the mirror holds exactly as it holds it
+     * (same key, actions, timeouts), whichever ports it concerns: the switch replaces that rule with
+     * itself and forwards as before. Sound only when the mirror holds every flow change relayed
+     * before {@code frame} (a relayed change not in it may have changed that rule). Looks through
+     * every rule the mirror holds: asked only for an ADD that would otherwise be held.
+     */
+    static boolean reinstallsAMirroredRule(ByteBuf frame, BypassController.Verdicts verdicts) {
+        Optional<FlowAddition> rule = FlowAddition.of(frame);
+        if (rule.isEmpty()) {
+            return false;
+        }
+        return verdicts.inPortsOf(reinstalls(frame, rule.get()))
+                .map(found -> found.anyPort() || !found.ports().isEmpty())
+                .orElse(false);
+    }
+
+    /**
      * Which mirror flow {@code frame} re-installs unchanged: same key ({@link FlowAddition#sameKeyAs}),
      * actions (decoded as the flow monitor decodes them) and timeouts; none when its actions cannot
      * be decoded.

@@ -339,6 +339,12 @@ final class BypassController implements AutoCloseable {
         if (affected.isEmpty()) {
             return null;
         }
+        if (mirrorSettled && AdditionImpact.reinstallsAMirroredRule(frame, verdicts)) {
+            // a controller re-installing a rule exactly as OVS holds it: nothing forwards otherwise
+            LOG.log(System.Logger.Level.DEBUG, () -> "not holding a re-install of a rule the tables hold unchanged:"
+                    + " connection=" + connection);
+            return null;
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         String why = impact + ", judged " + judged;
         List<PairView> reverted = affected;

@@ -12,6 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.ovshighway.p2p.P2pDetector;
 import org.ovshighway.p2p.flow.Action;
+import org.ovshighway.p2p.flow.FieldId;
 import org.ovshighway.p2p.flow.FieldMatch;
 import org.ovshighway.p2p.flow.FlowEntry;
 import org.ovshighway.p2p.flow.Match;
@@ -127,5 +128,46 @@ class AdditionImpactTest {
                 "another priority: a new rule above the link's");
         ByteBuf of10Again = arpRule(1000, F.actions().output(OFPort.CONTROLLER, 0xffff));
         assertTrue(mayAffect(of10Again, pipeline(), 1, 2), "not a rule the link takes");
+    }
+
+    /**
+     * 1 -> 2 where port 1's traffic takes one of several rules in table 0 (ip, arp, the rest), each
+     * going to table 1, whose rule outputs to 2: no sole rule per table.
+     */
+    private static BypassController.Verdicts severalRulesPerTable() {
+        P2pDetector detector = DetectorVerdicts.holding(Set.of(P1, P2, P3),
+                new FlowEntry(0, 1000, 0, Match.of(FieldMatch.inPort(P1), FieldMatch.exact(FieldId.ETH_TYPE, 0x0800, 2)),
+                        List.of(new Action.GotoTable(1)), 0, 0, Set.of()),
+                new FlowEntry(0, 1000, 0, Match.of(FieldMatch.inPort(P1), FieldMatch.exact(FieldId.ETH_TYPE, 0x0806, 2)),
+                        List.of(new Action.GotoTable(1)), 0, 0, Set.of()),
+                new FlowEntry(0, 10, 0, Match.of(FieldMatch.inPort(P1)), List.of(new Action.GotoTable(1)), 0, 0, Set.of()),
+                new FlowEntry(1, 5, 0, Match.of(FieldMatch.inPort(P1)), List.of(new Action.Output(P2)), 0, 0, Set.of()));
+        assertTrue(detector.isPointToPoint(P1, P2), detector.explain(P1).orElse("?"));
+        assertTrue(detector.soleFlows(P1).isEmpty(), "several rules take port 1's traffic in table 0");
+        return DetectorVerdicts.of(detector);
+    }
+
+    @Test
+    void aReinstallOfAnyRuleTheTablesHoldUnchangedIsRecognisedWhereNoSoleRuleIs() {
+        OFFactory f = OFFactories.getFactory(OFVersion.OF_13);
+        org.projectfloodlight.openflow.protocol.match.Match arpOn1 = f.buildMatch()
+                .setExact(MatchField.IN_PORT, OFPort.of(1)).setExact(MatchField.ETH_TYPE, EthType.ARP).build();
+        ByteBuf again = of13(f.buildFlowAdd().setTableId(TableId.of(0)).setPriority(1000).setMatch(arpOn1)
+                .setInstructions(List.of(f.instructions().gotoTable(TableId.of(1)))).build());
+        BypassController.Verdicts tables = severalRulesPerTable();
+        assertTrue(mayAffect(again, tables, 1, 2), "not a sole rule: the direction's test still says it may");
+        assertTrue(AdditionImpact.reinstallsAMirroredRule(again, tables), "but the tables hold it exactly so");
+        assertFalse(AdditionImpact.reinstallsAMirroredRule(of13(f.buildFlowAdd().setTableId(TableId.of(0))
+                .setPriority(1000).setMatch(arpOn1).setInstructions(List.of(f.instructions().gotoTable(TableId.of(2))))
+                .build()), tables), "other actions under the same key");
+        assertFalse(AdditionImpact.reinstallsAMirroredRule(of13(f.buildFlowAdd().setTableId(TableId.of(0))
+                .setPriority(1000).setMatch(arpOn1).setHardTimeout(30)
+                .setInstructions(List.of(f.instructions().gotoTable(TableId.of(1)))).build()), tables), "a hard timeout now");
+        assertFalse(AdditionImpact.reinstallsAMirroredRule(of13(f.buildFlowAdd().setTableId(TableId.of(1))
+                .setPriority(1000).setMatch(arpOn1).setInstructions(List.of(f.instructions().gotoTable(TableId.of(2))))
+                .build()), tables), "another table");
+        ByteBuf delete = Unpooled.buffer();
+        f.buildFlowDelete().setTableId(TableId.of(0)).setMatch(arpOn1).build().writeTo(delete);
+        assertFalse(AdditionImpact.reinstallsAMirroredRule(delete, tables), "not an ADD");
     }
 }
