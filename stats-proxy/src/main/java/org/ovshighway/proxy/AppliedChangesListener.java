@@ -2,9 +2,10 @@ package org.ovshighway.proxy;
 
 /**
  * Hears, per relayed connection, whether the switch has applied every flow change the controller
- * sent on it: a change counts as applied once the switch answered a BARRIER the controller sent
- * after it on the same connection (a switch processes one connection's messages in order, and OVS
- * sends its flow-monitor updates for a change before it reads the next message of that connection).
+ * sent on it: a change counts as applied once the switch answered a BARRIER (or, OpenFlow 1.4+, a
+ * bundle control: a commit's reply covers the commit) the controller sent after it on the same
+ * connection (a switch processes one connection's messages in order, and OVS sends its flow-monitor
+ * updates for a change before it reads the next message of that connection).
  *
  * <p>Only transitions are reported: {@link #changesPending} when a connection that had nothing
  * pending relays a change (held ones included, from the moment they are held), {@link #changesApplied}

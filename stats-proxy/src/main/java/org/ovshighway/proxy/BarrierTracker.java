@@ -5,14 +5,17 @@ import java.util.ArrayDeque;
 import org.ovshighway.proxy.impact.FlowChangeClassifier;
 
 /**
- * Which flow changes of one relayed connection the switch has applied, told by the barrier replies
- * it sends back ({@link AppliedChangesListener}). Confined to the connection's event loop.
+ * Which flow changes of one relayed connection the switch has applied, told by the replies it
+ * sends back to BARRIERs and bundle controls ({@link AppliedChangesListener}). Confined to the
+ * connection's event loop.
  *
- * <p>Each BARRIER request relayed toward the switch is remembered with its XID and the number of
- * changes relayed before it. A BARRIER reply is matched to the oldest remembered request with its
- * XID; the requests before that one were answered otherwise (an error) and are dropped, which can
- * only under-state what was applied. A reply that matches no request (unsolicited, or for a
- * request not remembered) proves nothing and is ignored.
+ * <p>Each BARRIER request, and each BUNDLE_CONTROL (OpenFlow 1.4+: {@code ovs-ofctl --bundle} waits
+ * for the commit's reply and sends no barrier), relayed toward the switch is remembered with its XID
+ * and the number of changes relayed up to it (a commit counts itself). A reply of the same type is
+ * matched to the oldest remembered request with its XID; the requests before that one were
+ * answered otherwise (an error) and are dropped, which can only under-state what was applied. A
+ * reply that matches no request (unsolicited, or for a request not remembered) proves nothing and
+ * is ignored.
  *
  * <p>Memory: at most {@link #MAX_REMEMBERED} requests are remembered; beyond that a request is
  * relayed but not remembered, so its reply is ignored and the connection stays pending until a
@@ -27,6 +30,10 @@ final class BarrierTracker {
     private static final int OF10_BARRIER_REPLY = 19;
     private static final int BARRIER_REQUEST = 20;
     private static final int BARRIER_REPLY = 21;
+    /** ofp_header.version of OpenFlow 1.4, the first with bundles. */
+    private static final int OF14 = 5;
+    /** BUNDLE_CONTROL, request and reply alike. */
+    private static final int BUNDLE_CONTROL = 33;
 
     private record Barrier(long xid, long changesBefore) {
     }
@@ -50,11 +57,10 @@ final class BarrierTracker {
      */
     boolean towardSwitch(ByteBuf frame) {
         boolean earlierApplied = applied == changes;
-        if (FlowChangeClassifier.mayChangeForwarding(frame)) {
-            if (changes++ == applied) {
-                listener.changesPending(connection);
-            }
-        } else if (isBarrier(frame, OF10_BARRIER_REQUEST, BARRIER_REQUEST) && barriers.size() < MAX_REMEMBERED) {
+        if (FlowChangeClassifier.mayChangeForwarding(frame) && changes++ == applied) {
+            listener.changesPending(connection);
+        }
+        if (answered(frame, OF10_BARRIER_REQUEST, BARRIER_REQUEST) && barriers.size() < MAX_REMEMBERED) {
             barriers.add(new Barrier(xid(frame), changes));
         }
         return earlierApplied;
@@ -62,7 +68,7 @@ final class BarrierTracker {
 
     /** A frame from the switch. */
     void towardController(ByteBuf frame) {
-        if (barriers.isEmpty() || !isBarrier(frame, OF10_BARRIER_REPLY, BARRIER_REPLY)) {
+        if (barriers.isEmpty() || !answered(frame, OF10_BARRIER_REPLY, BARRIER_REPLY)) {
             return;
         }
         long xid = xid(frame);
@@ -86,13 +92,15 @@ final class BarrierTracker {
         barriers.clear();
     }
 
-    private static boolean isBarrier(ByteBuf frame, int of10Type, int type) {
+    /** A barrier (request or reply as asked, by version) or, from OpenFlow 1.4 on, a bundle control. */
+    private static boolean answered(ByteBuf frame, int of10Barrier, int barrier) {
         if (frame.readableBytes() < HEADER) {
             return false;
         }
         int start = frame.readerIndex();
         int version = frame.getUnsignedByte(start);
-        return frame.getUnsignedByte(start + 1) == (version == OF10 ? of10Type : type);
+        int type = frame.getUnsignedByte(start + 1);
+        return type == (version == OF10 ? of10Barrier : barrier) || (version >= OF14 && type == BUNDLE_CONTROL);
     }
 
     private static long xid(ByteBuf frame) {

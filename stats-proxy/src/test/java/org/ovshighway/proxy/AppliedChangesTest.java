@@ -181,6 +181,34 @@ class AppliedChangesTest {
     }
 
     @Test
+    void aBundleCommitsReplyConfirmsTheCommitAndWhatCameBefore() {
+        relay(HoldDecider.NEVER);
+        int of14 = 5;
+        int bundleControl = 33;
+        int bundleAdd = 34;
+        fromController(of14, Frames.OFPT_FLOW_MOD, 1);
+        fromController(of14, bundleControl, 2);            // open: no change
+        fromController(of14, bundleAdd, 3);                // inside the bundle: applied only at the commit
+        fromSwitch(of14, bundleControl, 2);                // the open's reply covers flow-mod 1
+        assertEquals(List.of("pending c1", "applied c1"), heard);
+        ctrl.writeInbound(commit(of14, 4));
+        assertEquals(List.of("pending c1", "applied c1", "pending c1"), heard, "a commit changes the tables");
+        fromSwitch(of14, bundleControl, 4);
+        assertEquals(List.of("pending c1", "applied c1", "pending c1", "applied c1"), heard, "its reply covers it");
+        fromController(OF13, Frames.OFPT_FLOW_MOD, 5);
+        fromController(OF13, bundleControl, 6);            // OpenFlow 1.3: type 33 is not a bundle control
+        fromSwitch(OF13, bundleControl, 6);
+        assertEquals(List.of("pending c1", "applied c1", "pending c1", "applied c1", "pending c1"), heard);
+    }
+
+    /** BUNDLE_CONTROL COMMIT_REQUEST (ofp_bundle_ctrl_msg: bundle_id, type 4, flags). */
+    private static ByteBuf commit(int version, long xid) {
+        ByteBuf b = Frames.buf(version, 33, xid, 16);
+        b.setShort(b.readerIndex() + 12, 4);
+        return b;
+    }
+
+    @Test
     void aConnectionThatClosesWithUnconfirmedChangesSaysSo() {
         relay(HoldDecider.NEVER);
         fromController(OF13, Frames.OFPT_FLOW_MOD, 1);
