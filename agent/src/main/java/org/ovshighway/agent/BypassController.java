@@ -3,10 +3,12 @@ package org.ovshighway.agent;
 import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -142,6 +144,7 @@ final class BypassController implements AutoCloseable {
     private volatile List<PairView> snapshot = List.of();
     private final long quietNanos;
     private final RelayedChanges relayedChanges;
+    private final OpenBundles bundles = new OpenBundles();
     /** Nanos of the last flow change the proxy forwarded. */
     private volatile long lastForwardedChange;
     /** Thread-owned: ports whose guest cannot use links now (VM without its port device), and why. */
@@ -310,6 +313,12 @@ final class BypassController implements AutoCloseable {
     }
 
     private CompletionStage<?> holdBefore(String connection, ByteBuf frame, boolean earlierChangesApplied) {
+        int control = OpenBundles.controlType(frame);
+        if (OpenBundles.isBundleMessage(frame) && control != OpenBundles.COMMIT_REQUEST) {
+            // an add changes nothing until its bundle is committed; the copy is judged then
+            bundles.seen(connection, frame);
+            return null;
+        }
         if (!FlowChangeClassifier.mayChangeForwarding(frame)) {
             return null;
         }
@@ -318,9 +327,33 @@ final class BypassController implements AutoCloseable {
         boolean mirrorSettled = now - lastForwardedChange >= quietNanos
                 || (earlierChangesApplied && relayedChanges.mirroredBefore(connection));
         lastForwardedChange = now;
-        if (!anyLink()) {
-            return null;   // no link to break: the FLOW_MOD is not parsed (the proxy's relay rate)
+        Optional<List<ByteBuf>> bundled = control == OpenBundles.COMMIT_REQUEST
+                ? bundles.committed(connection, frame) : Optional.empty();
+        try {
+            if (!anyLink()) {
+                return null;   // no link to break: the FLOW_MOD is not parsed (the proxy's relay rate)
+            }
+            Judgement judged = bundled.isPresent() ? judgeBundle(bundled.get(), mirrorSettled) : judge(frame, mirrorSettled);
+            if (judged.affected().isEmpty()) {
+                return null;
+            }
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            commands.add(() -> revertForHold(judged.affected(), judged.why(), connection, done));
+            return done;
+        } finally {
+            bundled.ifPresent(messages -> messages.forEach(ByteBuf::release));
         }
+    }
+
+    /** The live pairs a flow change may break, and how that was judged (for the hold's log line). */
+    private record Judgement(List<PairView> affected, String why) {
+    }
+
+    /**
+     * The pairs one flow change may break: by its ports (the classifier), closer by the tables where
+     * they can tell. {@code mirrorSettled}: the mirror holds every change relayed before this one.
+     */
+    private Judgement judge(ByteBuf frame, boolean mirrorSettled) {
         FlowChangeImpact impact = FlowChangeClassifier.classify(frame);
         List<PairView> affected = affected(impact::mayAffect);
         String judged = "by its ports";
@@ -336,20 +369,36 @@ final class BypassController implements AutoCloseable {
                 judged = "by the tables";
             }
         }
-        if (affected.isEmpty()) {
-            return null;
-        }
-        if (mirrorSettled && AdditionImpact.reinstallsAMirroredRule(frame, verdicts)) {
+        if (!affected.isEmpty() && mirrorSettled && AdditionImpact.reinstallsAMirroredRule(frame, verdicts)) {
             // a controller re-installing a rule exactly as OVS holds it: nothing forwards otherwise
-            LOG.log(System.Logger.Level.DEBUG, () -> "not holding a re-install of a rule the tables hold unchanged:"
-                    + " connection=" + connection);
-            return null;
+            return new Judgement(List.of(), "a re-install of a rule the tables hold unchanged");
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        String why = impact + ", judged " + judged;
-        List<PairView> reverted = affected;
-        commands.add(() -> revertForHold(reverted, why, connection, done));
-        return done;
+        return new Judgement(affected, impact + ", judged " + judged);
+    }
+
+    /**
+     * The pairs a bundle's commit may break: those any of its messages may break, each judged as if
+     * relayed alone in the bundle's order (the judgements of adds and deletes hold against rules
+     * relayed before them and not yet in the mirror; a modify is judged by the tables only as the
+     * bundle's first message, when the mirror held everything before the commit).
+     */
+    private Judgement judgeBundle(List<ByteBuf> messages, boolean mirrorSettled) {
+        Set<PairView> affected = new LinkedHashSet<>();
+        List<String> whys = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            Judgement one = judge(messages.get(i), mirrorSettled && i == 0);
+            if (!one.affected().isEmpty()) {
+                affected.addAll(one.affected());
+                whys.add(one.why());
+            }
+        }
+        return new Judgement(List.copyOf(affected), "bundle commit of " + messages.size() + " messages, of which "
+                + whys.size() + " may break a link: " + (whys.size() > 3 ? whys.subList(0, 3) + " ..." : whys));
+    }
+
+    /** A relayed connection closed: its open bundles end without effect. Any thread. */
+    void connectionClosed(String connection) {
+        bundles.closed(connection);
     }
 
     private boolean anyLink() {

@@ -211,7 +211,7 @@ final class HighwayAgent implements AutoCloseable {
                 Map<Long, String> names = new HashMap<>();
                 ofports.forEach((name, number) -> names.put(number, name));
                 controllerProxy = startControllerProxy(config, ringPorts, bypass, links, flowCounters, names,
-                        catchUp != null ? catchUp : AppliedChangesListener.NONE);
+                        catchUp != null ? relayedConnections(catchUp, bypass) : AppliedChangesListener.NONE);
                 controllerProxy.runOnEachEventLoop(controlThreadStart);
             }
             PointToPointWatch view = watch;
@@ -298,6 +298,27 @@ final class HighwayAgent implements AutoCloseable {
                 appliedChanges);
         return ControllerProxy.start(session, config.bridge(), originals, routes, passive, policy, Optional.empty(),
                 config.proxyBusyPoll());
+    }
+
+    /** What the proxy tells of each relayed connection, to the mirror's catch-up and, at close, to the bundles the bypass keeps. */
+    private static AppliedChangesListener relayedConnections(MirrorCatchUp catchUp, BypassController bypass) {
+        return new AppliedChangesListener() {
+            @Override
+            public void changesPending(String connection) {
+                catchUp.changesPending(connection);
+            }
+
+            @Override
+            public void changesApplied(String connection) {
+                catchUp.changesApplied(connection);
+            }
+
+            @Override
+            public void closed(String connection, boolean pending) {
+                catchUp.closed(connection, pending);
+                bypass.connectionClosed(connection);
+            }
+        };
     }
 
     /** The controller proxy, null when the agent does not relay controllers. */
