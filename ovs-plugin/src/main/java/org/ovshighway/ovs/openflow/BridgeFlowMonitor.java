@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -116,16 +117,21 @@ public final class BridgeFlowMonitor implements AutoCloseable {
             done.completeExceptionally(new IllegalStateException("flow monitor closed: endpoint=" + endpoint));
             return done;
         }
-        group.execute(() -> {
-            Channel ch = channel;
-            ChannelHandlerContext ctx = ch == null ? null : ch.pipeline().context(FlowMonitorHandler.class);
-            if (ctx == null || !ch.isActive()) {
-                done.completeExceptionally(new IllegalStateException("flow monitor not connected: endpoint=" + endpoint
-                        + " state=" + session.state()));
-                return;
-            }
-            ((FlowMonitorHandler) ctx.handler()).barrier(ctx, done);
-        });
+        try {
+            group.execute(() -> {
+                Channel ch = channel;
+                ChannelHandlerContext ctx = ch == null ? null : ch.pipeline().context(FlowMonitorHandler.class);
+                if (ctx == null || !ch.isActive()) {
+                    done.completeExceptionally(new IllegalStateException("flow monitor not connected: endpoint="
+                            + endpoint + " state=" + session.state()));
+                    return;
+                }
+                ((FlowMonitorHandler) ctx.handler()).barrier(ctx, done);
+            });
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile: the event loop takes no more tasks
+            done.completeExceptionally(new IllegalStateException("flow monitor closed: endpoint=" + endpoint, e));
+        }
         return done;
     }
 
