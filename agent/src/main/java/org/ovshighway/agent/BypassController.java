@@ -19,6 +19,7 @@ import java.util.function.Predicate;
 
 import org.ovshighway.p2p.P2pDetector;
 import org.ovshighway.p2p.flow.FlowEntry;
+import org.ovshighway.proxy.BundleMessage;
 import org.ovshighway.proxy.HoldDecider;
 import org.ovshighway.proxy.impact.FlowChangeClassifier;
 import org.ovshighway.proxy.impact.FlowChangeImpact;
@@ -313,10 +314,11 @@ final class BypassController implements AutoCloseable {
     }
 
     private CompletionStage<?> holdBefore(String connection, ByteBuf frame, boolean earlierChangesApplied) {
-        int control = OpenBundles.controlType(frame);
-        if (OpenBundles.isBundleMessage(frame) && control != OpenBundles.COMMIT_REQUEST) {
+        Optional<BundleMessage> bundle = BundleMessage.of(frame);
+        boolean commit = bundle.filter(b -> b.isControl(BundleMessage.COMMIT_REQUEST)).isPresent();
+        if (bundle.isPresent() && !commit) {
             // an add changes nothing until its bundle is committed; the copy is judged then
-            bundles.seen(connection, frame);
+            bundles.seen(connection, frame, bundle.get());
             return null;
         }
         if (!FlowChangeClassifier.mayChangeForwarding(frame)) {
@@ -327,8 +329,7 @@ final class BypassController implements AutoCloseable {
         boolean mirrorSettled = now - lastForwardedChange >= quietNanos
                 || (earlierChangesApplied && relayedChanges.mirroredBefore(connection));
         lastForwardedChange = now;
-        Optional<List<ByteBuf>> bundled = control == OpenBundles.COMMIT_REQUEST
-                ? bundles.committed(connection, frame) : Optional.empty();
+        Optional<List<ByteBuf>> bundled = commit ? bundles.committed(connection, bundle.get()) : Optional.empty();
         try {
             if (!anyLink()) {
                 return null;   // no link to break: the FLOW_MOD is not parsed (the proxy's relay rate)

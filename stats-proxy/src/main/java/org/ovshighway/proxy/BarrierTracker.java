@@ -9,8 +9,9 @@ import org.ovshighway.proxy.impact.FlowChangeClassifier;
  * sends back to BARRIERs and bundle controls ({@link AppliedChangesListener}). Confined to the
  * connection's event loop.
  *
- * <p>Each BARRIER request, and each BUNDLE_CONTROL (OpenFlow 1.4+: {@code ovs-ofctl --bundle} waits
- * for the commit's reply and sends no barrier), relayed toward the switch is remembered with its XID
+ * <p>Each BARRIER request, and each bundle control (OpenFlow 1.4+, or OpenFlow 1.3's ONF extension:
+ * {@link BundleMessage}; {@code ovs-ofctl --bundle} waits for the commit's reply and sends no
+ * barrier), relayed toward the switch is remembered with its XID
  * and the number of changes relayed up to it (a commit counts itself). A reply of the same type is
  * matched to the oldest remembered request with its XID; the requests before that one were
  * answered otherwise (an error) and are dropped, which can only under-state what was applied. A
@@ -30,10 +31,6 @@ final class BarrierTracker {
     private static final int OF10_BARRIER_REPLY = 19;
     private static final int BARRIER_REQUEST = 20;
     private static final int BARRIER_REPLY = 21;
-    /** ofp_header.version of OpenFlow 1.4, the first with bundles. */
-    private static final int OF14 = 5;
-    /** BUNDLE_CONTROL, request and reply alike. */
-    private static final int BUNDLE_CONTROL = 33;
 
     private record Barrier(long xid, long changesBefore) {
     }
@@ -92,7 +89,7 @@ final class BarrierTracker {
         barriers.clear();
     }
 
-    /** A barrier (request or reply as asked, by version) or, from OpenFlow 1.4 on, a bundle control. */
+    /** A barrier (request or reply as asked, by version) or a bundle control. */
     private static boolean answered(ByteBuf frame, int of10Barrier, int barrier) {
         if (frame.readableBytes() < HEADER) {
             return false;
@@ -100,7 +97,8 @@ final class BarrierTracker {
         int start = frame.readerIndex();
         int version = frame.getUnsignedByte(start);
         int type = frame.getUnsignedByte(start + 1);
-        return type == (version == OF10 ? of10Barrier : barrier) || (version >= OF14 && type == BUNDLE_CONTROL);
+        return type == (version == OF10 ? of10Barrier : barrier)
+                || BundleMessage.of(frame).filter(bundle -> !bundle.add()).isPresent();
     }
 
     private static long xid(ByteBuf frame) {

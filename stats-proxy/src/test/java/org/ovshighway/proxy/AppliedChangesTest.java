@@ -189,16 +189,33 @@ class AppliedChangesTest {
         fromController(of14, Frames.OFPT_FLOW_MOD, 1);
         fromController(of14, bundleControl, 2);            // open: no change
         fromController(of14, bundleAdd, 3);                // inside the bundle: applied only at the commit
-        fromSwitch(of14, bundleControl, 2);                // the open's reply covers flow-mod 1
+        sw.writeInbound(Frames.buf(of14, bundleControl, 2, 16));                // the open's reply covers flow-mod 1
         assertEquals(List.of("pending c1", "applied c1"), heard);
         ctrl.writeInbound(commit(of14, 4));
         assertEquals(List.of("pending c1", "applied c1", "pending c1"), heard, "a commit changes the tables");
-        fromSwitch(of14, bundleControl, 4);
+        sw.writeInbound(Frames.buf(of14, bundleControl, 4, 16));
         assertEquals(List.of("pending c1", "applied c1", "pending c1", "applied c1"), heard, "its reply covers it");
         fromController(OF13, Frames.OFPT_FLOW_MOD, 5);
         fromController(OF13, bundleControl, 6);            // OpenFlow 1.3: type 33 is not a bundle control
-        fromSwitch(OF13, bundleControl, 6);
+        sw.writeInbound(Frames.buf(OF13, bundleControl, 6, 16));
         assertEquals(List.of("pending c1", "applied c1", "pending c1", "applied c1", "pending c1"), heard);
+    }
+
+    @Test
+    void anOpenFlow13OnfBundleCommitsReplyConfirmsItToo() {
+        relay(HoldDecider.NEVER);
+        ctrl.writeInbound(onfControl(4, 2));
+        assertEquals(List.of("pending c1"), heard, "an ONF experimenter message counts as a change");
+        sw.writeInbound(onfControl(4, 2));
+        assertEquals(List.of("pending c1", "applied c1"), heard, "the commit's reply, ONF form, same xid");
+    }
+
+    /** OpenFlow 1.3 ONF bundle control (EXPERIMENTER 0x4F4E4600, exp_type 2300), COMMIT_REQUEST. */
+    private static ByteBuf onfControl(int version, long xid) {
+        ByteBuf b = io.netty.buffer.Unpooled.buffer();
+        b.writeByte(version).writeByte(4).writeShort(24).writeInt((int) xid).writeInt(0x4F4E4600).writeInt(2300);
+        b.writeInt(1).writeShort(4).writeShort(0);
+        return b;
     }
 
     /** BUNDLE_CONTROL COMMIT_REQUEST (ofp_bundle_ctrl_msg: bundle_id, type 4, flags). */

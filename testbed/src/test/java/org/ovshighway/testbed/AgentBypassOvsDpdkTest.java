@@ -26,8 +26,8 @@ import org.ovshighway.ovs.testing.PrivateOvsDpdk;
  * exchanging sequence-numbered frames both ways, first through rules that also copy to LOCAL:
  * {@code highway agent} (bypass on) sees through
  * its own flow monitor that the rules make both directions point-to-point and moves them onto a
- * two-way link (OVS's receive counters stop; the rules go through the agent's proxy as OpenFlow 1.4
- * bundles, whose commit replies tell the agent they are applied, and whose commits are judged by
+ * two-way link (OVS's receive counters stop; the rules go through the agent's proxy as bundles,
+ * OpenFlow 1.3 ONF and 1.4, whose commit replies tell the agent they are applied, and whose commits are judged by
  * the rules they add: not held); a rule added with {@code ovs-ofctl} that also sends
  * A's traffic to LOCAL, sent through the agent's OpenFlow proxy, is held until A -> B is reverted
  * (ovs-ofctl's barrier reply comes after the revert); the agent reshapes the link to B -> A alone
@@ -138,10 +138,11 @@ class AgentBypassOvsDpdkTest {
                 assertTrue(line(none, PORT_A).contains("path=ovs"), none);
 
                 // the same rules without the copies (add-flow replaces the actions of an equal match), through
-                // the proxy as OpenFlow 1.4 bundles: ovs-ofctl --bundle waits for each commit's reply and sends no
-                // barrier, so those replies must tell the agent the rules are applied (else: the 10 s margin)
+                // the proxy as bundles (OpenFlow 1.3's ONF extension, then OpenFlow 1.4): ovs-ofctl --bundle waits
+                // for each commit's reply and sends no barrier, so those replies must tell the agent the rules
+                // are applied (else: the 10 s margin)
                 long rulesSent = System.nanoTime();
-                ovs.ofctl("--bundle", "-O", "OpenFlow14", "add-flow", proxy, "in_port=1,actions=output:2");
+                ovs.ofctl("--bundle", "-O", "OpenFlow13", "add-flow", proxy, "in_port=1,actions=output:2");
                 ovs.ofctl("--bundle", "-O", "OpenFlow14", "add-flow", proxy, "in_port=2,actions=output:1");
                 String both = awaitLinks(control, t -> line(t, PORT_A).contains(",ACTIVE)")
                         && line(t, PORT_B).contains(",ACTIVE)"), "a two-way link ACTIVE");
