@@ -25,16 +25,18 @@ final class OvsdbMirror {
     static final String PORT = "Port";
     static final String INTERFACE = "Interface";
     static final String CONTROLLER = "Controller";
+    static final String SSL = "SSL";
 
     /** Monitored columns per table; statistics are left out, they change every few seconds. */
     static final Map<String, List<String>> COLUMNS = Map.of(
-            OPEN_VSWITCH, List.of("cur_cfg", "next_cfg"),
+            OPEN_VSWITCH, List.of("cur_cfg", "next_cfg", "ssl"),
             BRIDGE, List.of("name", "datapath_type", "fail_mode", "controller", "ports", "external_ids"),
             PORT, List.of("name", "interfaces", "external_ids"),
             INTERFACE, List.of("name", "type", "options", "ofport", "external_ids", "link_state", "error"),
             CONTROLLER, List.of("target", "type", "connection_mode", "local_ip", "local_netmask", "local_gateway",
                     "max_backoff", "inactivity_probe", "controller_queue_size", "controller_rate_limit",
-                    "controller_burst_limit", "enable_async_messages", "other_config", "external_ids"));
+                    "controller_burst_limit", "enable_async_messages", "other_config", "external_ids"),
+            SSL, List.of("private_key", "certificate", "ca_cert", "bootstrap_ca_cert"));
 
     private final Map<String, Map<String, Map<String, Object>>> tables = new HashMap<>();
 
@@ -59,6 +61,20 @@ final class OvsdbMirror {
 
     private Map<String, Map<String, Object>> rows(String table) {
         return tables.getOrDefault(table, Map.of());
+    }
+
+    /** The switch's TLS files, empty when {@code Open_vSwitch:ssl} points at no SSL row. */
+    Optional<SslSettings> ssl() {
+        for (Map<String, Object> root : rows(OPEN_VSWITCH).values()) {
+            for (String ref : uuids(root.get("ssl"))) {
+                Map<String, Object> row = rows(SSL).get(ref);
+                if (row != null) {
+                    return Optional.of(new SslSettings(str(row.get("private_key")), str(row.get("certificate")),
+                            str(row.get("ca_cert")), Boolean.TRUE.equals(row.get("bootstrap_ca_cert"))));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The configuration of the named bridge's controllers sorted by target, or empty when there is no such bridge. */

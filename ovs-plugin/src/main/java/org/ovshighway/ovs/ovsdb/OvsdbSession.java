@@ -504,6 +504,16 @@ public final class OvsdbSession implements AutoCloseable {
     }
 
     /**
+     * The switch's own TLS files ({@code ovs-vsctl get-ssl}) as of the last monitor update, empty
+     * when none are configured.
+     */
+    public Optional<SslSettings> sslSettings() {
+        synchronized (lock) {
+            return mirror.ssl();
+        }
+    }
+
+    /**
      * Replaces the bridge's controllers with {@code controllers} (every configuration column
      * written as given) and changes the bridge's {@code external_ids} in the same transaction, so
      * OVS never sees one without the other. Returns once the monitor shows the new controllers.

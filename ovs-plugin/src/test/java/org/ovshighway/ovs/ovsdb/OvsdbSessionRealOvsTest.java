@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -181,6 +182,32 @@ class OvsdbSessionRealOvsTest {
         OvsdbException e = assertThrows(OvsdbException.class, () ->
                 session.updateExternalIds(ExternalIdsOwner.PORT, "nosuch0", Map.of("a", "1"), Set.of()));
         assertTrue(e.getMessage().contains("port=nosuch0"), e.getMessage());
+    }
+
+    @Test
+    void theSwitchsTlsFilesAreReadAsOvsVsctlSetsThem() throws Exception {
+        try {
+            ovs.vsctl("set-ssl", "/etc/hw/key.pem", "/etc/hw/cert.pem", "/etc/hw/ca.pem");
+            assertEquals(Optional.of(new SslSettings("/etc/hw/key.pem", "/etc/hw/cert.pem", "/etc/hw/ca.pem", false)),
+                    awaitSsl(s -> s.isPresent()));
+            ovs.vsctl("--", "--bootstrap", "set-ssl", "/etc/hw/key2.pem", "/etc/hw/cert2.pem", "/etc/hw/ca2.pem");
+            assertEquals(Optional.of(new SslSettings("/etc/hw/key2.pem", "/etc/hw/cert2.pem", "/etc/hw/ca2.pem", true)),
+                    awaitSsl(s -> s.map(SslSettings::bootstrapCaCert).orElse(false)));
+        } finally {
+            ovs.vsctl("del-ssl");
+        }
+        assertEquals(Optional.empty(), awaitSsl(Optional::isEmpty));
+    }
+
+    private static Optional<SslSettings> awaitSsl(Predicate<Optional<SslSettings>> condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(EVENT_WAIT_SECONDS);
+        Optional<SslSettings> seen = session.sslSettings();
+        while (!condition.test(seen) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            seen = session.sslSettings();
+        }
+        return seen;
     }
 
     @Test

@@ -1,0 +1,208 @@
+package org.ovshighway.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The client TLS context from the key forms OpenSSL and ovs-pki write and from key stores, each
+ * checked by a full handshake (in memory, JDK TLS on both sides) against a server that requires a
+ * client certificate from the test CA: the server must see the client certificate the files name.
+ */
+class UpstreamTlsTest {
+
+    @TempDir
+    static Path pki;
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca-key.pem", "-out", "ca-cert.pem",
+                "-days", "2", "-subj", "/CN=highway-test-ca");
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other-ca-key.pem", "-out",
+                "other-ca-cert.pem", "-days", "2", "-subj", "/CN=another-ca");
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "controller-key.pem", "-out", "controller.csr",
+                "-subj", "/CN=controller");
+        sign("controller");
+        // the client keys, in each form
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "pkcs8-key.pem", "-out", "pkcs8.csr",
+                "-subj", "/CN=switch-pkcs8");
+        sign("pkcs8");
+        openssl("genrsa", "-traditional", "-out", "pkcs1-key.pem", "2048");
+        openssl("req", "-new", "-key", "pkcs1-key.pem", "-out", "pkcs1.csr", "-subj", "/CN=switch-pkcs1");
+        sign("pkcs1");
+        openssl("ecparam", "-name", "prime256v1", "-genkey", "-out", "ec-key.pem");   // EC PARAMETERS block first
+        openssl("req", "-new", "-key", "ec-key.pem", "-out", "ec.csr", "-subj", "/CN=switch-ec");
+        sign("ec");
+        openssl("genpkey", "-algorithm", "RSA", "-aes-128-cbc", "-pass", "pass:secret", "-out", "encrypted-key.pem");
+        openssl("pkcs12", "-export", "-in", "pkcs8-cert.pem", "-inkey", "pkcs8-key.pem", "-passout", "pass:store-pw",
+                "-out", "client.p12");
+    }
+
+    private static void sign(String who) throws Exception {
+        openssl("x509", "-req", "-in", who + ".csr", "-CA", "ca-cert.pem", "-CAkey", "ca-key.pem", "-CAcreateserial",
+                "-out", who + "-cert.pem", "-days", "2");
+    }
+
+    @Test
+    void keysInEveryFormOpenSslWritesIdentifyTheClient() throws Exception {
+        assertTrue(Files.readString(pki.resolve("pkcs1-key.pem")).contains("BEGIN RSA PRIVATE KEY"), "PKCS#1 form");
+        assertTrue(Files.readString(pki.resolve("ec-key.pem")).contains("BEGIN EC PARAMETERS"), "SEC1 with parameters");
+        for (String form : List.of("pkcs8", "pkcs1", "ec")) {
+            SslContext client = UpstreamTls.fromPemFiles(pki.resolve(form + "-key.pem"), pki.resolve(form + "-cert.pem"),
+                    pki.resolve("ca-cert.pem"));
+            assertEquals("CN=switch-" + form, clientSeenByServer(client), form);
+        }
+    }
+
+    @Test
+    void aKeyStoreWithItsOwnTrustedCaIdentifiesTheClient() throws Exception {
+        Path store = pki.resolve("with-ca.p12");
+        Files.copy(pki.resolve("client.p12"), store);
+        KeyStore ks = KeyStore.getInstance(store.toFile(), "store-pw".toCharArray());
+        try (InputStream ca = Files.newInputStream(pki.resolve("ca-cert.pem"))) {
+            ks.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(ca));
+        }
+        try (OutputStream out = Files.newOutputStream(store)) {
+            ks.store(out, "store-pw".toCharArray());
+        }
+        assertEquals("CN=switch-pkcs8", clientSeenByServer(
+                UpstreamTls.fromKeyStore(store, "store-pw".toCharArray(), Optional.empty())));
+    }
+
+    @Test
+    void aKeyStoreWithACaFileIdentifiesTheClient() throws Exception {
+        assertEquals("CN=switch-pkcs8", clientSeenByServer(UpstreamTls.fromKeyStore(pki.resolve("client.p12"),
+                "store-pw".toCharArray(), Optional.of(pki.resolve("ca-cert.pem")))));
+    }
+
+    @Test
+    void aControllerFromAnotherCaIsRefused() throws Exception {
+        SslContext client = UpstreamTls.fromPemFiles(pki.resolve("pkcs8-key.pem"), pki.resolve("pkcs8-cert.pem"),
+                pki.resolve("other-ca-cert.pem"));
+        assertThrows(SSLException.class, () -> clientSeenByServer(client));
+    }
+
+    @Test
+    void unusableFilesAreRefusedNamingTheFile() throws Exception {
+        Path encrypted = pki.resolve("encrypted-key.pem");
+        ProxyException e = assertThrows(ProxyException.class, () -> UpstreamTls.fromPemFiles(encrypted,
+                pki.resolve("pkcs8-cert.pem"), pki.resolve("ca-cert.pem")));
+        assertTrue(e.getMessage().contains("encrypted") && e.getMessage().contains("file=" + encrypted), e.getMessage());
+
+        Path certAsKey = pki.resolve("pkcs8-cert.pem");
+        e = assertThrows(ProxyException.class, () -> UpstreamTls.fromPemFiles(certAsKey, certAsKey,
+                pki.resolve("ca-cert.pem")));
+        assertTrue(e.getMessage().contains("no private key") && e.getMessage().contains("file=" + certAsKey),
+                e.getMessage());
+
+        Path keyAsCa = pki.resolve("pkcs8-key.pem");
+        e = assertThrows(ProxyException.class, () -> UpstreamTls.fromPemFiles(keyAsCa, pki.resolve("pkcs8-cert.pem"),
+                keyAsCa));
+        assertTrue(e.getMessage().contains("CA certificate") && e.getMessage().contains("file=" + keyAsCa),
+                e.getMessage());
+
+        Path missing = pki.resolve("absent.pem");
+        e = assertThrows(ProxyException.class, () -> UpstreamTls.fromPemFiles(missing, pki.resolve("pkcs8-cert.pem"),
+                pki.resolve("ca-cert.pem")));
+        assertTrue(e.getMessage().contains("file=" + missing), e.getMessage());
+
+        Path store = pki.resolve("client.p12");
+        e = assertThrows(ProxyException.class, () -> UpstreamTls.fromKeyStore(store, "wrong".toCharArray(),
+                Optional.of(pki.resolve("ca-cert.pem"))));
+        assertTrue(e.getMessage().contains("keyStore=" + store), e.getMessage());
+        e = assertThrows(ProxyException.class, () -> UpstreamTls.fromKeyStore(store, "store-pw".toCharArray(),
+                Optional.empty()));
+        assertTrue(e.getMessage().contains("no trusted certificate"), e.getMessage());
+    }
+
+    /** Handshakes {@code client} with a server (the controller) that requires a client certificate; the client's subject. */
+    private static String clientSeenByServer(SslContext client) throws Exception {
+        SslContext server = SslContextBuilder.forServer(pki.resolve("controller-cert.pem").toFile(),
+                        pki.resolve("controller-key.pem").toFile())
+                .trustManager(pki.resolve("ca-cert.pem").toFile()).clientAuth(ClientAuth.REQUIRE).build();
+        SSLEngine c = client.newEngine(ByteBufAllocator.DEFAULT);
+        SSLEngine s = server.newEngine(ByteBufAllocator.DEFAULT);
+        ByteBuffer toServer = ByteBuffer.allocate(1 << 17);
+        ByteBuffer toClient = ByteBuffer.allocate(1 << 17);
+        c.beginHandshake();
+        s.beginHandshake();
+        for (int round = 0; round < 200; round++) {
+            boolean moved = step(c, toServer, toClient) | step(s, toClient, toServer);
+            if (!moved && done(c) && done(s)) {
+                return s.getSession().getPeerPrincipal().getName();
+            }
+        }
+        throw new AssertionError("handshake did not finish: client=" + c.getHandshakeStatus() + " server="
+                + s.getHandshakeStatus());
+    }
+
+    private static boolean done(SSLEngine e) {
+        SSLEngineResult.HandshakeStatus status = e.getHandshakeStatus();
+        return status == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                || status == SSLEngineResult.HandshakeStatus.FINISHED;
+    }
+
+    /** One move of {@code engine}: writes into {@code out}, reads from {@code in}; whether anything moved. */
+    private static boolean step(SSLEngine engine, ByteBuffer out, ByteBuffer in) throws SSLException {
+        ByteBuffer app = ByteBuffer.allocate(1 << 17);
+        return switch (engine.getHandshakeStatus()) {
+            case NEED_WRAP -> engine.wrap(ByteBuffer.allocate(0), out).bytesProduced() > 0;
+            case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                in.flip();
+                SSLEngineResult r = engine.unwrap(in, app);
+                in.compact();
+                yield r.bytesConsumed() > 0;
+            }
+            case NEED_TASK -> {
+                Runnable task;
+                while ((task = engine.getDelegatedTask()) != null) {
+                    task.run();
+                }
+                yield true;
+            }
+            default -> {
+                // post-handshake records (TLS 1.3 tickets) still waiting to be read
+                if (in.position() == 0) {
+                    yield false;
+                }
+                in.flip();
+                SSLEngineResult r = engine.unwrap(in, app);
+                in.compact();
+                yield r.bytesConsumed() > 0;
+            }
+        };
+    }
+
+    private static void openssl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(pki.toFile()).redirectErrorStream(true)
+                .redirectOutput(pki.resolve("openssl.log").toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("openssl failed: cmd=" + cmd + " log=" + Files.readString(pki.resolve("openssl.log")));
+        }
+    }
+}
