@@ -75,6 +75,15 @@ final class AgentCommand implements Subcommand {
                   proxy-hold-deadline-ms=5000                longest hold of a rule that breaks a link
                   proxy-busy-poll-us=0                       the proxy polls its sockets this long before
                                                              sleeping (0..10000; 0: sleep at once)
+                  proxy-ssl-private-key=/etc/highway/key.pem TLS toward ssl: controllers: PEM private key
+                  proxy-ssl-certificate=/etc/highway/cert.pem (PKCS#8, PKCS#1 RSA or SEC1 EC) and
+                  proxy-ssl-ca-cert=/etc/highway/ca.pem      certificate, and the CA the controller's
+                                                             certificate must chain to;
+                  proxy-ssl-keystore=/etc/highway/client.p12 or a PKCS#12/JKS key store with the key and
+                  proxy-ssl-keystore-password-file=/etc/highway/pw  certificate (password: the file's
+                                                             first line; CA: proxy-ssl-ca-cert or the
+                                                             store's trusted entries). None of them: the
+                                                             switch's own files (ovs-vsctl get-ssl)
                   link-map-deadline-ms=5000                  map deadline of a new link (else rolled back)
                   link-fence-deadline-ms=2000                fence deadline (else the revert is forced)
                   link-revert-deadline-ms=2000               revert deadline (else forced)

@@ -61,6 +61,13 @@ import org.ovshighway.remapper.RemapDeadlines;
  * proxy-hold-deadline-ms=5000                 longest hold of a rule that breaks a link (1..60000)
  * proxy-busy-poll-us=0                        how long the proxy's event loops poll their sockets
  *                                             before sleeping (0..10000 us; 0: sleep at once)
+ * proxy-ssl-private-key=/etc/highway/key.pem  TLS toward ssl: controllers: a PEM private key (PKCS#8,
+ * proxy-ssl-certificate=/etc/highway/cert.pem  PKCS#1 RSA or SEC1 EC) and certificate, with
+ * proxy-ssl-ca-cert=/etc/highway/ca.pem        the CA certificate the controller's must chain to;
+ * proxy-ssl-keystore=/etc/highway/client.p12  or a PKCS#12/JKS key store holding the key and
+ * proxy-ssl-keystore-password-file=/etc/...   certificate (password: the file's first line; CA:
+ *                                             proxy-ssl-ca-cert or the store's trusted entries);
+ *                                             none of them: the switch's own (ovs-vsctl get-ssl)
  * link-map-deadline-ms=5000                   both guests must map a new link within this, else it is
  *                                             rolled back (1..600000)
  * link-fence-deadline-ms=2000                 every FENCE_IN of a new link must be acknowledged within
@@ -107,6 +114,7 @@ import org.ovshighway.remapper.RemapDeadlines;
  * @param libvirtUri     libvirt connection for ring ports with a domain
  * @param libvirtDetachDeadline how long an unplug waits for the guest to release the device
  * @param libvirtWatch   how often VM guests' port devices are checked (zero: never)
+ * @param proxyTls       where the proxy's TLS toward ssl: controllers comes from
  */
 public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path> regionDir, Path memifSocketDir,
                           List<RingPortConfig> ringPorts, String openflow, Path controlSocket, boolean bypass,
@@ -114,7 +122,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                           Optional<InetSocketAddress> proxyPassive, Duration proxyHoldDeadline,
                           Duration proxyBusyPoll, RemapDeadlines linkDeadlines, boolean linkSpareRegions,
                           int linkWarmupCycles, int controlNice, String libvirtUri, Duration libvirtDetachDeadline,
-                          Duration libvirtWatch) {
+                          Duration libvirtWatch, UpstreamTlsSource proxyTls) {
 
     /** A port name: usable as OVS interface name, region file name part and region header name. */
     static final Pattern PORT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
@@ -130,7 +138,8 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
             "control-socket", "bypass", "bypass-quiet-ms", "controller-proxy", "proxy-listen", "proxy-passive",
             "proxy-hold-deadline-ms", "proxy-busy-poll-us", "link-map-deadline-ms", "link-fence-deadline-ms",
             "link-revert-deadline-ms", "link-grace-ms", "link-spare-regions", "link-warmup-cycles", "control-nice", "libvirt-uri",
-            "libvirt-detach-deadline-ms", "libvirt-watch-ms");
+            "libvirt-detach-deadline-ms", "libvirt-watch-ms", "proxy-ssl-private-key", "proxy-ssl-certificate",
+            "proxy-ssl-ca-cert", "proxy-ssl-keystore", "proxy-ssl-keystore-password-file");
     private static final Set<String> PORT_KEYS = Set.of("guest", "publish-root", "domain", "ofport");
     /** The longest socket path a sockaddr_un holds. */
     private static final int MAX_SOCKET_PATH = 107;
@@ -143,6 +152,8 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
     static final int DEFAULT_CONTROL_NICE = -10;
     /** Default of link-warmup-cycles: past the JIT's first compile thresholds for the code of one cycle. */
     static final int DEFAULT_WARMUP_CYCLES = 200;
+    /** How the proxy's TLS keys are named in the file. */
+    static final String PROXY_TLS_PREFIX = "proxy-ssl-";
     /** Longest link deadline accepted: ten minutes. */
     private static final long MAX_DEADLINE_MS = 600_000;
 
@@ -334,9 +345,16 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
         }
         Duration detachDeadline = millis(file, values, "libvirt-detach-deadline-ms", 30_000, 1, MAX_DEADLINE_MS);
         Duration watch = millis(file, values, "libvirt-watch-ms", 1000, 0, MAX_DEADLINE_MS);
+        UpstreamTlsSource proxyTls;
+        try {
+            proxyTls = UpstreamTlsSource.choose(suffix -> Optional.ofNullable(values.get(PROXY_TLS_PREFIX + suffix)),
+                    PROXY_TLS_PREFIX);
+        } catch (UpstreamTlsSource.ChoiceException e) {
+            throw new ConfigException(file, e.option(), e.getMessage());
+        }
         return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts, openflow, controlSocket,
                 bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline, busyPoll, deadlines, spareRegions,
-                warmupCycles, controlNice, libvirtUri, detachDeadline, watch);
+                warmupCycles, controlNice, libvirtUri, detachDeadline, watch, proxyTls);
     }
 
     /** Where region files go: {@code region-dir}, else hugetlbfs when it fits, else /dev/shm. */

@@ -19,7 +19,7 @@ import org.ovshighway.proxy.ProxyConfig;
 import org.ovshighway.proxy.ProxyRoute;
 import org.ovshighway.proxy.RelayMetrics;
 import org.ovshighway.proxy.RelayPolicy;
-import org.ovshighway.proxy.UpstreamTls;
+import org.ovshighway.proxy.ProxyException;
 
 /**
  * {@code highway attach}: puts the OpenFlow proxy between a bridge and its controllers and runs it
@@ -86,7 +86,8 @@ final class AttachCommand implements Subcommand {
         return """
                 usage: highway attach --bridge BR [--ovsdb TARGET] [--listen ADDR] [--listen-port PORT]
                                       [--passive ADDR:PORT] [--switch-endpoint TARGET]
-                                      [--ssl-private-key FILE --ssl-certificate FILE --ssl-ca-cert FILE]
+                                      [--ssl-private-key FILE --ssl-certificate FILE --ssl-ca-cert FILE |
+                                       --ssl-keystore FILE [--ssl-keystore-password-file FILE] [--ssl-ca-cert FILE]]
                                       [--hold-deadline SECONDS] [--busy-poll-us US] [--timeout SECONDS]
 
                 Reads bridge BR's controllers from OVSDB, opens one proxy listener per active
@@ -113,9 +114,14 @@ final class AttachCommand implements Subcommand {
                                            (ovs-ofctl ... tcp:ADDR:PORT), relayed to --switch-endpoint
                   --switch-endpoint TARGET the bridge's own OpenFlow listener for --passive
                                            (default unix:$OVS_RUNDIR/BR.mgmt)
-                  --ssl-private-key FILE   PEM files for ssl: controllers, the bridge's own ones as
-                  --ssl-certificate FILE   'ovs-vsctl get-ssl' lists them
-                  --ssl-ca-cert FILE
+                  --ssl-private-key FILE   TLS toward ssl: controllers: PEM private key (PKCS#8, PKCS#1
+                  --ssl-certificate FILE   RSA or SEC1 EC, unencrypted), certificate, and the CA
+                  --ssl-ca-cert FILE       certificate the controller's must chain to
+                  --ssl-keystore FILE      or a PKCS#12/JKS key store with the key and certificate (CA:
+                                           --ssl-ca-cert, else the store's trusted entries)
+                  --ssl-keystore-password-file FILE  its password, the file's first line
+                                           With none of these, the switch's own files ('ovs-vsctl
+                                           get-ssl'), so the proxy presents itself as the bridge did
                   --hold-deadline SECONDS  longest hold of a rule that breaks a bypass (default 5)
                   --busy-poll-us US        poll the sockets this long after each message before
                                            sleeping, saving wake-ups on request/reply pairs
@@ -128,13 +134,21 @@ final class AttachCommand implements Subcommand {
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         CommandLineOptions options = CommandLineOptions.parse(args,
                 Set.of("--bridge", "--ovsdb", "--listen", "--listen-port", "--passive", "--switch-endpoint",
-                        "--ssl-private-key", "--ssl-certificate", "--ssl-ca-cert", "--hold-deadline", "--busy-poll-us", "--timeout"),
+                        "--ssl-private-key", "--ssl-certificate", "--ssl-ca-cert", "--ssl-keystore",
+                        "--ssl-keystore-password-file", "--hold-deadline", "--busy-poll-us", "--timeout"),
                 Set.of());
         String bridge = options.required("--bridge");
         Duration timeout = Duration.ofSeconds(options.seconds("--timeout", 10, 1, 3600));
         Duration holdDeadline = Duration.ofSeconds(options.seconds("--hold-deadline", 5, 1, 3600));
         Duration busyPoll = Duration.ofNanos(1000L * options.integer("--busy-poll-us",
                 (int) (ProxyConfig.DEFAULT_BUSY_POLL.toNanos() / 1000), 0, (int) (ProxyConfig.MAX_BUSY_POLL.toNanos() / 1000)));
+        UpstreamTlsSource tlsSource;
+        try {
+            tlsSource = UpstreamTlsSource.choose(suffix -> options.value("--ssl-" + suffix)
+                    .map(AttachCommand::absolute), "--ssl-");
+        } catch (UpstreamTlsSource.ChoiceException e) {
+            throw new UsageException(e.option() + ": " + e.getMessage());
+        }
         OvsLocations locations = OvsLocations.fromEnvironment(environment);
         String ovsdbTarget = options.value("--ovsdb").orElse(locations.defaultOvsdb());
         OvsdbEndpoint ovsdbEndpoint;
@@ -186,8 +200,13 @@ final class AttachCommand implements Subcommand {
             }
             Optional<io.netty.handler.ssl.SslContext> tls = Optional.empty();
             if (needsTls) {
-                tls = Optional.of(UpstreamTls.fromPemFiles(Path.of(options.required("--ssl-private-key")),
-                        Path.of(options.required("--ssl-certificate")), Path.of(options.required("--ssl-ca-cert"))));
+                try {
+                    tls = Optional.of(tlsSource.context(session));
+                } catch (ProxyException e) {
+                    err.println("highway attach: bridge=" + bridge + " has ssl: controllers: " + e.getMessage());
+                    return 1;
+                }
+                out.println("tls: bridge=" + bridge + " from " + tlsSource.describe());
             }
             RelayPolicy policy = new RelayPolicy(org.ovshighway.proxy.HoldDecider.NEVER,
                     n -> org.ovshighway.proxy.StatsRewriter.NONE, holdDeadline, new RelayMetrics());
@@ -216,6 +235,15 @@ final class AttachCommand implements Subcommand {
             stop.stopped();
         }
         return 0;
+    }
+
+    /** A file named on the command line, relative to the working directory; left as given when it is no path. */
+    private static String absolute(String value) {
+        try {
+            return Path.of(value).toAbsolutePath().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            return value;
+        }
     }
 
     private static OpenFlowTarget parseTarget(String text) throws UsageException {

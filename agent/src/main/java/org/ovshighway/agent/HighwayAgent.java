@@ -1,5 +1,6 @@
 package org.ovshighway.agent;
 
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.ovshighway.p2p.flow.FlowEntry;
 import org.ovshighway.proxy.AppliedChangesListener;
 import org.ovshighway.proxy.HoldDecider;
 import org.ovshighway.proxy.OpenFlowTarget;
+import org.ovshighway.proxy.ProxyException;
 import org.ovshighway.proxy.ProxyRoute;
 import org.ovshighway.proxy.RelayMetrics;
 import org.ovshighway.proxy.RelayPolicy;
@@ -224,7 +226,8 @@ final class HighwayAgent implements AutoCloseable {
             HighwayAgent agent = new HighwayAgent(ringPorts, watch, control, links, bypass, controllerProxy);
             agent.warmup = warmup;
             return agent;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | AgentException e) {
+            // whatever failed, nothing started here outlives the failed start
             stopWarmup(warmup);
             if (controllerProxy != null) {
                 controllerProxy.restore();
@@ -239,6 +242,9 @@ final class HighwayAgent implements AutoCloseable {
                 watch.close();
             }
             ringPorts.close();
+            if (e instanceof AgentException refused) {
+                throw refused;
+            }
             throw new AgentException("agent not started: bridge=" + config.bridge() + " (" + e.getMessage() + ")", e);
         }
     }
@@ -275,10 +281,17 @@ final class HighwayAgent implements AutoCloseable {
         OvsdbSession session = ringPorts.ovsdb();
         List<ControllerConfig> originals = BridgeAttachment.originals(session, config.bridge());
         List<ProxyRoute> routes = ControllerProxy.routes(originals, config.proxyListen(), 0, config.bridge());
+        Optional<SslContext> tls = Optional.empty();
         if (routes.stream().anyMatch(r -> r.target().kind() == OpenFlowTarget.Kind.SSL)) {
-            throw new AgentException("controller-proxy: bridge=" + config.bridge() + " has ssl: controllers, which only"
-                    + " 'highway attach --ssl-*' relays today: controllers=" + originals.stream()
-                    .map(ControllerConfig::target).toList(), null);
+            try {
+                tls = Optional.of(config.proxyTls().context(session));
+            } catch (ProxyException e) {
+                throw new AgentException("controller-proxy: bridge=" + config.bridge() + " has ssl: controllers="
+                        + originals.stream().map(ControllerConfig::target).filter(t -> t.startsWith("ssl:")).toList()
+                        + ": " + e.getMessage() + " config=" + config.file(), e);
+            }
+            LOG.log(System.Logger.Level.INFO, "controller-proxy: TLS toward the ssl: controllers from "
+                    + config.proxyTls().describe());
         }
         Optional<ProxyRoute> passive = config.proxyPassive()
                 .map(address -> new ProxyRoute(address, OpenFlowTarget.parse(config.openflow())));
@@ -296,7 +309,7 @@ final class HighwayAgent implements AutoCloseable {
                 : connection -> StatsRewriter.NONE;
         RelayPolicy policy = new RelayPolicy(hold, rewriters, config.proxyHoldDeadline(), new RelayMetrics(),
                 appliedChanges);
-        return ControllerProxy.start(session, config.bridge(), originals, routes, passive, policy, Optional.empty(),
+        return ControllerProxy.start(session, config.bridge(), originals, routes, passive, policy, tls,
                 config.proxyBusyPoll());
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.ovshighway.proxy.ProxyConfig;
 import org.ovshighway.remapper.RemapDeadlines;
@@ -77,6 +78,37 @@ class AgentConfigTest {
                 .contains("key=openflow: must be unix:/PATH or tcp:HOST:PORT"));
         assertTrue(refused(valid() + "control-socket=" + dir.resolve("missing/c.ctl") + "\n").getMessage()
                 .contains("key=control-socket: must be an absolute path in an existing directory"));
+    }
+
+    @Test
+    void proxyTlsComesFromPemFilesAKeyStoreOrTheSwitchsOwnSettings() throws Exception {
+        Path key = Files.writeString(dir.resolve("key.pem"), "k");
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "c");
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "a");
+        Path store = Files.writeString(dir.resolve("client.p12"), "s");
+        Path password = Files.writeString(dir.resolve("pw"), "secret\n");
+        assertEquals(new UpstreamTlsSource.SwitchOwn("proxy-ssl-"), AgentConfig.load(write(valid())).proxyTls());
+        assertEquals(new UpstreamTlsSource.PemFiles(key, cert, ca), AgentConfig.load(write(valid()
+                + "proxy-ssl-private-key=" + key + "\nproxy-ssl-certificate=" + cert + "\nproxy-ssl-ca-cert=" + ca + "\n"))
+                .proxyTls());
+        assertEquals(new UpstreamTlsSource.KeyStoreFile(store, Optional.of(password), Optional.empty()),
+                AgentConfig.load(write(valid() + "proxy-ssl-keystore=" + store + "\nproxy-ssl-keystore-password-file="
+                        + password + "\n")).proxyTls());
+
+        assertTrue(refused(valid() + "proxy-ssl-private-key=" + key + "\n").getMessage()
+                .contains("key=proxy-ssl-certificate: missing"));
+        assertTrue(refused(valid() + "proxy-ssl-private-key=" + key + "\nproxy-ssl-certificate=" + cert + "\n")
+                .getMessage().contains("key=proxy-ssl-ca-cert: missing"));
+        assertTrue(refused(valid() + "proxy-ssl-keystore=" + store + "\nproxy-ssl-private-key=" + key + "\n"
+                + "proxy-ssl-certificate=" + cert + "\n").getMessage().contains("key=proxy-ssl-keystore: give either"));
+        assertTrue(refused(valid() + "proxy-ssl-keystore-password-file=" + password + "\n").getMessage()
+                .contains("key=proxy-ssl-keystore-password-file: only with proxy-ssl-keystore"));
+        assertTrue(refused(valid() + "proxy-ssl-ca-cert=" + ca + "\n").getMessage()
+                .contains("key=proxy-ssl-ca-cert: only with"));
+        assertTrue(refused(valid() + "proxy-ssl-keystore=client.p12\n").getMessage()
+                .contains("key=proxy-ssl-keystore: must be an absolute path: value=client.p12"));
+        assertTrue(refused(valid() + "proxy-ssl-keystore=" + dir.resolve("absent.p12") + "\n").getMessage()
+                .contains("key=proxy-ssl-keystore: not a readable file"));
     }
 
     @Test

@@ -101,6 +101,103 @@ class HighwayAgentOvsDpdkTest {
         }
     }
 
+    /**
+     * An {@code ssl:} controller (ovs-testcontroller on {@code pssl:}) behind the agent's proxy, with
+     * no TLS keys in the agent's configuration: the proxy presents the switch's own files
+     * ({@code ovs-vsctl set-ssl}), the bridge connects through it, and a stop restores the target.
+     * Without the switch's files the agent refuses to start, naming the controller and the keys.
+     */
+    @Test
+    void anSslControllerIsRelayedWithTheSwitchsOwnTlsFiles() throws Exception {
+        assumeTrue(PrivateOvsDpdk.isRoot(), "OVS-DPDK needs root");
+        Path work = Files.createTempDirectory("hw-ssl-test");
+        Path regions = Files.createDirectory(Path.of("/dev/shm", "hw-ssl-test-" + ProcessHandle.current().pid()
+                + "-" + System.nanoTime()));
+        Process controller = null;
+        try (PrivateOvsDpdk ovs = PrivateOvsDpdk.start("br0")) {
+            Path pki = Files.createDirectories(work.resolve("pki"));
+            openssl(pki, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca-key.pem", "-out", "ca-cert.pem",
+                    "-days", "2", "-subj", "/CN=highway-test-ca");
+            for (String who : List.of("controller", "switch")) {
+                openssl(pki, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", who + "-key.pem", "-out", who + ".csr",
+                        "-subj", "/CN=" + who);
+                openssl(pki, "x509", "-req", "-in", who + ".csr", "-CA", "ca-cert.pem", "-CAkey", "ca-key.pem",
+                        "-CAcreateserial", "-out", who + "-cert.pem", "-days", "2");
+            }
+            // the switch's key in the PKCS#1 form ovs-pki and OpenSSL before 3.0 write
+            openssl(pki, "rsa", "-in", "switch-key.pem", "-traditional", "-out", "switch-key-pkcs1.pem");
+            int port;
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort();
+            }
+            ProcessBuilder pb = new ProcessBuilder("ovs-testcontroller", "--unixctl=" + work.resolve("tc.ctl"),
+                    "-p", pki.resolve("controller-key.pem").toString(), "-c", pki.resolve("controller-cert.pem").toString(),
+                    "-C", pki.resolve("ca-cert.pem").toString(), "pssl:" + port + ":127.0.0.1")
+                    .redirectErrorStream(true).redirectOutput(work.resolve("tc.log").toFile());
+            pb.environment().put("OVS_RUNDIR", work.toString());
+            controller = pb.start();
+            String original = "ssl:127.0.0.1:" + port;
+            // ovs-vswitchd-dpdk runs in a network namespace of its own here (testbed/lib/ovs-dpdk.sh): it
+            // reaches the proxy through a Unix socket, the proxy the controller over loopback TCP
+            ovs.vsctl("set-controller", "br0", original);
+            Files.createDirectories(work.resolve("guest-a"));
+            Path config = Files.writeString(work.resolve("highway.conf"), String.join("\n",
+                    "ovsdb=unix:" + ovs.run().resolve("db.sock"), "bridge=br0", "memif-socket-dir=" + ovs.run(),
+                    "region-dir=" + regions, "ring-port.pa.guest=guest-a",
+                    "ring-port.pa.publish-root=" + work.resolve("guest-a"), "bypass=false", "controller-proxy=true",
+                    "proxy-listen=unix:" + ovs.run(), "control-nice=0", ""));
+
+            AgentException refused = org.junit.jupiter.api.Assertions.assertThrows(AgentException.class,
+                    () -> HighwayAgent.start(AgentConfig.load(config)).close());
+            assertTrue(refused.getMessage().contains(original) && refused.getMessage().contains("proxy-ssl-private-key")
+                    && refused.getMessage().contains("ovs-vsctl set-ssl"), refused.getMessage());
+            assertEquals(original, ovs.vsctl("get-controller", "br0").strip(), "a refused start changes nothing");
+            assertEquals("", ovs.vsctl("list-ports", "br0").strip(), "a refused start leaves no ring port");
+
+            ovs.vsctl("set-ssl", pki.resolve("switch-key-pkcs1.pem").toString(),
+                    pki.resolve("switch-cert.pem").toString(), pki.resolve("ca-cert.pem").toString());
+            try (HighwayAgent agent = HighwayAgent.start(AgentConfig.load(config))) {
+                String relayed = ovs.vsctl("get-controller", "br0").strip();
+                assertTrue(relayed.startsWith("unix:" + ovs.run()), "bridge re-pointed at the proxy: " + relayed);
+                assertTrue(eventually(() -> ovs.vsctl("--bare", "--columns=is_connected", "list", "Controller").strip()
+                        .equals("true")), "bridge connected to the ssl controller through the proxy: "
+                        + agent.controllerProxy().proxy().metrics() + " controller log: "
+                        + Files.readString(work.resolve("tc.log")));
+                assertTrue(eventually(() -> agent.controllerProxy().proxy().metrics().framesTowardSwitch() > 1
+                        && agent.controllerProxy().proxy().metrics().framesTowardController() > 1),
+                        "the controller and the switch talk over TLS: " + agent.controllerProxy().proxy().metrics());
+            }
+            assertEquals(original, ovs.vsctl("get-controller", "br0").strip(), "original target restored");
+        } finally {
+            if (controller != null) {
+                controller.destroy();
+                controller.waitFor(10, TimeUnit.SECONDS);
+            }
+            PrivateOvsDpdk.deleteTree(regions);
+            PrivateOvsDpdk.deleteTree(work);
+        }
+    }
+
+    private static boolean eventually(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            if (condition.call()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    private static void openssl(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("openssl.log").toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("openssl failed: cmd=" + cmd + " log=" + Files.readString(dir.resolve("openssl.log")));
+        }
+    }
+
     /** Threads of this JVM whose nice value (field 19 of /proc/self/task/TID/stat) is {@code nice}. */
     private static long threadsAtNice(int nice) throws IOException {
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
