@@ -55,4 +55,25 @@ class AttachDetachUsageTest {
         assertEquals(2, run("attach", "--bridge", "br0", "--listen-port", "70000"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("value=70000"), err.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void tlsOptionsThatNameNoSingleSourceAreUsageErrorsNamingTheOption() throws Exception {
+        java.nio.file.Path key = java.nio.file.Files.createTempFile("hw-key", ".pem");
+        try {
+            assertEquals(2, run("attach", "--bridge", "br0", "--ssl-private-key", key.toString()));
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("--ssl-certificate: missing"),
+                    err.toString(StandardCharsets.UTF_8));
+            err.reset();
+            assertEquals(2, run("attach", "--bridge", "br0", "--ssl-keystore", key.toString(), "--ssl-private-key",
+                    key.toString(), "--ssl-certificate", key.toString()));
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("--ssl-keystore: give either"),
+                    err.toString(StandardCharsets.UTF_8));
+            err.reset();
+            assertEquals(2, run("attach", "--bridge", "br0", "--ssl-keystore", "no-such-store.p12"));
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("--ssl-keystore: not a readable file"),
+                    err.toString(StandardCharsets.UTF_8));
+        } finally {
+            java.nio.file.Files.deleteIfExists(key);
+        }
+    }
 }
