@@ -26,8 +26,12 @@ final class GetrusageCall {
     private GetrusageCall() {
     }
 
+    /** User and system CPU time of a thread, as {@code getrusage} accounts them. */
+    record Split(long userNanos, long systemNanos) {
+    }
+
     /** The calling thread's user and system CPU time so far. */
-    static ThreadUsage currentThread() throws NativeCallException {
+    static Split currentThread() throws NativeCallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Errno.allocateState(arena);
             MemorySegment usage = arena.allocate(RUSAGE_BYTES, 8);
@@ -35,7 +39,7 @@ final class GetrusageCall {
             if (rc != 0) {
                 throw new NativeCallException("getrusage", "RUSAGE_THREAD", Errno.read(state));
             }
-            return new ThreadUsage(nanos(usage, UTIME_OFFSET), nanos(usage, STIME_OFFSET));
+            return new Split(nanos(usage, UTIME_OFFSET), nanos(usage, STIME_OFFSET));
         } catch (NativeCallException e) {
             throw e;
         } catch (Throwable t) {

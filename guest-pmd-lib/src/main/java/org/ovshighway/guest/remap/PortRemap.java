@@ -85,6 +85,9 @@ public final class PortRemap {
     private boolean closed;
     /** The link this port is on, or null; written under {@link #slow}. */
     private volatile LinkSession session;
+    /** Guarded by slow: how long the last candidate took to map and to validate (for the mapped log line). */
+    private long lastMapNanos;
+    private long lastValidateNanos;
     /** Guarded by slow: when the device source was last scanned, and the request word last acknowledged. */
     private long lastScan = Long.MIN_VALUE;
     private long acknowledgedWord = UNSEEN;
@@ -763,13 +766,18 @@ public final class PortRemap {
         String cpu = cpuKeys(usageBefore, threadUsage());
         LinkSession s = found;
         long listUs = (listed - now) / 1000;
+        long mapUs = lastMapNanos / 1000;
+        long validateUs = lastValidateNanos / 1000;
         long seenAt = attachSeenAt;
         // scan_us: this attempt (list when needed, map, validate), of which list_us listing the source
         // (0: the ATTACH named the device, by_address=true); since_request_us: from the first look at
-        // the ATTACH request (device arrival and scan interval included); cpu_user_us and cpu_sys_us:
-        // this thread's CPU during scan_us (the rest of scan_us it waited for a CPU)
+        // the ATTACH request (device arrival and scan interval included); map_us and validate_us: the
+        // mapping (open, fstat, mmap, close) and validation of the region found; cpu_us: this thread's
+        // CPU during scan_us (the rest of scan_us it waited for a CPU), cpu_user_us and cpu_sys_us its
+        // split as the kernel last accounted it (whole ticks on a tick-sampling kernel)
         mappedLog.set(() -> "port=" + portName + " mapped " + s + " scan_us=" + (mapped - now) / 1000 + " list_us="
-                + listUs + " by_address=" + byAddress + " since_request_us=" + (mapped - seenAt) / 1000 + cpu);
+                + listUs + " by_address=" + byAddress + " since_request_us=" + (mapped - seenAt) / 1000 + " map_us="
+                + mapUs + " validate_us=" + validateUs + cpu);
         return true;
     }
 
@@ -784,10 +792,11 @@ public final class PortRemap {
 
     private static String cpuKeys(ThreadUsage before, ThreadUsage after) {
         if (before == null || after == null) {
-            return " cpu_user_us=na cpu_sys_us=na";
+            return " cpu_us=na cpu_user_us=na cpu_sys_us=na";
         }
         ThreadUsage used = after.since(before);
-        return " cpu_user_us=" + used.userNanos() / 1000 + " cpu_sys_us=" + used.systemNanos() / 1000;
+        return " cpu_us=" + used.runNanos() / 1000 + " cpu_user_us=" + used.userNanos() / 1000 + " cpu_sys_us="
+                + used.systemNanos() / 1000;
     }
 
     /** Writes the pending "mapped" line, once (either side's thread). */
@@ -799,14 +808,18 @@ public final class PortRemap {
     }
 
     private LinkSession tryCandidate(Path path, PortControl.Request request) {
+        long started = clock.getAsLong();
         MappedRegion mapping;
         try {
             mapping = MappedRegion.map(path);
         } catch (IOException | RuntimeException e) {
             return null;
         }
+        long mapped = clock.getAsLong();
         try {
             ValidatedRegion validated = RegionValidator.validate(mapping.segment());
+            lastMapNanos = mapped - started;
+            lastValidateNanos = clock.getAsLong() - mapped;
             var id = validated.identity();
             if (id.kind() != RegionKind.LINK || id.linkId() != request.linkId()
                     || id.generation() != request.generation() || id.endOf(portName) < 0) {

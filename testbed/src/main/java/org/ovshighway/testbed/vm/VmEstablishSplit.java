@@ -47,8 +47,9 @@ import org.ovshighway.testbed.EstablishCycles;
  * second counts as Highway's.
  * {@code guest_lib_ms} is the larger of the two guests' {@code scan_us}
  * (the guest library's successful scan: list, map, validate; guest clock, TCG here);
- * {@code guest_lib_cpu_ms} the CPU that scan's thread used ({@code cpu_user_us} + {@code cpu_sys_us}; the
- * rest of the scan its vCPU was elsewhere: the hypervisor's and the machine's share);
+ * {@code guest_lib_cpu_ms} the CPU that scan's thread used ({@code cpu_us}, or {@code cpu_user_us} +
+ * {@code cpu_sys_us} from an older guest library; the rest of the scan its vCPU was elsewhere: the
+ * hypervisor's and the machine's share);
  * {@code highway_ms} = {@code highway_host_ms} + {@code guest_lib_cpu_ms}.
  */
 public record VmEstablishSplit(int round, long linkId, double total, double detection, double region, double attach,
@@ -57,7 +58,7 @@ public record VmEstablishSplit(int round, long linkId, double total, double dete
                                double guestScanA,
                                double guestScanB, double guestSinceRequestA, double guestSinceRequestB,
                                double guestUserA, double guestUserB, double guestSysA, double guestSysB,
-                               double revert) {
+                               double guestCpuA, double guestCpuB, double revert) {
     /** A value that could not be found. */
     public static final double NA = Double.NaN;
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
@@ -69,6 +70,7 @@ public record VmEstablishSplit(int round, long linkId, double total, double dete
     private static final Pattern TOTAL_US = Pattern.compile("\\btotal_us=(\\d+)");
     private static final Pattern CPU_USER_US = Pattern.compile("\\bcpu_user_us=(\\d+)");
     private static final Pattern CPU_SYS_US = Pattern.compile("\\bcpu_sys_us=(\\d+)");
+    private static final Pattern CPU_US = Pattern.compile("\\bcpu_us=(\\d+)");
 
     /**
      * The split of {@code run} (which must have established) for a one-way link
@@ -153,6 +155,7 @@ public record VmEstablishSplit(int round, long linkId, double total, double dete
                 guestUs(SINCE_REQUEST_US, mappedLineA), guestUs(SINCE_REQUEST_US, mappedLineB),
                 guestUs(CPU_USER_US, mappedLineA), guestUs(CPU_USER_US, mappedLineB),
                 guestUs(CPU_SYS_US, mappedLineA), guestUs(CPU_SYS_US, mappedLineB),
+                guestUs(CPU_US, mappedLineA), guestUs(CPU_US, mappedLineB),
                 run.reverted() ? ms(run.revertDone() - run.revertSent()) : NA);
     }
 
@@ -167,13 +170,17 @@ public record VmEstablishSplit(int round, long linkId, double total, double dete
     }
 
     /**
-     * The CPU the scan {@link #guestLib()} reports used: that thread's user plus system time
-     * (the library's instructions, as TCG emulates them, and the guest kernel's work for it: open,
-     * mmap of the BAR). The rest of the scan the thread waited for its vCPU. The two are not told
-     * apart: a guest kernel without precise accounting splits a thread's runtime between user
-     * and system by timer ticks (4 ms here), so at this scale only their sum means something.
+     * The CPU the scan {@link #guestLib()} reports used (the library's instructions, as TCG
+     * emulates them, and the guest kernel's work for it: open, mmap of the BAR); the rest of the
+     * scan the thread waited for its vCPU. From the thread's CPU clock ({@code cpu_us}) where the
+     * guest library logs it; else user plus system time, which a tick-sampling guest kernel
+     * brings up to date only at its ticks (4 ms here), so that a scan between two ticks showed 0.
      */
     public double guestLibCpu() {
+        double precise = slowerIsA() ? guestCpuA : guestCpuB;
+        if (!Double.isNaN(precise)) {
+            return precise;
+        }
         return slowerIsA() ? guestUserA + guestSysA : guestUserB + guestSysB;
     }
 
