@@ -19,8 +19,10 @@
 # and the shares: libvirt_ms (sum of both attaches' libvirt call + live XML read, the log's us=),
 # highway_host_ms (detection + region + attach - libvirt_ms + mapped->usable), guest_lib_ms (the
 # slower guest's successful scan/map/validate, guest clock; PortRemap's scan_us=), guest_lib_cpu_ms
-# (the CPU that scan's thread used, user + system: cpu_user_us=, cpu_sys_us=; the rest of the scan
-# its vCPU was elsewhere), highway_ms (highway_host_ms + guest_lib_cpu_ms). See
+# (the CPU that scan's thread used, its CPU clock: cpu_us=; the rest of the scan its vCPU was
+# elsewhere), guest_kernel_ms (the guest kernel's system calls mapping the device in that scan:
+# map_syscalls_us=), highway_ms (highway_host_ms + guest_lib_cpu_ms - guest_kernel_ms: what the
+# target counts), highway_with_guest_kernel_ms (without the subtraction). See
 # testbed/src/main/java/org/ovshighway/testbed/vm/VmEstablishSplit.java and docs/benchmarks.md.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,7 +40,7 @@ usage: testbed/bench vm-establish [--rounds N] [--rate N] [--keep-logs]
   --keep-logs  keep the run directory (agent log, consoles)
 Ends with: RESULT vm-establish total_ms=<t> attach_ms=<a> guest_discovery_ms=<g> handshake_ms=<h>
   detection_ms=.. region_ms=.. libvirt_ms=.. highway_host_ms=.. guest_lib_ms=.. guest_lib_cpu_ms=..
-  highway_ms=.. rounds=<n>
+  guest_kernel_ms=.. highway_ms=.. highway_with_guest_kernel_ms=.. rounds=<n>
 (medians over the rounds, each key on its own).
 USAGE
 }
@@ -73,7 +75,7 @@ n=$(grep -c '^VM_AGENT_ESTABLISH' "$out" || true)
 result="RESULT vm-establish total_ms=$(median total_ms) attach_ms=$(median attach_ms)"
 result+=" guest_discovery_ms=$(median guest_discovery_ms) handshake_ms=$(median handshake_ms)"
 for key in detection_ms region_ms libvirt_ms libvirt_call_ms agent_link_ms agent_usable_ms highway_host_ms guest_lib_ms \
-  guest_lib_cpu_ms highway_ms revert_ms; do
+  guest_lib_cpu_ms guest_kernel_ms highway_ms highway_with_guest_kernel_ms revert_ms; do
   result+=" $key=$(median "$key")"
 done
 result+=" rounds=$rounds rate=$rate"

@@ -159,6 +159,21 @@ class VmEstablishSplitTest {
                 ZoneOffset.UTC);
         assertEquals(4.0, split.guestLib(), 1e-9);
         assertEquals(2.7, split.guestLibCpu(), 1e-9, "A's scan is the slower one: its thread clock, not its 0 + 0 ticks");
+        assertEquals(0.0, split.guestKernel(), 1e-9, "no map_syscalls_us logged: nothing taken off");
+
+        VmEstablishSplit withKernel = VmEstablishSplit.of(run(), AGENT_LOG, "vmc-eth0", "vmd-eth0",
+                Optional.of("port=vmc-eth0 mapped LinkSession[linkId=1795324528097003, generation=1, end=0,"
+                        + " path=/sys/bus/pci/devices/0000:00:06.0/resource2] scan_us=4000 list_us=0 by_address=true"
+                        + " since_request_us=4000 map_us=900 map_syscalls_us=700 validate_us=300 cpu_us=2700"
+                        + " cpu_user_us=0 cpu_sys_us=0"),
+                Optional.of("port=vmd-eth0 mapped LinkSession[linkId=1795324528097003, generation=1, end=1,"
+                        + " path=/sys/bus/pci/devices/0000:00:06.0/resource2] scan_us=3000 list_us=0 by_address=true"
+                        + " since_request_us=3000 map_us=800 map_syscalls_us=600 validate_us=200 cpu_us=2900"),
+                ZoneOffset.UTC);
+        assertEquals(0.7, withKernel.guestKernel(), 1e-9, "the slower guest's (A's) mapping system calls");
+        assertEquals(withKernel.highwayHost() + 2.7 - 0.7, withKernel.highway(), 1e-9);
+        assertEquals(withKernel.highwayHost() + 2.7, withKernel.highwayWithGuestKernel(), 1e-9);
+        assertTrue(withKernel.line().contains(" guest_lib_cpu_ms=2.7 guest_kernel_ms=0.7 highway_ms="), withKernel.line());
     }
 
     @Test

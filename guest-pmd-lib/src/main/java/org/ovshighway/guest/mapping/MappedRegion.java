@@ -18,11 +18,13 @@ public final class MappedRegion implements AutoCloseable {
     private final Path path;
     private final Arena arena;
     private final MemorySegment segment;
+    private final long systemCallNanos;
 
-    private MappedRegion(Path path, Arena arena, MemorySegment segment) {
+    private MappedRegion(Path path, Arena arena, MemorySegment segment, long systemCallNanos) {
         this.path = path;
         this.arena = arena;
         this.segment = segment;
+        this.systemCallNanos = systemCallNanos;
     }
 
     /**
@@ -33,27 +35,35 @@ public final class MappedRegion implements AutoCloseable {
      */
     public static MappedRegion map(Path path) throws IOException {
         String name = path.toString();
+        long t0 = System.nanoTime();
         int fd = OpenCall.open(name, OpenCall.O_RDWR | OpenCall.O_CLOEXEC);
+        long inCalls = System.nanoTime() - t0;
         long size;
         long address;
         try {
+            long t1 = System.nanoTime();
             size = FstatCall.size(fd, name);
+            inCalls += System.nanoTime() - t1;
             if (size <= 0) {
                 throw new IOException("cannot map an empty region file: path=" + name + " size=" + size);
             }
+            long t2 = System.nanoTime();
             address = MmapCall.mapShared(fd, size, name);
+            inCalls += System.nanoTime() - t2;
         } finally {
             // the mapping keeps the file referenced; the descriptor is not needed after mmap
+            long t3 = System.nanoTime();
             try {
                 CloseCall.close(fd, name);
             } catch (NativeCallException e) {
                 LOG.log(System.Logger.Level.WARNING, e.getMessage());
             }
+            inCalls += System.nanoTime() - t3;
         }
         Arena arena = Arena.ofShared();
         long length = size;
         MemorySegment segment = MemorySegment.ofAddress(address).reinterpret(length, arena, s -> unmap(s, length, name));
-        return new MappedRegion(path, arena, segment);
+        return new MappedRegion(path, arena, segment, inCalls);
     }
 
     private static void unmap(MemorySegment s, long length, String name) {
@@ -72,6 +82,14 @@ public final class MappedRegion implements AutoCloseable {
     /** Bytes mapped. */
     public long size() {
         return segment.byteSize();
+    }
+
+    /**
+     * Wall time spent in the system calls that made this mapping (open, fstat, mmap, close): the
+     * kernel's share of {@link #map}, for the guest library's timing lines.
+     */
+    public long systemCallNanos() {
+        return systemCallNanos;
     }
 
     /** The file mapped. */

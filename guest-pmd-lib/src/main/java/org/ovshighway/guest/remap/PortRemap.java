@@ -88,6 +88,7 @@ public final class PortRemap {
     /** Guarded by slow: how long the last candidate took to map and to validate (for the mapped log line). */
     private long lastMapNanos;
     private long lastValidateNanos;
+    private long lastMapSystemCallNanos;
     /** Guarded by slow: when the device source was last scanned, and the request word last acknowledged. */
     private long lastScan = Long.MIN_VALUE;
     private long acknowledgedWord = UNSEEN;
@@ -768,16 +769,18 @@ public final class PortRemap {
         long listUs = (listed - now) / 1000;
         long mapUs = lastMapNanos / 1000;
         long validateUs = lastValidateNanos / 1000;
+        long syscallsUs = lastMapSystemCallNanos / 1000;
         long seenAt = attachSeenAt;
         // scan_us: this attempt (list when needed, map, validate), of which list_us listing the source
         // (0: the ATTACH named the device, by_address=true); since_request_us: from the first look at
         // the ATTACH request (device arrival and scan interval included); map_us and validate_us: the
-        // mapping (open, fstat, mmap, close) and validation of the region found; cpu_us: this thread's
+        // mapping (open, fstat, mmap, close) and validation of the region found, map_syscalls_us the
+        // part of map_us inside those four system calls (the kernel's); cpu_us: this thread's
         // CPU during scan_us (the rest of scan_us it waited for a CPU), cpu_user_us and cpu_sys_us its
         // split as the kernel last accounted it (whole ticks on a tick-sampling kernel)
         mappedLog.set(() -> "port=" + portName + " mapped " + s + " scan_us=" + (mapped - now) / 1000 + " list_us="
                 + listUs + " by_address=" + byAddress + " since_request_us=" + (mapped - seenAt) / 1000 + " map_us="
-                + mapUs + " validate_us=" + validateUs + cpu);
+                + mapUs + " map_syscalls_us=" + syscallsUs + " validate_us=" + validateUs + cpu);
         return true;
     }
 
@@ -819,6 +822,7 @@ public final class PortRemap {
         try {
             ValidatedRegion validated = RegionValidator.validate(mapping.segment());
             lastMapNanos = mapped - started;
+            lastMapSystemCallNanos = mapping.systemCallNanos();
             lastValidateNanos = clock.getAsLong() - mapped;
             var id = validated.identity();
             if (id.kind() != RegionKind.LINK || id.linkId() != request.linkId()
