@@ -138,13 +138,13 @@ class VmEstablishSplitTest {
         assertEquals(55.5, split.guestLib(), 1e-9);
         assertEquals(6.5, split.guestLibCpu(), 1e-9, "B's scan is the slower one: its user + system CPU, not A's");
         assertEquals(split.highwayHost() + 6.5, split.highway(), 1e-9);
-        assertTrue(split.line().contains(" guest_lib_cpu_ms=6.5 highway_ms=53.5 "), split.line());
+        assertTrue(split.line().contains(" guest_lib_cpu_ms=6.5 guest_kernel_ms=0.0 highway_ms=53.5 "), split.line());
 
         VmEstablishSplit older = VmEstablishSplit.of(run(), AGENT_LOG, "vmc-eth0", "vmd-eth0",
                 Optional.of("port=vmc-eth0 mapped LinkSession[linkId=1795324528097003] scan_us=41000"),
                 Optional.empty(), ZoneOffset.UTC);
         assertTrue(Double.isNaN(older.guestLibCpu()) && Double.isNaN(older.highway()), older.line());
-        assertTrue(older.line().contains(" guest_lib_cpu_ms=na highway_ms=na "), older.line());
+        assertTrue(older.line().contains(" guest_lib_cpu_ms=na guest_kernel_ms=0.0 highway_ms=na "), older.line());
     }
 
     @Test
