@@ -25,7 +25,7 @@ import org.ovshighway.guest.abi.RingLayout;
 import org.ovshighway.guest.abi.ValidatedRegion;
 import org.ovshighway.guest.mapping.MappedRegion;
 import org.ovshighway.guest.mapping.NativeCallException;
-import org.ovshighway.guest.mapping.ThreadUsage;
+import org.ovshighway.guest.mapping.ThreadCpuTime;
 import org.ovshighway.guest.ring.RingProducer;
 
 /**
@@ -722,7 +722,7 @@ public final class PortRemap {
             return false;
         }
         lastScan = now;
-        ThreadUsage usageBefore = threadUsage();
+        long cpuBefore = threadCpu();
         // an ATTACH that names the device (ABI 1.4) saves listing the source; the device is validated
         // like any candidate, so a wrong or stale address maps nothing and the scan below runs
         LinkSession found = null;
@@ -764,7 +764,8 @@ public final class PortRemap {
         acknowledgedWord = request.word();
         linksMapped.incrementAndGet();
         long mapped = clock.getAsLong();
-        String cpu = cpuKeys(usageBefore, threadUsage());
+        long cpuAfter = threadCpu();
+        String cpu = cpuBefore < 0 || cpuAfter < 0 ? "na" : Long.toString((cpuAfter - cpuBefore) / 1000);
         LinkSession s = found;
         long listUs = (listed - now) / 1000;
         long mapUs = lastMapNanos / 1000;
@@ -776,30 +777,20 @@ public final class PortRemap {
         // the ATTACH request (device arrival and scan interval included); map_us and validate_us: the
         // mapping (open, fstat, mmap, close) and validation of the region found, map_syscalls_us the
         // part of map_us inside those four system calls (the kernel's); cpu_us: this thread's
-        // CPU during scan_us (the rest of scan_us it waited for a CPU), cpu_user_us and cpu_sys_us its
-        // split as the kernel last accounted it (whole ticks on a tick-sampling kernel)
+        // CPU during scan_us (the rest of scan_us it waited for a CPU)
         mappedLog.set(() -> "port=" + portName + " mapped " + s + " scan_us=" + (mapped - now) / 1000 + " list_us="
                 + listUs + " by_address=" + byAddress + " since_request_us=" + (mapped - seenAt) / 1000 + " map_us="
-                + mapUs + " map_syscalls_us=" + syscallsUs + " validate_us=" + validateUs + cpu);
+                + mapUs + " map_syscalls_us=" + syscallsUs + " validate_us=" + validateUs + " cpu_us=" + cpu);
         return true;
     }
 
-    /** This thread's CPU usage, null where the kernel cannot tell (the log line then says na). */
-    private static ThreadUsage threadUsage() {
+    /** This thread's CPU time, -1 where the kernel cannot tell (the log line then says na). */
+    private static long threadCpu() {
         try {
-            return ThreadUsage.current();
+            return ThreadCpuTime.nanos();
         } catch (NativeCallException | RuntimeException e) {
-            return null;
+            return -1;
         }
-    }
-
-    private static String cpuKeys(ThreadUsage before, ThreadUsage after) {
-        if (before == null || after == null) {
-            return " cpu_us=na cpu_user_us=na cpu_sys_us=na";
-        }
-        ThreadUsage used = after.since(before);
-        return " cpu_us=" + used.runNanos() / 1000 + " cpu_user_us=" + used.userNanos() / 1000 + " cpu_sys_us="
-                + used.systemNanos() / 1000;
     }
 
     /** Writes the pending "mapped" line, once (either side's thread). */

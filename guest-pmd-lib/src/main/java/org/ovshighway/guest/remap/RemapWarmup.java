@@ -11,7 +11,7 @@ import org.ovshighway.guest.abi.RegionLayout;
 import org.ovshighway.guest.abi.RegionValidator;
 import org.ovshighway.guest.abi.ValidatedRegion;
 import org.ovshighway.guest.mapping.MappedRegion;
-import org.ovshighway.guest.mapping.ThreadUsage;
+import org.ovshighway.guest.mapping.ThreadCpuTime;
 
 /**
  * Runs the code a port runs when it maps a link (map a region file, validate it, make the link's
@@ -60,7 +60,7 @@ final class RemapWarmup {
             MemorySegment scratch = arena.allocate(layout.regionSize(), 64);
             RegionInitializer.initialize(scratch, layout, RegionIdentity.link(1, 1, "warmup-0", "warmup-1"));
             for (int i = 0; i < rounds; i++) {
-                ThreadUsage.current();
+                ThreadCpuTime.nanos();
                 try (MappedRegion port = MappedRegion.map(portPath)) {
                     RegionValidator.validate(port.segment());
                 }
