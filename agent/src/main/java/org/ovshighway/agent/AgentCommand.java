@@ -3,6 +3,7 @@ package org.ovshighway.agent;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -10,6 +11,12 @@ import java.util.Set;
  * everything it made (ring ports in OVS, region files, publications).
  */
 final class AgentCommand implements Subcommand {
+    private final Map<String, String> environment;
+
+    AgentCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
 
     @Override
     public String name() {
@@ -99,6 +106,10 @@ final class AgentCommand implements Subcommand {
                                                              needs root)
 
                   --config FILE   the configuration file (required)
+
+                Under systemd (Type=notify, packaging/systemd/highway-agent.service) it sends
+                READY=1 once running and STOPPING=1 when it starts to stop, each with a STATUS
+                line, to the socket NOTIFY_SOCKET names; without NOTIFY_SOCKET nothing is sent.
                 """;
     }
 
@@ -114,10 +125,18 @@ final class AgentCommand implements Subcommand {
         }
         // log lines are formatted and written off the control threads (a link's establishment waits for them)
         AsyncLogHandler.installOnRootLogger();
-        HighwayAgent agent = HighwayAgent.start(config);
+        SystemdNotify systemd = SystemdNotify.fromEnvironment(environment);
+        HighwayAgent agent;
+        try {
+            agent = HighwayAgent.start(config);
+        } catch (AgentException e) {
+            systemd.send("STATUS=not started: " + e.getMessage());
+            throw e;
+        }
         // SIGTERM/SIGINT run the hook; the JVM exits only after it returns, so cleanup completes
         Thread hook = Thread.ofPlatform().name("highway-agent-shutdown").unstarted(() -> {
             try {
+                systemd.send("STOPPING=1\nSTATUS=stopping: reverting links, restoring controllers, removing ring ports");
                 agent.close();
             } finally {
                 ShutdownLogManager.closeHandlers();
@@ -129,6 +148,9 @@ final class AgentCommand implements Subcommand {
                 .map(ManagedRingPort::name).toList() + ", control socket " + agent.control().path()
                 + " (SIGTERM or SIGINT to stop)");
         out.flush();
+        // Type=notify: the ring ports exist, the flow monitor and (if configured) the proxy run
+        systemd.send("READY=1\nSTATUS=running: bridge=" + config.bridge() + " ring ports "
+                + agent.ringPorts().ports().stream().map(ManagedRingPort::name).toList());
         agent.awaitClosed();
         return 0;
     }

@@ -21,7 +21,7 @@ public final class HighwayCommand {
     }
 
     static HighwayCommand standard() {
-        return new HighwayCommand(List.of(new AgentCommand(), new DetectCommand(System.getenv()), new LinksCommand(),
+        return new HighwayCommand(List.of(new AgentCommand(System.getenv()), new DetectCommand(System.getenv()), new LinksCommand(),
                 new AttachCommand(System.getenv(), AttachCommand.shutdownHook()), new DetachCommand(System.getenv()),
                 new VersionCommand()));
     }

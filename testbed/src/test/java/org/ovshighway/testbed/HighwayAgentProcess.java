@@ -25,12 +25,20 @@ final class HighwayAgentProcess implements AutoCloseable {
 
     /** Starts the agent and waits until it says its ring ports are up. */
     static HighwayAgentProcess start(Path config, Path output) throws IOException, InterruptedException {
+        return start(config, output, java.util.Map.of());
+    }
+
+    /** {@link #start(Path, Path)} with {@code environment} added to the agent's. */
+    static HighwayAgentProcess start(Path config, Path output, java.util.Map<String, String> environment)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-cp", System.getProperty("java.class.path"),
                 "org.ovshighway.agent.HighwayCommand", "agent", "--config", config.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         HighwayAgentProcess agent = new HighwayAgentProcess(process, output);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!agent.output().contains(READY)) {

@@ -73,7 +73,20 @@ class ViaOvsTrafficTest {
                     "ring-port." + PORT_B + ".ofport=2",
                     // this test drives the traffic path itself: the agent must not bypass on its own
                     "bypass=false", ""));
-            try (HighwayAgentProcess agent = HighwayAgentProcess.start(config, ovs.run().resolve("agent.log"))) {
+            // as under systemd (Type=notify): socat stands in for systemd's end of NOTIFY_SOCKET
+            Path notifySocket = ovs.run().resolve("notify.sock");
+            Path notified = ovs.run().resolve("notify.out");
+            Process notifyReader = new ProcessBuilder("socat", "-u", "UNIX-RECV:" + notifySocket, "OPEN:" + notified
+                    + ",creat,append").redirectErrorStream(true).redirectOutput(ovs.run().resolve("socat.log").toFile())
+                    .start();
+            assertTrue(eventually(() -> Files.exists(notifySocket)), "socat listens on " + notifySocket);
+            try (HighwayAgentProcess agent = HighwayAgentProcess.start(config, ovs.run().resolve("agent.log"),
+                    Map.of("NOTIFY_SOCKET", notifySocket.toString()))) {
+                assertTrue(eventually(() -> Files.exists(notified) && Files.readString(notified).contains("READY=1")),
+                        "READY=1 sent once the agent runs: " + (Files.exists(notified) ? Files.readString(notified) : "")
+                        + " socat: " + Files.readString(ovs.run().resolve("socat.log")));
+                assertTrue(Files.readString(notified).contains("STATUS=running: bridge=" + BRIDGE + " ring ports ["
+                        + PORT_A + ", " + PORT_B + "]"), Files.readString(notified));
                 assertEquals(PORT_A + "\n" + PORT_B, ovs.vsctl("list-ports", BRIDGE), "ring ports in OVS");
                 regionFiles.addAll(publishedRegions(rootA));
                 regionFiles.addAll(publishedRegions(rootB));
@@ -90,6 +103,11 @@ class ViaOvsTrafficTest {
                 // a JVM ended by SIGTERM exits 128+15 once its shutdown hook (the agent's cleanup) returned;
                 // the cleanup is checked by its effects below (JUL drops log records made during shutdown)
                 assertEquals(143, agent.stop(), "agent exit status after SIGTERM; output:\n" + agent.output());
+                assertTrue(eventually(() -> Files.readString(notified).contains("STOPPING=1")),
+                        "STOPPING=1 sent on SIGTERM: " + Files.readString(notified));
+            } finally {
+                notifyReader.destroy();
+                notifyReader.waitFor(5, TimeUnit.SECONDS);
             }
             assertEquals("", ovs.vsctl("list-ports", BRIDGE), "agent removed its ring ports");
             assertEquals(List.of(), publishedRegions(rootA), "agent unpublished vm1's region");
@@ -187,5 +205,15 @@ class ViaOvsTrafficTest {
         assertEquals(sent, ovsRx, "OVS rx pkts of " + from + " == frames its guest sent");
         assertEquals(received, ovsTx, "OVS tx pkts of " + to + " == frames its guest received");
         assertEquals(ovsRx, ovsTx + ovsTxDropped, direction + ": OVS forwarded or dropped every frame it received");
+    }
+
+    private static boolean eventually(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            if (condition.call()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 }
