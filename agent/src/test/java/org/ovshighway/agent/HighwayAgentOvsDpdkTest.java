@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ovshighway.ovs.testing.PrivateOvsDpdk;
+import org.ovshighway.ovs.testing.TestPki;
 
 /**
  * The whole agent against a real private OVS-DPDK (needs root): ring ports, the flow tables
@@ -115,24 +116,16 @@ class HighwayAgentOvsDpdkTest {
                 + "-" + System.nanoTime()));
         Process controller = null;
         try (PrivateOvsDpdk ovs = PrivateOvsDpdk.start("br0")) {
-            Path pki = Files.createDirectories(work.resolve("pki"));
-            openssl(pki, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca-key.pem", "-out", "ca-cert.pem",
-                    "-days", "2", "-subj", "/CN=highway-test-ca");
-            for (String who : List.of("controller", "switch")) {
-                openssl(pki, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", who + "-key.pem", "-out", who + ".csr",
-                        "-subj", "/CN=" + who);
-                openssl(pki, "x509", "-req", "-in", who + ".csr", "-CA", "ca-cert.pem", "-CAkey", "ca-key.pem",
-                        "-CAcreateserial", "-out", who + "-cert.pem", "-days", "2");
-            }
+            TestPki pki = TestPki.create(work.resolve("pki"), "controller", "switch");
             // the switch's key in the PKCS#1 form ovs-pki and OpenSSL before 3.0 write
-            openssl(pki, "rsa", "-in", "switch-key.pem", "-traditional", "-out", "switch-key-pkcs1.pem");
+            pki.openssl("rsa", "-in", "switch-key.pem", "-traditional", "-out", "switch-key-pkcs1.pem");
             int port;
             try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 port = probe.getLocalPort();
             }
             ProcessBuilder pb = new ProcessBuilder("ovs-testcontroller", "--unixctl=" + work.resolve("tc.ctl"),
-                    "-p", pki.resolve("controller-key.pem").toString(), "-c", pki.resolve("controller-cert.pem").toString(),
-                    "-C", pki.resolve("ca-cert.pem").toString(), "pssl:" + port + ":127.0.0.1")
+                    "-p", pki.key("controller").toString(), "-c", pki.certificate("controller").toString(),
+                    "-C", pki.caCertificate().toString(), "pssl:" + port + ":127.0.0.1")
                     .redirectErrorStream(true).redirectOutput(work.resolve("tc.log").toFile());
             pb.environment().put("OVS_RUNDIR", work.toString());
             controller = pb.start();
@@ -154,8 +147,8 @@ class HighwayAgentOvsDpdkTest {
             assertEquals(original, ovs.vsctl("get-controller", "br0").strip(), "a refused start changes nothing");
             assertEquals("", ovs.vsctl("list-ports", "br0").strip(), "a refused start leaves no ring port");
 
-            ovs.vsctl("set-ssl", pki.resolve("switch-key-pkcs1.pem").toString(),
-                    pki.resolve("switch-cert.pem").toString(), pki.resolve("ca-cert.pem").toString());
+            ovs.vsctl("set-ssl", pki.file("switch-key-pkcs1.pem").toString(), pki.certificate("switch").toString(),
+                    pki.caCertificate().toString());
             try (HighwayAgent agent = HighwayAgent.start(AgentConfig.load(config))) {
                 String relayed = ovs.vsctl("get-controller", "br0").strip();
                 assertTrue(relayed.startsWith("unix:" + ovs.run()), "bridge re-pointed at the proxy: " + relayed);
@@ -186,16 +179,6 @@ class HighwayAgentOvsDpdkTest {
             Thread.sleep(100);
         }
         return false;
-    }
-
-    private static void openssl(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("openssl.log").toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("openssl failed: cmd=" + cmd + " log=" + Files.readString(dir.resolve("openssl.log")));
-        }
     }
 
     /** Threads of this JVM whose nice value (field 19 of /proc/self/task/TID/stat) is {@code nice}. */

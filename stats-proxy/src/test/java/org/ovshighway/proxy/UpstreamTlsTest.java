@@ -8,7 +8,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -16,16 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ovshighway.ovs.testing.TestPki;
 
 /**
  * The client TLS context from the key forms OpenSSL and ovs-pki write and from key stores, each
@@ -35,54 +33,43 @@ import org.junit.jupiter.api.io.TempDir;
 class UpstreamTlsTest {
 
     @TempDir
-    static Path pki;
+    static Path dir;
+    private static TestPki pki;
 
     @BeforeAll
     static void makeCertificates() throws Exception {
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca-key.pem", "-out", "ca-cert.pem",
-                "-days", "2", "-subj", "/CN=highway-test-ca");
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other-ca-key.pem", "-out",
-                "other-ca-cert.pem", "-days", "2", "-subj", "/CN=another-ca");
-        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "controller-key.pem", "-out", "controller.csr",
-                "-subj", "/CN=controller");
-        sign("controller");
-        // the client keys, in each form
-        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "pkcs8-key.pem", "-out", "pkcs8.csr",
-                "-subj", "/CN=switch-pkcs8");
-        sign("pkcs8");
-        openssl("genrsa", "-traditional", "-out", "pkcs1-key.pem", "2048");
-        openssl("req", "-new", "-key", "pkcs1-key.pem", "-out", "pkcs1.csr", "-subj", "/CN=switch-pkcs1");
-        sign("pkcs1");
-        openssl("ecparam", "-name", "prime256v1", "-genkey", "-out", "ec-key.pem");   // EC PARAMETERS block first
-        openssl("req", "-new", "-key", "ec-key.pem", "-out", "ec.csr", "-subj", "/CN=switch-ec");
-        sign("ec");
-        openssl("genpkey", "-algorithm", "RSA", "-aes-128-cbc", "-pass", "pass:secret", "-out", "encrypted-key.pem");
-        openssl("pkcs12", "-export", "-in", "pkcs8-cert.pem", "-inkey", "pkcs8-key.pem", "-passout", "pass:store-pw",
-                "-out", "client.p12");
-    }
-
-    private static void sign(String who) throws Exception {
-        openssl("x509", "-req", "-in", who + ".csr", "-CA", "ca-cert.pem", "-CAkey", "ca-key.pem", "-CAcreateserial",
-                "-out", who + "-cert.pem", "-days", "2");
+        // the client keys, in each form: PKCS#8 (OpenSSL 3), PKCS#1 (ovs-pki, OpenSSL before 3), SEC1 EC
+        pki = TestPki.create(dir, "controller", "switch-pkcs8");
+        TestPki other = TestPki.create(dir.resolve("other"));
+        Files.copy(other.caCertificate(), dir.resolve("other-ca-cert.pem"));
+        pki.openssl("genrsa", "-traditional", "-out", "switch-pkcs1-key.pem", "2048");
+        pki.openssl("req", "-new", "-key", "switch-pkcs1-key.pem", "-out", "switch-pkcs1.csr", "-subj", "/CN=switch-pkcs1");
+        pki.sign("switch-pkcs1");
+        pki.openssl("ecparam", "-name", "prime256v1", "-genkey", "-out", "switch-ec-key.pem");   // EC PARAMETERS first
+        pki.openssl("req", "-new", "-key", "switch-ec-key.pem", "-out", "switch-ec.csr", "-subj", "/CN=switch-ec");
+        pki.sign("switch-ec");
+        pki.openssl("genpkey", "-algorithm", "RSA", "-aes-128-cbc", "-pass", "pass:secret", "-out", "encrypted-key.pem");
+        pki.openssl("pkcs12", "-export", "-in", "switch-pkcs8-cert.pem", "-inkey", "switch-pkcs8-key.pem", "-passout",
+                "pass:store-pw", "-out", "client.p12");
     }
 
     @Test
     void keysInEveryFormOpenSslWritesIdentifyTheClient() throws Exception {
-        assertTrue(Files.readString(pki.resolve("pkcs1-key.pem")).contains("BEGIN RSA PRIVATE KEY"), "PKCS#1 form");
-        assertTrue(Files.readString(pki.resolve("ec-key.pem")).contains("BEGIN EC PARAMETERS"), "SEC1 with parameters");
+        assertTrue(Files.readString(dir.resolve("switch-pkcs1-key.pem")).contains("BEGIN RSA PRIVATE KEY"), "PKCS#1 form");
+        assertTrue(Files.readString(dir.resolve("switch-ec-key.pem")).contains("BEGIN EC PARAMETERS"), "SEC1 with parameters");
         for (String form : List.of("pkcs8", "pkcs1", "ec")) {
-            SslContext client = UpstreamTls.fromPemFiles(pki.resolve(form + "-key.pem"), pki.resolve(form + "-cert.pem"),
-                    pki.resolve("ca-cert.pem"));
+            SslContext client = UpstreamTls.fromPemFiles(pki.key("switch-" + form), pki.certificate("switch-" + form),
+                    pki.caCertificate());
             assertEquals("CN=switch-" + form, clientSeenByServer(client), form);
         }
     }
 
     @Test
     void aKeyStoreWithItsOwnTrustedCaIdentifiesTheClient() throws Exception {
-        Path store = pki.resolve("with-ca.p12");
-        Files.copy(pki.resolve("client.p12"), store);
+        Path store = dir.resolve("with-ca.p12");
+        Files.copy(dir.resolve("client.p12"), store);
         KeyStore ks = KeyStore.getInstance(store.toFile(), "store-pw".toCharArray());
-        try (InputStream ca = Files.newInputStream(pki.resolve("ca-cert.pem"))) {
+        try (InputStream ca = Files.newInputStream(dir.resolve("ca-cert.pem"))) {
             ks.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(ca));
         }
         try (OutputStream out = Files.newOutputStream(store)) {
@@ -94,44 +81,44 @@ class UpstreamTlsTest {
 
     @Test
     void aKeyStoreWithACaFileIdentifiesTheClient() throws Exception {
-        assertEquals("CN=switch-pkcs8", clientSeenByServer(UpstreamTls.fromKeyStore(pki.resolve("client.p12"),
-                "store-pw".toCharArray(), Optional.of(pki.resolve("ca-cert.pem")))));
+        assertEquals("CN=switch-pkcs8", clientSeenByServer(UpstreamTls.fromKeyStore(dir.resolve("client.p12"),
+                "store-pw".toCharArray(), Optional.of(dir.resolve("ca-cert.pem")))));
     }
 
     @Test
     void aControllerFromAnotherCaIsRefused() throws Exception {
-        SslContext client = UpstreamTls.fromPemFiles(pki.resolve("pkcs8-key.pem"), pki.resolve("pkcs8-cert.pem"),
-                pki.resolve("other-ca-cert.pem"));
+        SslContext client = UpstreamTls.fromPemFiles(dir.resolve("switch-pkcs8-key.pem"), dir.resolve("switch-pkcs8-cert.pem"),
+                dir.resolve("other-ca-cert.pem"));
         assertThrows(SSLException.class, () -> clientSeenByServer(client));
     }
 
     @Test
     void unusableFilesAreRefusedNamingTheFile() throws Exception {
-        Path encrypted = pki.resolve("encrypted-key.pem");
+        Path encrypted = dir.resolve("encrypted-key.pem");
         ProxyException e = assertThrows(ProxyException.class, () -> UpstreamTls.fromPemFiles(encrypted,
-                pki.resolve("pkcs8-cert.pem"), pki.resolve("ca-cert.pem")));
+                dir.resolve("switch-pkcs8-cert.pem"), dir.resolve("ca-cert.pem")));
         assertTrue(e.getMessage().contains("encrypted") && e.getMessage().contains("file=" + encrypted), e.getMessage());
 
-        Path certAsKey = pki.resolve("pkcs8-cert.pem");
+        Path certAsKey = dir.resolve("switch-pkcs8-cert.pem");
         e = assertThrows(ProxyException.class, () -> UpstreamTls.fromPemFiles(certAsKey, certAsKey,
-                pki.resolve("ca-cert.pem")));
+                dir.resolve("ca-cert.pem")));
         assertTrue(e.getMessage().contains("no private key") && e.getMessage().contains("file=" + certAsKey),
                 e.getMessage());
 
-        Path keyAsCa = pki.resolve("pkcs8-key.pem");
-        e = assertThrows(ProxyException.class, () -> UpstreamTls.fromPemFiles(keyAsCa, pki.resolve("pkcs8-cert.pem"),
+        Path keyAsCa = dir.resolve("switch-pkcs8-key.pem");
+        e = assertThrows(ProxyException.class, () -> UpstreamTls.fromPemFiles(keyAsCa, dir.resolve("switch-pkcs8-cert.pem"),
                 keyAsCa));
         assertTrue(e.getMessage().contains("CA certificate") && e.getMessage().contains("file=" + keyAsCa),
                 e.getMessage());
 
-        Path missing = pki.resolve("absent.pem");
-        e = assertThrows(ProxyException.class, () -> UpstreamTls.fromPemFiles(missing, pki.resolve("pkcs8-cert.pem"),
-                pki.resolve("ca-cert.pem")));
+        Path missing = dir.resolve("absent.pem");
+        e = assertThrows(ProxyException.class, () -> UpstreamTls.fromPemFiles(missing, dir.resolve("switch-pkcs8-cert.pem"),
+                dir.resolve("ca-cert.pem")));
         assertTrue(e.getMessage().contains("file=" + missing), e.getMessage());
 
-        Path store = pki.resolve("client.p12");
+        Path store = dir.resolve("client.p12");
         e = assertThrows(ProxyException.class, () -> UpstreamTls.fromKeyStore(store, "wrong".toCharArray(),
-                Optional.of(pki.resolve("ca-cert.pem"))));
+                Optional.of(dir.resolve("ca-cert.pem"))));
         assertTrue(e.getMessage().contains("keyStore=" + store), e.getMessage());
         e = assertThrows(ProxyException.class, () -> UpstreamTls.fromKeyStore(store, "store-pw".toCharArray(),
                 Optional.empty()));
@@ -140,9 +127,9 @@ class UpstreamTlsTest {
 
     /** Handshakes {@code client} with a server (the controller) that requires a client certificate; the client's subject. */
     private static String clientSeenByServer(SslContext client) throws Exception {
-        SslContext server = SslContextBuilder.forServer(pki.resolve("controller-cert.pem").toFile(),
-                        pki.resolve("controller-key.pem").toFile())
-                .trustManager(pki.resolve("ca-cert.pem").toFile()).clientAuth(ClientAuth.REQUIRE).build();
+        SslContext server = SslContextBuilder.forServer(dir.resolve("controller-cert.pem").toFile(),
+                        dir.resolve("controller-key.pem").toFile())
+                .trustManager(dir.resolve("ca-cert.pem").toFile()).clientAuth(ClientAuth.REQUIRE).build();
         SSLEngine c = client.newEngine(ByteBufAllocator.DEFAULT);
         SSLEngine s = server.newEngine(ByteBufAllocator.DEFAULT);
         ByteBuffer toServer = ByteBuffer.allocate(1 << 17);
@@ -194,15 +181,5 @@ class UpstreamTlsTest {
                 yield r.bytesConsumed() > 0;
             }
         };
-    }
-
-    private static void openssl(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("openssl"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(pki.toFile()).redirectErrorStream(true)
-                .redirectOutput(pki.resolve("openssl.log").toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("openssl failed: cmd=" + cmd + " log=" + Files.readString(pki.resolve("openssl.log")));
-        }
     }
 }
