@@ -111,6 +111,24 @@ class UpstreamTlsTest {
         assertTrue(e.getMessage().contains("CA certificate") && e.getMessage().contains("file=" + keyAsCa),
                 e.getMessage());
 
+        for (String block : new String[]{"EC PRIVATE KEY", "RSA PRIVATE KEY", "PRIVATE KEY"}) {
+            // a key cut short, and one that is not base64: refused with the file named, nothing thrown past it
+            String good = Files.readString(dir.resolve(block.startsWith("EC") ? "switch-ec-key.pem"
+                    : block.startsWith("RSA") ? "switch-pkcs1-key.pem" : "switch-pkcs8-key.pem"));
+            String body = good.substring(good.indexOf("-----BEGIN " + block + "-----"));
+            String[] lines = body.split("\n");
+            Path cut = Files.writeString(dir.resolve("cut.pem"), lines[0] + "\n" + lines[1] + "\n-----END " + block
+                    + "-----\n");
+            ProxyException c = assertThrows(ProxyException.class, () -> UpstreamTls.fromPemFiles(cut,
+                    dir.resolve("switch-pkcs8-cert.pem"), dir.resolve("ca-cert.pem")), block);
+            assertTrue(c.getMessage().contains("file=" + cut), c.getMessage());
+            Path garbage = Files.writeString(dir.resolve("garbage.pem"), "-----BEGIN " + block + "-----\n%%%%\n-----END "
+                    + block + "-----\n");
+            c = assertThrows(ProxyException.class, () -> UpstreamTls.fromPemFiles(garbage,
+                    dir.resolve("switch-pkcs8-cert.pem"), dir.resolve("ca-cert.pem")), block);
+            assertTrue(c.getMessage().contains("file=" + garbage), c.getMessage());
+        }
+
         Path missing = dir.resolve("absent.pem");
         e = assertThrows(ProxyException.class, () -> UpstreamTls.fromPemFiles(missing, dir.resolve("switch-pkcs8-cert.pem"),
                 dir.resolve("ca-cert.pem")));
