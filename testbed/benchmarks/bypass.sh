@@ -489,7 +489,12 @@ if has_part establish; then
   # what OVS itself dropped toward B (B counts it as lost: the one named counter for it)
   ovs_tx_drop_b="$(ovs-vsctl get Interface "$port_b" statistics:tx_dropped 2>/dev/null || echo na)"
   ovs_rx_drop_a="$(ovs-vsctl get Interface "$port_a" statistics:rx_dropped 2>/dev/null || echo na)"
-  log "OVS counters: tx_dropped toward B=$ovs_tx_drop_b rx_dropped from A=$ovs_rx_drop_a"
+  # drops inside OVS's datapath (e.g. upcalls failing while a flow change holds the tables):
+  # coverage counters whose names say drop, with their totals
+  ovs_dp_drops="$({ ovs-appctl -t "$OVS_DPDK_APPCTL" coverage/show 2>/dev/null || true; } \
+    | awk '/drop/ && /total:/ { n = $NF; sum += n; if (n > 0) list = list " " $1 "=" n } END { printf "%d%s", sum, list }')"
+  ovs_dp_drop_total="${ovs_dp_drops%% *}"
+  log "OVS counters: tx_dropped toward B=$ovs_tx_drop_b rx_dropped from A=$ovs_rx_drop_a datapath drops=$ovs_dp_drops"
   grep '^TRAFFIC_SUMMARY' "$dir/guest-b.log" >&2 || true
   bench_stop "$agent_pid" TERM
   grep -E '^BYPASS_RUN' "$dir/bench.log" | head -5 >&2 || true
@@ -547,7 +552,7 @@ mkdir -p "$HIGHWAY_ROOT/results"
 result="RESULT bypass establish_p50_ms=$establish_p50 establish_p99_ms=$establish_p99 gap_max_us=$gap_max speedup=$speedup"
 result+=" bypass_mpps=$bypass_mpps ovs_best_mpps=$ovs_mpps best_placement=$best_placement revert_p50_ms=$revert_p50"
 result+=" revert_p99_ms=$revert_p99 gap_outside_max_us=$gap_outside establish_failed=$establish_failed rx_clean=$rx_clean"
-result+=" establish_first_ms=$establish_first rx_lost=${lost_b:-na} ovs_tx_drop=${ovs_tx_drop_b:-na}"
+result+=" establish_first_ms=$establish_first rx_lost=${lost_b:-na} ovs_tx_drop=${ovs_tx_drop_b:-na} ovs_dp_drops=${ovs_dp_drop_total:-na}"
 result+=" gap_establish_p50_us=${gap_establish_p50:-na} gap_revert_p50_us=${gap_revert_p50:-na}"
 result+=" handover_onto_link_gap_p50_us=${handover_gap_p50:-na} handover_back_gap_p50_us=${handover_back_p50:-na}"
 result+=" handover_gap_max_us=${handover_gap:-na} handovers=${handovers:-na}"
