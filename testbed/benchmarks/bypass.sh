@@ -497,6 +497,11 @@ if has_part establish; then
   log "OVS counters: tx_dropped toward B=$ovs_tx_drop_b rx_dropped from A=$ovs_rx_drop_a datapath drops=$ovs_dp_drops"
   grep '^TRAFFIC_SUMMARY' "$dir/guest-b.log" >&2 || true
   bench_stop "$agent_pid" TERM
+  # each link's close line says what its sender put on it and its receiver took: a revert must
+  # leave nothing on the link (frames lost to the link itself, apart from OVS's drops)
+  read -r links_closed link_frames_left < <(grep -a ' closed outcome=' "$dir/agent.log" \
+    | grep -oP '\bsent=\K\d+ received=\d+' | awk '{ n++; d = $1 - substr($2, 10); if (d > 0) left += d } END { printf "%d %d\n", n, left }')
+  log "link directions closed: $links_closed, frames their receivers did not take: $link_frames_left"
   grep -E '^BYPASS_RUN' "$dir/bench.log" | head -5 >&2 || true
   grep -E '^BYPASS_RUN .*failure=' "$dir/bench.log" >&2 || true
   grep -E '^BYPASS_(ESTABLISH|REVERT)' "$dir/bench.log" >&2 || { tail -30 "$dir/bench.log" >&2; die "BypassBench printed no summary (log $dir/bench.log)"; }
@@ -552,7 +557,7 @@ mkdir -p "$HIGHWAY_ROOT/results"
 result="RESULT bypass establish_p50_ms=$establish_p50 establish_p99_ms=$establish_p99 gap_max_us=$gap_max speedup=$speedup"
 result+=" bypass_mpps=$bypass_mpps ovs_best_mpps=$ovs_mpps best_placement=$best_placement revert_p50_ms=$revert_p50"
 result+=" revert_p99_ms=$revert_p99 gap_outside_max_us=$gap_outside establish_failed=$establish_failed rx_clean=$rx_clean"
-result+=" establish_first_ms=$establish_first rx_lost=${lost_b:-na} ovs_tx_drop=${ovs_tx_drop_b:-na} ovs_dp_drops=${ovs_dp_drop_total:-na}"
+result+=" establish_first_ms=$establish_first rx_lost=${lost_b:-na} ovs_tx_drop=${ovs_tx_drop_b:-na} ovs_dp_drops=${ovs_dp_drop_total:-na} link_frames_left=${link_frames_left:-na}"
 result+=" gap_establish_p50_us=${gap_establish_p50:-na} gap_revert_p50_us=${gap_revert_p50:-na}"
 result+=" handover_onto_link_gap_p50_us=${handover_gap_p50:-na} handover_back_gap_p50_us=${handover_back_p50:-na}"
 result+=" handover_gap_max_us=${handover_gap:-na} handovers=${handovers:-na}"

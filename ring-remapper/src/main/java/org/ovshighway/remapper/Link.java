@@ -304,6 +304,29 @@ final class Link {
         return LinkControl.acquireRevertReady(region, direction) == generation ? 1 : 0;
     }
 
+    /**
+     * What each direction carried, for the log: {@code A->B sent=N received=M} per direction (the
+     * guests' own ring counters, less the FENCE_OUT), so a link that ends by revert shows the
+     * receiver took every frame its sender put on it.
+     */
+    String carried() {
+        String out = end0.port() + "->" + end1.port() + " sent=" + sent(0).packets() + " received=" + received(0).packets();
+        if (twoWay) {
+            out += " " + end1.port() + "->" + end0.port() + " sent=" + sent(1).packets() + " received="
+                    + received(1).packets();
+        }
+        return out;
+    }
+
+    /** Frames put on the link that its receivers did not take, both directions (never below 0). */
+    long framesLeft() {
+        long left = Math.max(0, sent(0).packets() - received(0).packets());
+        if (twoWay) {
+            left += Math.max(0, sent(1).packets() - received(1).packets());
+        }
+        return left;
+    }
+
     /** Extra counters of {@code port} from this link (zero for a port not on it). */
     PortCounters portCounters(String port) {
         PortCounters sum = PortCounters.ZERO;

@@ -411,6 +411,8 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
 
     private void close(Link link, LinkOutcome outcome) {
         detachAll(link);
+        String carried = link.carried();
+        long left = link.framesLeft();
         synchronized (base) {
             // fold and forget in one step: readers see either the open link or its folded counters
             for (PortEnd end : List.of(link.end0, link.end1)) {
@@ -433,8 +435,11 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
             }
         }
         link.closedAs(outcome);
-        LOG.log(outcome == LinkOutcome.REVERTED ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-                () -> "link=" + link.linkId + " closed outcome=" + outcome);
+        // a revert drains the link (FENCE_OUT last): a frame left on it would be one lost
+        boolean clean = outcome != LinkOutcome.REVERTED || left == 0;
+        LOG.log(outcome == LinkOutcome.REVERTED && clean ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                () -> "link=" + link.linkId + " closed outcome=" + outcome + " " + carried
+                        + (clean ? "" : " frames_left=" + left + " (the receiver did not take them)"));
         listener.accept(link.status());
     }
 

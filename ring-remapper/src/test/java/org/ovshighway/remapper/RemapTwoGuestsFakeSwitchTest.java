@@ -61,6 +61,25 @@ class RemapTwoGuestsFakeSwitchTest {
         RemapDeadlines deadlines = new RemapDeadlines(Duration.ofSeconds(20), Duration.ofSeconds(20),
                 Duration.ofSeconds(20), Duration.ofSeconds(5));
         AtomicBoolean switching = new AtomicBoolean(true);
+        List<String> closedLines = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Logger supervisorLog = java.util.logging.Logger.getLogger(LinkSupervisor.class.getName());
+        java.util.logging.Handler closed = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getMessage() != null && r.getMessage().contains(" closed outcome=")) {
+                    closedLines.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        supervisorLog.addHandler(closed);
         try (GuestPort x = GuestPort.open(DeviceSource.files(dirX), "x");
              GuestPort y = GuestPort.open(DeviceSource.files(dirY), "y");
              FakeMemifSwitch xToY = new FakeMemifSwitch(portX.file().path(), portY.file().path());
@@ -130,9 +149,20 @@ class RemapTwoGuestsFakeSwitchTest {
             assertEquals(supervisor.direction("x", "y").packets(), supervisor.port("y").txPackets());
             assertTrue(supervisor.direction("x", "y").packets() > 0, "traffic went over links");
             assertEquals(CYCLES, supervisor.reverts());
+            // each revert's log line shows the receiver took every frame its sender put on the link
+            assertEquals(CYCLES, closedLines.size(), closedLines.toString());
+            long carriedXy = 0;
+            for (String line : closedLines) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("x->y sent=(\\d+) received=(\\d+)")
+                        .matcher(line);
+                assertTrue(m.find() && m.group(1).equals(m.group(2)) && !line.contains("frames_left"), line);
+                carriedXy += Long.parseLong(m.group(1));
+            }
+            assertEquals(supervisor.direction("x", "y").packets(), carriedXy, "the lines add up to the counters");
             assertEquals(CYCLES, x.remapStats().linksFinished());
             assertEquals(0, x.remapStats().forcedReverts() + y.remapStats().forcedReverts());
         } finally {
+            supervisorLog.removeHandler(closed);
             switching.set(false);
             portX.delete();
             portY.delete();
