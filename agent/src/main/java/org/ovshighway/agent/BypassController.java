@@ -432,8 +432,8 @@ final class BypassController implements AutoCloseable {
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (PairView view : affected) {
             Pair pair = pairs.get(key(view.a(), view.b()));
-            if (pair.current == LinkShape.NONE && !pair.busy) {
-                continue;
+            if (pair.current == LinkShape.NONE) {
+                continue;   // no link, or one whose guests are off it already (guestsOff)
             }
             LOG.log(System.Logger.Level.INFO, "holding a flow change from connection=" + connection + " until link "
                     + pair.a + "<->" + pair.b + " is reverted (" + impact + ")");
@@ -555,7 +555,24 @@ final class BypassController implements AutoCloseable {
         publishSnapshot();
         LOG.log(System.Logger.Level.INFO, "reverting link linkId=" + open.linkId() + " " + pair.a + "<->" + pair.b
                 + ": " + why);
-        links.revert(open.linkId()).whenComplete((status, error) -> commands.add(() -> reverted(pair, status, error)));
+        long linkId = open.linkId();
+        links.revert(linkId, outcome -> commands.add(() -> guestsOff(pair, linkId)))
+                .whenComplete((status, error) -> commands.add(() -> reverted(pair, status, error)));
+    }
+
+    /**
+     * The guests of the link being reverted no longer use it: its traffic goes through OVS again,
+     * so a flow change held for it may go on now, while the supervisor still detaches the devices
+     * (a VM's unplug takes a guest round trip of tens to hundreds of milliseconds). The pair stays
+     * busy until the link is closed: it is not linked again before that.
+     */
+    private void guestsOff(Pair pair, long linkId) {
+        if (!pair.busy || pair.linkId != linkId || pair.current == LinkShape.NONE) {
+            return;
+        }
+        pair.current = LinkShape.NONE;
+        publishSnapshot();
+        finishWaiters(pair);
     }
 
     private void reverted(Pair pair, LinkStatus status, Throwable error) {
@@ -570,7 +587,8 @@ final class BypassController implements AutoCloseable {
     }
 
     private void finishWaiters(Pair pair) {
-        if (pair.busy || pair.current != LinkShape.NONE) {
+        // a pair still busy here is a revert whose guests are off the link (guestsOff)
+        if (pair.current != LinkShape.NONE) {
             return;
         }
         if (pair.revertWaiters.isEmpty()) {

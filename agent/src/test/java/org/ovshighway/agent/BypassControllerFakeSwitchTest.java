@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -28,10 +30,12 @@ import org.ovshighway.guest.GuestPort;
 import org.ovshighway.guest.SequencedTestGuest;
 import org.ovshighway.hotplug.LocalPublisher;
 import org.ovshighway.hotplug.LocalRegionAttacher;
+import org.ovshighway.remapper.AttachedRegion;
 import org.ovshighway.remapper.LinkState;
 import org.ovshighway.remapper.LinkSupervisor;
 import org.ovshighway.remapper.PortEnd;
 import org.ovshighway.remapper.PortRegion;
+import org.ovshighway.remapper.RegionAttacher;
 import org.ovshighway.remapper.RegionFiles;
 import org.ovshighway.remapper.RemapDeadlines;
 import org.projectfloodlight.openflow.protocol.OFFactories;
@@ -92,7 +96,7 @@ class BypassControllerFakeSwitchTest {
         }
         new LocalPublisher(rootX).publish(portX.file().path());
         new LocalPublisher(rootY).publish(portY.file().path());
-        LocalRegionAttacher attacher = new LocalRegionAttacher().guest("guest-x", rootX).guest("guest-y", rootY);
+        GatedAttacher attacher = new GatedAttacher(new LocalRegionAttacher().guest("guest-x", rootX).guest("guest-y", rootY));
         RemapDeadlines deadlines = new RemapDeadlines(Duration.ofSeconds(20), Duration.ofSeconds(20),
                 Duration.ofSeconds(20), Duration.ofSeconds(5));
         Map<String, Boolean> verdicts = new ConcurrentHashMap<>();
@@ -135,11 +139,19 @@ class BypassControllerFakeSwitchTest {
 
                 assertNull(bypass.holdDecider().holdBefore("test", flowMod(99, 98)), "touches no live direction");
                 assertNull(bypass.holdDecider().holdBefore("test", flowMod(11, 98)), "x -> y is not on a link");
+                // the unplug of the link's devices is slow (a VM's takes a guest round trip): the held change
+                // goes on once the guests are off the link, not when the devices are gone
+                attacher.holdDetaches();
                 CompletionStage<?> held = bypass.holdDecider().holdBefore("test", flowMod(12, 13));
                 assertNotNull(held, "y's traffic may change: held");
                 held.toCompletableFuture().get(60, TimeUnit.SECONDS);
                 assertTrue(bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
                         "released only once reverted: " + bypass.snapshot());
+                assertEquals(1, supervisor.links().size(), "released while the link's devices were still being"
+                        + " detached: " + supervisor.links());
+                assertTrue(attacher.detachWaiting(), "the supervisor is in the unplug");
+                attacher.releaseDetaches();
+                await(() -> supervisor.links().isEmpty(), "the link closed after the unplug");
                 // the verdict (set by the test) still says y -> x: linked again after the cool-down; a change
                 // held while that link is being established is released once it is established and reverted
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -230,6 +242,63 @@ class BypassControllerFakeSwitchTest {
                     Files.deleteIfExists(p);
                 }
             }
+        }
+    }
+
+    /** A guest attacher whose unplugs can be held back, as a VM's wait for the guest's ACPI answer. */
+    private static final class GatedAttacher implements RegionAttacher {
+        private final RegionAttacher inner;
+        private volatile CountDownLatch gate;
+        private volatile boolean waiting;
+
+        GatedAttacher(RegionAttacher inner) {
+            this.inner = inner;
+        }
+
+        void holdDetaches() {
+            gate = new CountDownLatch(1);
+        }
+
+        void releaseDetaches() {
+            gate.countDown();
+        }
+
+        boolean detachWaiting() {
+            return waiting;
+        }
+
+        @Override
+        public AttachedRegion attach(String guest, Path regionFile, String name) throws IOException {
+            return inner.attach(guest, regionFile, name);
+        }
+
+        @Override
+        public AttachedRegion adopt(String guest, Path regionFile, String name) throws IOException {
+            return inner.adopt(guest, regionFile, name);
+        }
+
+        @Override
+        public void detach(AttachedRegion attached) throws IOException {
+            CountDownLatch g = gate;
+            if (g != null) {
+                waiting = true;
+                try {
+                    if (!g.await(60, TimeUnit.SECONDS)) {
+                        throw new IOException("test never released the unplug");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted in a held unplug", e);
+                } finally {
+                    waiting = false;
+                }
+            }
+            inner.detach(attached);
+        }
+
+        @Override
+        public void prepare() {
+            inner.prepare();
         }
     }
 }

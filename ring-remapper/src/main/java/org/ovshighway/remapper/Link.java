@@ -38,6 +38,12 @@ final class Link {
     final CompletableFuture<LinkStatus> established = new CompletableFuture<>();
     /** Completes when the link is CLOSED. */
     final CompletableFuture<LinkStatus> closed = new CompletableFuture<>();
+    /**
+     * Completed with the outcome once no guest uses the link any more (reverted: every frame taken
+     * and both unmapped; forced or rolled back: the grace time is over), before its devices are
+     * detached and its region deleted.
+     */
+    final CompletableFuture<LinkOutcome> guestsOff = new CompletableFuture<>();
 
     private volatile LinkState state = LinkState.ATTACHING;
     private volatile LinkOutcome outcome = LinkOutcome.OPEN;

@@ -106,6 +106,16 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
      * completes when it is CLOSED; exceptionally when no such link is open.
      */
     public CompletableFuture<LinkStatus> revert(long linkId) {
+        return revert(linkId, outcome -> { });
+    }
+
+    /**
+     * {@link #revert(long)}, telling {@code guestsOff} (on the supervisor thread; keep it short)
+     * once no guest uses the link any more, before its devices are detached (a VM's unplug takes
+     * the guest's ACPI round trip) and its region is deleted: from then on the link's traffic goes
+     * through the switch. Not called when there is no such link.
+     */
+    public CompletableFuture<LinkStatus> revert(long linkId, Consumer<LinkOutcome> guestsOff) {
         CompletableFuture<LinkStatus> result = new CompletableFuture<>();
         submit(() -> {
             Link link = links.get(linkId);
@@ -114,6 +124,7 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
                 return;
             }
             link.requestRevert();
+            link.guestsOff.thenAccept(guestsOff);
             link.closed.whenComplete((status, e) -> result.complete(status));
         });
         return result;
@@ -410,6 +421,8 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
     }
 
     private void close(Link link, LinkOutcome outcome) {
+        // the traffic is off the link already: what waits for that need not wait for the unplug
+        link.guestsOff.complete(outcome);
         detachAll(link);
         String carried = link.carried();
         long left = link.framesLeft();
