@@ -1,5 +1,6 @@
 package org.ovshighway.guest.remap;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ovshighway.guest.abi.AbiVersion;
@@ -44,6 +45,7 @@ final class LinkSession {
     /** Roles (sender, receiver) still to finish before the port may unmap. */
     private final AtomicInteger rolesLeft;
     private final java.util.concurrent.atomic.AtomicBoolean forced = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Arena fenceArena = Arena.ofAuto();
 
     LinkSession(MappedRegion mapping, ValidatedRegion validated, int end) {
         this(mapping, mapping.segment(), validated, end);
@@ -72,9 +74,7 @@ final class LinkSession {
     }
 
     private MemorySegment fence(int kind) {
-        // on the heap: a native arena per link (a cleaner, malloc) cost more than the rest of this
-        // constructor in a VM under emulation, and the frames are only ever copied onto rings
-        MemorySegment frame = MemorySegment.ofArray(new byte[FenceFrameDescriptor.SIZE]);
+        MemorySegment frame = fenceArena.allocate(FenceFrameDescriptor.SIZE, 8);
         FenceFrameDescriptor.write(frame, 0, linkId, generation, kind, end, 0);
         return frame;
     }
