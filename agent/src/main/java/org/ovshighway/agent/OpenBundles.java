@@ -101,10 +101,4 @@ final class OpenBundles {
             bundles.values().forEach(Bundle::release);
         }
     }
-
-    /** Open bundles of {@code connection} (for tests and logs). */
-    int openCount(String connection) {
-        Map<Long, Bundle> bundles = byConnection.get(connection);
-        return bundles == null ? 0 : bundles.size();
-    }
 }
