@@ -556,6 +556,7 @@ final class BypassController implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "reverting link linkId=" + open.linkId() + " " + pair.a + "<->" + pair.b
                 + ": " + why);
         long linkId = open.linkId();
+        pair.linkId = linkId;
         links.revert(linkId, outcome -> commands.add(() -> guestsOff(pair, linkId)))
                 .whenComplete((status, error) -> commands.add(() -> reverted(pair, status, error)));
     }
