@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ovshighway.ovs.ovsdb.OvsdbSession;
+import org.ovshighway.ovs.testing.Poll;
 import org.ovshighway.ovs.testing.PrivateOvs;
 
 /**
@@ -123,7 +125,8 @@ class AttachDetachOvsTest {
             }
         });
         try {
-            assertTrue(eventually(() -> ovs.vsctl("get", "Bridge", "br0", "external_ids").contains(BridgeAttachment.ORIGINALS_KEY)),
+            assertTrue(Poll.eventually(Duration.ofSeconds(20), Duration.ofMillis(100),
+                    () -> ovs.vsctl("get", "Bridge", "br0", "external_ids").contains(BridgeAttachment.ORIGINALS_KEY)),
                     "originals saved: " + err);
             List<String> targets = ovs.vsctl("get-controller", "br0").lines().sorted().toList();
             assertEquals(2, targets.size(), targets.toString());
@@ -136,7 +139,8 @@ class AttachDetachOvsTest {
             }
             assertEquals("4000", ovs.vsctl("get", "Controller", findController(proxied), "inactivity_probe").strip(),
                     "other columns kept on the re-pointed controller");
-            assertTrue(eventually(() -> ovs.vsctl("get", "Controller", findController(proxied), "is_connected")
+            assertTrue(Poll.eventually(Duration.ofSeconds(20), Duration.ofMillis(100),
+                    () -> ovs.vsctl("get", "Controller", findController(proxied), "is_connected")
                     .strip().equals("true")), "bridge connected to ovs-testcontroller through the proxy");
         } finally {
             stop.countDown();
@@ -198,7 +202,8 @@ class AttachDetachOvsTest {
             }
         });
         try {
-            assertTrue(eventually(() -> out.toString(StandardCharsets.UTF_8).contains("reattached=true")
+            assertTrue(Poll.eventually(Duration.ofSeconds(20), Duration.ofMillis(100),
+                    () -> out.toString(StandardCharsets.UTF_8).contains("reattached=true")
                     && out.toString(StandardCharsets.UTF_8).contains("controller=tcp:127.0.0.1:" + controllerPort)),
                     out.toString(StandardCharsets.UTF_8));
         } finally {
@@ -210,17 +215,6 @@ class AttachDetachOvsTest {
 
     private static String findController(String target) throws Exception {
         return ovs.vsctl("--bare", "--columns=_uuid", "find", "Controller", "target=\"" + target + "\"").strip();
-    }
-
-    private static boolean eventually(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (condition.call()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return condition.call();
     }
 
 }

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -18,6 +19,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ovshighway.ovs.testing.Poll;
 import org.ovshighway.ovs.testing.PrivateOvsDpdk;
 import org.ovshighway.ovs.testing.TestPki;
 
@@ -152,11 +154,13 @@ class HighwayAgentOvsDpdkTest {
             try (HighwayAgent agent = HighwayAgent.start(AgentConfig.load(config))) {
                 String relayed = ovs.vsctl("get-controller", "br0").strip();
                 assertTrue(relayed.startsWith("unix:" + ovs.run()), "bridge re-pointed at the proxy: " + relayed);
-                assertTrue(eventually(() -> ovs.vsctl("--bare", "--columns=is_connected", "list", "Controller").strip()
+                assertTrue(Poll.eventually(Duration.ofSeconds(20), Duration.ofMillis(100),
+                    () -> ovs.vsctl("--bare", "--columns=is_connected", "list", "Controller").strip()
                         .equals("true")), "bridge connected to the ssl controller through the proxy: "
                         + agent.controllerProxy().proxy().metrics() + " controller log: "
                         + Files.readString(work.resolve("tc.log")));
-                assertTrue(eventually(() -> agent.controllerProxy().proxy().metrics().framesTowardSwitch() > 1
+                assertTrue(Poll.eventually(Duration.ofSeconds(20), Duration.ofMillis(100),
+                    () -> agent.controllerProxy().proxy().metrics().framesTowardSwitch() > 1
                         && agent.controllerProxy().proxy().metrics().framesTowardController() > 1),
                         "the controller and the switch talk over TLS: " + agent.controllerProxy().proxy().metrics());
             }
@@ -169,16 +173,6 @@ class HighwayAgentOvsDpdkTest {
             PrivateOvsDpdk.deleteTree(regions);
             PrivateOvsDpdk.deleteTree(work);
         }
-    }
-
-    private static boolean eventually(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        for (int i = 0; i < 200; i++) {
-            if (condition.call()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
     }
 
     /** Threads of this JVM whose nice value (field 19 of /proc/self/task/TID/stat) is {@code nice}. */

@@ -3,7 +3,9 @@ package org.ovshighway.proxy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.ovshighway.ovs.testing.Poll;
 
 /** Small helpers of the tests that run against a real, private OVS. */
 final class OvsTestSupport {
@@ -24,14 +26,7 @@ final class OvsTestSupport {
 
     /** Polls {@code condition} every 100 ms for at most {@code seconds}; returns whether it came true. */
     static boolean eventually(int seconds, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (condition.call()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return condition.call();
+        return Poll.eventually(Duration.ofSeconds(seconds), Duration.ofMillis(100), condition);
     }
 
     /** Removes what changes from one dump to the next: flow and port durations, flow ages. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.ovshighway.guest.abi.PortConnection;
 import org.ovshighway.guest.mapping.MappedRegion;
 import org.junit.jupiter.api.Timeout;
+import org.ovshighway.ovs.testing.Poll;
 import org.ovshighway.ovs.testing.PrivateOvsDpdk;
 
 /**
@@ -79,10 +81,12 @@ class ViaOvsTrafficTest {
             Process notifyReader = new ProcessBuilder("socat", "-u", "UNIX-RECV:" + notifySocket, "OPEN:" + notified
                     + ",creat,append").redirectErrorStream(true).redirectOutput(ovs.run().resolve("socat.log").toFile())
                     .start();
-            assertTrue(eventually(() -> Files.exists(notifySocket)), "socat listens on " + notifySocket);
+            assertTrue(Poll.eventually(Duration.ofSeconds(5), Duration.ofMillis(50),
+                    () -> Files.exists(notifySocket)), "socat listens on " + notifySocket);
             try (HighwayAgentProcess agent = HighwayAgentProcess.start(config, ovs.run().resolve("agent.log"),
                     Map.of("NOTIFY_SOCKET", notifySocket.toString()))) {
-                assertTrue(eventually(() -> Files.exists(notified) && Files.readString(notified).contains("READY=1")),
+                assertTrue(Poll.eventually(Duration.ofSeconds(5), Duration.ofMillis(50),
+                    () -> Files.exists(notified) && Files.readString(notified).contains("READY=1")),
                         "READY=1 sent once the agent runs: " + (Files.exists(notified) ? Files.readString(notified) : "")
                         + " socat: " + Files.readString(ovs.run().resolve("socat.log")));
                 assertTrue(Files.readString(notified).contains("STATUS=running: bridge=" + BRIDGE + " ring ports ["
@@ -103,7 +107,8 @@ class ViaOvsTrafficTest {
                 // a JVM ended by SIGTERM exits 128+15 once its shutdown hook (the agent's cleanup) returned;
                 // the cleanup is checked by its effects below (JUL drops log records made during shutdown)
                 assertEquals(143, agent.stop(), "agent exit status after SIGTERM; output:\n" + agent.output());
-                assertTrue(eventually(() -> Files.readString(notified).contains("STOPPING=1")),
+                assertTrue(Poll.eventually(Duration.ofSeconds(5), Duration.ofMillis(50),
+                    () -> Files.readString(notified).contains("STOPPING=1")),
                         "STOPPING=1 sent on SIGTERM: " + Files.readString(notified));
             } finally {
                 notifyReader.destroy();
@@ -207,13 +212,4 @@ class ViaOvsTrafficTest {
         assertEquals(ovsRx, ovsTx + ovsTxDropped, direction + ": OVS forwarded or dropped every frame it received");
     }
 
-    private static boolean eventually(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            if (condition.call()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
-    }
 }
