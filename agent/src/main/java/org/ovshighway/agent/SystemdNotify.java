@@ -2,13 +2,9 @@ package org.ovshighway.agent;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -32,15 +28,11 @@ final class SystemdNotify {
     private static final int SUN_PATH_OFFSET = 2;
     private static final int SUN_PATH_BYTES = 108;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-
     /** {@code int socket(int domain, int type, int protocol);} errno captured. */
     private static final class Socket {
-        static final MethodHandle HANDLE = LINKER.downcallHandle(symbol("socket"),
+        static final MethodHandle HANDLE = Libc.downcall("socket",
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-                Linker.Option.captureCallState("errno"));
+                true);
     }
 
     /**
@@ -48,17 +40,15 @@ final class SystemdNotify {
      * *dest_addr, socklen_t addrlen);} errno captured.
      */
     private static final class SendTo {
-        static final MethodHandle HANDLE = LINKER.downcallHandle(symbol("sendto"),
+        static final MethodHandle HANDLE = Libc.downcall("sendto",
                 FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
-                Linker.Option.captureCallState("errno"));
+                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), true);
     }
 
     /** {@code int close(int fd);} errno captured. */
     private static final class Close {
-        static final MethodHandle HANDLE = LINKER.downcallHandle(symbol("close"),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-                Linker.Option.captureCallState("errno"));
+        static final MethodHandle HANDLE = Libc.downcall("close",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), true);
     }
 
     private final Optional<String> socket;
@@ -104,7 +94,7 @@ final class SystemdNotify {
                     + SOCKET_VARIABLE + "=" + address);
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment state = Libc.callState(arena);
             int fd = (int) Socket.HANDLE.invokeExact(state, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
             if (fd < 0) {
                 throw failure("socket", address, state);
@@ -137,11 +127,6 @@ final class SystemdNotify {
 
     private static IllegalStateException failure(String call, String address, MemorySegment state) {
         return new IllegalStateException(call + " failed: " + SOCKET_VARIABLE + "=" + address + " errno="
-                + (int) ERRNO.get(state, 0L));
-    }
-
-    private static MemorySegment symbol(String name) {
-        return LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new IllegalStateException("symbol=" + name + " not found in libc"));
+                + Libc.errno(state));
     }
 }

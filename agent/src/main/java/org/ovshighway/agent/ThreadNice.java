@@ -3,13 +3,9 @@ package org.ovshighway.agent;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -27,28 +23,19 @@ final class ThreadNice {
     private static final int EACCES = 13;
     private static final int EPERM = 1;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-
     private ThreadNice() {
     }
 
     /** {@code pid_t gettid(void);} (glibc 2.30+): the calling thread's kernel id. */
     private static final class GetTid {
-        static final MethodHandle HANDLE = LINKER.downcallHandle(symbol("gettid"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = Libc.downcall("gettid", FunctionDescriptor.of(ValueLayout.JAVA_INT), false);
     }
 
     /** {@code int setpriority(int which, id_t who, int prio);} errno captured. */
     private static final class SetPriority {
-        static final MethodHandle HANDLE = LINKER.downcallHandle(symbol("setpriority"),
+        static final MethodHandle HANDLE = Libc.downcall("setpriority",
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-                Linker.Option.captureCallState("errno"));
-    }
-
-    private static MemorySegment symbol(String name) {
-        return LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new IllegalStateException("symbol=" + name + " not found in libc"));
+                true);
     }
 
     /**
@@ -69,10 +56,10 @@ final class ThreadNice {
             throw new IllegalStateException("gettid call failed: thread=" + Thread.currentThread().getName(), t);
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment callState = arena.allocate(CALL_STATE);
+            MemorySegment callState = Libc.callState(arena);
             int rc = (int) SetPriority.HANDLE.invokeExact(callState, PRIO_PROCESS, tid, nice);
             if (rc != 0) {
-                int errno = (int) ERRNO.get(callState, 0L);
+                int errno = Libc.errno(callState);
                 throw new IllegalStateException("setpriority failed: thread=" + Thread.currentThread().getName()
                         + " tid=" + tid + " nice=" + nice + " rc=" + rc + " errno=" + errno
                         + (errno == EACCES || errno == EPERM ? " (a lower nice value needs root or CAP_SYS_NICE)" : ""));
