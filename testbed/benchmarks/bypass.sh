@@ -25,7 +25,11 @@
 #                reverted) and time until the link region is gone. BypassGapReport then finds the
 #                largest gap at B within each establish and revert window (+5 ms).
 # RESULT: establish p50/p99 (ms), gap_max_us = largest gap in any establish or revert window,
-# speedup = bypassed rate / best through-OVS placement's rate.
+# speedup = bypassed rate / best through-OVS placement's rate. cacheline_rtt_ns_ovs and
+# cacheline_rtt_ns_bypassed: a cache line's round trip between core 0 and core 1 before/after those
+# parts (testbed/src/c/cacheline_pingpong.c). On these VMs the host's vCPU placement sets it and
+# changes it now and then (~105 or ~550 ns); the link's rate follows it (~120 or ~40 Mpps), so
+# compare rates only between parts whose round trips agree.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/lib/common.sh"
@@ -34,7 +38,7 @@ source "$here/lib/ovs-dpdk.sh"
 
 runs=100 seconds=5 warmup=2 rounds=2 load=50 gap_threshold_us=20 parts="through-ovs,bypassed,establish"
 placements="000,001,010,011,100,101,110,111" pmd_maxsleep=500 gap_placement="" gap_pmd_maxsleep=500 control_nice=0
-establish_via=direct revert_via=proxy quiet_ms=20 force_no_huge=0 quiet_wait=60 on_link_ms=200 settle_ms=700
+establish_via=direct revert_via=proxy quiet_ms=20 force_no_huge=0 quiet_wait=60 on_link_ms=200 settle_ms=700 poll_us=20
 ovs_rate_override="" ovs_idle=park agent_nice="" baseline=0
 
 usage() {
@@ -42,6 +46,9 @@ usage() {
 usage: testbed/bench bypass [options]
   --runs N              establish/revert cycles measured, after one warm-up cycle reported on its own
                         as establish_first_ms (default $runs)
+  --poll-us N           BypassBench's park between two looks for the link and its milestones (default
+                        $poll_us); it shares the sender's core, so shorter resolves finer and takes more
+                        of the CPU the sender maps the link with
   --seconds N           measured one-second windows per throughput placement (default $seconds)
   --warmup N            seconds before them after each placement change (default $warmup)
   --rounds R            measure every throughput placement R times and keep its best (default $rounds:
@@ -85,6 +92,7 @@ USAGE
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="${2:?}"; shift 2 ;;
+    --poll-us) poll_us="${2:?}"; shift 2 ;;
     --seconds) seconds="${2:?}"; shift 2 ;;
     --rounds) rounds="${2:?}"; shift 2 ;;
     --warmup) warmup="${2:?}"; shift 2 ;;
@@ -112,7 +120,7 @@ while [ $# -gt 0 ]; do
     *) usage >&2; die "unknown option=$1" ;;
   esac
 done
-for v in runs seconds rounds load gap_threshold_us; do
+for v in runs seconds rounds load gap_threshold_us poll_us; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "--${v//_/-} value=${!v} must be a positive integer"
 done
 for v in warmup pmd_maxsleep gap_pmd_maxsleep quiet_ms on_link_ms settle_ms quiet_wait; do
@@ -385,6 +393,7 @@ establish_p50=na establish_p99=na establish_first=na gap_max=na revert_p50=na re
 if has_part through-ovs; then
   bench_wait_quiet "$quiet_wait"; busy_notes+=("through-ovs:${BENCH_BUSY_BEFORE}%")
   dir="$BENCH_RUN_DIR/through-ovs"; mkdir -p "$dir"
+  rtt_ovs_before="$(bench_cacheline_rtt 0 1)"
   first="${placements%%,*}"
   agent_extra=()
   bring_up "$dir" "$pmd_maxsleep" 0 false "${first:0:1}" "${first:1:1}" --idle "$ovs_idle" -- --idle "$ovs_idle"
@@ -407,6 +416,8 @@ if has_part through-ovs; then
   stop_guests
   grep '^TRAFFIC_SUMMARY' "$dir/guest-b.log" >&2 || true
   bench_stop "$agent_pid" TERM
+  rtt_ovs_after="$(bench_cacheline_rtt 0 1)"
+  log "through OVS: cache line round trip core 0 <-> 1 ${rtt_ovs_before} ns before, ${rtt_ovs_after} ns after"
   for p in ${placements//,/ }; do
     if [ "$best_placement" = na ] || awk -v a="${placement_mpps[$p]}" -v b="$ovs_mpps" 'BEGIN { exit !(a > b) }'; then
       best_placement="$p" ovs_mpps="${placement_mpps[$p]}"
@@ -419,6 +430,7 @@ fi
 if has_part bypassed; then
   bench_wait_quiet "$quiet_wait"; busy_notes+=("bypassed:${BENCH_BUSY_BEFORE}%")
   dir="$BENCH_RUN_DIR/bypassed"; mkdir -p "$dir"
+  rtt_bypassed_before="$(bench_cacheline_rtt 0 1)"
   agent_extra=("bypass-quiet-ms=$quiet_ms")
   bring_up "$dir" 500 0 true 0 1 --idle spin -- --idle spin
   await_link "$dir" ACTIVE 60 || die "A -> B never went onto a link (log $dir/agent.log)"
@@ -444,6 +456,8 @@ if has_part bypassed; then
   stop_guests
   grep '^TRAFFIC_SUMMARY' "$dir/guest-b.log" >&2 || true
   bench_stop "$agent_pid" TERM
+  rtt_bypassed_after="$(bench_cacheline_rtt 0 1)"
+  log "bypassed: cache line round trip core 0 <-> 1 ${rtt_bypassed_before} ns before, ${rtt_bypassed_after} ns after"
 fi
 
 if has_part establish; then
@@ -473,7 +487,7 @@ if has_part establish; then
   bench_spawn "$dir/bench.log" taskset -c "$control_cpu" "${BENCH_JAVA[@]}" org.ovshighway.testbed.BypassBench \
     --openflow "$est_target" --revert-openflow "$rev_target" --region-dir "$region_dir" \
     --sender "$port_a" --in-port 1 --runs "$runs" --on-link-ms "$on_link_ms" --settle-ms "$settle_ms" \
-    --expect-link "$establish_bypass"
+    --expect-link "$establish_bypass" --poll-us "$poll_us"
   bench_pid=$BENCH_LAST_PID
   if [ "$control_nice" != 0 ]; then
     # threads the JVMs start later keep the nice of the thread that made them, mostly already set here
@@ -561,7 +575,8 @@ result+=" establish_first_ms=$establish_first rx_lost=${lost_b:-na} ovs_tx_drop=
 result+=" gap_establish_p50_us=${gap_establish_p50:-na} gap_revert_p50_us=${gap_revert_p50:-na}"
 result+=" handover_onto_link_gap_p50_us=${handover_gap_p50:-na} handover_back_gap_p50_us=${handover_back_p50:-na}"
 result+=" handover_gap_max_us=${handover_gap:-na} handovers=${handovers:-na}"
-result+=" establish_via=$establish_via quiet_ms=$quiet_ms control_nice=$control_nice agent_nice=${agent_nice:-default}"
+result+=" cacheline_rtt_ns_ovs=${rtt_ovs_before:-na}/${rtt_ovs_after:-na} cacheline_rtt_ns_bypassed=${rtt_bypassed_before:-na}/${rtt_bypassed_after:-na}"
+result+=" poll_us=$poll_us establish_via=$establish_via quiet_ms=$quiet_ms control_nice=$control_nice agent_nice=${agent_nice:-default}"
 [ "$baseline" = 0 ] || result+=" baseline=true"
 placements_note=""
 for p in ${placements//,/ }; do placements_note+="$p:${placement_mpps[$p]:-na},"; done

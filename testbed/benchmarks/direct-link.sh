@@ -36,7 +36,7 @@ usage: testbed/bench direct-link [options]
   --log2-ring-size N  slots per ring in the Highway region as a power of two (default: the link
                    default, RingSpec.DEFAULT_LOG2_RING_SIZE)
   --keep-logs      keep the run directory (/tmp/highway-bench-direct-link.*)
-Ends with: RESULT direct-link highway_mpps=<x> testpmd_mpps=<y> agrona_mpps=<z>
+Ends with: RESULT direct-link highway_mpps=<x> testpmd_mpps=<y> agrona_mpps=<z> cacheline_rtt_ns=<before each part, in order>
 (a part not run prints "na"). Exit 1 if the Highway consumer saw loss or reordering.
 USAGE
 }
@@ -138,14 +138,18 @@ run_agrona() {
   agrona_mpps="$(sed -n 's/^AGRONA_RESULT mpps=\([^ ]*\).*/\1/p' <<<"$out")"
 }
 
-busy_notes=()
+busy_notes=() cacheline_rtts=()
 declare -A round_mpps=([highway]="" [testpmd]="" [agrona]="")
 for round in $(seq "$rounds"); do
   for part in highway testpmd agrona; do
     has_part "$part" || continue
     bench_wait_quiet "$quiet_wait"
     busy_notes+=("$part#$round:${BENCH_BUSY_BEFORE}%")
-    log "round $round/$rounds: running part=$part ($warmup s warm-up + $seconds windows)"
+    # the host's vCPU placement sets how fast a cache line crosses between the two cores, and with
+    # it every rate here: recorded before each part so that rounds can be compared
+    rtt="$(bench_cacheline_rtt "$producer_cpu" "$consumer_cpu" 500)"
+    cacheline_rtts+=("$rtt")
+    log "round $round/$rounds: running part=$part ($warmup s warm-up + $seconds windows; cache line round trip $rtt ns)"
     "run_$part"
     value_var="${part}_mpps"
     round_mpps[$part]+="${!value_var} "
@@ -163,6 +167,7 @@ log "machine busy before each part (others' load): ${busy_notes[*]}"
 log "highway/testpmd = $(ratio "$highway_mpps" "$testpmd_mpps") (target >= 1.0), highway/agrona = $(ratio "$highway_mpps" "$agrona_mpps") (target >= 2.0)"
 mkdir -p "$HIGHWAY_ROOT/results"
 result="RESULT direct-link highway_mpps=$highway_mpps testpmd_mpps=$testpmd_mpps agrona_mpps=$agrona_mpps"
+result+=" cacheline_rtt_ns=$(IFS=,; echo "${cacheline_rtts[*]:-na}")"
 printf '%s %s hugepages=%s highway_access=%s highway_tx_path=%s testpmd_zero_copy=%s seconds=%s rounds=%s busy=%s medians=highway:%s/testpmd:%s/agrona:%s\n%s\n' \
   "$(date -u +%FT%TZ)" "$(bench_machine)" "$BENCH_HUGE" "$access" "$tx_path" "$TESTPMD_ZERO_COPY" "$seconds" "$rounds" "${busy_notes[*]// /,}" \
   "$(echo ${round_mpps[highway]} | tr " " ,)" "$(echo ${round_mpps[testpmd]} | tr " " ,)" "$(echo ${round_mpps[agrona]} | tr " " ,)" "$result" >> "$HIGHWAY_ROOT/results/direct-link.txt"

@@ -22,7 +22,7 @@ usage: testbed/bench wakeup [options]
   --trips N        round trips per run, at least 200 (default $trips)
   --quiet-wait N   wait up to N s for the machine to go idle first (default $quiet_wait)
   --keep-logs      keep the run directory (/tmp/highway-bench-wakeup.*)
-Ends with: RESULT wakeup same_cpu_rtt_us=<a> cross_cpu_rtt_us=<b> unpinned_rtt_us=<c> getppid_ns=<d> ...
+Ends with: RESULT wakeup same_cpu_rtt_us=<a> cross_cpu_rtt_us=<b> unpinned_rtt_us=<c> getppid_ns=<d> cacheline_rtt_ns=<e> ...
 USAGE
 }
 
@@ -69,4 +69,7 @@ for placement in same_cpu cross_cpu unpinned; do
   done
   rtt[$placement]="$(printf '%s\n' "${runs[@]}" | median)"
 done
-echo "RESULT wakeup same_cpu_rtt_us=${rtt[same_cpu]} cross_cpu_rtt_us=${rtt[cross_cpu]} unpinned_rtt_us=${rtt[unpinned]} getppid_ns=$(printf '%s\n' "${syscall_ns[@]}" | median) rounds=$rounds trips=$trips"
+# no wake-up at all: one cache line bouncing between two spinning threads (what a link ring pays)
+cacheline_ns="$(bench_cacheline_rtt 0 1)"
+log "cache line round trip core 0 <-> 1: $cacheline_ns ns"
+echo "RESULT wakeup same_cpu_rtt_us=${rtt[same_cpu]} cross_cpu_rtt_us=${rtt[cross_cpu]} unpinned_rtt_us=${rtt[unpinned]} getppid_ns=$(printf '%s\n' "${syscall_ns[@]}" | median) cacheline_rtt_ns=$cacheline_ns rounds=$rounds trips=$trips"

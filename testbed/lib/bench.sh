@@ -136,6 +136,21 @@ bench_machine() {
     "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+# bench_cacheline_rtt CPU_A CPU_B [MILLIS]: prints the median round trip of one cache line between
+# the two CPUs in ns (testbed/src/c/cacheline_pingpong.c, built once per run). On a VM the host's
+# placement of the vCPUs sets it, and may change it during a run: a link ring's rate follows it
+# (2026-11-23: ~105 ns with ~120 Mpps on the link, ~550 ns with ~40). Call it only while nothing
+# else spins on those CPUs; prints "na" when it cannot be measured.
+bench_cacheline_rtt() {
+  local binary="$BENCH_RUN_DIR/cacheline_pingpong" source="$HIGHWAY_ROOT/testbed/src/c/cacheline_pingpong.c" line
+  if [ ! -x "$binary" ]; then
+    command -v gcc >/dev/null 2>&1 || need_packages gcc
+    gcc -O2 -Wall -Werror -pthread -o "$binary" "$source" || { log "cannot build $source"; echo na; return 0; }
+  fi
+  line="$("$binary" "$1" "$2" "${3:-1000}")" || { log "cacheline_pingpong failed: cpus=$1,$2"; echo na; return 0; }
+  sed -n 's/^cacheline_rtt_ns=\([0-9]*\) .*/\1/p' <<<"$line"
+}
+
 # bench_java_harness: builds the testbed module (with the modules it depends on) once and
 # sets BENCH_JAVA (java command with the flags every harness needs) and BENCH_CP.
 # BENCH_JAVA_OPTS (space-separated) adds JVM options, e.g. a JFR recording for profiling.

@@ -15,7 +15,7 @@ import java.util.Map;
  * guests and harness runs cold code and is reported on its own): delete the breaker rule through {@code --openflow} and time
  * until the first frame on the link ring; after {@code --on-link-ms} re-add it through
  * {@code --revert-openflow} (default the same target) and time until the link region is gone;
- * wait {@code --settle-ms}. Polling parks ~{@value #POLL_NANOS} ns between looks. With
+ * wait {@code --settle-ms}. Polling parks {@code --poll-us} (default {@value #POLL_NANOS} ns) between looks. With
  * {@code --expect-link false} (a baseline: the agent's bypass off) the same flow changes go to
  * OVS alone and each run's establish and revert end with OVS's barrier replies.
  *
@@ -26,6 +26,7 @@ import java.util.Map;
  * options.
  */
 public final class BypassBench {
+    /** Default park between two looks ({@code --poll-us}). */
     static final long POLL_NANOS = 20_000;
 
     private BypassBench() {
@@ -51,6 +52,7 @@ public final class BypassBench {
                     Map.entry("on-link-ms", "200"),
                     Map.entry("settle-ms", "700"),
                     Map.entry("timeout-ms", "5000"),
+                    Map.entry("poll-us", String.valueOf(POLL_NANOS / 1000)),
                     Map.entry("expect-link", "true")));
             if (o.string("openflow").isEmpty() || o.string("region-dir").isEmpty() || o.string("sender").isEmpty()) {
                 throw new IllegalArgumentException("BypassBench: --openflow, --region-dir and --sender are required");
@@ -66,7 +68,7 @@ public final class BypassBench {
                 revertTarget, Path.of(o.string("region-dir")), o.string("sender"), o.positiveInt("in-port"),
                 o.nonNegativeInt("warmup-runs"), runs,
                 o.nonNegativeInt("on-link-ms"), o.nonNegativeInt("settle-ms"), o.positiveInt("timeout-ms") * 1_000_000L,
-                POLL_NANOS, expectLink), out);
+                o.positiveInt("poll-us") * 1_000L, expectLink), out);
         List<EstablishCycles.Run> measured = results.stream().filter(r -> r.index() > 0).toList();
         out.println(summary("BYPASS_ESTABLISH", measured.stream().filter(EstablishCycles.Run::established)
                 .mapToLong(r -> r.firstFrame() - r.sent()).toArray(), runs));

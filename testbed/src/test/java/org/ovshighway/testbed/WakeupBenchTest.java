@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A CI-sized run of {@code testbed/bench wakeup} (the C ping-pong built with gcc and run in its
- * three placements): it ends with a RESULT line whose round trips are positive. No timing is
+ * three placements, and the cache line ping-pong): it ends with a RESULT line whose round trips are positive. No timing is
  * asserted.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -30,7 +30,7 @@ class WakeupBenchTest {
         String result = out.lines().filter(l -> l.startsWith("RESULT wakeup ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no RESULT line in: " + out));
         Map<String, String> f = KeyValueLine.fields(result);
-        for (String key : List.of("same_cpu_rtt_us", "cross_cpu_rtt_us", "unpinned_rtt_us", "getppid_ns")) {
+        for (String key : List.of("same_cpu_rtt_us", "cross_cpu_rtt_us", "unpinned_rtt_us", "getppid_ns", "cacheline_rtt_ns")) {
             assertTrue(Double.parseDouble(f.get(key)) > 0, key + " in " + result);
         }
         assertEquals("1", f.get("rounds"));
