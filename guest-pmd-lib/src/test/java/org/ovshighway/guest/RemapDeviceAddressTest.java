@@ -1,7 +1,10 @@
 package org.ovshighway.guest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +22,8 @@ import org.ovshighway.guest.mapping.MappedRegion;
 
 /**
  * An ATTACH that names the link's device (ABI 1.4): the guest maps that device without listing
- * the others, and falls back to listing them when the address does not lead to the link. The
+ * the others, in steps on successive bursts that keep sending on the old path, and falls back to
+ * listing them when the address does not lead to the link. The
  * guest's devices are a sysfs-shaped tree built by hand (as the agent's LocalPublisher makes it).
  */
 class RemapDeviceAddressTest {
@@ -116,5 +120,50 @@ class RemapDeviceAddressTest {
                     PciAddress.parse(named).word());
             assertEquals(LINK + "/" + GEN, burstUntilMapped(linkFile), "ATTACH naming " + named);
         }
+    }
+
+    /**
+     * The named device is taken up over three bursts (map, validate, rings), each of which still
+     * sends on the port's own ring: the sender does not stop for the mapping.
+     */
+    @Test
+    void theNamedDeviceIsTakenUpInThreeBurstsThatKeepSending() throws IOException {
+        Path linkFile = link("hwlink-11", LINK);
+        device("0000:00:05.0", linkFile, false);
+        PortControl.publishRequest(agentX.segment(), PortControl.OP_ATTACH, LINK, GEN,
+                PciAddress.parse("0000:00:05.0").word());
+        byte[][] frame = {new byte[64]};
+        try (MappedRegion link = MappedRegion.map(linkFile)) {
+            for (int burst = 1; burst <= 2; burst++) {
+                assertEquals(1, x.txBurst(frame, 1), "burst " + burst + " sent on the port's ring");
+                assertNotEquals(GEN, LinkControl.acquireMapped(link.segment(), 0), "mapped after burst " + burst);
+            }
+            assertEquals(1, x.txBurst(frame, 1));
+            assertEquals(GEN, LinkControl.acquireMapped(link.segment(), 0), "mapped by the third burst");
+        }
+        assertEquals(3, x.stats().txPackets(), "every burst's frame went out on the old path");
+        assertEquals(LINK + "/" + GEN, x.remap().currentLink());
+    }
+
+    /** An ATTACH withdrawn while its device is half taken up: the guest unmaps it on the next burst. */
+    @Test
+    void aWithdrawnAttachUnmapsTheHalfTakenUpLink() throws IOException {
+        Path linkFile = link("hwlink-11", LINK);
+        device("0000:00:05.0", linkFile, false);
+        PortControl.publishRequest(agentX.segment(), PortControl.OP_ATTACH, LINK, GEN,
+                PciAddress.parse("0000:00:05.0").word());
+        x.rxBurst(rx);
+        assertTrue(mapped(linkFile), "the first step mapped the link region");
+        long detach = PortControl.publishRequest(agentX.segment(), PortControl.OP_DETACH, LINK, GEN);
+        x.rxBurst(rx);
+        assertFalse(mapped(linkFile), "unmapped once the ATTACH was withdrawn");
+        assertEquals(detach, PortControl.acquireAckWord(agentX.segment()), "DETACH acknowledged");
+        assertNull(x.remap().currentLink());
+    }
+
+    /** Whether this process maps {@code file} (/proc/self/maps names it). */
+    private static boolean mapped(Path file) throws IOException {
+        String name = file.toRealPath().toString();
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream().anyMatch(l -> l.endsWith(name));
     }
 }

@@ -42,9 +42,10 @@ import org.ovshighway.guest.ring.RingProducer;
  * <p>Threads: the transmit side ({@link #transmitVia}) and the receive side ({@link #receive})
  * may run on two threads; each keeps its own phase. Mapping, acknowledging and unmapping happen
  * under a lock that bursts take with {@code tryLock} only: a side that finds it busy retries on its
- * next burst, so bursts never block. A link is mapped on the burst that finds the ATTACH, or, when
- * turned on, on the {@link LinkMapper} thread while both sides keep using the old path until a
- * burst finds it mapped. A side whose thread never calls in (an application that never
+ * next burst, so bursts never block. A link whose device the ATTACH names is taken up in three
+ * steps on three bursts (map; validate; build its rings), each burst also carrying traffic on the
+ * old path, or, when turned on, on the {@link LinkMapper} thread while both sides keep using the
+ * old path until a burst finds it mapped. A side whose thread never calls in (an application that never
  * transmits on a two-way link) holds its role until the agent's deadline forces the revert.
  */
 public final class PortRemap {
@@ -95,6 +96,11 @@ public final class PortRemap {
     /** Guarded by slow: the ATTACH request word being looked for, and when this port first saw it (for the log). */
     private long attachWord = UNSEEN;
     private long attachSeenAt;
+    /**
+     * The device an ATTACH names, being taken up one step per burst, or null; written under slow,
+     * read without it only to see whether a withdrawn ATTACH left one to unmap.
+     */
+    private volatile LinkCandidate pending;
     /** Guarded by slow: traffic of links already unmapped (tx packets, tx bytes, rx packets, rx bytes). */
     private final long[] finishedLinkTraffic = new long[4];
 
@@ -652,7 +658,7 @@ public final class PortRemap {
      * Returns whether nothing is left to do for this request.
      */
     private boolean handleWithoutSession(PortControl.Request request) {
-        if (request.opcode() == PortControl.OP_NONE) {
+        if (request.opcode() == PortControl.OP_NONE && pending == null) {
             return true;
         }
         if (request.opcode() == PortControl.OP_ATTACH && mapOffDataPath) {
@@ -668,7 +674,12 @@ public final class PortRemap {
                 return true;
             }
             if (request.opcode() == PortControl.OP_ATTACH) {
-                return tryMap(request);
+                return tryMap(request, true);
+            }
+            // a link half taken up whose ATTACH was withdrawn (rollback): unmap it now, not at close
+            abandonPending();
+            if (request.opcode() == PortControl.OP_NONE) {
+                return true;
             }
             if (acknowledgedWord != request.word()) {
                 long status = request.opcode() == PortControl.OP_DETACH ? PortControl.STATUS_DONE : PortControl.STATUS_FAILED;
@@ -701,7 +712,7 @@ public final class PortRemap {
             if (closed || session != null || request == null || request.opcode() != PortControl.OP_ATTACH) {
                 return;
             }
-            if (!tryMap(request)) {
+            if (!tryMap(request, false)) {
                 // not there yet (device not published or hot-plugged): look again after the interval
                 nextMapTask = lastScan + scanIntervalNanos;
             }
@@ -711,50 +722,101 @@ public final class PortRemap {
         }
     }
 
-    /** Under slow: looks for the link's device at most once per scan interval. */
-    private boolean tryMap(PortControl.Request request) {
+    /**
+     * Under slow: takes up the link the ATTACH asks for. A device the ATTACH names (ABI 1.4) is
+     * taken up in {@link LinkCandidate} steps: on a burst ({@code stepped}) one step per call, so
+     * that the bursts between them keep sending and receiving on the old path; on the mapper thread
+     * all at once. Without an address, or when the named device is not the link, the device source
+     * is listed and its candidates tried at once, at most once per scan interval. Returns whether
+     * the link is mapped (mapped[end] set and the request acknowledged).
+     */
+    private boolean tryMap(PortControl.Request request, boolean stepped) {
         long now = clock.getAsLong();
         if (attachWord != request.word()) {
             attachWord = request.word();
             attachSeenAt = now;
         }
-        if (lastScan != Long.MIN_VALUE && now - lastScan < scanIntervalNanos) {
-            return false;
+        LinkCandidate named = pending;
+        if (named != null && named.word != request.word()) {
+            abandonPending();
+            named = null;
         }
-        lastScan = now;
-        long cpuBefore = threadCpu();
-        // an ATTACH that names the device (ABI 1.4) saves listing the source; the device is validated
-        // like any candidate, so a wrong or stale address maps nothing and the scan below runs
-        LinkSession found = null;
-        PciAddress address = request.deviceAddress();
-        Path hinted = address == null ? null : source.device(address);
-        if (hinted != null && !hinted.equals(portPath)) {
-            found = tryCandidate(hinted, request);
-        }
-        boolean byAddress = found != null;
-        long listed = now;
-        if (found == null) {
-            List<Path> candidates;
-            try {
-                candidates = source.candidates();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "port=" + portName + " cannot list source=" + source + ": " + e);
+        if (named == null) {
+            if (lastScan != Long.MIN_VALUE && now - lastScan < scanIntervalNanos) {
                 return false;
             }
-            listed = clock.getAsLong();
-            for (Path path : candidates) {
-                if (path.equals(portPath) || path.equals(hinted)) {
-                    continue;
-                }
-                found = tryCandidate(path, request);
-                if (found != null) {
-                    break;
-                }
+            lastScan = now;
+            PciAddress address = request.deviceAddress();
+            Path hinted = address == null ? null : source.device(address);
+            if (hinted == null || hinted.equals(portPath)) {
+                return scan(request, now, null);
             }
+            named = new LinkCandidate(request.word(), hinted, now);
+            pending = named;
         }
-        if (found == null) {
+        LinkCandidate.Step step;
+        do {
+            long cpuBefore = threadCpu();
+            step = advance(named, request);
+            named.addCpu(cpuBefore, threadCpu());
+        } while (step == LinkCandidate.Step.GOING_ON && !stepped);
+        if (step == LinkCandidate.Step.GOING_ON) {
             return false;
         }
+        pending = null;
+        if (step == LinkCandidate.Step.FOUND) {
+            publishMapped(request, named.session(), named.startedAt, named.startedAt, true, named.cpuNanos(), named.calls());
+            return true;
+        }
+        // the named device is not this link (a stale or wrong address): look through all of them
+        return scan(request, named.startedAt, named.path);
+    }
+
+    /** Under slow: lists the device source and tries each candidate but {@code skip} at once. */
+    private boolean scan(PortControl.Request request, long startedAt, Path skip) {
+        long cpuBefore = threadCpu();
+        List<Path> candidates;
+        try {
+            candidates = source.candidates();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "port=" + portName + " cannot list source=" + source + ": " + e);
+            return false;
+        }
+        long listed = clock.getAsLong();
+        for (Path path : candidates) {
+            if (path.equals(portPath) || path.equals(skip)) {
+                continue;
+            }
+            LinkCandidate candidate = new LinkCandidate(request.word(), path, listed);
+            LinkCandidate.Step step;
+            do {
+                step = advance(candidate, request);
+            } while (step == LinkCandidate.Step.GOING_ON);
+            if (step == LinkCandidate.Step.FOUND) {
+                long cpuAfter = threadCpu();
+                publishMapped(request, candidate.session(), startedAt, listed, false,
+                        cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore, 1);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Under slow: drops a link being taken up in steps (its request changed, or the port closes). */
+    private void abandonPending() {
+        LinkCandidate named = pending;
+        if (named != null) {
+            pending = null;
+            named.abandon();
+        }
+    }
+
+    /**
+     * Under slow: makes {@code found} this port's session, tells the agent (mapped[end], the
+     * acknowledgement) and prepares the "mapped" log line.
+     */
+    private void publishMapped(PortControl.Request request, LinkSession found, long startedAt, long listed,
+                               boolean byAddress, long cpuNanos, int calls) {
         // the bursts may take it up from here (they act on it only once the agent set usable); set
         // before mapped[end] so that whoever sees mapped also finds the session
         session = found;
@@ -764,10 +826,8 @@ public final class PortRemap {
         acknowledgedWord = request.word();
         linksMapped.incrementAndGet();
         long mapped = clock.getAsLong();
-        long cpuAfter = threadCpu();
-        String cpu = cpuBefore < 0 || cpuAfter < 0 ? "na" : Long.toString((cpuAfter - cpuBefore) / 1000);
-        LinkSession s = found;
-        long listUs = (listed - now) / 1000;
+        String cpu = cpuNanos < 0 ? "na" : Long.toString(cpuNanos / 1000);
+        long listUs = (listed - startedAt) / 1000;
         long mapUs = lastMapNanos / 1000;
         long validateUs = lastValidateNanos / 1000;
         long syscallsUs = lastMapSystemCallNanos / 1000;
@@ -777,11 +837,12 @@ public final class PortRemap {
         // the ATTACH request (device arrival and scan interval included); map_us and validate_us: the
         // mapping (open, fstat, mmap, close) and validation of the region found, map_syscalls_us the
         // part of map_us inside those four system calls (the kernel's); cpu_us: this thread's
-        // CPU during scan_us (the rest of scan_us it waited for a CPU)
-        mappedLog.set(() -> "port=" + portName + " mapped " + s + " scan_us=" + (mapped - now) / 1000 + " list_us="
-                + listUs + " by_address=" + byAddress + " since_request_us=" + (mapped - seenAt) / 1000 + " map_us="
-                + mapUs + " map_syscalls_us=" + syscallsUs + " validate_us=" + validateUs + " cpu_us=" + cpu);
-        return true;
+        // CPU in the attempt (the rest of scan_us it waited for a CPU or, with steps > 1, carried
+        // bursts on the old path between the steps)
+        mappedLog.set(() -> "port=" + portName + " mapped " + found + " scan_us=" + (mapped - startedAt) / 1000
+                + " list_us=" + listUs + " by_address=" + byAddress + " steps=" + calls + " since_request_us="
+                + (mapped - seenAt) / 1000 + " map_us=" + mapUs + " map_syscalls_us=" + syscallsUs + " validate_us="
+                + validateUs + " cpu_us=" + cpu);
     }
 
     /** This thread's CPU time, -1 where the kernel cannot tell (the log line then says na). */
@@ -801,44 +862,57 @@ public final class PortRemap {
         }
     }
 
-    private LinkSession tryCandidate(Path path, PortControl.Request request) {
+    /**
+     * Under slow: the next step of taking up {@code c}: map it, then validate it and check that it
+     * is this link with a ring for this port, then build the session (ring objects, fence frames).
+     */
+    private LinkCandidate.Step advance(LinkCandidate c, PortControl.Request request) {
         long started = clock.getAsLong();
-        MappedRegion mapping;
-        try {
-            mapping = MappedRegion.map(path);
-        } catch (IOException | RuntimeException e) {
-            return null;
+        if (c.mapping == null) {
+            try {
+                c.mapping = MappedRegion.map(c.path);
+            } catch (IOException | RuntimeException e) {
+                return LinkCandidate.Step.NOT_THIS;
+            }
+            lastMapNanos = clock.getAsLong() - started;
+            lastMapSystemCallNanos = c.mapping.systemCallNanos();
+            return LinkCandidate.Step.GOING_ON;
         }
-        long mapped = clock.getAsLong();
-        try {
-            ValidatedRegion validated = RegionValidator.validate(mapping.segment());
-            lastMapNanos = mapped - started;
-            lastMapSystemCallNanos = mapping.systemCallNanos();
-            lastValidateNanos = clock.getAsLong() - mapped;
+        if (c.validated == null) {
+            ValidatedRegion validated;
+            try {
+                validated = RegionValidator.validate(c.mapping.segment());
+            } catch (RegionFormatException e) {
+                rejectedRegions.incrementAndGet();
+                LOG.log(System.Logger.Level.DEBUG, () -> "port=" + portName + " passes over path=" + c.path + ": "
+                        + e.getMessage());
+                c.abandon();
+                return LinkCandidate.Step.NOT_THIS;
+            }
+            lastValidateNanos = clock.getAsLong() - started;
             var id = validated.identity();
             if (id.kind() != RegionKind.LINK || id.linkId() != request.linkId()
                     || id.generation() != request.generation() || id.endOf(portName) < 0) {
-                mapping.close();
-                return null;   // another region: not an error
+                c.abandon();
+                return LinkCandidate.Step.NOT_THIS;   // another region: not an error
             }
             int end = id.endOf(portName);
             RingLayout tx = validated.layout().find(end, 0);
             RingLayout rx = validated.layout().find(1 - end, 0);
             if ((tx == null && rx == null) || (tx != null && tx.bufferSize() < portTxBufferSize)) {
                 rejectedRegions.incrementAndGet();
-                LOG.log(System.Logger.Level.WARNING, () -> "port=" + portName + " refuses link path=" + path
+                LOG.log(System.Logger.Level.WARNING, () -> "port=" + portName + " refuses link path=" + c.path
                         + " linkId=" + id.linkId() + " end=" + end + " (no ring for this end, or buffers smaller than"
                         + " the port's bufferSize=" + portTxBufferSize + ")");
-                mapping.close();
-                return null;
+                c.abandon();
+                return LinkCandidate.Step.NOT_THIS;
             }
-            return new LinkSession(mapping, validated, end);
-        } catch (RegionFormatException e) {
-            rejectedRegions.incrementAndGet();
-            LOG.log(System.Logger.Level.DEBUG, () -> "port=" + portName + " passes over path=" + path + ": " + e.getMessage());
-            mapping.close();
-            return null;
+            c.validated = validated;
+            c.end = end;
+            return LinkCandidate.Step.GOING_ON;
         }
+        c.found(new LinkSession(c.mapping, c.validated, c.end));
+        return LinkCandidate.Step.FOUND;
     }
 
     /** Unmaps {@code s} once every role finished; retried by the sides' next slow paths if busy. */
@@ -946,6 +1020,7 @@ public final class PortRemap {
         slow.lock();
         try {
             closed = true;
+            abandonPending();
             LinkSession s = session;
             if (s != null) {
                 session = null;
