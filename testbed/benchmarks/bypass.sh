@@ -558,6 +558,12 @@ if has_part establish; then
   [ -n "$handover_gap" ] || handover_gap=na
   [ -n "$handovers" ] || handovers=na
   log "receiver B over all runs: $(grep -oP ' \K(checked|lost|reordered|duplicated|max_gap_ns|remap_links|remap_forced)=[^ ]+' <<<"$summary_b" | tr '\n' ' ')"
+  # what A actually sent per second (its pacing asks for rate_pps; on the core it shares with the
+  # PMD thread, OVS's other threads, the agent and BypassBench it may get far less CPU than that needs)
+  # shellcheck disable=SC2046
+  sender_mpps="$(bench_median $(grep "^TRAFFIC_SECOND port=$port_a " "$dir/guest-a.log" | grep -oP 'tx_mpps=\K[0-9.]+'))"
+  [ "$sender_mpps" != nan ] || sender_mpps=na
+  log "establish: A sent a median $sender_mpps Mpps per second (asked: $(awk -v r="$rate_pps" 'BEGIN { printf "%.2f", r / 1e6 }') Mpps)"
 fi
 
 speedup="$(awk -v a="$bypass_mpps" -v b="$ovs_mpps" 'BEGIN { if (a == "na" || b == "na" || b + 0 == 0) print "na"; else printf "%.1f\n", a / b }')"
@@ -574,7 +580,7 @@ result+=" revert_p99_ms=$revert_p99 gap_outside_max_us=$gap_outside establish_fa
 result+=" establish_first_ms=$establish_first rx_lost=${lost_b:-na} ovs_tx_drop=${ovs_tx_drop_b:-na} ovs_dp_drops=${ovs_dp_drop_total:-na} link_frames_left=${link_frames_left:-na}"
 result+=" gap_establish_p50_us=${gap_establish_p50:-na} gap_revert_p50_us=${gap_revert_p50:-na}"
 result+=" handover_onto_link_gap_p50_us=${handover_gap_p50:-na} handover_back_gap_p50_us=${handover_back_p50:-na}"
-result+=" handover_gap_max_us=${handover_gap:-na} handovers=${handovers:-na}"
+result+=" handover_gap_max_us=${handover_gap:-na} handovers=${handovers:-na} establish_sender_mpps=${sender_mpps:-na}"
 result+=" cacheline_rtt_ns_ovs=${rtt_ovs_before:-na}/${rtt_ovs_after:-na} cacheline_rtt_ns_bypassed=${rtt_bypassed_before:-na}/${rtt_bypassed_after:-na}"
 result+=" poll_us=$poll_us establish_via=$establish_via quiet_ms=$quiet_ms control_nice=$control_nice agent_nice=${agent_nice:-default}"
 [ "$baseline" = 0 ] || result+=" baseline=true"
