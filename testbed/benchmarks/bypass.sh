@@ -29,7 +29,8 @@
 # cacheline_rtt_ns_bypassed: a cache line's round trip between core 0 and core 1 before/after those
 # parts (testbed/src/c/cacheline_pingpong.c). On these VMs the host's vCPU placement sets it and
 # changes it now and then (~105 or ~550 ns); the link's rate follows it (~120 or ~40 Mpps), so
-# compare rates only between parts whose round trips agree.
+# compare rates only between parts whose round trips agree: speedup_same_state is the speedup when
+# all four agree (within a factor of 2), else na.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/lib/common.sh"
@@ -567,6 +568,13 @@ if has_part establish; then
 fi
 
 speedup="$(awk -v a="$bypass_mpps" -v b="$ovs_mpps" 'BEGIN { if (a == "na" || b == "na" || b + 0 == 0) print "na"; else printf "%.1f\n", a / b }')"
+# the same ratio, only when a cache line crossed between the cores equally fast before and after both
+# parts (the four round trips within a factor of 2 of each other): otherwise the host moved the
+# vCPUs in between and the two rates come from two machines
+speedup_same_state="$(awk -v a="$bypass_mpps" -v b="$ovs_mpps" -v r="${rtt_ovs_before:-na} ${rtt_ovs_after:-na} ${rtt_bypassed_before:-na} ${rtt_bypassed_after:-na}" 'BEGIN {
+  n = split(r, v, " "); lo = 1e18; hi = 0
+  for (i = 1; i <= n; i++) { if (v[i] !~ /^[0-9]+$/) { print "na"; exit } if (v[i] + 0 < lo) lo = v[i] + 0; if (v[i] + 0 > hi) hi = v[i] + 0 }
+  if (a == "na" || b == "na" || b + 0 == 0 || hi > 2 * lo) print "na"; else printf "%.1f\n", a / b }')"
 log "machine busy before each part (others' load): ${busy_notes[*]}"
 if has_part through-ovs; then
   for p in ${placements//,/ }; do log "through OVS A:${p:0:1} B:${p:1:1} PMD:${p:2:1}: best ${placement_mpps[$p]} Mpps (rounds: ${placement_rounds[$p]})"; done
@@ -581,7 +589,7 @@ result+=" establish_first_ms=$establish_first rx_lost=${lost_b:-na} ovs_tx_drop=
 result+=" gap_establish_p50_us=${gap_establish_p50:-na} gap_revert_p50_us=${gap_revert_p50:-na}"
 result+=" handover_onto_link_gap_p50_us=${handover_gap_p50:-na} handover_back_gap_p50_us=${handover_back_p50:-na}"
 result+=" handover_gap_max_us=${handover_gap:-na} handovers=${handovers:-na} establish_sender_mpps=${sender_mpps:-na}"
-result+=" cacheline_rtt_ns_ovs=${rtt_ovs_before:-na}/${rtt_ovs_after:-na} cacheline_rtt_ns_bypassed=${rtt_bypassed_before:-na}/${rtt_bypassed_after:-na}"
+result+=" speedup_same_state=$speedup_same_state cacheline_rtt_ns_ovs=${rtt_ovs_before:-na}/${rtt_ovs_after:-na} cacheline_rtt_ns_bypassed=${rtt_bypassed_before:-na}/${rtt_bypassed_after:-na}"
 result+=" poll_us=$poll_us establish_via=$establish_via quiet_ms=$quiet_ms control_nice=$control_nice agent_nice=${agent_nice:-default}"
 [ "$baseline" = 0 ] || result+=" baseline=true"
 placements_note=""
