@@ -40,7 +40,7 @@ source "$here/lib/ovs-dpdk.sh"
 runs=100 seconds=5 warmup=2 rounds=2 load=50 gap_threshold_us=20 parts="through-ovs,bypassed,establish"
 placements="000,001,010,011,100,101,110,111" pmd_maxsleep=500 gap_placement="" gap_pmd_maxsleep=500 control_nice=0
 establish_via=direct revert_via=proxy quiet_ms=20 force_no_huge=0 quiet_wait=60 on_link_ms=200 settle_ms=700 poll_us=20
-ovs_rate_override="" ovs_idle=park agent_nice="" baseline=0
+ovs_rate_override="" ovs_idle=park agent_nice="" agent_realtime=0 baseline=0
 
 usage() {
   cat <<USAGE
@@ -72,6 +72,8 @@ usage: testbed/bench bypass [options]
                         deployment gives them (BypassBench, which measures, stays at nice 0)
   --agent-nice N        in the establish part, the agent's control-nice (its flow monitor's, bypass
                         controller's and link supervisor's threads; default: the agent's own default)
+  --agent-realtime N    in the establish part, the agent's control-realtime-priority (those threads
+                        at SCHED_FIFO N; default 0: off)
   --establish-via direct|proxy  the establishing FLOW_MOD goes to OVS directly (default) or through
                         the agent's proxy (then the agent links once OVS answered the BARRIER sent
                         with it and a barrier on its flow monitor's connection came back)
@@ -108,6 +110,7 @@ while [ $# -gt 0 ]; do
     --gap-pmd-maxsleep) gap_pmd_maxsleep="${2:?}"; shift 2 ;;
     --control-nice) control_nice="${2:?}"; shift 2 ;;
     --agent-nice) agent_nice="${2:?}"; shift 2 ;;
+    --agent-realtime) agent_realtime="${2:?}"; shift 2 ;;
     --establish-via) establish_via="${2:?}"; shift 2 ;;
     --revert-via) revert_via="${2:?}"; shift 2 ;;
     --quiet-ms) quiet_ms="${2:?}"; shift 2 ;;
@@ -130,6 +133,8 @@ done
 [ "$load" -le 100 ] || die "--load value=$load must be 1..100"
 [ -z "$agent_nice" ] || { [[ "$agent_nice" =~ ^-?[0-9]+$ ]] && [ "$agent_nice" -ge -20 ] && [ "$agent_nice" -le 19 ]; } \
   || die "--agent-nice value=$agent_nice must be an integer -20..19"
+[[ "$agent_realtime" =~ ^[0-9]+$ ]] && [ "$agent_realtime" -le 99 ] \
+  || die "--agent-realtime value=$agent_realtime must be 0..99"
 [[ "$control_nice" =~ ^-?[0-9]+$ ]] && [ "$control_nice" -ge -20 ] && [ "$control_nice" -le 19 ] \
   || die "--control-nice value=$control_nice must be an integer -20..19"
 for p in ${placements//,/ } $gap_placement; do
@@ -472,6 +477,7 @@ if has_part establish; then
   pport="$(proxy_port)"
   agent_extra=("bypass-quiet-ms=$quiet_ms" controller-proxy=true "proxy-passive=127.0.0.1:$pport")
   [ -z "$agent_nice" ] || agent_extra+=("control-nice=$agent_nice")
+  [ "$agent_realtime" = 0 ] || agent_extra+=("control-realtime-priority=$agent_realtime")
   # the breaker rule from the start: A -> B is not point-to-point until BypassBench deletes it
   [ "$baseline" = 1 ] && establish_bypass=false || establish_bypass=true
   bring_up "$dir" "$gap_pmd_maxsleep" 1 "$establish_bypass" "${gap_placement:0:1}" "${gap_placement:1:1}" --idle park --rate "$rate_pps" \
@@ -590,7 +596,7 @@ result+=" gap_establish_p50_us=${gap_establish_p50:-na} gap_revert_p50_us=${gap_
 result+=" handover_onto_link_gap_p50_us=${handover_gap_p50:-na} handover_back_gap_p50_us=${handover_back_p50:-na}"
 result+=" handover_gap_max_us=${handover_gap:-na} handovers=${handovers:-na} establish_sender_mpps=${sender_mpps:-na}"
 result+=" speedup_same_state=$speedup_same_state cacheline_rtt_ns_ovs=${rtt_ovs_before:-na}/${rtt_ovs_after:-na} cacheline_rtt_ns_bypassed=${rtt_bypassed_before:-na}/${rtt_bypassed_after:-na}"
-result+=" poll_us=$poll_us establish_via=$establish_via quiet_ms=$quiet_ms control_nice=$control_nice agent_nice=${agent_nice:-default}"
+result+=" poll_us=$poll_us establish_via=$establish_via quiet_ms=$quiet_ms control_nice=$control_nice agent_nice=${agent_nice:-default} agent_realtime=$agent_realtime"
 [ "$baseline" = 0 ] || result+=" baseline=true"
 placements_note=""
 for p in ${placements//,/ }; do placements_note+="$p:${placement_mpps[$p]:-na},"; done

@@ -104,6 +104,10 @@ final class AgentCommand implements Subcommand {
                                                              controller's, link supervisor's and proxy's
                                                              threads (-20..19, 0 = unchanged; below 0
                                                              needs root)
+                  control-realtime-priority=0                SCHED_FIFO priority of those threads (1..99,
+                                                             0 = off); they then run as soon as woken
+                                                             on busy cores; needs root; not with
+                                                             proxy-busy-poll-us
 
                   --config FILE   the configuration file (required)
 

@@ -87,6 +87,10 @@ import org.ovshighway.remapper.RemapDeadlines;
  *                                             the link supervisor's and the OpenFlow proxy's threads
  *                                             (-20..19; 0 = the agent's own); a lower value needs root
  *                                             or CAP_SYS_NICE
+ * control-realtime-priority=0                 SCHED_FIFO priority of those same threads (1..99; 0 =
+ *                                             off, the default): they then run as soon as they are
+ *                                             woken instead of after a busy core's time slice; needs
+ *                                             root or CAP_SYS_NICE; not with proxy-busy-poll-us
  * </pre>
  * Unknown keys, keys given twice, empty values, relative or missing directories, bad numbers and
  * names are errors naming the file and the key.
@@ -111,6 +115,7 @@ import org.ovshighway.remapper.RemapDeadlines;
  * @param linkWarmupCycles scratch establish/revert cycles at start (0: none)
  * @param controlNice    nice value of the threads a link's establishment and revert wait for
  *                       (and the proxy's, which relay and hold)
+ * @param controlRealtimePriority SCHED_FIFO priority of those threads, 0 for the normal policy
  * @param libvirtUri     libvirt connection for ring ports with a domain
  * @param libvirtDetachDeadline how long an unplug waits for the guest to release the device
  * @param libvirtWatch   how often VM guests' port devices are checked (zero: never)
@@ -121,7 +126,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                           Duration bypassQuiet, boolean controllerProxy, String proxyListen,
                           Optional<InetSocketAddress> proxyPassive, Duration proxyHoldDeadline,
                           Duration proxyBusyPoll, RemapDeadlines linkDeadlines, boolean linkSpareRegions,
-                          int linkWarmupCycles, int controlNice, String libvirtUri, Duration libvirtDetachDeadline,
+                          int linkWarmupCycles, int controlNice, int controlRealtimePriority, String libvirtUri, Duration libvirtDetachDeadline,
                           Duration libvirtWatch, UpstreamTlsSource proxyTls) {
 
     /** A port name: usable as OVS interface name, region file name part and region header name. */
@@ -137,7 +142,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
     static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir", "openflow",
             "control-socket", "bypass", "bypass-quiet-ms", "controller-proxy", "proxy-listen", "proxy-passive",
             "proxy-hold-deadline-ms", "proxy-busy-poll-us", "link-map-deadline-ms", "link-fence-deadline-ms",
-            "link-revert-deadline-ms", "link-grace-ms", "link-spare-regions", "link-warmup-cycles", "control-nice", "libvirt-uri",
+            "link-revert-deadline-ms", "link-grace-ms", "link-spare-regions", "link-warmup-cycles", "control-nice", "control-realtime-priority", "libvirt-uri",
             "libvirt-detach-deadline-ms", "libvirt-watch-ms", "proxy-ssl-private-key", "proxy-ssl-certificate",
             "proxy-ssl-ca-cert", "proxy-ssl-keystore", "proxy-ssl-keystore-password-file");
     private static final Set<String> PORT_KEYS = Set.of("guest", "publish-root", "domain", "ofport");
@@ -338,6 +343,13 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
         boolean spareRegions = bool(file, values, "link-spare-regions", true);
         int warmupCycles = (int) wholeNumber(file, values, "link-warmup-cycles", DEFAULT_WARMUP_CYCLES, 0, 10_000);
         int controlNice = (int) wholeNumber(file, values, "control-nice", DEFAULT_CONTROL_NICE, ThreadNice.MIN, ThreadNice.MAX);
+        int controlRealtime = (int) wholeNumber(file, values, "control-realtime-priority", 0, 0, ThreadRealtime.MAX);
+        if (controlRealtime > 0 && !busyPoll.isZero()) {
+            // a SCHED_FIFO thread's sched_yield gives way to no normal thread: its polling window would
+            // keep everything else off its core
+            throw new ConfigException(file, "control-realtime-priority", "cannot be combined with proxy-busy-poll-us:"
+                    + " value=" + controlRealtime + " proxy-busy-poll-us=" + busyPoll.toNanos() / 1000);
+        }
         String libvirtUri = values.getOrDefault("libvirt-uri", DEFAULT_LIBVIRT_URI).strip();
         if (!libvirtUri.matches("[a-z][a-z0-9+]*:///?\\S*")) {
             throw new ConfigException(file, "libvirt-uri", "must be a libvirt URI such as qemu:///system: value="
@@ -354,7 +366,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
         }
         return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts, openflow, controlSocket,
                 bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline, busyPoll, deadlines, spareRegions,
-                warmupCycles, controlNice, libvirtUri, detachDeadline, watch, proxyTls);
+                warmupCycles, controlNice, controlRealtime, libvirtUri, detachDeadline, watch, proxyTls);
     }
 
     /** Where region files go: {@code region-dir}, else hugetlbfs when it fits, else /dev/shm. */

@@ -110,9 +110,18 @@ final class HighwayAgent implements AutoCloseable {
         LinkFlowCounters flowCounters = null;
         MirrorCatchUp catchUp = null;
         Thread warmup = null;
-        // run first on each thread a link's establishment and revert wait for (control-nice)
+        // run first on each thread a link's establishment and revert wait for (control-nice,
+        // control-realtime-priority); the nice value stays in force should the real-time policy be refused
         int nice = config.controlNice();
-        Runnable controlThreadStart = nice == 0 ? () -> { } : () -> ThreadNice.trySetCallingThread(nice, LOG);
+        int realtime = config.controlRealtimePriority();
+        Runnable controlThreadStart = () -> {
+            if (nice != 0) {
+                ThreadNice.trySetCallingThread(nice, LOG);
+            }
+            if (realtime > 0) {
+                ThreadRealtime.trySetCallingThread(realtime, LOG);
+            }
+        };
         try {
             SortedMap<PortNo, String> candidates = new TreeMap<>();
             Map<String, PortEnd> ends = new HashMap<>();
@@ -204,10 +213,11 @@ final class HighwayAgent implements AutoCloseable {
                 warnAboutLeftoverLinks(config.regionFiles());
             }
             watch.start(openflow, controlThreadStart);
-            if (nice != 0) {
+            if (nice != 0 || realtime > 0) {
                 LOG.log(System.Logger.Level.INFO, "the flow monitor's" + (config.bypass() ? ", bypass controller's, link"
                         + " supervisor's" : "") + (config.controllerProxy() ? " and OpenFlow proxy's" : "")
-                        + " threads run at nice " + nice + " (control-nice)");
+                        + " threads run at nice " + nice + " (control-nice)"
+                        + (realtime > 0 ? ", SCHED_FIFO priority " + realtime + " (control-realtime-priority)" : ""));
             }
             if (config.controllerProxy()) {
                 Map<Long, String> names = new HashMap<>();

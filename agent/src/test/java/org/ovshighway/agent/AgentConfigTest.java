@@ -241,6 +241,16 @@ class AgentConfigTest {
     }
 
     @Test
+    void controlRealtimePriorityIsOffByDefaultAndIsChecked() throws Exception {
+        assertEquals(0, AgentConfig.load(write(valid())).controlRealtimePriority());
+        assertEquals(10, AgentConfig.load(write(valid() + "control-realtime-priority=10\n")).controlRealtimePriority());
+        assertTrue(refused(valid() + "control-realtime-priority=100\n").getMessage()
+                .contains("key=control-realtime-priority: must be a whole number 0..99: value=100"));
+        String both = refused(valid() + "control-realtime-priority=10\nproxy-busy-poll-us=50\n").getMessage();
+        assertTrue(both.contains("key=control-realtime-priority") && both.contains("proxy-busy-poll-us=50"), both);
+    }
+
+    @Test
     void linkWarmupCyclesDefaultAndAreChecked() throws Exception {
         assertEquals(AgentConfig.DEFAULT_WARMUP_CYCLES, AgentConfig.load(write(valid())).linkWarmupCycles());
         assertEquals(0, AgentConfig.load(write(valid() + "link-warmup-cycles=0\n")).linkWarmupCycles());

@@ -71,7 +71,7 @@ class HighwayAgentOvsDpdkTest {
                     "ring-port.pa.guest=guest-a", "ring-port.pa.publish-root=" + work.resolve("guest-a"),
                     "ring-port.pa.ofport=11",
                     "ring-port.pb.guest=guest-b", "ring-port.pb.publish-root=" + work.resolve("guest-b"),
-                    "ring-port.pb.ofport=12", "bypass=false", "control-nice=-7", ""));
+                    "ring-port.pb.ofport=12", "bypass=false", "control-nice=-7", "control-realtime-priority=3", ""));
             ovs.ofctl("del-flows", "br0");
             Path control;
             try (HighwayAgent agent = HighwayAgent.start(AgentConfig.load(config))) {
@@ -83,6 +83,8 @@ class HighwayAgentOvsDpdkTest {
 
                 // without the bypass and the proxy only the flow monitor's thread is a control thread
                 assertEquals(1, threadsAtNice(-7), "threads at control-nice");
+                assertEquals(1, threadsWith(new ThreadRealtime.Policy(ThreadRealtime.SCHED_FIFO, 3)),
+                        "threads at control-realtime-priority");
 
                 ovs.ofctl("add-flow", "br0", "in_port=11,actions=output:12");
                 String p2p = awaitLinks(config, t -> line(t, "pa(11)").contains("-> pb(12)"));
@@ -176,6 +178,18 @@ class HighwayAgentOvsDpdkTest {
     }
 
     /** Threads of this JVM whose nice value (field 19 of /proc/self/task/TID/stat) is {@code nice}. */
+    private static long threadsWith(ThreadRealtime.Policy policy) throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            return tasks.filter(task -> {
+                try {
+                    return ThreadRealtime.Policy.ofTask(task.resolve("stat")).equals(policy);
+                } catch (IOException e) {
+                    return false;   // the thread ended meanwhile
+                }
+            }).count();
+        }
+    }
+
     private static long threadsAtNice(int nice) throws IOException {
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             return tasks.filter(task -> {
