@@ -1,13 +1,10 @@
 package org.ovshighway.agent;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The nice value of the calling thread alone: Linux applies {@code setpriority(PRIO_PROCESS, tid)}
@@ -82,18 +79,5 @@ final class ThreadNice {
         } catch (IllegalStateException e) {
             log.log(System.Logger.Level.WARNING, "thread keeps its priority: " + e.getMessage());
         }
-    }
-
-    /** The calling thread's nice value, from {@code /proc/thread-self/stat}. */
-    static int ofCallingThread() throws IOException {
-        return ofTask(Path.of("/proc/thread-self/stat"));
-    }
-
-    /** The nice value (field 19) in a task's {@code stat} file, e.g. {@code /proc/self/task/TID/stat}. */
-    static int ofTask(Path statFile) throws IOException {
-        String stat = Files.readString(statFile);
-        // the command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-        return Integer.parseInt(fields[16]);
     }
 }

@@ -1,13 +1,10 @@
 package org.ovshighway.agent;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The calling thread's real-time policy: {@code SCHED_FIFO} at a priority. For the few threads a
@@ -22,8 +19,7 @@ final class ThreadRealtime {
     /** Priorities {@code SCHED_FIFO} accepts. */
     static final int MIN = 1;
     static final int MAX = 99;
-    /** The policy numbers of {@code /proc/.../stat} field 41. */
-    static final int SCHED_OTHER = 0;
+    /** The policy's number (also in {@code /proc/.../stat} field 41). */
     static final int SCHED_FIFO = 1;
     private static final int SCHED_RESET_ON_FORK = 0x40000000;
     private static final int EPERM = 1;
@@ -81,20 +77,6 @@ final class ThreadRealtime {
             setCallingThread(priority);
         } catch (IllegalStateException e) {
             log.log(System.Logger.Level.WARNING, "thread keeps the normal scheduling policy: " + e.getMessage());
-        }
-    }
-
-    /** A task's scheduling policy and real-time priority, from its {@code stat} file (fields 41 and 40). */
-    record Policy(int policy, int priority) {
-        static Policy ofTask(Path statFile) throws IOException {
-            String stat = Files.readString(statFile);
-            // the command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-            return new Policy(Integer.parseInt(fields[38]), Integer.parseInt(fields[37]));
-        }
-
-        static Policy ofCallingThread() throws IOException {
-            return ofTask(Path.of("/proc/thread-self/stat"));
         }
     }
 }

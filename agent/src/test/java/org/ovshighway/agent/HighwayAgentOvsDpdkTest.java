@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -82,8 +80,9 @@ class HighwayAgentOvsDpdkTest {
                         empty);
 
                 // without the bypass and the proxy only the flow monitor's thread is a control thread
-                assertEquals(1, threadsAtNice(-7), "threads at control-nice");
-                assertEquals(1, threadsWith(new ThreadRealtime.Policy(ThreadRealtime.SCHED_FIFO, 3)),
+                assertEquals(1, TaskStat.threadsOfThisProcess(t -> t.nice() == -7), "threads at control-nice");
+                assertEquals(1, TaskStat.threadsOfThisProcess(t -> t.policy() == ThreadRealtime.SCHED_FIFO
+                        && t.realtimePriority() == 3),
                         "threads at control-realtime-priority");
 
                 ovs.ofctl("add-flow", "br0", "in_port=11,actions=output:12");
@@ -174,31 +173,6 @@ class HighwayAgentOvsDpdkTest {
             }
             PrivateOvsDpdk.deleteTree(regions);
             PrivateOvsDpdk.deleteTree(work);
-        }
-    }
-
-    /** Threads of this JVM whose nice value (field 19 of /proc/self/task/TID/stat) is {@code nice}. */
-    private static long threadsWith(ThreadRealtime.Policy policy) throws IOException {
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            return tasks.filter(task -> {
-                try {
-                    return ThreadRealtime.Policy.ofTask(task.resolve("stat")).equals(policy);
-                } catch (IOException e) {
-                    return false;   // the thread ended meanwhile
-                }
-            }).count();
-        }
-    }
-
-    private static long threadsAtNice(int nice) throws IOException {
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            return tasks.filter(task -> {
-                try {
-                    return ThreadNice.ofTask(task.resolve("stat")) == nice;
-                } catch (IOException e) {
-                    return false;   // the thread ended meanwhile
-                }
-            }).count();
         }
     }
 }

@@ -11,12 +11,12 @@ class ThreadNiceTest {
 
     @Test
     void aHigherNiceValueAppliesToTheCallingThreadAlone() throws Exception {
-        int before = ThreadNice.ofCallingThread();
+        int before = TaskStat.ofCallingThread().nice();
         assertEquals(7, FreshThread.call(() -> {
             ThreadNice.setCallingThread(7);
-            return ThreadNice.ofCallingThread();
+            return TaskStat.ofCallingThread().nice();
         }));
-        assertEquals(before, ThreadNice.ofCallingThread(), "the caller's own thread is untouched");
+        assertEquals(before, TaskStat.ofCallingThread().nice(), "the caller's own thread is untouched");
     }
 
     @Test
@@ -24,7 +24,7 @@ class ThreadNiceTest {
         assumeTrue("root".equals(System.getProperty("user.name")), "lowering a nice value needs root");
         assertEquals(-10, FreshThread.call(() -> {
             ThreadNice.setCallingThread(-10);
-            return ThreadNice.ofCallingThread();
+            return TaskStat.ofCallingThread().nice();
         }));
     }
 

@@ -12,17 +12,19 @@ class ThreadRealtimeTest {
     @Test
     void fifoAppliesToTheCallingThreadAloneAndNotToTheThreadsItStarts() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "a real-time policy needs root");
-        ThreadRealtime.Policy before = ThreadRealtime.Policy.ofCallingThread();
-        ThreadRealtime.Policy[] seen = FreshThread.call(() -> {
+        TaskStat before = TaskStat.ofCallingThread();
+        TaskStat[] seen = FreshThread.call(() -> {
             ThreadRealtime.setCallingThread(7);
-            ThreadRealtime.Policy self = ThreadRealtime.Policy.ofCallingThread();
+            TaskStat self = TaskStat.ofCallingThread();
             // SCHED_RESET_ON_FORK: a thread started from here begins at the normal policy
-            ThreadRealtime.Policy child = FreshThread.call(ThreadRealtime.Policy::ofCallingThread);
-            return new ThreadRealtime.Policy[] {self, child};
+            TaskStat child = FreshThread.call(TaskStat::ofCallingThread);
+            return new TaskStat[] {self, child};
         });
-        assertEquals(new ThreadRealtime.Policy(ThreadRealtime.SCHED_FIFO, 7), seen[0]);
-        assertEquals(new ThreadRealtime.Policy(ThreadRealtime.SCHED_OTHER, 0), seen[1], "started by the FIFO thread");
-        assertEquals(before, ThreadRealtime.Policy.ofCallingThread(), "the caller's own thread is untouched");
+        assertEquals(ThreadRealtime.SCHED_FIFO, seen[0].policy());
+        assertEquals(7, seen[0].realtimePriority());
+        assertEquals(TaskStat.SCHED_OTHER, seen[1].policy(), "started by the FIFO thread");
+        assertEquals(0, seen[1].realtimePriority(), "started by the FIFO thread");
+        assertEquals(before, TaskStat.ofCallingThread(), "the caller's own thread is untouched");
     }
 
     @Test

@@ -69,6 +69,18 @@ class RemapDeviceAddressTest {
         return files.create(name, RegionLayout.link(false), RegionIdentity.link(linkId, GEN, "x", "y"));
     }
 
+    /**
+     * Link {@code LINK} on a device a scan passes over (no vendor/device files), and an ATTACH that
+     * names that device: only the address leads to it. Returns the link's region file.
+     */
+    private Path attachNamedOnly() throws IOException {
+        Path linkFile = link("hwlink-11", LINK);
+        device("0000:00:05.0", linkFile, false);
+        PortControl.publishRequest(agentX.segment(), PortControl.OP_ATTACH, LINK, GEN,
+                PciAddress.parse("0000:00:05.0").word());
+        return linkFile;
+    }
+
     /** Bursts until X mapped link {@code LINK}, or a bounded number of them; returns what X has mapped. */
     private String burstUntilMapped(Path linkFile) throws IOException {
         try (MappedRegion link = MappedRegion.map(linkFile)) {
@@ -88,11 +100,7 @@ class RemapDeviceAddressTest {
 
     @Test
     void theNamedDeviceIsMappedWithoutAScanThatWouldNotFindIt() throws IOException {
-        Path linkFile = link("hwlink-11", LINK);
-        // no vendor/device files: a scan passes over this directory, only the address leads to it
-        device("0000:00:05.0", linkFile, false);
-        PortControl.publishRequest(agentX.segment(), PortControl.OP_ATTACH, LINK, GEN,
-                PciAddress.parse("0000:00:05.0").word());
+        Path linkFile = attachNamedOnly();
         assertEquals(LINK + "/" + GEN, burstUntilMapped(linkFile));
     }
 
@@ -128,10 +136,7 @@ class RemapDeviceAddressTest {
      */
     @Test
     void theNamedDeviceIsTakenUpInThreeBurstsThatKeepSending() throws IOException {
-        Path linkFile = link("hwlink-11", LINK);
-        device("0000:00:05.0", linkFile, false);
-        PortControl.publishRequest(agentX.segment(), PortControl.OP_ATTACH, LINK, GEN,
-                PciAddress.parse("0000:00:05.0").word());
+        Path linkFile = attachNamedOnly();
         byte[][] frame = {new byte[64]};
         try (MappedRegion link = MappedRegion.map(linkFile)) {
             for (int burst = 1; burst <= 2; burst++) {
@@ -148,10 +153,7 @@ class RemapDeviceAddressTest {
     /** An ATTACH withdrawn while its device is half taken up: the guest unmaps it on the next burst. */
     @Test
     void aWithdrawnAttachUnmapsTheHalfTakenUpLink() throws IOException {
-        Path linkFile = link("hwlink-11", LINK);
-        device("0000:00:05.0", linkFile, false);
-        PortControl.publishRequest(agentX.segment(), PortControl.OP_ATTACH, LINK, GEN,
-                PciAddress.parse("0000:00:05.0").word());
+        Path linkFile = attachNamedOnly();
         x.rxBurst(rx);
         assertTrue(mapped(linkFile), "the first step mapped the link region");
         long detach = PortControl.publishRequest(agentX.segment(), PortControl.OP_DETACH, LINK, GEN);
