@@ -36,6 +36,8 @@ final class Link {
     final List<AttachedRegion> attachments = new ArrayList<>();
     /** Completes when the link is ACTIVE or ended (whichever first). */
     final CompletableFuture<LinkStatus> established = new CompletableFuture<>();
+    /** Completes when a standby link is STANDBY, or when the link is ACTIVE or ended (whichever first). */
+    final CompletableFuture<LinkStatus> ready = new CompletableFuture<>();
     /** Completes when the link is CLOSED. */
     final CompletableFuture<LinkStatus> closed = new CompletableFuture<>();
     /**
@@ -49,6 +51,8 @@ final class Link {
     private volatile LinkOutcome outcome = LinkOutcome.OPEN;
     private long deadline;
     private boolean revertRequested;
+    /** Once both ends mapped, wait in STANDBY for {@link #activate} instead of publishing usable. */
+    private boolean standby;
     private long detachWord0;
     private long detachWord1;
     private boolean detachPublished;
@@ -63,6 +67,24 @@ final class Link {
         this.file = file;
         this.mapping = mapping;
         this.region = mapping.segment();
+    }
+
+    /** Makes it a standby link: once both ends mapped it waits in STANDBY for {@link #activate}. Before the first step. */
+    void holdInStandby() {
+        standby = true;
+    }
+
+    /** Whether it is a standby link not activated yet. */
+    boolean standingBy() {
+        return standby;
+    }
+
+    /**
+     * Ends the standby: usable is published on the next step once both ends mapped (at once in
+     * STANDBY). A link that is not a standby one, or is already on its way down, is left as is.
+     */
+    void activate() {
+        standby = false;
     }
 
     LinkState state() {
@@ -92,7 +114,7 @@ final class Link {
      * A link an earlier agent left (its region file, its guests' words and requests still there):
      * takes it over in the state its shared words show, deadlines starting now. Only a link that
      * was ACTIVE (usable, every fence acknowledged, both ports still asked to ATTACH it) stays up;
-     * one that was reverting goes on reverting; one that was not usable yet is rolled back; anything
+     * one that was reverting goes on reverting; one that was not usable yet (a standby link too) is rolled back; anything
      * else (a fence never acknowledged, a forced revert, requests that name another link) is forced.
      *
      * @param request0 / request1 the ports' current request words, as PortControl reads them
@@ -104,6 +126,7 @@ final class Link {
         boolean detaching = detachRequest(request0) && detachRequest(request1);
         if (usable == generation && attached0 && attached1 && fencesAcknowledged(FenceFrameDescriptor.SEQUENCE_IN)) {
             state = LinkState.ACTIVE;
+            ready.complete(status());
             established.complete(status());
         } else if (usable == generation && detaching) {
             // the revert was under way: its DETACH words are the ones the guests acknowledge
@@ -154,15 +177,26 @@ final class Link {
                 if (revertRequested || (!mapped && now - deadline >= 0)) {
                     publishDetach();
                     moveTo(LinkState.ROLLING_BACK, now + deadlines.grace().toNanos());
+                } else if (mapped && standby) {
+                    moveTo(LinkState.STANDBY, Long.MAX_VALUE);
+                    ready.complete(status());
                 } else if (mapped) {
-                    // pairs with the guests' acquire of usable: both ends mapped, the sender may fence
-                    LinkControl.releaseUsable(region, generation);
-                    moveTo(LinkState.USABLE, now + deadlines.fence().toNanos());
+                    publishUsable(now, deadlines);
+                }
+            }
+            case STANDBY -> {
+                // no deadline: nothing is on a standby link and both guests keep using their old rings
+                if (revertRequested) {
+                    publishDetach();
+                    moveTo(LinkState.ROLLING_BACK, now + deadlines.grace().toNanos());
+                } else if (!standby) {
+                    publishUsable(now, deadlines);
                 }
             }
             case USABLE -> {
                 if (fencesAcknowledged(FenceFrameDescriptor.SEQUENCE_IN)) {
                     moveTo(LinkState.ACTIVE, now);
+                    ready.complete(status());
                     established.complete(status());
                     if (revertRequested) {
                         startRevert(now, deadlines);
@@ -209,7 +243,7 @@ final class Link {
      */
     void forceNow(long now, RemapDeadlines deadlines) {
         switch (state) {
-            case ATTACHING -> {
+            case ATTACHING, STANDBY -> {
                 publishDetach();
                 moveTo(LinkState.ROLLING_BACK, now + deadlines.grace().toNanos());
             }
@@ -217,6 +251,12 @@ final class Link {
             default -> {
             }
         }
+    }
+
+    private void publishUsable(long now, RemapDeadlines deadlines) {
+        // pairs with the guests' acquire of usable: both ends mapped, the sender may fence
+        LinkControl.releaseUsable(region, generation);
+        moveTo(LinkState.USABLE, now + deadlines.fence().toNanos());
     }
 
     private void startRevert(long now, RemapDeadlines deadlines) {
@@ -267,6 +307,7 @@ final class Link {
         outcome = how;
         state = LinkState.CLOSED;
         LinkStatus status = status();
+        ready.complete(status);
         established.complete(status);
         closed.complete(status);
     }

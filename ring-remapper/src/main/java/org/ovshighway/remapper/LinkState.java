@@ -4,6 +4,12 @@ package org.ovshighway.remapper;
 public enum LinkState {
     /** Region created and attached to both guests, ATTACH published; waiting for both mapped[end] (map deadline). */
     ATTACHING,
+    /**
+     * A standby link ({@link LinkSupervisor#standby}): both ends mapped, usable withheld, no
+     * deadline; nothing is on it. {@link LinkSupervisor#activate} publishes usable (-> USABLE), a
+     * revert rolls it back (-> ROLLING_BACK).
+     */
+    STANDBY,
     /** usable published; waiting for every direction's FENCE_IN acknowledgement (fence deadline). */
     USABLE,
     /** Every direction runs on the link; the vSwitch is out of the path. */

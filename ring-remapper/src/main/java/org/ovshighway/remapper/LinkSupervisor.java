@@ -89,6 +89,23 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
      * ACTIVE, or once it ended without becoming active (ROLLED_BACK, FORCED or FAILED).
      */
     public CompletableFuture<LinkStatus> establish(PortEnd end0, PortEnd end1, boolean twoWay) {
+        return open(end0, end1, twoWay, false);
+    }
+
+    /**
+     * Asks for a standby link between {@code end0} and {@code end1} (as {@link #establish}): made,
+     * attached and mapped by both guests like any link, but {@code usable} is withheld, so both
+     * guests keep sending and receiving on their ports' rings and nothing is on it. It waits in
+     * STANDBY, without a deadline, until {@link #activate} (then it goes on as an established
+     * link would from both ends mapped) or a {@link #revert} (rolled back). It takes the region,
+     * the devices and the guests' mapping off the establish path of a pair expected to be linked
+     * again. The future completes once the link is STANDBY, or ended without getting there.
+     */
+    public CompletableFuture<LinkStatus> standby(PortEnd end0, PortEnd end1, boolean twoWay) {
+        return open(end0, end1, twoWay, true);
+    }
+
+    private CompletableFuture<LinkStatus> open(PortEnd end0, PortEnd end1, boolean twoWay, boolean standby) {
         Objects.requireNonNull(end0, "end0");
         Objects.requireNonNull(end1, "end1");
         if (end0.port().equals(end1.port())) {
@@ -97,7 +114,30 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
         long linkId = nextLinkId.incrementAndGet();
         CompletableFuture<LinkStatus> result = new CompletableFuture<>();
         long asked = clock.getAsLong();
-        submit(() -> open(linkId, end0, end1, twoWay, result, asked));
+        submit(() -> open(linkId, end0, end1, twoWay, standby, result, asked));
+        return result;
+    }
+
+    /**
+     * Ends the standby of link {@code linkId} ({@link #standby}): usable is published on the
+     * supervisor's next tick (once both ends mapped, when it is still ATTACHING). The future
+     * completes as {@link #establish}'s does: once the link is ACTIVE, or ended without becoming
+     * active; exceptionally when no such link is open or it is not a standby link.
+     */
+    public CompletableFuture<LinkStatus> activate(long linkId) {
+        CompletableFuture<LinkStatus> result = new CompletableFuture<>();
+        submit(() -> {
+            Link link = links.get(linkId);
+            if (link == null || !link.standingBy()) {
+                result.completeExceptionally(new IllegalStateException("no standby link to activate: linkId=" + linkId
+                        + " state=" + (link == null ? "none" : link.state())));
+                return;
+            }
+            link.activate();
+            link.established.whenComplete((status, e) -> result.complete(status));
+            // now, not on the next tick: the traffic waits for usable
+            step(link, clock.getAsLong());
+        });
         return result;
     }
 
@@ -309,18 +349,8 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
         }
         long now = clock.getAsLong();
         for (Link link : List.copyOf(links.values())) {
-            LinkState before = link.state();
-            boolean done;
-            try {
-                done = link.step(now, deadlines);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "link=" + link.linkId + " step failed; closing it: " + e, e);
-                done = true;
-            }
-            if (done) {
-                close(link, link.outcome() == LinkOutcome.OPEN ? LinkOutcome.FORCED : link.outcome());
-            } else if (link.state() != before) {
-                listener.accept(link.status());
+            if (links.containsKey(link.linkId)) {
+                step(link, now);
             }
         }
         if (spares != null && spares.wantsRefill() && commands.isEmpty() && settled()) {
@@ -333,18 +363,34 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
         }
     }
 
+    private void step(Link link, long now) {
+        LinkState before = link.state();
+        boolean done;
+        try {
+            done = link.step(now, deadlines);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "link=" + link.linkId + " step failed; closing it: " + e, e);
+            done = true;
+        }
+        if (done) {
+            close(link, link.outcome() == LinkOutcome.OPEN ? LinkOutcome.FORCED : link.outcome());
+        } else if (link.state() != before) {
+            listener.accept(link.status());
+        }
+    }
+
     /** No link is on its way up or down (making a spare then delays nobody's state change). */
     private boolean settled() {
         for (Link link : links.values()) {
-            if (link.state() != LinkState.ACTIVE) {
+            if (link.state() != LinkState.ACTIVE && link.state() != LinkState.STANDBY) {
                 return false;
             }
         }
         return true;
     }
 
-    private void open(long linkId, PortEnd end0, PortEnd end1, boolean twoWay, CompletableFuture<LinkStatus> result,
-                      long asked) {
+    private void open(long linkId, PortEnd end0, PortEnd end1, boolean twoWay, boolean standby,
+                      CompletableFuture<LinkStatus> result, long asked) {
         long started = clock.getAsLong();
         boolean timed = LOG.isLoggable(System.Logger.Level.DEBUG);
         long cpuStarted = timed ? THREAD_CPU.getCurrentThreadCpuTime() : 0;
@@ -387,6 +433,9 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
         }
         long regionReady = clock.getAsLong();
         Link link = new Link(linkId, generation, end0, end1, twoWay, file, mapping);
+        if (standby) {
+            link.holdInStandby();
+        }
         long[] attached = new long[2];
         try {
             for (PortEnd end : List.of(end0, end1)) {
@@ -413,7 +462,7 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
                     + (spare != null) + " attach_us=" + (attached[0] - regionReady) / 1000 + ","
                     + (attached[1] - attached[0]) / 1000 + " total_us=" + (published - asked) / 1000 + " cpu_us=" + cpuUs);
         }
-        link.established.whenComplete((status, e) -> result.complete(status));
+        (standby ? link.ready : link.established).whenComplete((status, e) -> result.complete(status));
         synchronized (base) {
             links.put(linkId, link);
         }
@@ -551,8 +600,8 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
 
     /**
      * Whether the next tick may have something to do soon: a command is queued, a link is not
-     * ACTIVE (its state moves on guests' words or a deadline), or a spare region is missing.
-     * An ACTIVE link moves on only by a command (revert, forceAll). Supervisor thread only.
+     * ACTIVE or STANDBY (its state moves on guests' words or a deadline), or a spare region is
+     * missing. An ACTIVE or STANDBY link moves on only by a command (revert, activate, forceAll). Supervisor thread only.
      */
     boolean wantsFastTicks() {
         return !commands.isEmpty() || !settled() || (spares != null && spares.wantsRefill());

@@ -261,6 +261,113 @@ class LinkLifecycleTest {
     }
 
     @Test
+    void aStandbyLinkWaitsMappedWithoutUsableOrDeadlineUntilActivated() throws Exception {
+        CompletableFuture<LinkStatus> standing = supervisor.standby(PortEnd.of(portX), PortEnd.of(portY), false);
+        supervisor.tick();
+        long id = supervisor.linkOf("x").linkId();
+        assertEquals(PortControl.OP_ATTACH, PortControl.opcode(PortControl.acquireRequestWord(portX.segment())));
+        try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+            MemorySegment link = guests.segment();
+            guestMaps(link, 0, portX);
+            guestMaps(link, 1, portY);
+            supervisor.tick();
+            assertEquals(LinkState.STANDBY, standing.get().state());
+            assertEquals(0, LinkControl.acquireUsable(link), "usable withheld: both guests stay on their rings");
+            assertFalse(supervisor.wantsFastTicks(), "STANDBY moves on only by a command");
+            now += DEADLINES.map().toNanos() + DEADLINES.fence().toNanos() + DEADLINES.grace().toNanos();
+            supervisor.tick();
+            assertEquals(LinkState.STANDBY, supervisor.linkOf("x").state(), "no deadline while standing by");
+
+            CompletableFuture<LinkStatus> activated = supervisor.activate(id);
+            supervisor.tick();
+            assertEquals(LinkState.USABLE, supervisor.linkOf("x").state());
+            assertEquals(1, LinkControl.acquireUsable(link));
+            assertFalse(activated.isDone());
+            now += DEADLINES.fence().toNanos() - 1;
+            LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_IN);
+            supervisor.tick();
+            assertEquals(LinkState.ACTIVE, activated.get().state());
+            assertEquals(id, activated.get().linkId());
+        }
+        assertTrue(events.stream().anyMatch(e -> e.state() == LinkState.STANDBY), "the listener heard STANDBY");
+    }
+
+    @Test
+    void aStandbyLinkActivatedBeforeBothEndsMappedGoesStraightToUsable() throws Exception {
+        CompletableFuture<LinkStatus> standing = supervisor.standby(PortEnd.of(portX), PortEnd.of(portY), false);
+        supervisor.tick();
+        long id = supervisor.linkOf("x").linkId();
+        CompletableFuture<LinkStatus> activated = supervisor.activate(id);
+        supervisor.tick();
+        assertEquals(LinkState.ATTACHING, supervisor.linkOf("x").state());
+        try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+            MemorySegment link = guests.segment();
+            mapBothAndAckFenceIn(link);
+            assertEquals(LinkState.ACTIVE, activated.get().state());
+            assertEquals(LinkState.ACTIVE, standing.get().state(), "never stood by: ready once active");
+        }
+        assertTrue(events.stream().noneMatch(e -> e.state() == LinkState.STANDBY));
+        CompletableFuture<LinkStatus> again = supervisor.activate(id);
+        supervisor.tick();
+        assertTrue(again.isCompletedExceptionally(), "an active link is no standby link");
+    }
+
+    @Test
+    void aRevertedStandbyLinkIsRolledBackAndANormalLinkCannotBeActivated() throws Exception {
+        CompletableFuture<LinkStatus> standing = supervisor.standby(PortEnd.of(portX), PortEnd.of(portY), true);
+        supervisor.tick();
+        long id = supervisor.linkOf("x").linkId();
+        try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+            MemorySegment link = guests.segment();
+            guestMaps(link, 0, portX);
+            guestMaps(link, 1, portY);
+            supervisor.tick();
+            assertEquals(LinkState.STANDBY, standing.get().state());
+            CompletableFuture<LinkStatus> reverted = supervisor.revert(id);
+            supervisor.tick();
+            assertEquals(LinkState.ROLLING_BACK, supervisor.linkOf("x").state());
+            assertEquals(PortControl.OP_DETACH, PortControl.opcode(PortControl.acquireRequestWord(portY.segment())));
+            assertEquals(0, LinkControl.acquireUsable(link), "never usable");
+            guestUnmaps(link, 0, portX);
+            guestUnmaps(link, 1, portY);
+            supervisor.tick();
+            assertEquals(LinkOutcome.ROLLED_BACK, reverted.get().outcome());
+        }
+        assertFalse(Files.exists(linkFile(id)));
+        assertEquals(1, supervisor.rollbacks());
+
+        supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);
+        supervisor.tick();
+        CompletableFuture<LinkStatus> notStandby = supervisor.activate(supervisor.linkOf("x").linkId());
+        supervisor.tick();
+        assertTrue(notStandby.isCompletedExceptionally());
+        assertEquals(LinkState.ATTACHING, supervisor.linkOf("x").state());
+    }
+
+    @Test
+    void forceAllRollsBackAStandbyLink() throws Exception {
+        CompletableFuture<LinkStatus> standing = supervisor.standby(PortEnd.of(portX), PortEnd.of(portY), false);
+        supervisor.tick();
+        long id = supervisor.linkOf("x").linkId();
+        try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+            MemorySegment link = guests.segment();
+            guestMaps(link, 0, portX);
+            guestMaps(link, 1, portY);
+            supervisor.tick();
+            assertEquals(LinkState.STANDBY, standing.get().state());
+            CompletableFuture<Void> all = supervisor.forceAll();
+            supervisor.tick();
+            assertEquals(LinkState.ROLLING_BACK, supervisor.linkOf("x").state());
+            guestUnmaps(link, 0, portX);
+            guestUnmaps(link, 1, portY);
+            supervisor.tick();
+            all.get();
+        }
+        assertNull(supervisor.linkOf("x"));
+        assertEquals(1, supervisor.rollbacks());
+    }
+
+    @Test
     void rollsBackWhenAnEndDoesNotMapBeforeTheDeadline() throws Exception {
         CompletableFuture<LinkStatus> established = supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);
         supervisor.tick();

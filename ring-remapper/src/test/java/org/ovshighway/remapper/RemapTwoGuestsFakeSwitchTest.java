@@ -33,16 +33,26 @@ class RemapTwoGuestsFakeSwitchTest {
 
     @Test
     void establishAndRevertCyclesUnderTrafficLoseReorderAndDuplicateNothing() throws Exception {
-        cycles(false);
+        cycles(false, false);
     }
 
     /** The same with each guest receiving on one thread and transmitting on another. */
     @Test
     void receiveAndTransmitOnTwoThreadsPerGuest() throws Exception {
-        cycles(true);
+        cycles(true, false);
     }
 
-    private void cycles(boolean splitThreads) throws Exception {
+    /**
+     * Each link first stands by (mapped by both guests, usable withheld) while the traffic keeps
+     * going through the switch and nothing goes on it; then it is activated, or every third one
+     * rolled back without ever carrying a frame.
+     */
+    @Test
+    void standbyLinksCarryNothingUntilActivatedAndLoseNothingAfter() throws Exception {
+        cycles(false, true);
+    }
+
+    private void cycles(boolean splitThreads, boolean standby) throws Exception {
         Path dir = Files.createDirectory(Path.of("/dev/shm", "hw-remap2-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
         Path dirX = Files.createDirectory(dir.resolve("guest-x"));
         Path dirY = Files.createDirectory(dir.resolve("guest-y"));
@@ -104,11 +114,32 @@ class RemapTwoGuestsFakeSwitchTest {
                 }
             });
             supervisor.startTicking(100_000);
+            int rolledBack = 0;
             try {
                 for (int cycle = 0; cycle < CYCLES; cycle++) {
                     boolean twoWay = cycle % 2 == 0;
-                    LinkStatus up = supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), twoWay)
-                            .get(60, TimeUnit.SECONDS);
+                    LinkStatus up;
+                    if (standby) {
+                        LinkStatus waiting = supervisor.standby(PortEnd.of(portX), PortEnd.of(portY), twoWay)
+                                .get(60, TimeUnit.SECONDS);
+                        assertEquals(LinkState.STANDBY, waiting.state(), "cycle=" + cycle + " " + waiting);
+                        long onLinks = supervisor.direction("x", "y").packets() + supervisor.direction("y", "x").packets();
+                        long before = gy.received.get();
+                        while (gy.received.get() < before + 50) {
+                            Thread.sleep(1);
+                        }
+                        assertEquals(onLinks, supervisor.direction("x", "y").packets()
+                                + supervisor.direction("y", "x").packets(), "cycle=" + cycle + ": a frame on a standby link");
+                        if (cycle % 3 == 2) {
+                            LinkStatus gone = supervisor.revert(waiting.linkId()).get(60, TimeUnit.SECONDS);
+                            assertEquals(LinkOutcome.ROLLED_BACK, gone.outcome(), "cycle=" + cycle + " " + gone);
+                            rolledBack++;
+                            continue;
+                        }
+                        up = supervisor.activate(waiting.linkId()).get(60, TimeUnit.SECONDS);
+                    } else {
+                        up = supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), twoWay).get(60, TimeUnit.SECONDS);
+                    }
                     assertEquals(LinkState.ACTIVE, up.state(), "cycle=" + cycle + " " + up);
                     long before = gy.received.get();
                     while (gy.received.get() < before + 50) {
@@ -148,7 +179,8 @@ class RemapTwoGuestsFakeSwitchTest {
             assertEquals(supervisor.direction("x", "y").packets(), supervisor.port("x").rxPackets());
             assertEquals(supervisor.direction("x", "y").packets(), supervisor.port("y").txPackets());
             assertTrue(supervisor.direction("x", "y").packets() > 0, "traffic went over links");
-            assertEquals(CYCLES, supervisor.reverts());
+            assertEquals(CYCLES - rolledBack, supervisor.reverts());
+            assertEquals(rolledBack, supervisor.rollbacks());
             // each revert's log line shows the receiver took every frame its sender put on the link
             assertEquals(CYCLES, closedLines.size(), closedLines.toString());
             long carriedXy = 0;
