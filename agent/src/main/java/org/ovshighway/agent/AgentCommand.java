@@ -96,6 +96,9 @@ final class AgentCommand implements Subcommand {
                   link-revert-deadline-ms=2000               revert deadline (else forced)
                   link-grace-ms=1000                         time to unmap after a rollback or forced revert
                   link-spare-regions=true                    keep initialised link regions ready for new links
+                  link-standby=false                         keep a standby link (mapped, carrying nothing)
+                                                             for a pair whose link was reverted, activated
+                                                             when it is point-to-point again
                   link-warmup-cycles=200                     scratch links (and 25x as many scratch flow
                                                              changes) at start that get detection and the
                                                              establish path compiled before the first link

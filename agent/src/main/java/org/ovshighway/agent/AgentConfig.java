@@ -78,6 +78,11 @@ import org.ovshighway.remapper.RemapDeadlines;
  *                                             to unmap before the devices are detached anyway (1..600000)
  * link-spare-regions=true                     keep one initialised link region per link shape ready, so
  *                                             establishing a link does not create one (default true)
+ * link-standby=false                          after a pair's link is reverted, keep a standby link for it
+ *                                             (attached to and mapped by both guests, nothing on it) and
+ *                                             activate it when the pair is point-to-point again: the
+ *                                             region, the devices (a VM's hot-plug) and the guests' mapping
+ *                                             are off that re-establishment's path (default false)
  * link-warmup-cycles=200                      at start, run 25 times this many scratch flow changes
  *                                             through the flow monitor and detector, then establish and
  *                                             revert a scratch link this many times (scratch ports,
@@ -112,6 +117,7 @@ import org.ovshighway.remapper.RemapDeadlines;
  * @param proxyBusyPoll  how long the proxy's event loops poll before they sleep
  * @param linkDeadlines  how long a link may wait for its guests in each state
  * @param linkSpareRegions whether initialised link regions are kept ready for the next links
+ * @param linkStandby    whether a pair whose link was reverted keeps a standby link
  * @param linkWarmupCycles scratch establish/revert cycles at start (0: none)
  * @param controlNice    nice value of the threads a link's establishment and revert wait for
  *                       (and the proxy's, which relay and hold)
@@ -126,7 +132,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                           Duration bypassQuiet, boolean controllerProxy, String proxyListen,
                           Optional<InetSocketAddress> proxyPassive, Duration proxyHoldDeadline,
                           Duration proxyBusyPoll, RemapDeadlines linkDeadlines, boolean linkSpareRegions,
-                          int linkWarmupCycles, int controlNice, int controlRealtimePriority, String libvirtUri, Duration libvirtDetachDeadline,
+                          boolean linkStandby, int linkWarmupCycles, int controlNice, int controlRealtimePriority, String libvirtUri, Duration libvirtDetachDeadline,
                           Duration libvirtWatch, UpstreamTlsSource proxyTls) {
 
     /** A port name: usable as OVS interface name, region file name part and region header name. */
@@ -142,7 +148,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
     static final Set<String> GLOBAL_KEYS = Set.of("ovsdb", "bridge", "region-dir", "memif-socket-dir", "openflow",
             "control-socket", "bypass", "bypass-quiet-ms", "controller-proxy", "proxy-listen", "proxy-passive",
             "proxy-hold-deadline-ms", "proxy-busy-poll-us", "link-map-deadline-ms", "link-fence-deadline-ms",
-            "link-revert-deadline-ms", "link-grace-ms", "link-spare-regions", "link-warmup-cycles", "control-nice", "control-realtime-priority", "libvirt-uri",
+            "link-revert-deadline-ms", "link-grace-ms", "link-spare-regions", "link-standby", "link-warmup-cycles", "control-nice", "control-realtime-priority", "libvirt-uri",
             "libvirt-detach-deadline-ms", "libvirt-watch-ms", "proxy-ssl-private-key", "proxy-ssl-certificate",
             "proxy-ssl-ca-cert", "proxy-ssl-keystore", "proxy-ssl-keystore-password-file");
     private static final Set<String> PORT_KEYS = Set.of("guest", "publish-root", "domain", "ofport");
@@ -341,6 +347,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
                 millis(file, values, "link-revert-deadline-ms", defaults.revert().toMillis(), 1, MAX_DEADLINE_MS),
                 millis(file, values, "link-grace-ms", defaults.grace().toMillis(), 1, MAX_DEADLINE_MS));
         boolean spareRegions = bool(file, values, "link-spare-regions", true);
+        boolean standby = bool(file, values, "link-standby", false);
         int warmupCycles = (int) wholeNumber(file, values, "link-warmup-cycles", DEFAULT_WARMUP_CYCLES, 0, 10_000);
         int controlNice = (int) wholeNumber(file, values, "control-nice", DEFAULT_CONTROL_NICE, ThreadNice.MIN, ThreadNice.MAX);
         int controlRealtime = (int) wholeNumber(file, values, "control-realtime-priority", 0, 0, ThreadRealtime.MAX);
@@ -366,7 +373,7 @@ public record AgentConfig(Path file, String ovsdb, String bridge, Optional<Path>
         }
         return new AgentConfig(file, ovsdb, bridge, regionDir, memifSocketDir, ringPorts, openflow, controlSocket,
                 bypass, quiet, controllerProxy, proxyListen, proxyPassive, holdDeadline, busyPoll, deadlines, spareRegions,
-                warmupCycles, controlNice, controlRealtime, libvirtUri, detachDeadline, watch, proxyTls);
+                standby, warmupCycles, controlNice, controlRealtime, libvirtUri, detachDeadline, watch, proxyTls);
     }
 
     /** Where region files go: {@code region-dir}, else hugetlbfs when it fits, else /dev/shm. */

@@ -50,6 +50,13 @@ import org.ovshighway.remapper.PortEnd;
  * no barrier after their changes: a forwarded flow change that OVS takes longer than that to apply
  * and report can meet a link that is being established; the detector then sees it and the link is
  * reverted.
+ *
+ * <p>Standby links ({@link #keepStandbyLinks}): a pair whose link was reverted keeps a standby link
+ * of the same shape ({@link LinkSupervisor#standby}: mapped by both guests, usable withheld, nothing
+ * on it) while it is not point-to-point, and activates it when that shape is wanted again; the
+ * same safety rules gate the activation as an establish. A standby never holds a port another
+ * pair wants a link on: that pair drops it first, and its pair keeps none until its next link is
+ * reverted. An absent guest, a re-shaping and the agent's stop drop it too.
  */
 final class BypassController implements AutoCloseable {
     static final String THREAD = "highway-bypass";
@@ -128,8 +135,12 @@ final class BypassController implements AutoCloseable {
         };
     }
 
-    /** One pair's link as the controller sees it (linkId 0 while it is being established); immutable. */
-    record PairView(String a, String b, LinkShape shape, LinkState state, long linkId, String lastProblem) {
+    /**
+     * One pair's link as the controller sees it (linkId 0 while it is being established), and its
+     * standby link (standbyLinkId 0: none ready); immutable.
+     */
+    record PairView(String a, String b, LinkShape shape, LinkState state, long linkId, String lastProblem,
+                    LinkShape standbyShape, long standbyLinkId) {
     }
 
     private final LinkSupervisor links;
@@ -150,6 +161,10 @@ final class BypassController implements AutoCloseable {
     private volatile long lastForwardedChange;
     /** Thread-owned: ports whose guest cannot use links now (VM without its port device), and why. */
     private final Map<String, String> absentGuests = new TreeMap<>();
+    /** Keep a standby link for each pair whose link was reverted; set before {@link #start}. */
+    private volatile boolean standbyLinks;
+    /** Thread-owned: the agent is stopping, no standby link is made any more. */
+    private boolean stopping;
 
     /** Thread-owned state of one pair. */
     private static final class Pair {
@@ -166,6 +181,14 @@ final class BypassController implements AutoCloseable {
         Duration backoff = FIRST_BACKOFF;
         String lastProblem = "";
         final List<CompletableFuture<Void>> revertWaiters = new ArrayList<>();
+        /** The shape to keep a standby link for (its last link's, once reverted); NONE: none wanted. */
+        LinkShape standbyWanted = LinkShape.NONE;
+        /** The standby link ready (STANDBY) for this pair, 0 when none; its shape. */
+        long standbyId;
+        LinkShape standbyShape = LinkShape.NONE;
+        /** A standby link is being made or dropped: wait for that. */
+        boolean standbyBusy;
+        final List<CompletableFuture<Void>> standbyWaiters = new ArrayList<>();
 
         Pair(String a, String b) {
             this.a = a;
@@ -208,6 +231,11 @@ final class BypassController implements AutoCloseable {
 
     private static String key(String a, String b) {
         return a + "\u0000" + b;
+    }
+
+    /** From now on each pair whose link is reverted keeps a standby link (see the class comment). Before {@link #start}. */
+    void keepStandbyLinks() {
+        standbyLinks = true;
     }
 
     void start() {
@@ -282,6 +310,15 @@ final class BypassController implements AutoCloseable {
         }
         commands.add(() -> {
             for (Pair pair : pairs.values()) {
+                if (!pair.standbyBusy && pair.standbyId == status.linkId()) {
+                    LOG.log(System.Logger.Level.WARNING, "standby link linkId=" + status.linkId() + " " + pair.a + "<->"
+                            + pair.b + " ended without being asked (" + status.outcome() + "); the pair keeps none until"
+                            + " its next link is reverted");
+                    pair.standbyId = 0;
+                    pair.standbyShape = LinkShape.NONE;
+                    pair.standbyWanted = LinkShape.NONE;
+                    finishStandbyWaiters(pair);
+                }
                 if (!pair.busy && pair.current != LinkShape.NONE && pair.linkId == status.linkId()) {
                     pair.current = LinkShape.NONE;
                     pair.state = LinkState.CLOSED;
@@ -481,8 +518,14 @@ final class BypassController implements AutoCloseable {
         if (absent != null) {
             pair.lastProblem = "guest of port " + absent + " absent: " + absentGuests.get(absent);
         }
+        if (absent != null) {
+            dropStandby(pair, pair.lastProblem);
+        }
         if (wanted == pair.current) {
             finishWaiters(pair);
+            if (wanted == LinkShape.NONE && absent == null) {
+                keepStandby(pair);
+            }
             return;
         }
         if (pair.current != LinkShape.NONE) {
@@ -497,11 +540,143 @@ final class BypassController implements AutoCloseable {
         establish(pair, wanted);
     }
 
+    /**
+     * Makes the pair's standby link when it wants one, has none, and neither of its ports is on
+     * another pair's link or standby (nor on any link the supervisor knows).
+     */
+    private void keepStandby(Pair pair) {
+        if (!standbyLinks || stopping || pair.standbyWanted == LinkShape.NONE || pair.standbyId != 0
+                || pair.standbyBusy || !portsFreeFor(pair)) {
+            return;
+        }
+        LinkShape shape = pair.standbyWanted;
+        PortEnd end0 = shape == LinkShape.B_TO_A ? ends.get(pair.b) : ends.get(pair.a);
+        PortEnd end1 = shape == LinkShape.B_TO_A ? ends.get(pair.a) : ends.get(pair.b);
+        pair.standbyBusy = true;
+        LOG.log(System.Logger.Level.INFO, "making a standby link " + end0.port()
+                + (shape == LinkShape.BOTH ? " <-> " : " -> ") + end1.port() + " (its last link was reverted)");
+        links.standby(end0, end1, shape == LinkShape.BOTH).whenComplete((status, error) ->
+                commands.add(() -> standingBy(pair, shape, status, error)));
+    }
+
+    private boolean portsFreeFor(Pair pair) {
+        for (Pair other : pairs.values()) {
+            if (other != pair && sharesAPort(pair, other) && (other.busy || other.current != LinkShape.NONE
+                    || other.standbyId != 0 || other.standbyBusy)) {
+                return false;
+            }
+        }
+        return links.linkOf(pair.a) == null && links.linkOf(pair.b) == null;
+    }
+
+    private static boolean sharesAPort(Pair p, Pair q) {
+        return p.a.equals(q.a) || p.a.equals(q.b) || p.b.equals(q.a) || p.b.equals(q.b);
+    }
+
+    private void standingBy(Pair pair, LinkShape shape, LinkStatus status, Throwable error) {
+        pair.standbyBusy = false;
+        if (error == null && status.outcome() == LinkOutcome.OPEN && status.state() == LinkState.STANDBY) {
+            pair.standbyId = status.linkId();
+            pair.standbyShape = shape;
+            LOG.log(System.Logger.Level.INFO, "standby link ready: linkId=" + status.linkId() + " " + status.end0()
+                    + (status.twoWay() ? " <-> " : " -> ") + status.end1());
+            if (stopping) {
+                dropStandby(pair, "agent stopping");
+            }
+        } else {
+            pair.standbyWanted = LinkShape.NONE;
+            LOG.log(System.Logger.Level.WARNING, "standby link " + pair.a + "<->" + pair.b + " (" + shape + ") not made: "
+                    + (error != null ? error.getMessage() : "it ended " + status.outcome())
+                    + "; the pair keeps none until its next link is reverted");
+        }
+        publishSnapshot();
+        finishStandbyWaiters(pair);
+    }
+
+    /** Rolls the pair's standby link back (it carries nothing); the pair keeps none until its next link is reverted. */
+    private void dropStandby(Pair pair, String why) {
+        pair.standbyWanted = LinkShape.NONE;
+        if (pair.standbyId == 0 || pair.standbyBusy) {
+            return;
+        }
+        long id = pair.standbyId;
+        pair.standbyBusy = true;
+        LOG.log(System.Logger.Level.INFO, "dropping standby link linkId=" + id + " " + pair.a + "<->" + pair.b + ": " + why);
+        links.revert(id).whenComplete((status, error) -> commands.add(() -> {
+            pair.standbyBusy = false;
+            pair.standbyId = 0;
+            pair.standbyShape = LinkShape.NONE;
+            publishSnapshot();
+            finishStandbyWaiters(pair);
+        }));
+    }
+
+    private void finishStandbyWaiters(Pair pair) {
+        if (pair.standbyId == 0 && !pair.standbyBusy) {
+            pair.standbyWaiters.forEach(w -> w.complete(null));
+            pair.standbyWaiters.clear();
+        }
+    }
+
+    /**
+     * Whether a standby link stands in the way of establishing {@code shape} for {@code pair}:
+     * the pair's own while it is being made or dropped, or of another shape (dropped now), or
+     * another pair's on one of its ports (dropped now). Wait and look again when it is gone.
+     */
+    private boolean standbyInTheWay(Pair pair, LinkShape shape) {
+        boolean inTheWay = pair.standbyBusy;
+        if (pair.standbyId != 0 && pair.standbyShape != shape) {
+            dropStandby(pair, "re-shaping to " + shape);
+            inTheWay = true;
+        }
+        for (Pair other : pairs.values()) {
+            if (other != pair && sharesAPort(pair, other) && (other.standbyId != 0 || other.standbyBusy)) {
+                dropStandby(other, "a port is wanted by link " + pair.a + "<->" + pair.b);
+                inTheWay = true;
+            }
+        }
+        return inTheWay;
+    }
+
+    /** Activates the pair's standby link of {@code shape}: the link goes on from both ends mapped. */
+    private void activate(Pair pair, LinkShape shape) {
+        long id = pair.standbyId;
+        pair.standbyId = 0;
+        pair.standbyShape = LinkShape.NONE;
+        pair.busy = true;
+        pair.current = shape;
+        pair.state = LinkState.USABLE;
+        pair.linkId = id;
+        publishSnapshot();
+        LOG.log(System.Logger.Level.INFO, "activating standby link linkId=" + id + " " + pair.a
+                + (shape == LinkShape.BOTH ? " <-> " : shape == LinkShape.A_TO_B ? " -> " : " <- ") + pair.b);
+        links.activate(id).whenComplete((status, error) -> commands.add(() -> {
+            if (error != null) {
+                // it ended before it could be activated (a guest went away): establish as usual next time
+                pair.busy = false;
+                pair.current = LinkShape.NONE;
+                pair.state = LinkState.CLOSED;
+                pair.lastProblem = "standby link gone before its activation: " + error.getMessage();
+                LOG.log(System.Logger.Level.WARNING, "link " + pair.a + "<->" + pair.b + ": " + pair.lastProblem);
+                finishWaiters(pair);
+            } else {
+                established(pair, shape, status, null);
+            }
+        }));
+    }
+
     private boolean mirrorHoldsRelayedChanges(long now) {
         return now - lastForwardedChange >= quietNanos || relayedChanges.mirrored();
     }
 
     private void establish(Pair pair, LinkShape shape) {
+        if (standbyInTheWay(pair, shape)) {
+            return;
+        }
+        if (pair.standbyId != 0) {
+            activate(pair, shape);
+            return;
+        }
         PortEnd end0 = shape == LinkShape.B_TO_A ? ends.get(pair.b) : ends.get(pair.a);
         PortEnd end1 = shape == LinkShape.B_TO_A ? ends.get(pair.a) : ends.get(pair.b);
         pair.busy = true;
@@ -552,13 +727,14 @@ final class BypassController implements AutoCloseable {
         }
         pair.busy = true;
         pair.state = LinkState.REVERTING;
+        LinkShape shape = pair.current;
         publishSnapshot();
         LOG.log(System.Logger.Level.INFO, "reverting link linkId=" + open.linkId() + " " + pair.a + "<->" + pair.b
                 + ": " + why);
         long linkId = open.linkId();
         pair.linkId = linkId;
         links.revert(linkId, outcome -> commands.add(() -> guestsOff(pair, linkId)))
-                .whenComplete((status, error) -> commands.add(() -> reverted(pair, status, error)));
+                .whenComplete((status, error) -> commands.add(() -> reverted(pair, shape, status, error)));
     }
 
     /**
@@ -576,10 +752,14 @@ final class BypassController implements AutoCloseable {
         finishWaiters(pair);
     }
 
-    private void reverted(Pair pair, LinkStatus status, Throwable error) {
+    private void reverted(Pair pair, LinkShape shape, LinkStatus status, Throwable error) {
         pair.busy = false;
         pair.current = LinkShape.NONE;
         pair.state = LinkState.CLOSED;
+        if (error == null && status.outcome() == LinkOutcome.REVERTED && standbyLinks && !stopping) {
+            // a pair linked once is likely to be linked again (a controller re-installing its rules)
+            pair.standbyWanted = shape;
+        }
         if (error != null || status.outcome() != LinkOutcome.REVERTED) {
             pair.lastProblem = "revert ended " + (error != null ? error.getMessage() : status.outcome().toString());
             LOG.log(System.Logger.Level.WARNING, "link " + pair.a + "<->" + pair.b + ": " + pair.lastProblem);
@@ -610,7 +790,8 @@ final class BypassController implements AutoCloseable {
     private void publishSnapshot() {
         List<PairView> views = new ArrayList<>(pairs.size());
         for (Pair pair : pairs.values()) {
-            views.add(new PairView(pair.a, pair.b, pair.current, pair.state, pair.linkId, pair.lastProblem));
+            views.add(new PairView(pair.a, pair.b, pair.current, pair.state, pair.linkId, pair.lastProblem,
+                    pair.standbyShape, pair.standbyId));
         }
         snapshot = List.copyOf(views);
     }
@@ -641,7 +822,14 @@ final class BypassController implements AutoCloseable {
         CompletableFuture<Void> all = new CompletableFuture<>();
         commands.add(() -> {
             List<CompletableFuture<Void>> waits = new ArrayList<>();
+            stopping = true;
             for (Pair pair : pairs.values()) {
+                if (pair.standbyId != 0 || pair.standbyBusy) {
+                    CompletableFuture<Void> w = new CompletableFuture<>();
+                    pair.standbyWaiters.add(w);
+                    waits.add(w);
+                    dropStandby(pair, "agent stopping");
+                }
                 pair.notBefore = Long.MAX_VALUE;
                 if (pair.current != LinkShape.NONE || pair.busy) {
                     CompletableFuture<Void> w = new CompletableFuture<>();

@@ -199,6 +199,9 @@ final class HighwayAgent implements AutoCloseable {
                 if (config.linkSpareRegions()) {
                     links.keepSpareRegions();
                 }
+                if (config.linkStandby()) {
+                    bypass.keepStandbyLinks();
+                }
                 links.startTicking(LINK_TICK_NANOS, LINK_IDLE_TICK_NANOS, controlThreadStart);
                 if (config.linkWarmupCycles() > 0) {
                     warmup = AgentLinkWarmup.start(config.linkWarmupCycles(), ringPorts.libvirt());

@@ -21,8 +21,10 @@ import org.ovshighway.remapper.LinkStatus;
 /**
  * The flow half of the counters a controller reads through the proxy: traffic a link carried
  * for direction X → Y is added to the flows X's packets would have hit in OVS. When a link becomes
- * ACTIVE each of its directions is attributed to the detector's {@code soleFlows(X)} (one rule per
- * table that all of X's traffic hits); when it closes, what it carried is folded into a base per
+ * usable each of its directions is attributed to the detector's {@code soleFlows(X)} (one rule per
+ * table that all of X's traffic hits), counting from the direction's counters when the link was
+ * made (nothing is on a link before usable; a standby link may wait long, while its pair is not
+ * point-to-point and the tables can name no flows for it); when it closes, what it carried is folded into a base per
  * flow, kept until the switch reports that flow removed (a new flow with the same match starts
  * from zero in OVS too) or the proxy relays a FLOW_MOD that resets its counters
  * ({@link #countersReset}). A direction whose traffic several rules share cannot be attributed
@@ -54,6 +56,8 @@ final class LinkFlowCounters {
     private final BypassCounters counters;
     private final BiFunction<String, String, FlowAttribution> attribution;
     private final Map<Long, List<Attribution>> live = new HashMap<>();
+    /** Links made but not usable yet: each direction's counters when the link was made. */
+    private final Map<Long, Map<String, TrafficCounters>> notUsableYet = new HashMap<>();
     private final Map<FlowKey, Folded> folded = new LinkedHashMap<>();
     private long unattributed;
 
@@ -67,31 +71,54 @@ final class LinkFlowCounters {
     }
 
     /**
-     * The supervisor's state changes: the first one of a link starts attributing it (a new link
-     * is first seen ATTACHING, before it carries anything; a link re-adopted from an earlier agent
-     * is first seen in a later state, and everything it carried counts, as OVS's flow counters
-     * kept counting under it), CLOSED folds.
+     * The supervisor's state changes. A new link (first seen ATTACHING) has its directions'
+     * counters noted; its first usable state (USABLE, or later) attributes it from those. A link
+     * re-adopted from an earlier agent is first seen in a later state and attributed at once, from
+     * zero (everything it carried counts, as OVS's flow counters kept counting under it). CLOSED
+     * folds.
      */
     synchronized void linkChanged(LinkStatus status) {
-        if (status.state() != LinkState.CLOSED && !live.containsKey(status.linkId())) {
-            boolean fresh = status.state() == LinkState.ATTACHING;
-            List<Attribution> directions = new ArrayList<>();
-            attribute(status.linkId(), status.end0(), status.end1(), fresh, directions);
-            if (status.twoWay()) {
-                attribute(status.linkId(), status.end1(), status.end0(), fresh, directions);
+        long id = status.linkId();
+        switch (status.state()) {
+            case CLOSED -> {
+                notUsableYet.remove(id);
+                List<Attribution> ended = live.remove(id);
+                if (ended != null) {
+                    for (Attribution a : ended) {
+                        fold(a, Set.of(), counters.direction(a.from(), a.to()));
+                    }
+                }
             }
-            live.put(status.linkId(), directions);
-        } else if (status.state() == LinkState.CLOSED) {
-            List<Attribution> ended = live.remove(status.linkId());
-            if (ended != null) {
-                for (Attribution a : ended) {
-                    fold(a, Set.of(), counters.direction(a.from(), a.to()));
+            case ATTACHING -> {
+                if (!live.containsKey(id) && !notUsableYet.containsKey(id)) {
+                    Map<String, TrafficCounters> baselines = new HashMap<>();
+                    baselines.put(status.end0(), counters.direction(status.end0(), status.end1()));
+                    if (status.twoWay()) {
+                        baselines.put(status.end1(), counters.direction(status.end1(), status.end0()));
+                    }
+                    notUsableYet.put(id, baselines);
+                }
+            }
+            case STANDBY, ROLLING_BACK -> {
+                // carries nothing: attributed once usable (a rolled-back link never is)
+            }
+            case USABLE, ACTIVE, REVERTING, FORCING -> {
+                if (!live.containsKey(id)) {
+                    Map<String, TrafficCounters> baselines = notUsableYet.remove(id);
+                    List<Attribution> directions = new ArrayList<>();
+                    attribute(id, status.end0(), status.end1(), baselines, directions);
+                    if (status.twoWay()) {
+                        attribute(id, status.end1(), status.end0(), baselines, directions);
+                    }
+                    live.put(id, directions);
                 }
             }
         }
     }
 
-    private void attribute(long linkId, String from, String to, boolean fresh, List<Attribution> into) {
+    /** {@code baselines}: each direction's counters by sending port when the link was made; null for a re-adopted link. */
+    private void attribute(long linkId, String from, String to, Map<String, TrafficCounters> baselines,
+                           List<Attribution> into) {
         FlowAttribution now = attribution.apply(from, to);
         if (!(now instanceof FlowAttribution.Sole sole)) {
             unattributed++;
@@ -101,7 +128,7 @@ final class LinkFlowCounters {
                     + "; flow statistics through the proxy will not include it (port statistics do)");
             return;
         }
-        into.add(new Attribution(from, to, sole.flows(), fresh ? counters.direction(from, to) : TrafficCounters.ZERO));
+        into.add(new Attribution(from, to, sole.flows(), baselines != null ? baselines.get(from) : TrafficCounters.ZERO));
     }
 
     /**

@@ -206,6 +206,14 @@ class AgentConfigTest {
     }
 
     @Test
+    void standbyLinksAreOffByDefaultAndTheValueIsChecked() throws Exception {
+        assertFalse(AgentConfig.load(write(valid())).linkStandby());
+        assertTrue(AgentConfig.load(write(valid() + "link-standby=true\n")).linkStandby());
+        assertTrue(refused(valid() + "link-standby=yes\n").getMessage()
+                .contains("key=link-standby: must be true or false: value=yes"));
+    }
+
+    @Test
     void proxyBusyPollDefaultsAndIsCheckedAndRead() throws Exception {
         assertEquals(ProxyConfig.DEFAULT_BUSY_POLL, AgentConfig.load(write(valid())).proxyBusyPoll());
         assertEquals(Duration.ZERO, AgentConfig.load(write(valid() + "proxy-busy-poll-us=0\n")).proxyBusyPoll());

@@ -84,162 +84,328 @@ class BypassControllerFakeSwitchTest {
 
     @Test
     void verdictsBecomeLinksAndAHeldFlowChangeWaitsForTheRevert() throws Exception {
-        Path dir = Files.createDirectory(Path.of("/dev/shm", "hw-bypass-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
-        Path rootX = Files.createDirectory(dir.resolve("root-x"));
-        Path rootY = Files.createDirectory(dir.resolve("root-y"));
-        RegionFiles files = RegionFiles.in(dir);
-        PortRegion portX = PortRegion.create(files, "port-x", "x", "guest-x");
-        PortRegion portY = PortRegion.create(files, "port-y", "y", "guest-y");
-        for (PortRegion p : new PortRegion[] {portX, portY}) {
-            p.nextGeneration();
-            p.publishUp();
+        try (Rig rig = new Rig(false)) {
+            rig.verdicts.put("x>y", true);
+            rig.verdicts.put("y>x", true);
+            rig.bypass.verdictsChanged();
+            await(() -> rig.bypass.onLink("x", "y") && rig.bypass.onLink("y", "x"), "a two-way link");
+            long before = rig.supervisor.direction("x", "y").packets();
+            await(() -> rig.supervisor.direction("x", "y").packets() > before + 100, "traffic x -> y on the link");
+
+            rig.verdicts.put("x>y", false);
+            rig.bypass.verdictsChanged();
+            await(() -> !rig.bypass.onLink("x", "y") && rig.bypass.onLink("y", "x"), "reshaped to y -> x alone");
+
+            assertNull(rig.bypass.holdDecider().holdBefore("test", flowMod(99, 98)), "touches no live direction");
+            assertNull(rig.bypass.holdDecider().holdBefore("test", flowMod(11, 98)), "x -> y is not on a link");
+            // the unplug of the link's devices is slow (a VM's takes a guest round trip): the held change
+            // goes on once the guests are off the link, not when the devices are gone
+            rig.attacher.holdDetaches();
+            CompletionStage<?> held = rig.bypass.holdDecider().holdBefore("test", flowMod(12, 13));
+            assertNotNull(held, "y's traffic may change: held");
+            held.toCompletableFuture().get(60, TimeUnit.SECONDS);
+            assertTrue(rig.bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
+                    "released only once reverted: " + rig.bypass.snapshot());
+            assertEquals(1, rig.supervisor.links().size(), "released while the link's devices were still being"
+                    + " detached: " + rig.supervisor.links());
+            assertTrue(rig.attacher.detachWaiting(), "the supervisor is in the unplug");
+            rig.attacher.releaseDetaches();
+            await(() -> rig.supervisor.links().isEmpty(), "the link closed after the unplug");
+            // the verdict (set by the test) still says y -> x: linked again after the cool-down; a change
+            // held while that link is being established is released once it is established and reverted
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (rig.bypass.snapshot().stream().noneMatch(v -> v.state() == LinkState.ATTACHING)
+                    && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            assertTrue(rig.bypass.snapshot().stream().anyMatch(v -> v.state() == LinkState.ATTACHING),
+                    "y -> x being linked again: " + rig.bypass.snapshot());
+            CompletionStage<?> heldWhileStarting = rig.bypass.holdDecider().holdBefore("test", flowMod(12, 13));
+            assertNotNull(heldWhileStarting, "a link being established is held for too");
+            AtomicBoolean releaseSawJump = new AtomicBoolean();
+            heldWhileStarting.whenComplete((v, e) -> releaseSawJump.set(rig.jumped.get() > 0));
+            // a revert that outlasts the cool-down (a loaded machine): once the controller took the hold
+            // (the link moved on), as if the rest took a second and more
+            await(() -> heldWhileStarting.toCompletableFuture().isDone()
+                    || rig.bypass.snapshot().stream().noneMatch(v -> v.state() == LinkState.ATTACHING), "the link moving on");
+            rig.jumped.addAndGet(BypassController.HOLD_COOLDOWN.toNanos() + TimeUnit.SECONDS.toNanos(1));
+            heldWhileStarting.toCompletableFuture().get(60, TimeUnit.SECONDS);
+            assertTrue(rig.bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
+                    "released only once the new link was reverted: " + rig.bypass.snapshot());
+            // the released change reaches OVS only now: no new link before the cool-down from the release;
+            // checked when the release came after the jump (a quick revert may release it before: then the
+            // jump itself ends the cool-down)
+            long quietUntil = System.nanoTime() + BypassController.HOLD_COOLDOWN.toNanos() * 3 / 5;
+            while (releaseSawJump.get() && System.nanoTime() < quietUntil) {
+                assertTrue(rig.bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
+                        "linked again within the cool-down after the held change was released: " + rig.bypass.snapshot());
+                Thread.sleep(1);
+            }
+            await(() -> rig.bypass.onLink("y", "x"), "y -> x linked again");
+
+            // the guest watch says y's VM lost its port device: y's link goes, none while it is absent
+            GuestDeviceWatch.Listener guests = rig.bypass.guestWatchListener();
+            guests.guestAbsent("y", "port device gone from its domain");
+            await(() -> rig.bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE && v.state() == LinkState.CLOSED),
+                    "y's link reverted while its guest is absent");
+            rig.jumped.addAndGet(TimeUnit.SECONDS.toNanos(60));
+            for (int i = 0; i < 50; i++) {
+                Thread.sleep(2);
+                assertTrue(rig.bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
+                        "linked while y's guest is absent: " + rig.bypass.snapshot());
+            }
+            assertTrue(rig.bypass.snapshot().getFirst().lastProblem().contains("guest of port y absent"),
+                    rig.bypass.snapshot().toString());
+            guests.guestPresent("y");
+            await(() -> rig.bypass.onLink("y", "x"), "y -> x linked once y's guest is back");
+            rig.stopAndCheck();
+            assertTrue(rig.supervisor.reverts() >= 3, "two-way, reshape, held revert, stop: reverts=" + rig.supervisor.reverts());
+            assertEquals(0, rig.supervisor.forcedReverts() + rig.supervisor.rollbacks());
         }
-        new LocalPublisher(rootX).publish(portX.file().path());
-        new LocalPublisher(rootY).publish(portY.file().path());
-        GatedAttacher attacher = new GatedAttacher(new LocalRegionAttacher().guest("guest-x", rootX).guest("guest-y", rootY));
-        RemapDeadlines deadlines = new RemapDeadlines(Duration.ofSeconds(20), Duration.ofSeconds(20),
-                Duration.ofSeconds(20), Duration.ofSeconds(5));
-        Map<String, Boolean> verdicts = new ConcurrentHashMap<>();
-        AtomicBoolean switching = new AtomicBoolean(true);
-        // the controller's clock: real time plus what the test adds to jump over a cool-down
-        java.util.concurrent.atomic.AtomicLong jumped = new java.util.concurrent.atomic.AtomicLong();
-        try (GuestPort x = GuestPort.open(DeviceSource.sysfs(rootX), "x");
-             GuestPort y = GuestPort.open(DeviceSource.sysfs(rootY), "y");
-             FakeMemifSwitch xToY = new FakeMemifSwitch(portX.file().path(), portY.file().path());
-             FakeMemifSwitch yToX = new FakeMemifSwitch(portY.file().path(), portX.file().path());
-             LinkSupervisor supervisor = new LinkSupervisor(files, attacher, deadlines, System::nanoTime, s -> { })) {
-            SequencedTestGuest gx = new SequencedTestGuest(x);
-            SequencedTestGuest gy = new SequencedTestGuest(y);
-            Thread tx = Thread.ofPlatform().name("guest-x").start(gx);
-            Thread ty = Thread.ofPlatform().name("guest-y").start(gy);
-            Thread sw = Thread.ofPlatform().name("fake-switch").start(() -> {
+    }
+
+    /**
+     * With standby links: a reverted link leaves a standby one (mapped, carrying nothing while the
+     * traffic goes through the switch) that the next point-to-point verdict activates; a re-shaping,
+     * an absent guest, a link another pair wants on one of its ports, and the stop drop it.
+     */
+    @Test
+    void aRevertedLinkLeavesAStandbyLinkThatTheNextVerdictActivates() throws Exception {
+        try (Rig rig = new Rig(true)) {
+            Map<String, Boolean> verdicts = rig.verdicts;
+            BypassController bypass = rig.bypass;
+            LinkSupervisor supervisor = rig.supervisor;
+            verdicts.put("x>y", true);
+            bypass.verdictsChanged();
+            await(() -> bypass.onLink("x", "y"), "x -> y on a link");
+            assertEquals(0, standbyOf(bypass), "no standby before a link was reverted");
+
+            verdicts.put("x>y", false);
+            bypass.verdictsChanged();
+            await(() -> standbyOf(bypass) != 0, "a standby link once x -> y was reverted");
+            long standby = standbyOf(bypass);
+            assertEquals(LinkState.STANDBY, supervisor.linkOf("x").state());
+            assertEquals(LinkShape.A_TO_B, bypass.snapshot().getFirst().standbyShape());
+            long onLink = supervisor.direction("x", "y").packets();
+            long received = rig.gy.received.get();
+            await(() -> rig.gy.received.get() > received + 200, "traffic x -> y through the switch");
+            assertEquals(onLink, supervisor.direction("x", "y").packets(), "nothing on a standby link");
+            assertTrue(bypass.holdDecider().holdBefore("test", flowMod(11, 98)) == null,
+                    "a flow change is not held for a standby link");
+
+            verdicts.put("x>y", true);
+            bypass.verdictsChanged();
+            await(() -> bypass.onLink("x", "y"), "x -> y on a link again");
+            assertEquals(standby, bypass.snapshot().getFirst().linkId(), "the standby link was activated");
+            long activated = supervisor.direction("x", "y").packets();
+            await(() -> supervisor.direction("x", "y").packets() > activated + 100, "traffic on the activated link");
+
+            verdicts.put("x>y", false);
+            bypass.verdictsChanged();
+            await(() -> standbyOf(bypass) != 0 && standbyOf(bypass) != standby, "a new standby link");
+            // re-shaping: the pair now wants y -> x; the x -> y standby goes, y -> x is established anew
+            verdicts.put("y>x", true);
+            bypass.verdictsChanged();
+            await(() -> bypass.onLink("y", "x"), "y -> x on a link");
+            assertEquals(0, standbyOf(bypass));
+            assertEquals(1, supervisor.links().size(), supervisor.links().toString());
+
+            verdicts.put("y>x", false);
+            bypass.verdictsChanged();
+            await(() -> standbyOf(bypass) != 0, "a y -> x standby link");
+            assertEquals(LinkShape.B_TO_A, bypass.snapshot().getFirst().standbyShape());
+            // x's guest goes away: the standby goes and is not made again when it is back
+            GuestDeviceWatch.Listener guests = bypass.guestWatchListener();
+            guests.guestAbsent("x", "port device gone from its domain");
+            await(() -> supervisor.links().isEmpty() && standbyOf(bypass) == 0, "the standby dropped");
+            guests.guestPresent("x");
+            for (int i = 0; i < 50; i++) {
+                Thread.sleep(2);
+                assertTrue(supervisor.links().isEmpty(), "a standby made without a reverted link: " + supervisor.links());
+            }
+
+            // another pair wants a port of a standby link: the standby goes first, and is not made again
+            verdicts.put("x>y", true);
+            bypass.verdictsChanged();
+            await(() -> bypass.onLink("x", "y"), "x -> y on a link");
+            verdicts.put("x>y", false);
+            bypass.verdictsChanged();
+            await(() -> standbyOf(bypass) != 0, "an x -> y standby link");
+            verdicts.put("z>y", true);
+            bypass.verdictsChanged();
+            await(() -> bypass.onLink("z", "y"), "z -> y linked, y taken from the x -> y standby");
+            for (int i = 0; i < 50; i++) {
+                Thread.sleep(2);
+                assertEquals(1, supervisor.links().size(), "x <-> y made a standby again: " + supervisor.links());
+            }
+            verdicts.put("z>y", false);
+            bypass.verdictsChanged();
+            await(() -> bypass.snapshot().stream().anyMatch(v -> v.standbyLinkId() != 0 && v.a().equals("y")),
+                    "a z -> y standby link");
+
+            rig.stopAndCheck();
+            assertEquals(List.of(), supervisor.links(), "the stop dropped the standby link");
+            assertEquals(0, supervisor.forcedReverts());
+            assertEquals(4, supervisor.rollbacks(), "re-shaping, absent guest, port wanted, stop: each drops one");
+        }
+    }
+
+    /** The standby link of pair x-y (the snapshot's first pair), 0 for none. */
+    private static long standbyOf(BypassController bypass) {
+        return bypass.snapshot().stream().filter(v -> v.a().equals("x") && v.b().equals("y")).findFirst()
+                .orElseThrow().standbyLinkId();
+    }
+
+    /**
+     * Two guests x and y sending sequence-numbered frames to each other through a fake switch, a
+     * third guest z that only receives (nothing is sent to it), a supervisor over the local publisher
+     * and a bypass controller whose verdicts the test sets.
+     */
+    private static final class Rig implements AutoCloseable {
+        final Path dir;
+        final PortRegion portX;
+        final PortRegion portY;
+        final PortRegion portZ;
+        final GatedAttacher attacher;
+        final Map<String, Boolean> verdicts = new ConcurrentHashMap<>();
+        final AtomicBoolean switching = new AtomicBoolean(true);
+        /** The controller's clock: real time plus what the test adds to jump over a cool-down. */
+        final java.util.concurrent.atomic.AtomicLong jumped = new java.util.concurrent.atomic.AtomicLong();
+        final GuestPort x;
+        final GuestPort y;
+        final GuestPort z;
+        final FakeMemifSwitch xToY;
+        final FakeMemifSwitch yToX;
+        /** z sends nothing but FENCE frames on its own ring (its idle bursts): they reach y. */
+        final FakeMemifSwitch zToY;
+        final LinkSupervisor supervisor;
+        final SequencedTestGuest gx;
+        final SequencedTestGuest gy;
+        final SequencedTestGuest gz;
+        final List<Thread> threads = new java.util.ArrayList<>();
+        final BypassController bypass;
+        private boolean stopped;
+
+        Rig(boolean standby) throws IOException {
+            dir = Files.createDirectory(Path.of("/dev/shm", "hw-bypass-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
+            Path rootX = Files.createDirectory(dir.resolve("root-x"));
+            Path rootY = Files.createDirectory(dir.resolve("root-y"));
+            Path rootZ = Files.createDirectory(dir.resolve("root-z"));
+            RegionFiles files = RegionFiles.in(dir);
+            portX = PortRegion.create(files, "port-x", "x", "guest-x");
+            portY = PortRegion.create(files, "port-y", "y", "guest-y");
+            portZ = PortRegion.create(files, "port-z", "z", "guest-z");
+            for (PortRegion p : new PortRegion[] {portX, portY, portZ}) {
+                p.nextGeneration();
+                p.publishUp();
+            }
+            new LocalPublisher(rootX).publish(portX.file().path());
+            new LocalPublisher(rootY).publish(portY.file().path());
+            new LocalPublisher(rootZ).publish(portZ.file().path());
+            attacher = new GatedAttacher(new LocalRegionAttacher().guest("guest-x", rootX).guest("guest-y", rootY)
+                    .guest("guest-z", rootZ));
+            RemapDeadlines deadlines = new RemapDeadlines(Duration.ofSeconds(20), Duration.ofSeconds(20),
+                    Duration.ofSeconds(20), Duration.ofSeconds(5));
+            x = GuestPort.open(DeviceSource.sysfs(rootX), "x");
+            y = GuestPort.open(DeviceSource.sysfs(rootY), "y");
+            z = GuestPort.open(DeviceSource.sysfs(rootZ), "z");
+            xToY = new FakeMemifSwitch(portX.file().path(), portY.file().path());
+            yToX = new FakeMemifSwitch(portY.file().path(), portX.file().path());
+            zToY = new FakeMemifSwitch(portZ.file().path(), portY.file().path());
+            supervisor = new LinkSupervisor(files, attacher, deadlines, System::nanoTime, s -> { });
+            gx = new SequencedTestGuest(x);
+            gy = new SequencedTestGuest(y);
+            gz = new SequencedTestGuest(z);
+            gz.sending.set(false);
+            gz.idleBursts.set(true);
+            threads.add(Thread.ofPlatform().name("guest-x").start(gx));
+            threads.add(Thread.ofPlatform().name("guest-y").start(gy));
+            threads.add(Thread.ofPlatform().name("guest-z").start(gz));
+            threads.add(Thread.ofPlatform().name("fake-switch").start(() -> {
                 while (switching.get()) {
                     xToY.forward();
                     yToX.forward();
+                    zToY.forward();
                     LockSupport.parkNanos(20_000);
                 }
-            });
+            }));
             supervisor.startTicking(100_000);
-            BypassController bypass = new BypassController(supervisor,
+            bypass = new BypassController(supervisor,
                     (from, to) -> verdicts.getOrDefault(from + ">" + to, false),
-                    Map.of("x", PortEnd.of(portX), "y", PortEnd.of(portY)), Map.of("x", 11L, "y", 12L),
-                    Duration.ZERO, () -> System.nanoTime() + jumped.get());
-            bypass.start();
-            try {
-                verdicts.put("x>y", true);
-                verdicts.put("y>x", true);
-                bypass.verdictsChanged();
-                await(() -> bypass.onLink("x", "y") && bypass.onLink("y", "x"), "a two-way link");
-                long before = supervisor.direction("x", "y").packets();
-                await(() -> supervisor.direction("x", "y").packets() > before + 100, "traffic x -> y on the link");
-
-                verdicts.put("x>y", false);
-                bypass.verdictsChanged();
-                await(() -> !bypass.onLink("x", "y") && bypass.onLink("y", "x"), "reshaped to y -> x alone");
-
-                assertNull(bypass.holdDecider().holdBefore("test", flowMod(99, 98)), "touches no live direction");
-                assertNull(bypass.holdDecider().holdBefore("test", flowMod(11, 98)), "x -> y is not on a link");
-                // the unplug of the link's devices is slow (a VM's takes a guest round trip): the held change
-                // goes on once the guests are off the link, not when the devices are gone
-                attacher.holdDetaches();
-                CompletionStage<?> held = bypass.holdDecider().holdBefore("test", flowMod(12, 13));
-                assertNotNull(held, "y's traffic may change: held");
-                held.toCompletableFuture().get(60, TimeUnit.SECONDS);
-                assertTrue(bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
-                        "released only once reverted: " + bypass.snapshot());
-                assertEquals(1, supervisor.links().size(), "released while the link's devices were still being"
-                        + " detached: " + supervisor.links());
-                assertTrue(attacher.detachWaiting(), "the supervisor is in the unplug");
-                attacher.releaseDetaches();
-                await(() -> supervisor.links().isEmpty(), "the link closed after the unplug");
-                // the verdict (set by the test) still says y -> x: linked again after the cool-down; a change
-                // held while that link is being established is released once it is established and reverted
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (bypass.snapshot().stream().noneMatch(v -> v.state() == LinkState.ATTACHING)
-                        && System.nanoTime() < until) {
-                    Thread.onSpinWait();
-                }
-                assertTrue(bypass.snapshot().stream().anyMatch(v -> v.state() == LinkState.ATTACHING),
-                        "y -> x being linked again: " + bypass.snapshot());
-                CompletionStage<?> heldWhileStarting = bypass.holdDecider().holdBefore("test", flowMod(12, 13));
-                assertNotNull(heldWhileStarting, "a link being established is held for too");
-                AtomicBoolean releaseSawJump = new AtomicBoolean();
-                heldWhileStarting.whenComplete((v, e) -> releaseSawJump.set(jumped.get() > 0));
-                // a revert that outlasts the cool-down (a loaded machine): once the controller took the hold
-                // (the link moved on), as if the rest took a second and more
-                await(() -> heldWhileStarting.toCompletableFuture().isDone()
-                        || bypass.snapshot().stream().noneMatch(v -> v.state() == LinkState.ATTACHING), "the link moving on");
-                jumped.addAndGet(BypassController.HOLD_COOLDOWN.toNanos() + TimeUnit.SECONDS.toNanos(1));
-                heldWhileStarting.toCompletableFuture().get(60, TimeUnit.SECONDS);
-                assertTrue(bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
-                        "released only once the new link was reverted: " + bypass.snapshot());
-                // the released change reaches OVS only now: no new link before the cool-down from the release;
-                // checked when the release came after the jump (a quick revert may release it before: then the
-                // jump itself ends the cool-down)
-                long quietUntil = System.nanoTime() + BypassController.HOLD_COOLDOWN.toNanos() * 3 / 5;
-                while (releaseSawJump.get() && System.nanoTime() < quietUntil) {
-                    assertTrue(bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
-                            "linked again within the cool-down after the held change was released: " + bypass.snapshot());
-                    Thread.sleep(1);
-                }
-                await(() -> bypass.onLink("y", "x"), "y -> x linked again");
-
-                // the guest watch says y's VM lost its port device: y's link goes, none while it is absent
-                GuestDeviceWatch.Listener guests = bypass.guestWatchListener();
-                guests.guestAbsent("y", "port device gone from its domain");
-                await(() -> bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE && v.state() == LinkState.CLOSED),
-                        "y's link reverted while its guest is absent");
-                jumped.addAndGet(TimeUnit.SECONDS.toNanos(60));
-                for (int i = 0; i < 50; i++) {
-                    Thread.sleep(2);
-                    assertTrue(bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
-                            "linked while y's guest is absent: " + bypass.snapshot());
-                }
-                assertTrue(bypass.snapshot().getFirst().lastProblem().contains("guest of port y absent"),
-                        bypass.snapshot().toString());
-                guests.guestPresent("y");
-                await(() -> bypass.onLink("y", "x"), "y -> x linked once y's guest is back");
-            } finally {
-                bypass.revertAllAndStop(Duration.ofSeconds(30));
-                gx.stopSending();
-                gy.stopSending();
+                    Map.of("x", PortEnd.of(portX), "y", PortEnd.of(portY), "z", PortEnd.of(portZ)),
+                    Map.of("x", 11L, "y", 12L, "z", 14L), Duration.ZERO, () -> System.nanoTime() + jumped.get());
+            if (standby) {
+                bypass.keepStandbyLinks();
             }
+            bypass.start();
+        }
+
+        /**
+         * Stops the controller (reverting every link) and the guests, and checks that every frame
+         * arrived once and in order, no FENCE reached the application, and switch traffic plus link
+         * counters equal what was sent (also as the proxy adds them to OVS's port statistics).
+         */
+        void stopAndCheck() throws InterruptedException {
+            stopped = true;
+            bypass.revertAllAndStop(Duration.ofSeconds(30));
+            gx.stopSending();
+            gy.stopSending();
             assertTrue(bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE), bypass.snapshot().toString());
             assertEquals(List.of(), supervisor.links(), "no link open after stop");
             for (int i = 0; i < 20_000 && (gy.received.get() < gx.sent.get() || gx.received.get() < gy.sent.get()); i++) {
                 Thread.sleep(1);
             }
-            gx.running.set(false);
-            gy.running.set(false);
-            tx.join();
-            ty.join();
-            switching.set(false);
-            sw.join();
-            if (gx.failure != null || gy.failure != null) {
-                throw new AssertionError("a guest failed", gx.failure != null ? gx.failure : gy.failure);
+            stopThreads();
+            for (SequencedTestGuest g : List.of(gx, gy, gz)) {
+                if (g.failure != null) {
+                    throw new AssertionError("a guest failed", g.failure);
+                }
             }
-            assertEquals(0, gx.fencesSeen.get() + gy.fencesSeen.get(), "FENCE frames reached the application");
+            assertEquals(0, gx.fencesSeen.get() + gy.fencesSeen.get() + gz.fencesSeen.get(), "FENCE frames reached the application");
             assertEquals(0, gx.outOfOrder.get() + gy.outOfOrder.get(), "lost, reordered or duplicated frames");
+            assertEquals(0, gz.received.get(), "z was sent nothing");
+            assertEquals(zToY.fencesForwarded, zToY.forwarded, "z sent nothing but FENCE frames");
             assertEquals(gx.sent.get(), gy.received.get(), "frames x sent and y received");
             assertEquals(gy.sent.get(), gx.received.get(), "frames y sent and x received");
             assertEquals(gx.sent.get(), xToY.forwarded - xToY.fencesForwarded + supervisor.direction("x", "y").packets());
             assertEquals(gy.sent.get(), yToX.forwarded - yToX.fencesForwarded + supervisor.direction("y", "x").packets());
-            assertTrue(supervisor.reverts() >= 3, "two-way, reshape, held revert, stop: reverts=" + supervisor.reverts());
-            // what the proxy adds to OVS's port statistics: x's rx is what x sent on links, y's tx what y got
             BypassExtraCounters extras = new BypassExtraCounters(supervisor, Map.of(11L, "x", 12L, "y"), null);
             assertEquals(supervisor.direction("x", "y").packets(), extras.port(11).rxPackets());
             assertEquals(supervisor.direction("y", "x").packets(), extras.port(11).txPackets());
             assertEquals(supervisor.direction("x", "y").packets(), extras.port(12).txPackets());
             assertEquals(supervisor.direction("x", "y").bytes(), extras.port(12).txBytes());
             assertTrue(extras.port(13).isZero(), "not a ring port");
-            assertEquals(0, supervisor.forcedReverts() + supervisor.rollbacks());
-        } finally {
+        }
+
+        private void stopThreads() throws InterruptedException {
+            for (SequencedTestGuest g : List.of(gx, gy, gz)) {
+                g.running.set(false);
+            }
             switching.set(false);
-            portX.delete();
-            portY.delete();
-            try (var s = Files.walk(dir)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                if (!stopped) {
+                    bypass.revertAllAndStop(Duration.ofSeconds(30));
+                }
+                stopThreads();
+                supervisor.close();
+                for (AutoCloseable c : List.<AutoCloseable>of(xToY, yToX, zToY, x, y, z)) {
+                    c.close();
+                }
+            } finally {
+                portX.delete();
+                portY.delete();
+                portZ.delete();
+                try (var s = Files.walk(dir)) {
+                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
                 }
             }
         }

@@ -61,6 +61,7 @@ class CounterResetRelayTest {
     @Test
     void notHeldTheResetIsAtOnceHeldItWaitsForTheHold() {
         flows.linkChanged(new LinkStatus(1, 1, "x", "y", false, LinkState.ATTACHING, LinkOutcome.OPEN));
+        flows.linkChanged(new LinkStatus(1, 1, "x", "y", false, LinkState.USABLE, LinkOutcome.OPEN));
         carried.set(100);
         assertNull(new CounterResetRelay(HoldDecider.NEVER, flows).holdBefore("c", reinstall()));
         assertEquals(0, onFlow(), "reset when relayed");

@@ -78,6 +78,7 @@ class LinkFlowCountersTest {
     void linkTrafficIsCountedOnTheSoleFlowAcrossLinksUntilTheFlowIsRemoved() {
         carried(100);                          // earlier links, before this flow was attributed anything
         flows.linkChanged(link(1, LinkState.ATTACHING));
+        flows.linkChanged(link(1, LinkState.USABLE));
         assertEquals(1, flows.unattributed(), "y -> x is shared by several rules (here: the function says so)");
         carried(150);
         flows.linkChanged(link(1, LinkState.ACTIVE));
@@ -88,6 +89,7 @@ class LinkFlowCountersTest {
         assertEquals(60, onFlow(), "folded when the link closed");
 
         flows.linkChanged(link(2, LinkState.ATTACHING));
+        flows.linkChanged(link(2, LinkState.USABLE));
         carried(210);
         assertEquals(100, onFlow(), "the folded 60 plus the live link's 40");
         assertEquals(64 * 100, flows.flows().stream().mapToLong(FlowExtra::bytes).sum());
@@ -101,6 +103,7 @@ class LinkFlowCountersTest {
     @Test
     void aRuleAddedAboveTheLinksFlowTakesTheTrafficFromThenOn() {
         flows.linkChanged(link(1, LinkState.ATTACHING));
+        flows.linkChanged(link(1, LinkState.USABLE));
         carried(100);
         flows.flowsChanged(Set.of());
         assertEquals(100, onFlow(), "nothing changed for x -> y");
@@ -121,6 +124,7 @@ class LinkFlowCountersTest {
     void aRelayedFlowModThatResetsAFlowsCountersRestartsWhatTheProxyAddsToIt() {
         xToY = new FlowAttribution.Sole(List.of(X_TO_Y, X_TO_Y_ABOVE));   // as if one rule per table
         flows.linkChanged(link(1, LinkState.ATTACHING));
+        flows.linkChanged(link(1, LinkState.USABLE));
         carried(100);
         assertEquals(100, on(X_TO_Y));
         assertEquals(100, on(X_TO_Y_ABOVE));
@@ -146,6 +150,7 @@ class LinkFlowCountersTest {
     @Test
     void aFlowDeletedAndAddedAgainStartsFromZeroAsInOvs() {
         flows.linkChanged(link(1, LinkState.ATTACHING));
+        flows.linkChanged(link(1, LinkState.USABLE));
         carried(100);
         flows.flowsChanged(Set.of(X_TO_Y.key()));
         assertEquals(0, onFlow(), "the new flow with the same match has counted nothing yet");
@@ -156,6 +161,7 @@ class LinkFlowCountersTest {
     @Test
     void trafficNowSharedBySeveralRulesIsNoLongerPutOnTheOldFlow() {
         flows.linkChanged(link(1, LinkState.ATTACHING));
+        flows.linkChanged(link(1, LinkState.USABLE));
         long before = flows.unattributed();
         carried(100);
         xToY = new FlowAttribution.Shared();
@@ -168,6 +174,7 @@ class LinkFlowCountersTest {
     @Test
     void whileTheTablesCannotSayTheLinkKeepsItsFlows() {
         flows.linkChanged(link(1, LinkState.ATTACHING));
+        flows.linkChanged(link(1, LinkState.USABLE));
         carried(100);
         xToY = new FlowAttribution.Unknown();
         flows.flowsChanged(Set.of());
@@ -177,6 +184,30 @@ class LinkFlowCountersTest {
         flows.flowsChanged(Set.of());
         carried(125);
         assertEquals(125, onFlow());
+    }
+
+    @Test
+    void aStandbyLinkIsAttributedWhenItIsActivatedAndCountsFromWhenItWasMade() {
+        carried(100);                          // earlier links
+        xToY = new FlowAttribution.Unknown();  // not point-to-point while the standby link is made
+        long before = flows.unattributed();
+        flows.linkChanged(link(3, LinkState.ATTACHING));
+        flows.linkChanged(link(3, LinkState.STANDBY));
+        assertEquals(before, flows.unattributed(), "nothing to attribute before usable");
+        assertEquals(0, onFlow(), "nothing attributed yet, live or folded");
+        xToY = new FlowAttribution.Sole(List.of(X_TO_Y));
+        flows.linkChanged(link(3, LinkState.USABLE));
+        carried(130);
+        assertEquals(30, onFlow(), "counted from the counters when the link was made");
+        flows.linkChanged(link(3, LinkState.CLOSED));
+        assertEquals(30, onFlow());
+
+        flows.linkChanged(link(4, LinkState.ATTACHING));
+        flows.linkChanged(link(4, LinkState.STANDBY));
+        flows.linkChanged(link(4, LinkState.ROLLING_BACK));
+        flows.linkChanged(link(4, LinkState.CLOSED));
+        assertEquals(30, onFlow(), "a standby link rolled back carried nothing and is never attributed");
+        assertEquals(before + 1, flows.unattributed(), "only link 3's y -> x (shared)");
     }
 
     @Test

@@ -22,6 +22,12 @@ public final class SequencedTestGuest implements Runnable {
     public final GuestPort port;
     public final AtomicBoolean sending = new AtomicBoolean(true);
     public final AtomicBoolean running = new AtomicBoolean(true);
+    /**
+     * While not sending, still run a transmit burst of no frames each round, as a polling
+     * application with nothing to send does: the remap protocol's sender side (FENCE_IN on the old
+     * ring, FENCE_OUT on the link) moves on.
+     */
+    public final AtomicBoolean idleBursts = new AtomicBoolean();
     public final AtomicLong sent = new AtomicLong();
     public final AtomicLong received = new AtomicLong();
     public final AtomicLong outOfOrder = new AtomicLong();
@@ -57,7 +63,10 @@ public final class SequencedTestGuest implements Runnable {
                 if (transmit) {
                     if (sending.get()) {
                         transmitOnce();
-                    } else if (!stopAcknowledged) {
+                    } else if (idleBursts.get()) {
+                        port.txBurst(frames, 0);
+                    }
+                    if (!sending.get() && !stopAcknowledged) {
                         stopAcknowledged = true;
                         transmitLoopsStopped.incrementAndGet();
                     }
