@@ -40,7 +40,7 @@ source "$here/lib/ovs-dpdk.sh"
 runs=100 seconds=5 warmup=2 rounds=2 load=50 gap_threshold_us=20 parts="through-ovs,bypassed,establish"
 placements="000,001,010,011,100,101,110,111" pmd_maxsleep=500 gap_placement="" gap_pmd_maxsleep=500 control_nice=0
 establish_via=direct revert_via=proxy quiet_ms=20 force_no_huge=0 quiet_wait=60 on_link_ms=200 settle_ms=700 poll_us=20
-ovs_rate_override="" ovs_idle=park agent_nice="" agent_realtime=0 baseline=0
+ovs_rate_override="" ovs_idle=park agent_nice="" agent_realtime=0 baseline=0 standby=0
 
 usage() {
   cat <<USAGE
@@ -74,6 +74,10 @@ usage: testbed/bench bypass [options]
                         controller's and link supervisor's threads; default: the agent's own default)
   --agent-realtime N    in the establish part, the agent's control-realtime-priority (those threads
                         at SCHED_FIFO N; default 0: off)
+  --standby             in the establish part, the agent's link-standby=true: after each revert the
+                        pair keeps a standby link (attached, mapped by both guests, carrying nothing)
+                        that the next establish activates; RESULT establish_standby_runs counts the
+                        measured runs whose link was one
   --establish-via direct|proxy  the establishing FLOW_MOD goes to OVS directly (default) or through
                         the agent's proxy (then the agent links once OVS answered the BARRIER sent
                         with it and a barrier on its flow monitor's connection came back)
@@ -115,6 +119,7 @@ while [ $# -gt 0 ]; do
     --revert-via) revert_via="${2:?}"; shift 2 ;;
     --quiet-ms) quiet_ms="${2:?}"; shift 2 ;;
     --baseline) baseline=1; shift ;;
+    --standby) standby=1; shift ;;
     --on-link-ms) on_link_ms="${2:?}"; shift 2 ;;
     --settle-ms) settle_ms="${2:?}"; shift 2 ;;
     --no-huge) force_no_huge=1; shift ;;
@@ -478,6 +483,7 @@ if has_part establish; then
   agent_extra=("bypass-quiet-ms=$quiet_ms" controller-proxy=true "proxy-passive=127.0.0.1:$pport")
   [ -z "$agent_nice" ] || agent_extra+=("control-nice=$agent_nice")
   [ "$agent_realtime" = 0 ] || agent_extra+=("control-realtime-priority=$agent_realtime")
+  [ "$standby" = 0 ] || agent_extra+=(link-standby=true)
   # the breaker rule from the start: A -> B is not point-to-point until BypassBench deletes it
   [ "$baseline" = 1 ] && establish_bypass=false || establish_bypass=true
   bring_up "$dir" "$gap_pmd_maxsleep" 1 "$establish_bypass" "${gap_placement:0:1}" "${gap_placement:1:1}" --idle park --rate "$rate_pps" \
@@ -531,6 +537,8 @@ if has_part establish; then
   establish_p50="$(grep -oP 'p50_ms=\K[^ ]+' <<<"$est")" establish_p99="$(grep -oP 'p99_ms=\K[^ ]+' <<<"$est")"
   revert_p50="$(grep -oP 'p50_ms=\K[^ ]+' <<<"$rev")" revert_p99="$(grep -oP 'p99_ms=\K[^ ]+' <<<"$rev")"
   establish_failed=$((runs - $(grep -oP 'completed=\K[0-9]+' <<<"$est")))
+  # measured runs whose link was a standby one, there and mapped by both guests before the FLOW_MOD
+  standby_runs="$(grep -cP '^BYPASS_RUN run=[1-9][0-9]* .* standby=1\b' "$dir/bench.log" || true)"
   # where the establish time goes: medians of the milestones (us after the FLOW_MOD was sent)
   for m in region mapped usable establish; do
     log "  median ${m}_us: $(bench_median $(grep -oP "^BYPASS_RUN run=[1-9][0-9]* .* ${m}_us=\K[0-9.]+" "$dir/bench.log"))"
@@ -597,6 +605,7 @@ result+=" handover_onto_link_gap_p50_us=${handover_gap_p50:-na} handover_back_ga
 result+=" handover_gap_max_us=${handover_gap:-na} handovers=${handovers:-na} establish_sender_mpps=${sender_mpps:-na}"
 result+=" speedup_same_state=$speedup_same_state cacheline_rtt_ns_ovs=${rtt_ovs_before:-na}/${rtt_ovs_after:-na} cacheline_rtt_ns_bypassed=${rtt_bypassed_before:-na}/${rtt_bypassed_after:-na}"
 result+=" poll_us=$poll_us establish_via=$establish_via quiet_ms=$quiet_ms control_nice=$control_nice agent_nice=${agent_nice:-default} agent_realtime=$agent_realtime"
+result+=" standby=$([ "$standby" = 1 ] && echo true || echo false) establish_standby_runs=${standby_runs:-na}"
 [ "$baseline" = 0 ] || result+=" baseline=true"
 placements_note=""
 for p in ${placements//,/ }; do placements_note+="$p:${placement_mpps[$p]:-na},"; done

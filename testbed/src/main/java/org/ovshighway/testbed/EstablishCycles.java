@@ -105,6 +105,8 @@ public final class EstablishCycles {
         long revertBarrier;
         long revertDone;
         long linkId;
+        /** The link region was there, mapped by both ends, at the watch's first look: a standby link activated. */
+        boolean standby;
         /** Wall clock (ms) at {@link #sent}: to find the run in the agent's log. */
         long sentWallMillis;
         String failure = "";
@@ -156,6 +158,11 @@ public final class EstablishCycles {
             return linkId;
         }
 
+        /** Whether the run's link was a standby link, there and mapped before the FLOW_MOD's effect. */
+        public boolean standby() {
+            return standby;
+        }
+
         /** Wall clock (ms since the epoch) at {@link #sent()}: to line the run up with log timestamps. */
         public long sentWallMillis() {
             return sentWallMillis;
@@ -178,10 +185,10 @@ public final class EstablishCycles {
             return String.format(Locale.ROOT, "BYPASS_RUN run=%d link=%d sent_wall=%s sent_nanos=%d barrier_nanos=%d region_nanos=%d"
                             + " mapped_nanos=%d usable_nanos=%d first_frame_nanos=%d revert_sent_nanos=%d"
                             + " revert_barrier_nanos=%d revert_done_nanos=%d establish_us=%s region_us=%s mapped_us=%s"
-                            + " usable_us=%s revert_us=%s revert_barrier_us=%s%s",
+                            + " usable_us=%s revert_us=%s revert_barrier_us=%s standby=%d%s",
                     index, linkId, java.time.Instant.ofEpochMilli(sentWallMillis), sent, barrier, region, mapped, usable, firstFrame, revertSent, revertBarrier,
                     revertDone, since(sent, firstFrame), since(sent, region), since(sent, mapped), since(sent, usable),
-                    since(revertSent, revertDone), since(revertSent, revertBarrier),
+                    since(revertSent, revertDone), since(revertSent, revertBarrier), standby ? 1 : 0,
                     failure.isEmpty() ? "" : " failure=\"" + failure + "\"");
         }
 
@@ -265,6 +272,7 @@ public final class EstablishCycles {
         try {
             MemorySegment region = null;
             ValidatedRegion validated = null;
+            boolean firstLook = true;
             while (true) {
                 long now = System.nanoTime();
                 if (mapping == null) {
@@ -275,8 +283,12 @@ public final class EstablishCycles {
                         validated = RegionValidator.validate(region);
                         run.region = now;
                         run.linkId = validated.identity().linkId();
+                        long generation = validated.identity().generation();
+                        run.standby = firstLook && LinkControl.acquireMapped(region, 0) == generation
+                                && LinkControl.acquireMapped(region, 1) == generation;
                     }
                 }
+                firstLook = false;
                 if (mapping != null) {
                     long generation = validated.identity().generation();
                     if (run.mapped == 0 && LinkControl.acquireMapped(region, 0) == generation
@@ -442,11 +454,20 @@ public final class EstablishCycles {
                 file -> file.getFileName().toString().startsWith(LINK_PREFIX))) {
                 for (Path file : files) {
                     String name = file.getFileName().toString();
-                    seen.add(name);
-                    if (!foreign.contains(name)) {
-                        switch (ownership(file, sender)) {
-                            case FOREIGN -> foreign.add(name);
-                            case OURS, UNKNOWN -> ours = true;
+                    if (foreign.contains(name)) {
+                        continue;
+                    }
+                    switch (ownership(file, sender)) {
+                        case FOREIGN -> {
+                            foreign.add(name);
+                            seen.add(name);
+                        }
+                        case OURS, UNKNOWN -> {
+                            seen.add(name);
+                            ours = true;
+                        }
+                        case STANDING_BY -> {
+                            // not seen: the next run's watch finds it when the agent activates it
                         }
                     }
                 }
@@ -463,8 +484,13 @@ public final class EstablishCycles {
     }
 
     private enum Ownership {
-        /** A valid link region naming the sender. */
+        /** A valid link region naming the sender, usable (or once usable). */
         OURS,
+        /**
+         * A valid link region naming the sender, never usable: a standby link (agent option
+         * link-standby), which carries nothing and which the next establish may activate.
+         */
+        STANDING_BY,
         /** A valid region of something else. */
         FOREIGN,
         /** Not (yet, or any more) readable. */
@@ -477,8 +503,10 @@ public final class EstablishCycles {
             if (!identified(file.getFileName().toString(), validated)) {
                 return Ownership.UNKNOWN;
             }
-            return sender.equals(validated.identity().name0()) || sender.equals(validated.identity().name1())
-                    ? Ownership.OURS : Ownership.FOREIGN;
+            if (!sender.equals(validated.identity().name0()) && !sender.equals(validated.identity().name1())) {
+                return Ownership.FOREIGN;
+            }
+            return LinkControl.acquireUsable(mapping.segment()) == 0 ? Ownership.STANDING_BY : Ownership.OURS;
         } catch (IOException e) { // RegionFormatException included: not initialised yet
             return Ownership.UNKNOWN;
         }

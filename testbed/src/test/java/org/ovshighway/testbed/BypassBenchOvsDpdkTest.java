@@ -24,7 +24,8 @@ import org.ovshighway.ovs.testing.PrivateOvsDpdk;
  * three times (the establishing FLOW_MOD straight to OVS, the breaking one through the agent's
  * proxy), the receiver records its arrival gaps, and {@link BypassGapReport} joins the two.
  * Asserts that the output parses and is sane (every run completed, times ordered, each window
- * found); no timing is asserted. Needs root.
+ * found); no timing is asserted. With the agent's {@code link-standby=true} each revert leaves a
+ * standby link that the next run activates: every measured run says {@code standby=1}. Needs root.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class BypassBenchOvsDpdkTest {
@@ -34,6 +35,15 @@ class BypassBenchOvsDpdkTest {
 
     @Test
     void threeEstablishRevertCyclesProduceParsableSaneResults() throws Exception {
+        cycles(false);
+    }
+
+    @Test
+    void withStandbyLinksEachMeasuredRunActivatesTheStandbyLinkTheRevertBeforeItLeft() throws Exception {
+        cycles(true);
+    }
+
+    private void cycles(boolean standby) throws Exception {
         assumeTrue(PrivateOvsDpdk.isRoot(), "OVS-DPDK needs root");
         try (PrivateOvsDpdk ovs = PrivateOvsDpdk.start(BRIDGE)) {
             Path rootA = Files.createDirectory(ovs.run().resolve("a-sysfs"));
@@ -53,7 +63,8 @@ class BypassBenchOvsDpdkTest {
                     "ring-port." + PORT_B + ".ofport=2",
                     "controller-proxy=true", "proxy-passive=127.0.0.1:" + proxyPort,
                     // not about deadlines: a loaded CI machine must not force a revert
-                    "link-fence-deadline-ms=20000", "link-revert-deadline-ms=20000", "proxy-hold-deadline-ms=30000", ""));
+                    "link-fence-deadline-ms=20000", "link-revert-deadline-ms=20000", "proxy-hold-deadline-ms=30000",
+                    "link-standby=" + standby, ""));
             ovs.ofctl("del-flows", BRIDGE);
             ovs.ofctl("add-flow", BRIDGE, "in_port=1,actions=output:2");
             ovs.ofctl("add-flow", BRIDGE, "in_port=2,actions=drop");
@@ -91,6 +102,8 @@ class BypassBenchOvsDpdkTest {
                     long revertDone = Long.parseLong(f.get("revert_done_nanos"));
                     assertTrue(sent < region && region <= first && first < revertSent && revertSent < revertDone, run);
                     assertTrue(Long.parseLong(f.get("link")) > 0, run);
+                    // the warm-up run's link is a new one; after it, each revert leaves a standby link
+                    assertEquals(standby && !f.get("run").equals("0") ? "1" : "0", f.get("standby"), run);
                 }
                 Map<String, String> establish = KeyValueLine.fields(lines.stream().filter(l -> l.startsWith("BYPASS_ESTABLISH "))
                         .findFirst().orElseThrow());
@@ -105,7 +118,10 @@ class BypassBenchOvsDpdkTest {
                 b.await(60);
                 List<String> guestB = Files.readAllLines(ovs.run().resolve("guest-b.log"));
                 Map<String, String> summary = b.summary(PORT_B);
+                // links ended and unmapped: the last revert's standby link (if made) ends only with the agent
                 assertEquals("4", summary.get("remap_links"), summary.toString());
+                assertEquals(standby ? 3 : 0, agent.output().lines().filter(l -> l.contains("activating standby link"))
+                        .count(), agent.output());
                 assertEquals("0", summary.get("reordered"), summary.toString());
                 assertEquals("0", summary.get("duplicated"), summary.toString());
                 assertTrue(Long.parseLong(summary.get("max_gap_ns")) > 0, summary.toString());
