@@ -539,6 +539,18 @@ if has_part establish; then
   establish_failed=$((runs - $(grep -oP 'completed=\K[0-9]+' <<<"$est")))
   # measured runs whose link was a standby one, there and mapped by both guests before the FLOW_MOD
   standby_runs="$(grep -cP '^BYPASS_RUN run=[1-9][0-9]* .* standby=1\b' "$dir/bench.log" || true)"
+  # the same establishments timed by the sender itself: A's library logs the monotonic time of the
+  # burst that put its first frames on each link (onto_link_nanos); BypassBench's own look comes later
+  # by however long it waits for core 0, which it shares with A, the PMD thread and the agent
+  sed -nE 's/.* sender on link LinkSession\[linkId=([0-9]+),.* onto_link_nanos=([0-9]+).*/\1 \2/p' \
+    "$dir/guest-a.log" > "$dir/onto-link.txt"
+  sed -nE 's/^BYPASS_RUN run=[1-9][0-9]* link=([0-9]+) .* sent_nanos=([0-9]+) .*/\1 \2/p' "$dir/bench.log" > "$dir/sent.txt"
+  read -r onto_n onto_p50 onto_p99 < <(awk 'FNR == NR { onto[$1] = $2; next } ($1 in onto) { print (onto[$1] - $2) / 1e6 }' \
+    "$dir/onto-link.txt" "$dir/sent.txt" | sort -g | awk '{ v[NR] = $1 } END {
+      if (NR == 0) { print "0 na na"; exit }
+      r50 = int(0.5 * NR); if (r50 < 0.5 * NR) r50++; r99 = int(0.99 * NR); if (r99 < 0.99 * NR) r99++
+      printf "%d %.3f %.3f\n", NR, v[r50], v[r99] }')
+  log "establish timed by the sender (FLOW_MOD sent -> A's first burst onto the link): p50 $onto_p50 ms, p99 $onto_p99 ms over $onto_n runs"
   # where the establish time goes: medians of the milestones (us after the FLOW_MOD was sent)
   for m in region mapped usable establish; do
     log "  median ${m}_us: $(bench_median $(grep -oP "^BYPASS_RUN run=[1-9][0-9]* .* ${m}_us=\K[0-9.]+" "$dir/bench.log"))"
@@ -606,6 +618,7 @@ result+=" handover_gap_max_us=${handover_gap:-na} handovers=${handovers:-na} est
 result+=" speedup_same_state=$speedup_same_state cacheline_rtt_ns_ovs=${rtt_ovs_before:-na}/${rtt_ovs_after:-na} cacheline_rtt_ns_bypassed=${rtt_bypassed_before:-na}/${rtt_bypassed_after:-na}"
 result+=" poll_us=$poll_us establish_via=$establish_via quiet_ms=$quiet_ms control_nice=$control_nice agent_nice=${agent_nice:-default} agent_realtime=$agent_realtime"
 result+=" standby=$([ "$standby" = 1 ] && echo true || echo false) establish_standby_runs=${standby_runs:-na}"
+result+=" establish_onto_link_p50_ms=${onto_p50:-na} establish_onto_link_p99_ms=${onto_p99:-na} establish_onto_link_runs=${onto_n:-na}"
 [ "$baseline" = 0 ] || result+=" baseline=true"
 placements_note=""
 for p in ${placements//,/ }; do placements_note+="$p:${placement_mpps[$p]:-na},"; done

@@ -105,7 +105,7 @@ public final class EstablishCycles {
         long revertBarrier;
         long revertDone;
         long linkId;
-        /** The link region was there, mapped by both ends, at the watch's first look: a standby link activated. */
+        /** The run's link was a standby link, there and mapped by both ends before the FLOW_MOD was sent. */
         boolean standby;
         /** Wall clock (ms) at {@link #sent}: to find the run in the agent's log. */
         long sentWallMillis;
@@ -218,6 +218,7 @@ public final class EstablishCycles {
                 Thread.sleep(s.settleMs());
                 Run run = new Run(i);
                 results.add(run);
+                long standbyId = readyStandby(s.regionDir(), s.sender());
                 OpenFlowBenchClient.PendingRuleChange pending = establish.sendPortRule(
                         OpenFlowBenchClient.OFPFC_DELETE_STRICT, BREAKER_PRIORITY, s.inPort(), ETH_TYPE_ARP);
                 run.sent = pending.sentNanos;
@@ -228,6 +229,7 @@ public final class EstablishCycles {
                     watchEstablish(run, s.regionDir(), s.sender(), seen, run.sent + s.timeoutNanos(), s.pollNanos(),
                             () -> establish.barrierArrived(pending));
                 }
+                run.standby = standbyId != 0 && run.linkId == standbyId;
                 run.barrier = establish.awaitBarrier(pending).barrierNanos();
                 if (!s.expectLink()) {
                     // baseline (no bypass): the same flow changes through OVS alone; their windows end
@@ -272,7 +274,6 @@ public final class EstablishCycles {
         try {
             MemorySegment region = null;
             ValidatedRegion validated = null;
-            boolean firstLook = true;
             while (true) {
                 long now = System.nanoTime();
                 if (mapping == null) {
@@ -283,12 +284,8 @@ public final class EstablishCycles {
                         validated = RegionValidator.validate(region);
                         run.region = now;
                         run.linkId = validated.identity().linkId();
-                        long generation = validated.identity().generation();
-                        run.standby = firstLook && LinkControl.acquireMapped(region, 0) == generation
-                                && LinkControl.acquireMapped(region, 1) == generation;
                     }
                 }
-                firstLook = false;
                 if (mapping != null) {
                     long generation = validated.identity().generation();
                     if (run.mapped == 0 && LinkControl.acquireMapped(region, 0) == generation
@@ -481,6 +478,32 @@ public final class EstablishCycles {
             }
             Thread.sleep(10);
         }
+    }
+
+    /**
+     * The link id of a standby link of {@code sender} in {@code dir} that both ends have mapped
+     * (never usable), 0 when there is none.
+     */
+    private static long readyStandby(Path dir, String sender) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
+                file -> file.getFileName().toString().startsWith(LINK_PREFIX))) {
+            for (Path file : files) {
+                try (MappedRegion mapping = MappedRegion.map(file)) {
+                    ValidatedRegion validated = RegionValidator.validate(mapping.segment());
+                    RegionIdentity id = validated.identity();
+                    MemorySegment region = mapping.segment();
+                    if (identified(file.getFileName().toString(), validated) && id.kind() == RegionKind.LINK
+                            && sender.equals(id.name0()) && LinkControl.acquireUsable(region) == 0
+                            && LinkControl.acquireMapped(region, 0) == id.generation()
+                            && LinkControl.acquireMapped(region, 1) == id.generation()) {
+                        return id.linkId();
+                    }
+                } catch (IOException e) { // RegionFormatException included: being made or deleted
+                    continue;
+                }
+            }
+        }
+        return 0;
     }
 
     private enum Ownership {

@@ -117,6 +117,23 @@ class BypassBenchOvsDpdkTest {
                 b.terminate();
                 b.await(60);
                 List<String> guestB = Files.readAllLines(ovs.run().resolve("guest-b.log"));
+                // the sender's own stamp of its first burst onto each link lies between the FLOW_MOD and
+                // the harness's first sight of a frame on the link
+                Map<String, Long> onto = new java.util.HashMap<>();
+                java.util.regex.Pattern stamp = java.util.regex.Pattern.compile(
+                        "sender on link LinkSession\\[linkId=(\\d+),.* onto_link_nanos=(\\d+)");
+                for (String line : Files.readAllLines(ovs.run().resolve("guest-a.log"))) {
+                    java.util.regex.Matcher m = stamp.matcher(line);
+                    if (m.find()) {
+                        onto.put(m.group(1), Long.parseLong(m.group(2)));
+                    }
+                }
+                for (String run : runs) {
+                    Map<String, String> f = KeyValueLine.fields(run);
+                    Long at = onto.get(f.get("link"));
+                    assertTrue(at != null && Long.parseLong(f.get("sent_nanos")) < at
+                            && at <= Long.parseLong(f.get("first_frame_nanos")), run + " onto_link_nanos=" + at);
+                }
                 Map<String, String> summary = b.summary(PORT_B);
                 // links ended and unmapped: the last revert's standby link (if made) ends only with the agent
                 assertEquals("4", summary.get("remap_links"), summary.toString());

@@ -128,6 +128,8 @@ public final class PortRemap {
     private SenderPhase txPhase = SenderPhase.OLD;
     private boolean txFenceAcked;
     private long txNextFence;
+    /** Transmit side: clock at the burst that put FENCE_IN on the old ring and its frames on the link. */
+    private long txOntoLinkAt;
     private int txFenceCopies;
 
     // receive side (its thread only)
@@ -226,7 +228,8 @@ public final class PortRemap {
                         && placeFence(old, s.fenceIn)) {
                     // pairs with the agent's release of usable: both ends mapped
                     txPhase = SenderPhase.FENCING;
-                    txNextFence = clock.getAsLong() + fenceRepeatNanos;
+                    txOntoLinkAt = clock.getAsLong();
+                    txNextFence = txOntoLinkAt + fenceRepeatNanos;
                 }
             }
             case FENCING, ON_LINK, REVERTING -> {
@@ -244,10 +247,15 @@ public final class PortRemap {
                     }
                 }
                 if (!revert) {
-                    txPhase = txFenceAcked ? SenderPhase.ON_LINK : SenderPhase.FENCING;
-                    if (txFenceAcked) {
+                    if (txFenceAcked && txPhase == SenderPhase.FENCING) {
                         logMapped();
+                        long onto = txOntoLinkAt;
+                        // onto_link_nanos: System.nanoTime (CLOCK_MONOTONIC) of the burst whose frames were the
+                        // first on the link, for benchmarks that line it up with their own clock readings
+                        LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " sender on link " + s
+                                + " onto_link_nanos=" + onto + " fence_acked_us=" + (clock.getAsLong() - onto) / 1000);
                     }
+                    txPhase = txFenceAcked ? SenderPhase.ON_LINK : SenderPhase.FENCING;
                     return;
                 }
                 txPhase = SenderPhase.REVERTING;
