@@ -103,7 +103,7 @@ active proctype Agent() {
     req = ATTACH;
     if
     :: mappedX && mappedY -> usable = G
-    :: !(mappedX && mappedY) -> req = DETACH; goto done          /* map deadline (or a revert asked): roll back */
+    :: req = DETACH; goto done      /* map deadline, a revert asked, or a standby link dropped (both ends may have mapped): roll back */
     fi;
     /* USABLE: ACTIVE once Y acknowledged the fence. */
     if
