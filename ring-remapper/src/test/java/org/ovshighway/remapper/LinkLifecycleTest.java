@@ -312,17 +312,25 @@ class LinkLifecycleTest {
         assertTrue(again.isCompletedExceptionally(), "an active link is no standby link");
     }
 
-    @Test
-    void aRevertedStandbyLinkIsRolledBackAndANormalLinkCannotBeActivated() throws Exception {
-        CompletableFuture<LinkStatus> standing = supervisor.standby(PortEnd.of(portX), PortEnd.of(portY), true);
+    /** A standby link x -> y that both guests mapped, in STANDBY; returns its id. */
+    private long standbyMappedByBoth(boolean twoWay) throws Exception {
+        CompletableFuture<LinkStatus> standing = supervisor.standby(PortEnd.of(portX), PortEnd.of(portY), twoWay);
         supervisor.tick();
         long id = supervisor.linkOf("x").linkId();
         try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+            guestMaps(guests.segment(), 0, portX);
+            guestMaps(guests.segment(), 1, portY);
+        }
+        supervisor.tick();
+        assertEquals(LinkState.STANDBY, standing.get().state());
+        return id;
+    }
+
+    @Test
+    void aRevertedStandbyLinkIsRolledBackAndANormalLinkCannotBeActivated() throws Exception {
+        long id = standbyMappedByBoth(true);
+        try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
             MemorySegment link = guests.segment();
-            guestMaps(link, 0, portX);
-            guestMaps(link, 1, portY);
-            supervisor.tick();
-            assertEquals(LinkState.STANDBY, standing.get().state());
             CompletableFuture<LinkStatus> reverted = supervisor.revert(id);
             supervisor.tick();
             assertEquals(LinkState.ROLLING_BACK, supervisor.linkOf("x").state());
@@ -346,15 +354,9 @@ class LinkLifecycleTest {
 
     @Test
     void forceAllRollsBackAStandbyLink() throws Exception {
-        CompletableFuture<LinkStatus> standing = supervisor.standby(PortEnd.of(portX), PortEnd.of(portY), false);
-        supervisor.tick();
-        long id = supervisor.linkOf("x").linkId();
+        long id = standbyMappedByBoth(false);
         try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
             MemorySegment link = guests.segment();
-            guestMaps(link, 0, portX);
-            guestMaps(link, 1, portY);
-            supervisor.tick();
-            assertEquals(LinkState.STANDBY, standing.get().state());
             CompletableFuture<Void> all = supervisor.forceAll();
             supervisor.tick();
             assertEquals(LinkState.ROLLING_BACK, supervisor.linkOf("x").state());
