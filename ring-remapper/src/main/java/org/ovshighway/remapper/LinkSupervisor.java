@@ -349,9 +349,7 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
         }
         long now = clock.getAsLong();
         for (Link link : List.copyOf(links.values())) {
-            if (links.containsKey(link.linkId)) {
-                step(link, now);
-            }
+            step(link, now);
         }
         if (spares != null && spares.wantsRefill() && commands.isEmpty() && settled()) {
             spares.refill();
