@@ -158,11 +158,6 @@ public final class EstablishCycles {
             return linkId;
         }
 
-        /** Whether the run's link was a standby link, there and mapped before the FLOW_MOD's effect. */
-        public boolean standby() {
-            return standby;
-        }
-
         /** Wall clock (ms since the epoch) at {@link #sent()}: to line the run up with log timestamps. */
         public long sentWallMillis() {
             return sentWallMillis;
