@@ -48,7 +48,8 @@ final class AgentCommand implements Subcommand {
                 region file (the guest keeps its mapping), the same OVS interface when it is
                 still Highway's for the same guest and socket, the VM's device when the domain
                 still has it (else it is hot-plugged again), a new memif generation. Links it
-                left keep carrying traffic and are re-adopted too.
+                left keep carrying traffic and are re-adopted too (standby links are kept
+                only with link-standby=true).
 
                 FILE (Java properties syntax):
                   ovsdb=unix:/var/run/openvswitch/db.sock     OVSDB endpoint (unix:PATH or tcp:HOST:PORT)

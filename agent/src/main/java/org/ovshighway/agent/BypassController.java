@@ -56,7 +56,9 @@ import org.ovshighway.remapper.PortEnd;
  * on it) while it is not point-to-point, and activates it when that shape is wanted again; the
  * same safety rules gate the activation as an establish. A standby never holds a port another
  * pair wants a link on: that pair drops it first, and its pair keeps none until its next link is
- * reverted. An absent guest, a re-shaping and the agent's stop drop it too.
+ * reverted. An absent guest, a re-shaping and the agent's stop drop it too. A standby link an
+ * earlier agent left ({@link #adopted}) is kept as its pair's standby link, or rolled back when
+ * standby links are off or the pair or its ports hold another link.
  */
 final class BypassController implements AutoCloseable {
     static final String THREAD = "highway-bypass";
@@ -249,30 +251,100 @@ final class BypassController implements AutoCloseable {
     }
 
     /**
-     * A link the supervisor re-adopted from an earlier agent: its pair has it now (only ACTIVE
-     * links are handed over; the others end by themselves). Any thread.
+     * A link the supervisor re-adopted from an earlier agent. An ACTIVE one: its pair has it now. A
+     * STANDBY one: its pair keeps it as its standby link, as if it had made it, when standby links
+     * are on and nothing else holds the pair or its ports; else it is rolled back. The others end
+     * by themselves. Any thread.
      */
     void adopted(LinkStatus status) {
-        if (status.state() != LinkState.ACTIVE) {
+        if (status.state() == LinkState.ACTIVE) {
+            commands.add(() -> adoptActive(status));
+        } else if (status.state() == LinkState.STANDBY) {
+            commands.add(() -> adoptStandby(status));
+        }
+    }
+
+    /** The pair of a link's two ports (in either order), or null when they are not a pair of candidates. */
+    private Pair pairOf(LinkStatus status) {
+        String first = status.end0().compareTo(status.end1()) < 0 ? status.end0() : status.end1();
+        String second = first.equals(status.end0()) ? status.end1() : status.end0();
+        return pairs.get(key(first, second));
+    }
+
+    private static LinkShape shapeOf(Pair pair, LinkStatus status) {
+        return status.twoWay() ? LinkShape.BOTH : status.end0().equals(pair.a) ? LinkShape.A_TO_B : LinkShape.B_TO_A;
+    }
+
+    private void adoptActive(LinkStatus status) {
+        Pair pair = pairOf(status);
+        if (pair == null || pair.busy || pair.current != LinkShape.NONE) {
+            LOG.log(System.Logger.Level.WARNING, "re-adopted link linkId=" + status.linkId() + " has no free pair"
+                    + " of bypass candidates: " + status);
             return;
         }
-        commands.add(() -> {
-            String first = status.end0().compareTo(status.end1()) < 0 ? status.end0() : status.end1();
-            String second = first.equals(status.end0()) ? status.end1() : status.end0();
-            Pair pair = pairs.get(key(first, second));
-            if (pair == null || pair.busy || pair.current != LinkShape.NONE) {
-                LOG.log(System.Logger.Level.WARNING, "re-adopted link linkId=" + status.linkId() + " has no free pair"
-                        + " of bypass candidates: " + status);
-                return;
-            }
-            pair.current = status.twoWay() ? LinkShape.BOTH
-                    : status.end0().equals(pair.a) ? LinkShape.A_TO_B : LinkShape.B_TO_A;
-            pair.linkId = status.linkId();
-            pair.state = LinkState.ACTIVE;
-            LOG.log(System.Logger.Level.INFO, "re-adopted link linkId=" + status.linkId() + " " + status.end0()
-                    + (status.twoWay() ? " <-> " : " -> ") + status.end1() + " carries on");
-            publishSnapshot();
-        });
+        pair.current = shapeOf(pair, status);
+        pair.linkId = status.linkId();
+        pair.state = LinkState.ACTIVE;
+        LOG.log(System.Logger.Level.INFO, "re-adopted link linkId=" + status.linkId() + " " + status.end0()
+                + (status.twoWay() ? " <-> " : " -> ") + status.end1() + " carries on");
+        publishSnapshot();
+    }
+
+    /**
+     * Keeps a re-adopted STANDBY link as its pair's standby link (from then on it is one like those
+     * {@link #keepStandby} makes), or rolls it back, saying why.
+     */
+    private void adoptStandby(LinkStatus status) {
+        Pair pair = pairOf(status);
+        String refused = whyNotKept(pair, status.linkId());
+        if (refused != null) {
+            rollBackAdoptedStandby(pair, status, refused);
+            return;
+        }
+        LinkShape shape = shapeOf(pair, status);
+        pair.standbyId = status.linkId();
+        pair.standbyShape = shape;
+        pair.standbyWanted = shape;
+        LOG.log(System.Logger.Level.INFO, "re-adopted standby link linkId=" + status.linkId() + " " + pair.a + "<->"
+                + pair.b + " (" + shape + ")");
+        publishSnapshot();
+    }
+
+    /** Why a re-adopted standby link {@code linkId} cannot be {@code pair}'s standby link, or null when it can. */
+    private String whyNotKept(Pair pair, long linkId) {
+        if (!standbyLinks) {
+            return "standby links are off (link-standby=false)";
+        }
+        if (stopping) {
+            return "agent stopping";
+        }
+        if (pair == null) {
+            return "its ports are not a pair of bypass candidates";
+        }
+        if (pair.busy || pair.current != LinkShape.NONE) {
+            return "the pair has a link";
+        }
+        if (pair.standbyId != 0 || pair.standbyBusy) {
+            return "the pair has a standby link";
+        }
+        if (!portsFreeFor(pair, linkId)) {
+            return "a port is on another link";
+        }
+        return null;
+    }
+
+    private void rollBackAdoptedStandby(Pair pair, LinkStatus status, String why) {
+        String reason = "re-adopted standby link not kept: " + why;
+        if (pair != null && pair.standbyId == 0 && !pair.standbyBusy) {
+            // the pair's own drop: until it is closed the pair, the pairs on its ports and the stop wait for it
+            pair.standbyId = status.linkId();
+            pair.standbyShape = shapeOf(pair, status);
+            dropStandby(pair, reason);
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "rolling back link linkId=" + status.linkId() + " " + status.end0()
+                + (status.twoWay() ? "<->" : "->") + status.end1() + ": " + reason);
+        links.revert(status.linkId());
     }
 
     /**
@@ -560,13 +632,27 @@ final class BypassController implements AutoCloseable {
     }
 
     private boolean portsFreeFor(Pair pair) {
+        return portsFreeFor(pair, 0);
+    }
+
+    /** {@link #portsFreeFor(Pair)}, but for link {@code ownLinkId} (0: none), which is the pair's own. */
+    private boolean portsFreeFor(Pair pair, long ownLinkId) {
         for (Pair other : pairs.values()) {
             if (other != pair && sharesAPort(pair, other) && (other.busy || other.current != LinkShape.NONE
                     || other.standbyId != 0 || other.standbyBusy)) {
                 return false;
             }
         }
-        return links.linkOf(pair.a) == null && links.linkOf(pair.b) == null;
+        for (LinkStatus open : links.links()) {
+            if (open.linkId() != ownLinkId && (isEnd(open, pair.a) || isEnd(open, pair.b))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isEnd(LinkStatus link, String port) {
+        return link.end0().equals(port) || link.end1().equals(port);
     }
 
     private static boolean sharesAPort(Pair p, Pair q) {

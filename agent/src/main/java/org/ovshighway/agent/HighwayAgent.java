@@ -264,8 +264,9 @@ final class HighwayAgent implements AutoCloseable {
 
     /**
      * Links an earlier agent left (killed while they were live) carry on under this one: the
-     * supervisor takes them over, the bypass controller learns the ACTIVE ones. A failure here
-     * is logged; the agent starts anyway (those regions then stay until a later restart).
+     * supervisor takes them over, the bypass controller learns the ACTIVE and STANDBY ones (it
+     * decides on those once its thread starts, {@code link-standby} set before). A failure here is
+     * logged; the agent starts anyway (those regions then stay until a later restart).
      */
     private static void adoptLeftoverLinks(LinkSupervisor links, Map<String, PortEnd> ends, BypassController bypass) {
         try {

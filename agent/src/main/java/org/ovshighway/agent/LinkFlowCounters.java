@@ -74,8 +74,9 @@ final class LinkFlowCounters {
      * The supervisor's state changes. A new link (first seen ATTACHING) has its directions'
      * counters noted; its first usable state (USABLE, or later) attributes it from those. A link
      * re-adopted from an earlier agent is first seen in a later state and attributed at once, from
-     * zero (everything it carried counts, as OVS's flow counters kept counting under it). CLOSED
-     * folds.
+     * zero (everything it carried counts, as OVS's flow counters kept counting under it); a
+     * re-adopted standby link is attributed once activated, from zero too (it carried nothing).
+     * CLOSED folds.
      */
     synchronized void linkChanged(LinkStatus status) {
         long id = status.linkId();

@@ -31,7 +31,9 @@ import org.ovshighway.guest.SequencedTestGuest;
 import org.ovshighway.hotplug.LocalPublisher;
 import org.ovshighway.hotplug.LocalRegionAttacher;
 import org.ovshighway.remapper.AttachedRegion;
+import org.ovshighway.remapper.LinkOutcome;
 import org.ovshighway.remapper.LinkState;
+import org.ovshighway.remapper.LinkStatus;
 import org.ovshighway.remapper.LinkSupervisor;
 import org.ovshighway.remapper.PortEnd;
 import org.ovshighway.remapper.PortRegion;
@@ -55,8 +57,9 @@ import org.projectfloodlight.openflow.types.OFPort;
  * reshapes it to one way; a held flow change that may touch the live direction is released only
  * once the link is reverted, and the pair is linked again after the cool-down; a flow change that
  * touches no live direction is not held; a port whose guest the guest watch reports absent loses its
- * link and gets none until it is back; stop reverts everything; every frame arrives once and in
- * order, no FENCE reaches the application, and switch traffic plus link counters equal what was sent.
+ * link and gets none until it is back; stop reverts everything; a standby link a killed agent left
+ * is re-adopted and activated (standby links on) or rolled back (off); every frame arrives once and
+ * in order, no FENCE reaches the application, and switch traffic plus link counters equal what was sent.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BypassControllerFakeSwitchTest {
@@ -250,6 +253,87 @@ class BypassControllerFakeSwitchTest {
         }
     }
 
+    /**
+     * A restarted agent with standby links on: the standby link x -> y the killed agent left (both
+     * guests mapped it) is its pair's standby link again, carries nothing, and is the link the next
+     * point-to-point verdict activates; every frame arrives once and in order.
+     */
+    @Test
+    void aReadoptedStandbyLinkIsKeptAndTheNextVerdictActivatesIt() throws Exception {
+        try (Rig rig = new Rig(true, true)) {
+            BypassController bypass = rig.bypass;
+            LinkSupervisor supervisor = rig.supervisor;
+            long leftover = rig.leftoverStandby;
+            assertEquals(List.of(leftoverStandby(leftover)), rig.adopted);
+            await(() -> standbyOf(bypass) == leftover, "the re-adopted standby link kept as x-y's");
+            assertEquals(LinkShape.A_TO_B, bypass.snapshot().getFirst().standbyShape());
+            assertEquals(LinkShape.NONE, bypass.snapshot().getFirst().shape());
+            assertEquals(LinkState.STANDBY, supervisor.linkOf("x").state());
+            Path region = rig.dir.resolve(LinkSupervisor.LINK_FILE_PREFIX + leftover);
+            assertTrue(publishedIn(rig.dir.resolve("root-x"), region) && publishedIn(rig.dir.resolve("root-y"), region),
+                    "the link device still published to both guests");
+            long received = rig.gy.received.get();
+            await(() -> rig.gy.received.get() > received + 200, "traffic x -> y through the switch");
+            assertEquals(0, supervisor.direction("x", "y").packets(), "nothing on a standby link");
+
+            rig.verdicts.put("x>y", true);
+            bypass.verdictsChanged();
+            await(() -> bypass.onLink("x", "y"), "x -> y on a link");
+            assertEquals(leftover, bypass.snapshot().getFirst().linkId(), "the re-adopted standby link was activated");
+            assertEquals(0, standbyOf(bypass));
+            assertEquals(List.of(leftover), supervisor.links().stream().map(LinkStatus::linkId).toList());
+            await(() -> supervisor.direction("x", "y").packets() > 100, "traffic on the activated link");
+
+            rig.stopAndCheck();
+            assertEquals(0, supervisor.rollbacks() + supervisor.forcedReverts());
+            assertEquals(1, supervisor.reverts(), "the activated link reverted by the stop");
+        }
+    }
+
+    /** Standby links off: the standby link a killed agent left is rolled back at once, and the pair linked anew. */
+    @Test
+    void aReadoptedStandbyLinkIsRolledBackWithStandbyLinksOff() throws Exception {
+        try (Rig rig = new Rig(false, true)) {
+            BypassController bypass = rig.bypass;
+            LinkSupervisor supervisor = rig.supervisor;
+            assertEquals(List.of(leftoverStandby(rig.leftoverStandby)), rig.adopted);
+            Path region = rig.dir.resolve(LinkSupervisor.LINK_FILE_PREFIX + rig.leftoverStandby);
+            await(() -> supervisor.links().isEmpty() && !Files.exists(region) && standbyOf(bypass) == 0,
+                    "the re-adopted standby link rolled back");
+            assertEquals(1, supervisor.rollbacks());
+            for (String root : List.of("root-x", "root-y")) {
+                assertTrue(!publishedIn(rig.dir.resolve(root), region), "the link device still published in " + root);
+            }
+
+            rig.verdicts.put("x>y", true);
+            bypass.verdictsChanged();
+            await(() -> bypass.onLink("x", "y"), "x -> y on a link");
+            long linkId = bypass.snapshot().getFirst().linkId();
+            assertTrue(linkId != rig.leftoverStandby, "a new link: " + linkId);
+            await(() -> supervisor.direction("x", "y").packets() > 100, "traffic on the new link");
+            rig.stopAndCheck();
+            assertEquals(1, supervisor.rollbacks());
+            assertEquals(0, supervisor.forcedReverts());
+        }
+    }
+
+    /** The status a re-adopted standby link x -> y has (the earlier agent's, both guests mapped it). */
+    private static LinkStatus leftoverStandby(long linkId) {
+        return new LinkStatus(linkId, 1, "x", "y", false, LinkState.STANDBY, LinkOutcome.OPEN);
+    }
+
+    /** Whether a device under a guest's sysfs-shaped {@code root} is backed by {@code region}. */
+    private static boolean publishedIn(Path root, Path region) throws IOException {
+        try (var entries = Files.walk(root)) {
+            for (Path p : entries.toList()) {
+                if (Files.isSymbolicLink(p) && Files.readSymbolicLink(p).equals(region)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The standby link of pair x-y (the snapshot's first pair), 0 for none. */
     private static long standbyOf(BypassController bypass) {
         return bypass.snapshot().stream().filter(v -> v.a().equals("x") && v.b().equals("y")).findFirst()
@@ -284,9 +368,22 @@ class BypassControllerFakeSwitchTest {
         final SequencedTestGuest gz;
         final List<Thread> threads = new java.util.ArrayList<>();
         final BypassController bypass;
+        /** The standby link x -> y an earlier agent left and this rig's supervisor re-adopted; 0: none. */
+        final long leftoverStandby;
+        /** What this rig's supervisor re-adopted and the controller was handed. */
+        final List<LinkStatus> adopted;
         private boolean stopped;
 
-        Rig(boolean standby) throws IOException {
+        Rig(boolean standby) throws Exception {
+            this(standby, false);
+        }
+
+        /**
+         * @param leftoverStandby an earlier agent (a supervisor of its own) makes a standby link
+         *                        x -> y that both guests map and is killed; this rig's supervisor
+         *                        re-adopts it and the controller is handed it, as the agent does
+         */
+        Rig(boolean standby, boolean leftoverStandby) throws Exception {
             dir = Files.createDirectory(Path.of("/dev/shm", "hw-bypass-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
             Path rootX = Files.createDirectory(dir.resolve("root-x"));
             Path rootY = Files.createDirectory(dir.resolve("root-y"));
@@ -312,7 +409,6 @@ class BypassControllerFakeSwitchTest {
             xToY = new FakeMemifSwitch(portX.file().path(), portY.file().path());
             yToX = new FakeMemifSwitch(portY.file().path(), portX.file().path());
             zToY = new FakeMemifSwitch(portZ.file().path(), portY.file().path());
-            supervisor = new LinkSupervisor(files, attacher, deadlines, System::nanoTime, s -> { });
             gx = new SequencedTestGuest(x);
             gy = new SequencedTestGuest(y);
             gz = new SequencedTestGuest(z);
@@ -329,15 +425,34 @@ class BypassControllerFakeSwitchTest {
                     LockSupport.parkNanos(20_000);
                 }
             }));
+            Map<String, PortEnd> ends = Map.of("x", PortEnd.of(portX), "y", PortEnd.of(portY), "z", PortEnd.of(portZ));
+            this.leftoverStandby = leftoverStandby ? standbyOfAKilledAgent(files, deadlines, ends) : 0;
+            supervisor = new LinkSupervisor(files, attacher, deadlines, System::nanoTime, s -> { });
             supervisor.startTicking(100_000);
             bypass = new BypassController(supervisor,
-                    (from, to) -> verdicts.getOrDefault(from + ">" + to, false),
-                    Map.of("x", PortEnd.of(portX), "y", PortEnd.of(portY), "z", PortEnd.of(portZ)),
+                    (from, to) -> verdicts.getOrDefault(from + ">" + to, false), ends,
                     Map.of("x", 11L, "y", 12L, "z", 14L), Duration.ZERO, () -> System.nanoTime() + jumped.get());
             if (standby) {
                 bypass.keepStandbyLinks();
             }
+            // as HighwayAgent.adoptLeftoverLinks: after the options are set, before the controller starts
+            adopted = leftoverStandby ? supervisor.adoptLeftovers(ends).get(60, TimeUnit.SECONDS) : List.of();
+            adopted.forEach(bypass::adopted);
             bypass.start();
+        }
+
+        /**
+         * An earlier agent's supervisor makes a standby link x -> y, both guests map it, and the
+         * agent is killed (its supervisor stops ticking; the link, its region and its devices stay).
+         */
+        private long standbyOfAKilledAgent(RegionFiles files, RemapDeadlines deadlines, Map<String, PortEnd> ends)
+                throws Exception {
+            LinkSupervisor earlier = new LinkSupervisor(files, attacher, deadlines, System::nanoTime, s -> { });
+            earlier.startTicking(100_000);
+            // STANDBY once both guests mapped it (the tests check the state it is re-adopted in)
+            LinkStatus standing = earlier.standby(ends.get("x"), ends.get("y"), false).get(60, TimeUnit.SECONDS);
+            earlier.close();
+            return standing.linkId();
         }
 
         /**

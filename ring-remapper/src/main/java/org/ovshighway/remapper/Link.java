@@ -112,10 +112,13 @@ final class Link {
 
     /**
      * A link an earlier agent left (its region file, its guests' words and requests still there):
-     * takes it over in the state its shared words show, deadlines starting now. Only a link that
-     * was ACTIVE (usable, every fence acknowledged, both ports still asked to ATTACH it) stays up;
-     * one that was reverting goes on reverting; one that was not usable yet (a standby link too) is rolled back; anything
-     * else (a fence never acknowledged, a forced revert, requests that name another link) is forced.
+     * takes it over in the state its shared words show, deadlines starting now. A link that was
+     * ACTIVE (usable, every fence acknowledged, both ports still asked to ATTACH it) stays up; one
+     * that was STANDBY (not usable, both ports still asked to ATTACH it, both ends mapped) stands
+     * by again, as a standby link, until {@link #activate} or a revert; one that was reverting goes
+     * on reverting; any other one not usable yet (an end not mapped, a request that names
+     * something else) is rolled back; anything else (a fence never acknowledged, a forced revert,
+     * requests that name another link) is forced.
      *
      * @param request0 / request1 the ports' current request words, as PortControl reads them
      */
@@ -136,6 +139,14 @@ final class Link {
             revertRequested = true;
             state = LinkState.REVERTING;
             deadline = now + deadlines.revert().toNanos();
+        } else if (usable == 0 && attached0 && attached1 && bothMapped()) {
+            // Also what an agent killed between both ends mapped and publishing usable leaves of an
+            // ordinary link: the same words. Standing it by is safe either way: nothing is on it and
+            // both guests keep their ports' rings; this agent's controller activates, keeps or drops it.
+            standby = true;
+            state = LinkState.STANDBY;
+            deadline = Long.MAX_VALUE;
+            ready.complete(status());
         } else if (usable == 0) {
             revertRequested = true;
             publishDetach();
@@ -148,6 +159,11 @@ final class Link {
         }
         LOG.log(System.Logger.Level.INFO, () -> "adopted link=" + linkId + " " + end0.port() + (twoWay ? "<->" : "->")
                 + end1.port() + " as " + state + " (usable=" + usable + " requests " + request0 + " / " + request1 + ")");
+    }
+
+    private boolean bothMapped() {
+        // pairs with the guests' release in LinkControl.releaseMapped: their ring objects exist
+        return LinkControl.acquireMapped(region, 0) == generation && LinkControl.acquireMapped(region, 1) == generation;
     }
 
     private boolean attachRequest(PortControl.Request request) {
@@ -171,9 +187,7 @@ final class Link {
     boolean step(long now, RemapDeadlines deadlines) {
         switch (state) {
             case ATTACHING -> {
-                // pairs with the guests' release in LinkControl.releaseMapped: their ring objects exist
-                boolean mapped = LinkControl.acquireMapped(region, 0) == generation
-                        && LinkControl.acquireMapped(region, 1) == generation;
+                boolean mapped = bothMapped();
                 if (revertRequested || (!mapped && now - deadline >= 0)) {
                     publishDetach();
                     moveTo(LinkState.ROLLING_BACK, now + deadlines.grace().toNanos());

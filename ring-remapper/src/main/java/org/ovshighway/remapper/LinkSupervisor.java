@@ -225,10 +225,11 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
      * Takes over the link regions an earlier agent left for these ports (agent restart, e.g.
      * after kill -9): links whose two ends are in {@code ends} are adopted in the state their
      * shared words show (see Link#adopt; an ACTIVE link keeps carrying traffic and is never
-     * interrupted). A region naming one known port and one that is not configured is not adopted:
-     * the known end is asked to DETACH and the region is reported. Regions of other agents' ports
-     * are left alone; unreadable ones are reported and left alone. Completes, on the supervisor thread's next
-     * tick, with the adopted links' status.
+     * interrupted; a STANDBY one stands by again as a standby link, for {@link #activate} or
+     * {@link #revert}). A region naming one known port and one that is not configured is not
+     * adopted: the known end is asked to DETACH and the region is reported. Regions of other
+     * agents' ports are left alone; unreadable ones are reported and left alone. Completes, on the
+     * supervisor thread's next tick, with the adopted links' status.
      */
     public CompletableFuture<List<LinkStatus>> adoptLeftovers(Map<String, PortEnd> ends) {
         CompletableFuture<List<LinkStatus>> result = new CompletableFuture<>();
@@ -306,10 +307,11 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "cannot re-adopt the attachments of link region path=" + path
-                    + "; forcing the link: " + e);
+                    + "; forcing the link (rolling it back when not usable): " + e);
         }
         link.adopt(clock.getAsLong(), deadlines, end0.currentRequest(), end1.currentRequest());
-        if (link.attachments.size() != 2 && link.state() == LinkState.ACTIVE) {
+        // only a link whose two devices were taken over is kept (this agent detaches them when it ends)
+        if (link.attachments.size() != 2 && (link.state() == LinkState.ACTIVE || link.state() == LinkState.STANDBY)) {
             link.forceNow(clock.getAsLong(), deadlines);
         }
         synchronized (base) {

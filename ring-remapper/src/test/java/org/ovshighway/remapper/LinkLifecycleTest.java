@@ -569,6 +569,83 @@ class LinkLifecycleTest {
         }
     }
 
+    /** A supervisor started anew on the same files (the agent was killed: its supervisor simply stops). */
+    private LinkSupervisor restartedSupervisor(RecordingAttacher attacher, List<LinkStatus> events) {
+        return new LinkSupervisor(RegionFiles.in(dir), attacher, DEADLINES, () -> now, events::add);
+    }
+
+    @Test
+    void aRestartedSupervisorAdoptsAStandbyLinkBothGuestsMappedAsStandbyAndActivatesIt() throws Exception {
+        long id = standbyMappedByBoth(true);
+        long requestX = PortControl.acquireRequestWord(portX.segment());
+        long requestY = PortControl.acquireRequestWord(portY.segment());
+
+        RecordingAttacher second = new RecordingAttacher();
+        List<LinkStatus> secondEvents = new ArrayList<>();
+        LinkSupervisor restarted = restartedSupervisor(second, secondEvents);
+        CompletableFuture<List<LinkStatus>> adopted = restarted.adoptLeftovers(
+                java.util.Map.of("x", PortEnd.of(portX), "y", PortEnd.of(portY)));
+        restarted.tick();
+        assertEquals(List.of(new LinkStatus(id, 1, "x", "y", true, LinkState.STANDBY, LinkOutcome.OPEN)), adopted.get());
+        assertEquals(List.of("adopt guest-x hwlink-" + id, "adopt guest-y hwlink-" + id), second.calls);
+        assertTrue(secondEvents.stream().anyMatch(e -> e.state() == LinkState.STANDBY), "the listener heard STANDBY");
+        assertTrue(Files.exists(linkFile(id)), "region kept");
+        assertEquals(requestX, PortControl.acquireRequestWord(portX.segment()), "the guests were not disturbed");
+        assertEquals(requestY, PortControl.acquireRequestWord(portY.segment()), "the guests were not disturbed");
+        try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+            MemorySegment link = guests.segment();
+            assertEquals(0, LinkControl.acquireUsable(link), "usable still withheld");
+            assertFalse(restarted.wantsFastTicks(), "STANDBY moves on only by a command");
+            now += DEADLINES.map().toNanos() + DEADLINES.fence().toNanos() + DEADLINES.grace().toNanos();
+            restarted.tick();
+            assertEquals(LinkState.STANDBY, restarted.linkOf("x").state(), "no deadline while standing by");
+
+            CompletableFuture<LinkStatus> activated = restarted.activate(id);
+            restarted.tick();
+            assertEquals(LinkState.USABLE, restarted.linkOf("x").state());
+            assertEquals(1, LinkControl.acquireUsable(link));
+            LinkControl.releaseFenceAck(link, 0, FenceFrameDescriptor.SEQUENCE_IN);
+            restarted.tick();
+            assertFalse(activated.isDone(), "two-way: y's FENCE_IN not acknowledged yet");
+            LinkControl.releaseFenceAck(link, 1, FenceFrameDescriptor.SEQUENCE_IN);
+            restarted.tick();
+            assertEquals(new LinkStatus(id, 1, "x", "y", true, LinkState.ACTIVE, LinkOutcome.OPEN), activated.get());
+            RingLayout ring1 = RegionValidator.validate(link).layout().find(1, 0);
+            producerCounters(link, ring1, 40, 4_000);
+            assertEquals(new BypassCounters.TrafficCounters(40, 4_000), restarted.direction("y", "x"), "y -> x on the link");
+        }
+        assertEquals(0, restarted.rollbacks() + restarted.forcedReverts());
+    }
+
+    @Test
+    void aRestartedSupervisorRollsBackALinkNotUsableYetThatOnlyOneEndMapped() throws Exception {
+        supervisor.standby(PortEnd.of(portX), PortEnd.of(portY), false);
+        supervisor.tick();
+        long id = supervisor.linkOf("x").linkId();
+        LinkSupervisor restarted = restartedSupervisor(new RecordingAttacher(), new ArrayList<>());
+        try (MappedRegion guests = MappedRegion.map(linkFile(id))) {
+            MemorySegment link = guests.segment();
+            guestMaps(link, 0, portX);
+
+            CompletableFuture<List<LinkStatus>> adopted = restarted.adoptLeftovers(
+                    java.util.Map.of("x", PortEnd.of(portX), "y", PortEnd.of(portY)));
+            restarted.tick();
+            assertEquals(LinkState.ROLLING_BACK, adopted.get().getFirst().state());
+            assertEquals(PortControl.OP_DETACH, PortControl.opcode(PortControl.acquireRequestWord(portX.segment())));
+            assertEquals(PortControl.OP_DETACH, PortControl.opcode(PortControl.acquireRequestWord(portY.segment())));
+            CompletableFuture<LinkStatus> activated = restarted.activate(id);
+            restarted.tick();
+            assertTrue(activated.isCompletedExceptionally(), "a link rolling back is no standby link");
+            guestUnmaps(link, 0, portX);
+            guestUnmaps(link, 1, portY);
+            restarted.tick();
+            assertEquals(0, LinkControl.acquireUsable(link), "never usable");
+        }
+        assertNull(restarted.linkOf("x"));
+        assertEquals(1, restarted.rollbacks());
+        assertFalse(Files.exists(linkFile(id)), "region deleted");
+    }
+
     @Test
     void aPortOnALinkCannotJoinASecondOne() throws Exception {
         supervisor.establish(PortEnd.of(portX), PortEnd.of(portY), false);

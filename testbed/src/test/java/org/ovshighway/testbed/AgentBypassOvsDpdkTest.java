@@ -255,14 +255,9 @@ class AgentBypassOvsDpdkTest {
                 assertEquals(holdsBefore, holds(agent.output()), "none of them held");
 
                 // the guests stop sending and drain first: the agent's stop removes their ports
-                a.terminate();
-                b.terminate();
-                a.await(60);
-                b.await(60);
-                Map<String, String> sa = a.summary(PORT_A);
-                Map<String, String> sb = b.summary(PORT_B);
-                Map<String, Long> ovsA = ovs.portCounters(PORT_A);
-                Map<String, Long> ovsB = ovs.portCounters(PORT_B);
+                AgentLinks.StoppedGuests stopped = AgentLinks.stopGuests(ovs, a, PORT_A, b, PORT_B);
+                Map<String, String> sa = stopped.a();
+                Map<String, String> sb = stopped.b();
                 // through the proxy: OVS's count plus the link traffic, i.e. every frame the guest sent
                 // plus the FENCE copies its library put on the old ring (OVS counted those itself)
                 for (Object[] port : new Object[][] {{1, sa}, {2, sb}}) {
@@ -303,9 +298,8 @@ class AgentBypassOvsDpdkTest {
                 long aboveOvs = packets(ovs.ofctl("dump-flows", BRIDGE, "in_port=2"), "in_port=2", ABOVE_B);
                 assertEquals(aboveOvs, proxyFlowPackets(proxy, "in_port=2", ABOVE_B),
                         "after the reset the proxy adds nothing to the rule (OVS counts " + aboveOvs + ")");
-                System.out.println("guest A:\n" + sa + "\nguest B:\n" + sb + "\nOVS " + PORT_A + ": " + ovsA
-                        + "\nOVS " + PORT_B + ": " + ovsB + "\nagent:\n" + agent.output());
-                AgentLinks.assertStreamsClean(sa, sb, ovsA, ovsB);
+                System.out.println(stopped + "\nagent:\n" + agent.output());
+                AgentLinks.assertStreamsClean(sa, sb, stopped.ovsA(), stopped.ovsB());
                 assertTrue(Long.parseLong(sb.get("checked")) > 10_000, "B checked A's stream: " + sb);
                 assertEquals(143, agent.stop(), "agent exit status after SIGTERM; output:\n" + agent.output());
             }

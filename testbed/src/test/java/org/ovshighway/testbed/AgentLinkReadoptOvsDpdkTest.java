@@ -10,7 +10,6 @@ import static org.ovshighway.testbed.AgentLinks.linkId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +25,10 @@ import org.ovshighway.ovs.testing.PrivateOvsDpdk;
  * and the link (same link id, ACTIVE, the guests never see a request), and still drives it: a rule
  * that breaks A -> B makes it revert. Streams: nothing lost beyond OVS's drops toward the
  * receiver, nothing reordered or duplicated, no forced revert. Nothing is left at the end. Root.
+ *
+ * <p>With {@code link-standby=true} the same for a standby link: the link a revert left standing by
+ * outlives the killed agent, the next one re-adopts it as the pair's standby link and activates it
+ * (same link id) when the rules make the pair point-to-point again.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class AgentLinkReadoptOvsDpdkTest {
@@ -34,6 +37,7 @@ class AgentLinkReadoptOvsDpdkTest {
     private static final String PORT_B = "kb-" + ProcessHandle.current().pid();
     private static final List<String> NICE = List.of("nice", "-n", "-10");
     private static final Pattern RECEIVED = Pattern.compile("received=(\\d+)");
+    private static final Pattern STANDBY = Pattern.compile("standby=link\\((\\d+)\\)");
 
     private static long rx(PrivateOvsDpdk ovs, String port) throws Exception {
         return ovs.portCounters(port).get("rx_pkts");
@@ -53,30 +57,12 @@ class AgentLinkReadoptOvsDpdkTest {
     void aLinkOutlivesAKilledAgentAndTheNextAgentReadoptsAndRevertsIt() throws Exception {
         assumeTrue(PrivateOvsDpdk.isRoot(), "OVS-DPDK needs root");
         try (PrivateOvsDpdk ovs = PrivateOvsDpdk.start(BRIDGE)) {
-            Path rootA = Files.createDirectory(ovs.run().resolve("ka-sysfs"));
-            Path rootB = Files.createDirectory(ovs.run().resolve("kb-sysfs"));
-            Path config = ovs.run().resolve("highway.properties");
-            Files.writeString(config, String.join("\n",
-                    "ovsdb=unix:" + ovs.run().resolve("db.sock"), "bridge=" + BRIDGE, "memif-socket-dir=" + ovs.run(),
-                    "ring-port." + PORT_A + ".guest=ka", "ring-port." + PORT_A + ".publish-root=" + rootA,
-                    "ring-port." + PORT_A + ".ofport=1",
-                    "ring-port." + PORT_B + ".guest=kb", "ring-port." + PORT_B + ".publish-root=" + rootB,
-                    "ring-port." + PORT_B + ".ofport=2",
-                    // this test is not about deadlines: a CI machine under load must not force a revert
-                    "link-fence-deadline-ms=20000", "link-revert-deadline-ms=20000", ""));
+            Path config = writeConfig(ovs, "");
             Path control = ovs.run().resolve("highway.ctl");
-            ovs.ofctl("del-flows", BRIDGE);
-            ovs.ofctl("add-flow", BRIDGE, "in_port=1,actions=output:2");
-            ovs.ofctl("add-flow", BRIDGE, "in_port=2,actions=output:1");
-            String[] common = {"--rate", "20000", "--seconds", "0", "--warmup-ms", "2000", "--drain-ms", "2000",
-                    "--idle", "park", "--cpu", "0"};
+            pointToPointBothWays(ovs);
             HighwayAgentProcess first = HighwayAgentProcess.start(config, ovs.run().resolve("agent-1.log"));
-            try (TrafficGuestProcess a = TrafficGuestProcess.start("guest A", ovs.run().resolve("guest-a.log"), NICE,
-                         TrafficGuestProcess.arguments(common, "--root", rootA.toString(), "--ports", PORT_A,
-                                 "--streams", "1", "--peer-streams", "2"));
-                 TrafficGuestProcess b = TrafficGuestProcess.start("guest B", ovs.run().resolve("guest-b.log"), NICE,
-                         TrafficGuestProcess.arguments(common, "--root", rootB.toString(), "--ports", PORT_B,
-                                 "--streams", "2", "--peer-streams", "1"))) {
+            try (TrafficGuestProcess a = startGuest(ovs, "A", PORT_A, "1", "2");
+                 TrafficGuestProcess b = startGuest(ovs, "B", PORT_B, "2", "1")) {
                 String both;
                 try {
                     both = awaitLinks(control, t -> line(t, PORT_A).contains(",ACTIVE)")
@@ -117,17 +103,118 @@ class AgentLinkReadoptOvsDpdkTest {
                     Thread.sleep(500);
                     assertTrue(rx(ovs, PORT_A) - rxA3 > 1000, "OVS receives A's frames again");
 
-                    a.terminate();
-                    b.terminate();
-                    a.await(60);
-                    b.await(60);
-                    Map<String, String> sa = a.summary(PORT_A);
-                    Map<String, String> sb = b.summary(PORT_B);
-                    Map<String, Long> ovsA = ovs.portCounters(PORT_A);
-                    Map<String, Long> ovsB = ovs.portCounters(PORT_B);
-                    System.out.println("guest A:\n" + sa + "\nguest B:\n" + sb + "\nOVS " + PORT_A + ": " + ovsA
-                            + "\nOVS " + PORT_B + ": " + ovsB + "\nsecond agent:\n" + second.output());
-                    AgentLinks.assertStreamsClean(sa, sb, ovsA, ovsB);
+                    stopGuestsAndCheckStreams(ovs, a, b, second);
+                    assertEquals(143, second.stop(), "agent exit status after SIGTERM; output:\n" + second.output());
+                }
+            } finally {
+                first.close();
+            }
+            AgentLinks.assertNoLinkRegionLeft();
+        }
+    }
+
+    /** Only the rules that forward A's traffic to B and B's to A. */
+    private static void pointToPointBothWays(PrivateOvsDpdk ovs) throws Exception {
+        ovs.ofctl("del-flows", BRIDGE);
+        ovs.ofctl("add-flow", BRIDGE, "in_port=1,actions=output:2");
+        ovs.ofctl("add-flow", BRIDGE, "in_port=2,actions=output:1");
+    }
+
+    /** The agent's configuration for the two ring ports, plus {@code extra} (a properties line, or ""). */
+    private static Path writeConfig(PrivateOvsDpdk ovs, String extra) throws Exception {
+        Path rootA = Files.createDirectories(ovs.run().resolve("ka-sysfs"));
+        Path rootB = Files.createDirectories(ovs.run().resolve("kb-sysfs"));
+        Path config = ovs.run().resolve("highway.properties");
+        Files.writeString(config, String.join("\n",
+                "ovsdb=unix:" + ovs.run().resolve("db.sock"), "bridge=" + BRIDGE, "memif-socket-dir=" + ovs.run(),
+                "ring-port." + PORT_A + ".guest=ka", "ring-port." + PORT_A + ".publish-root=" + rootA,
+                "ring-port." + PORT_A + ".ofport=1",
+                "ring-port." + PORT_B + ".guest=kb", "ring-port." + PORT_B + ".publish-root=" + rootB,
+                "ring-port." + PORT_B + ".ofport=2",
+                // this test is not about deadlines: a CI machine under load must not force a revert
+                "link-fence-deadline-ms=20000", "link-revert-deadline-ms=20000", extra, ""));
+        return config;
+    }
+
+    /** A traffic guest on {@code port} (its publish root from {@link #writeConfig}), sending stream {@code stream}. */
+    private static TrafficGuestProcess startGuest(PrivateOvsDpdk ovs, String name, String port, String stream,
+                                                  String peerStream) throws Exception {
+        Path root = ovs.run().resolve(port.equals(PORT_A) ? "ka-sysfs" : "kb-sysfs");
+        String[] common = {"--rate", "20000", "--seconds", "0", "--warmup-ms", "2000", "--drain-ms", "2000",
+                "--idle", "park", "--cpu", "0"};
+        return TrafficGuestProcess.start("guest " + name, ovs.run().resolve("guest-" + name.toLowerCase() + ".log"),
+                NICE, TrafficGuestProcess.arguments(common, "--root", root.toString(), "--ports", port,
+                        "--streams", stream, "--peer-streams", peerStream));
+    }
+
+    /** Stops both guests and checks each one's account of the other's stream against OVS's drops. */
+    private static void stopGuestsAndCheckStreams(PrivateOvsDpdk ovs, TrafficGuestProcess a, TrafficGuestProcess b,
+                                                  HighwayAgentProcess agent) throws Exception {
+        AgentLinks.StoppedGuests stopped = AgentLinks.stopGuests(ovs, a, PORT_A, b, PORT_B);
+        System.out.println(stopped + "\nagent:\n" + agent.output());
+        AgentLinks.assertStreamsClean(stopped.a(), stopped.b(), stopped.ovsA(), stopped.ovsB());
+    }
+
+    /** The standby link id in a {@code highway links} line, or "" when none. */
+    private static String standbyId(String line) {
+        Matcher m = STANDBY.matcher(line);
+        return m.find() ? m.group(1) : "";
+    }
+
+    @Test
+    void aStandbyLinkOutlivesAKilledAgentAndTheNextAgentActivatesIt() throws Exception {
+        assumeTrue(PrivateOvsDpdk.isRoot(), "OVS-DPDK needs root");
+        try (PrivateOvsDpdk ovs = PrivateOvsDpdk.start(BRIDGE)) {
+            Path config = writeConfig(ovs, "link-standby=true");
+            Path control = ovs.run().resolve("highway.ctl");
+            pointToPointBothWays(ovs);
+            HighwayAgentProcess first = HighwayAgentProcess.start(config, ovs.run().resolve("agent-1.log"));
+            try (TrafficGuestProcess a = startGuest(ovs, "A", PORT_A, "1", "2");
+                 TrafficGuestProcess b = startGuest(ovs, "B", PORT_B, "2", "1")) {
+                String standby;
+                try {
+                    String both = awaitLinks(control, t -> line(t, PORT_A).contains(",ACTIVE)")
+                            && line(t, PORT_B).contains(",ACTIVE)"), "a two-way link ACTIVE");
+                    String link = linkId(line(both, PORT_A));
+                    // one rule copies both directions to LOCAL too (OVS skips the output to a frame's
+                    // in_port): reverted, and the pair keeps a two-way standby link; deleting that one
+                    // rule makes both directions point-to-point at once, the standby link's shape
+                    ovs.ofctl("add-flow", BRIDGE, "priority=40000,actions=output:1,output:2,LOCAL");
+                    standby = awaitLinks(control, t -> line(t, PORT_A).contains("path=ovs")
+                            && line(t, PORT_B).contains("path=ovs") && !standbyId(line(t, PORT_A)).isEmpty()
+                            && !standbyId(line(t, PORT_A)).equals(link)
+                            && standbyId(line(t, PORT_A)).equals(standbyId(line(t, PORT_B))),
+                            "both directions on OVS, one two-way standby link");
+                } finally {
+                    System.out.println("first agent so far:\n" + first.output());
+                }
+                String kept = standbyId(line(standby, PORT_A));
+                assertTrue(Files.exists(Path.of("/dev/shm", "hwlink-" + kept))
+                        || Files.exists(Path.of("/dev/hugepages", "hwlink-" + kept)), "the standby link's region: " + kept);
+
+                assertEquals(137, first.kill(), "SIGKILL");
+                try (HighwayAgentProcess second = HighwayAgentProcess.start(config, ovs.run().resolve("agent-2.log"))) {
+                    String readopted = awaitLinks(control, t -> standbyId(line(t, PORT_A)).equals(kept)
+                            && standbyId(line(t, PORT_B)).equals(kept), "the same standby link under the new agent");
+                    System.out.println("re-adopted:\n" + readopted);
+                    assertTrue(second.output().contains("re-adopted standby link linkId=" + kept), second.output());
+
+                    // point-to-point again both ways: the new agent activates the link the old one left
+                    ovs.ofctl("--strict", "del-flows", BRIDGE, "priority=40000");
+                    String active = awaitLinks(control, t -> line(t, PORT_A).contains("path=link(" + kept + ",ACTIVE)")
+                            && line(t, PORT_B).contains("path=link(" + kept + ",ACTIVE)"),
+                            "the re-adopted standby link ACTIVE");
+                    System.out.println("activated:\n" + active);
+                    assertTrue(second.output().contains("activating standby link linkId=" + kept), second.output());
+                    long rxA = rx(ovs, PORT_A);
+                    long rxB = rx(ovs, PORT_B);
+                    long receivedB = lastReceived(b);
+                    Thread.sleep(1500);
+                    assertTrue(rx(ovs, PORT_A) - rxA <= 8, "the activated link carries A's frames");
+                    assertTrue(rx(ovs, PORT_B) - rxB <= 8, "the activated link carries B's frames");
+                    assertTrue(lastReceived(b) - receivedB > 10_000, "B receives over the link: " + b.output());
+
+                    stopGuestsAndCheckStreams(ovs, a, b, second);
                     assertEquals(143, second.stop(), "agent exit status after SIGTERM; output:\n" + second.output());
                 }
             } finally {

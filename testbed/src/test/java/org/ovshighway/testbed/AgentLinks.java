@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.ovshighway.agent.ControlSocket;
+import org.ovshighway.ovs.testing.PrivateOvsDpdk;
 
 /** {@code highway links} asked over a running agent's control socket, and its lines picked apart. */
 final class AgentLinks {
@@ -43,6 +44,24 @@ final class AgentLinks {
             Thread.sleep(50);
         }
         throw new AssertionError("highway links never showed " + what + "; last answer:\n" + text);
+    }
+
+    /** Both guests' summaries and OVS's counters of their ports, once both guests stopped and drained. */
+    record StoppedGuests(Map<String, String> a, Map<String, String> b, Map<String, Long> ovsA, Map<String, Long> ovsB) {
+        @Override
+        public String toString() {
+            return "guest A:\n" + a + "\nguest B:\n" + b + "\nOVS A: " + ovsA + "\nOVS B: " + ovsB;
+        }
+    }
+
+    /** Stops both guests (they drain first) and reads their summaries and OVS's counters of their ports. */
+    static StoppedGuests stopGuests(PrivateOvsDpdk ovs, TrafficGuestProcess a, String portA, TrafficGuestProcess b,
+                                    String portB) throws Exception {
+        a.terminate();
+        b.terminate();
+        a.await(60);
+        b.await(60);
+        return new StoppedGuests(a.summary(portA), b.summary(portB), ovs.portCounters(portA), ovs.portCounters(portB));
     }
 
     /**
