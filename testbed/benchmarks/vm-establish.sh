@@ -29,10 +29,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/lib/common.sh"
 source "$here/lib/bench.sh"
 
-rounds=5 rate=200 keep_logs=() control_realtime=0
+rounds=5 rate=200 keep_logs=() control_realtime=0 standby=()
 usage() {
   cat <<USAGE
-usage: testbed/bench vm-establish [--rounds N] [--rate N] [--control-realtime N] [--keep-logs]
+usage: testbed/bench vm-establish [--rounds N] [--rate N] [--control-realtime N] [--standby] [--keep-logs]
   --rounds N   measured establishments (default $rounds; one VM boot for all of them, about 2 minutes
                plus ~7 s per round on a quiet machine)
   --rate N     frames/s each guest sends (default $rate; the first frame on the link waits for the
@@ -41,10 +41,14 @@ usage: testbed/bench vm-establish [--rounds N] [--rate N] [--control-realtime N]
                the agent's control-realtime-priority (default $control_realtime: off): its control
                threads at SCHED_FIFO N, so that they run as soon as woken instead of after the TCG
                vCPU threads' time slices
+  --standby    the agent's link-standby=true: after one unmeasured round, each round activates the
+               standby link the revert before it left (made, hot-plugged and mapped by both VMs
+               off the path); such rounds split into detection and handshake only (standby=1)
   --keep-logs  keep the run directory (agent log, consoles)
 Ends with: RESULT vm-establish total_ms=<t> attach_ms=<a> guest_discovery_ms=<g> handshake_ms=<h>
   detection_ms=.. region_ms=.. libvirt_ms=.. highway_host_ms=.. guest_lib_ms=.. guest_lib_cpu_ms=..
-  guest_kernel_ms=.. highway_ms=.. highway_with_guest_kernel_ms=.. rounds=<n>
+  guest_kernel_ms=.. highway_ms=.. highway_with_guest_kernel_ms=.. rounds=<n> ... standby=<0|1>
+  standby_rounds=<rounds whose link was a standby link>
 (medians over the rounds, each key on its own).
 USAGE
 }
@@ -53,6 +57,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="${2:?}"; shift 2 ;;
     --rate) rate="${2:?}"; shift 2 ;;
     --control-realtime) control_realtime="${2:?}"; shift 2 ;;
+    --standby) standby=(--link-standby); shift ;;
     --keep-logs) keep_logs=(--keep-logs); shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
@@ -69,10 +74,11 @@ trap 'rm -f "$out" "$logging"' EXIT
 printf '%s\n' 'handlers=java.util.logging.ConsoleHandler' 'java.util.logging.ConsoleHandler.level=ALL' \
   'org.ovshighway.remapper.LinkSupervisor.level=FINE' > "$logging"
 export HIGHWAY_JAVA_OPTS="-Djava.util.logging.config.file=$logging ${HIGHWAY_JAVA_OPTS:-}"
-"$here/vm-test" --skip-it --skip-link --skip-restart --establish-rounds "$rounds" --rate "$rate" --control-realtime "$control_realtime" "${keep_logs[@]}" \
+"$here/vm-test" --skip-it --skip-link --skip-restart --establish-rounds "$rounds" --rate "$rate" --control-realtime "$control_realtime" "${standby[@]}" "${keep_logs[@]}" \
   | tee "$out" | grep -E '^VM_AGENT (phase|BYPASS_RUN)|^VM_AGENT_ESTABLISH|^VM_AGENT frames' >&2
 median() { # median KEY: median of KEY=<number> over the VM_AGENT_ESTABLISH lines ("na" values left out)
-  grep '^VM_AGENT_ESTABLISH' "$out" | grep -oP " $1=\K[0-9.]+" \
+  # a key that is "na" in every round (standby rounds have no libvirt call) matches nothing: "na"
+  grep '^VM_AGENT_ESTABLISH' "$out" | { grep -oP " $1=\K[0-9.]+" || true; } \
     | sort -g | awk '{v[NR]=$1} END {if (NR == 0) print "na"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
 n=$(grep -c '^VM_AGENT_ESTABLISH' "$out" || true)
@@ -83,7 +89,9 @@ for key in detection_ms region_ms libvirt_ms libvirt_call_ms agent_link_ms agent
   guest_lib_cpu_ms guest_kernel_ms highway_ms highway_with_guest_kernel_ms revert_ms; do
   result+=" $key=$(median "$key")"
 done
-result+=" rounds=$rounds rate=$rate control_realtime=$control_realtime"
+standby_rounds=$(grep '^VM_AGENT_ESTABLISH' "$out" | grep -c ' standby=1' || true)
+result+=" rounds=$rounds rate=$rate control_realtime=$control_realtime standby=$([ ${#standby[@]} -gt 0 ] && echo 1 || echo 0)"
+result+=" standby_rounds=$standby_rounds"
 mkdir -p "$HIGHWAY_ROOT/results"
 printf '%s %s\n%s\n' "$(date -u +%FT%TZ)" "$machine" "$result" >> "$HIGHWAY_ROOT/results/vm-establish.txt"
 echo "$result"

@@ -158,6 +158,11 @@ public final class EstablishCycles {
             return linkId;
         }
 
+        /** Whether the run's link was a standby link, made and mapped by both ends before the FLOW_MOD. */
+        public boolean standby() {
+            return standby;
+        }
+
         /** Wall clock (ms since the epoch) at {@link #sent()}: to line the run up with log timestamps. */
         public long sentWallMillis() {
             return sentWallMillis;
@@ -281,6 +286,16 @@ public final class EstablishCycles {
                         run.linkId = validated.identity().linkId();
                     }
                 }
+                if (mapping != null && run.usable == 0 && !Files.exists(regionDir.resolve(LINK_PREFIX + run.linkId))) {
+                    // rolled back before it was usable (a standby link of another shape the agent dropped
+                    // for this run's link): the run's link is another region
+                    mapping.close();
+                    mapping = null;
+                    run.region = 0;
+                    run.mapped = 0;
+                    run.linkId = 0;
+                    continue;
+                }
                 if (mapping != null) {
                     long generation = validated.identity().generation();
                     if (run.mapped == 0 && LinkControl.acquireMapped(region, 0) == generation
@@ -291,10 +306,14 @@ public final class EstablishCycles {
                         run.usable = now;
                     }
                     if (anyRingProduced(region, validated)) {
-                        run.firstFrame = now;
+                        // read the clock after the look, not at the top of the loop: this thread can be
+                        // descheduled in between, and a stamp from before the look could precede the
+                        // sender's own stamp of its first burst on the link (seen once in CI: 314 us)
+                        long seenAt = System.nanoTime();
+                        run.firstFrame = seenAt;
                         // a milestone passed between two looks counts as seen at the later one
-                        run.usable = run.usable == 0 ? now : run.usable;
-                        run.mapped = run.mapped == 0 ? now : run.mapped;
+                        run.usable = run.usable == 0 ? seenAt : run.usable;
+                        run.mapped = run.mapped == 0 ? seenAt : run.mapped;
                         return;
                     }
                 }

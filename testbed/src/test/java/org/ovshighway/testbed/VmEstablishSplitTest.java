@@ -86,6 +86,49 @@ class VmEstablishSplitTest {
     }
 
     @Test
+    void aStandbyRoundHasOnlyDetectionAndHandshakeOnItsPath() {
+        // the link was made, plugged and mapped before the FLOW_MOD: its attach lines are older
+        EstablishCycles.Run run = run();
+        run.standby = true;
+        run.region = SENT_NANOS + 1_000_000;       // seen at the first poll
+        run.mapped = SENT_NANOS + 1_000_000;
+        run.usable = SENT_NANOS + 9_000_000;       // 9 ms
+        run.firstFrame = SENT_NANOS + 15_000_000;  // 15 ms
+        List<String> log = new java.util.ArrayList<>(AGENT_LOG.stream()
+                .filter(l -> !l.contains("establishing link")).toList());
+        log.add(5, "2026-11-22 05:16:01.007 INFO org.ovshighway.agent.BypassController: activating standby link linkId="
+                + LINK + " vmc-eth0 -> vmd-eth0");
+        VmEstablishSplit split = VmEstablishSplit.of(run, log, "vmc-eth0", "vmd-eth0",
+                Optional.of("port=vmc-eth0 mapped LinkSession[linkId=1795324528097003, generation=1, end=0,"
+                        + " path=/sys/bus/pci/devices/0000:00:06.0/resource2] scan_us=41000 since_request_us=700000"),
+                Optional.empty(), ZoneOffset.UTC);
+        assertTrue(split.standby(), split.line());
+        assertEquals(15.0, split.total(), 1e-9);
+        assertEquals(7.0, split.detection(), 1e-9);
+        assertEquals(0.0, split.region() + split.attach() + split.guestDiscovery(), 1e-9);
+        assertEquals(8.0, split.handshake(), 1e-9);
+        assertEquals(9.0, split.highwayHost(), 1e-9);      // the FLOW_MOD to usable
+        assertEquals(2.0, split.agentUsable(), 1e-9);      // the activation, after the activating line
+        assertEquals(9.0, split.highway(), 1e-9);          // no guest scan on the path
+        assertTrue(Double.isNaN(split.libvirt()) && Double.isNaN(split.guestLib()), split.line());
+        assertTrue(split.line().contains(" total_ms=15.0 detection_ms=7.0 region_ms=0.0 attach_ms=0.0"
+                + " guest_discovery_ms=0.0 handshake_ms=8.0 "), split.line());
+        assertTrue(split.line().endsWith(" standby=1"), split.line());
+    }
+
+    @Test
+    void aStandbyRoundWithoutItsActivationLineGivesNa() {
+        EstablishCycles.Run run = run();
+        run.standby = true;
+        VmEstablishSplit split = VmEstablishSplit.of(run, AGENT_LOG, "vmc-eth0", "vmd-eth0", Optional.empty(),
+                Optional.empty(), ZoneOffset.UTC);
+        assertEquals(1000.0, split.total(), 1e-9);
+        assertTrue(Double.isNaN(split.detection()) && Double.isNaN(split.handshake()), split.line());
+        assertTrue(Double.isNaN(split.agentUsable()), split.line());
+        assertEquals(902.0, split.highway(), 1e-9);         // the FLOW_MOD to usable needs no log line
+    }
+
+    @Test
     void missingLinesGiveNaNotWrongNumbers() {
         // an agent log without the establishing and attach lines (renamed by a later version)
         List<String> log = AGENT_LOG.stream().filter(l -> !l.contains("establishing link") && !l.contains("attached")).toList();

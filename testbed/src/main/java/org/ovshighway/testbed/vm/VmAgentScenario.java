@@ -46,7 +46,8 @@ import org.ovshighway.testbed.KeyValueLine;
  *   <li>tells the guests to stop (the stop file in their read-only control share), reads their
  *       summaries and OVS's counters: nothing reordered, duplicated or foreign, nothing lost
  *       beyond what OVS counts as dropped toward the receiver, no forced revert;</li>
- *   <li>makes A -> B point-to-point again (the agent hot-plugs a link nobody takes), kills the
+ *   <li>(not with {@code link-standby=true}, where the agent would activate its standby link)
+ *       makes A -> B point-to-point again (the agent hot-plugs a link nobody takes), kills the
  *       agent (SIGKILL) and starts another: it must take over both VMs' port devices and ring
  *       ports as they are (no unplug, no second device) and name the killed agent's link devices
  *       in a warning; those are removed by hand;</li>
@@ -100,6 +101,11 @@ public final class VmAgentScenario {
         new VmAgentScenario(args).run();
     }
 
+    /** Whether the agent runs with {@code link-standby=true} (argument {@code link-standby}, default false). */
+    private boolean standbyLinks() {
+        return Boolean.parseBoolean(args.getOrDefault("link-standby", "false"));
+    }
+
     private String arg(String key) {
         String value = args.get(key);
         if (value == null) {
@@ -121,7 +127,13 @@ public final class VmAgentScenario {
             backToOvs(link);
             measuredEstablishes();
             stopGuestsAndAccount();
-            killWithALinkPendingAndReadopt();
+            if (standbyLinks()) {
+                // the pair keeps a standby link A -> B, which the next A -> B verdict would activate
+                // instead of plugging the never-taken link this phase is about
+                System.out.println("VM_AGENT phase=pending-readopt skipped: the agent keeps standby links");
+            } else {
+                killWithALinkPendingAndReadopt();
+            }
             cleanStop();
         } finally {
             if (agent.isAlive()) {
@@ -219,7 +231,9 @@ public final class VmAgentScenario {
      * A -> B's copy to LOCAL is narrowed to ARP only (the breaker rule), B -> A keeps its copy, so
      * deleting the breaker makes A -> B alone point-to-point; re-adding it reverts the link. Each
      * round's split ({@link VmEstablishSplit}) is printed; afterwards the rules are as phase 3
-     * left them. The traffic keeps running: phase 4's accounting covers these rounds too.
+     * left them. The traffic keeps running: phase 4's accounting covers these rounds too. With
+     * {@code link-standby=true} (the agent's option of that name) one unmeasured cycle goes first,
+     * so that each measured round can activate the standby link the revert before it left.
      */
     private void measuredEstablishes() throws Exception {
         int rounds = Integer.parseInt(args.getOrDefault("establish-rounds", "0"));
@@ -233,9 +247,10 @@ public final class VmAgentScenario {
         ByteArrayOutputStream runLines = new ByteArrayOutputStream();
         List<EstablishCycles.Run> runs;
         try (PrintStream out = new PrintStream(runLines, true, StandardCharsets.UTF_8)) {
-            // no warm-up cycle: the scenario's own link before these rounds warmed the agent and the guests
+            // no warm-up cycle: the scenario's own link before these rounds warmed the agent and the guests;
+            // with standby links one, whose revert leaves the first one-way standby link (phase 3's was two-way)
             runs = EstablishCycles.run(new EstablishCycles.Settings(arg("openflow"), arg("openflow"), regionDir, portA, 1,
-                    0, rounds, Long.parseLong(args.getOrDefault("on-link-ms", "3000")),
+                    standbyLinks() ? 1 : 0, rounds, Long.parseLong(args.getOrDefault("on-link-ms", "3000")),
                     Long.parseLong(args.getOrDefault("settle-ms", "2000")), timeoutNanos, ESTABLISH_POLL_NANOS), out);
         } finally {
             // back to phase 3's rules whatever happened: both directions copy to LOCAL
@@ -252,6 +267,9 @@ public final class VmAgentScenario {
             if (!run.failure().isEmpty()) {
                 problems.add("round=" + run.index() + " " + run.failure());
                 continue;
+            }
+            if (run.index() < 1) {
+                continue;   // a warm-up cycle: not measured
             }
             Optional<String> mappedA = awaitGuestLine(consoleA, VmEstablishSplit.mappedMarker(portA, run.linkId()));
             Optional<String> mappedB = awaitGuestLine(consoleB, VmEstablishSplit.mappedMarker(portB, run.linkId()));

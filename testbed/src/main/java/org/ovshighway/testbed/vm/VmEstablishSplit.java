@@ -54,6 +54,14 @@ import org.ovshighway.testbed.EstablishCycles;
  * ({@code map_syscalls_us});
  * {@code highway_ms} = {@code highway_host_ms} + {@code guest_lib_cpu_ms} - {@code guest_kernel_ms}
  * (Highway's share as the target counts it), {@code highway_with_guest_kernel_ms} without the subtraction.
+ *
+ * <p>A round whose link was a standby link ({@link EstablishCycles.Run#standby()}, agent option
+ * {@code link-standby=true}: made, hot-plugged and mapped by both guests after the round before was
+ * reverted) has only two stages on its path: detection, up to the agent's {@code activating standby link
+ * linkId=ID} line, and the handshake; region, attach and guest discovery are 0 (done before the
+ * FLOW_MOD), the libvirt and guest-scan keys "na", and {@code highway_host_ms} is the host's time from
+ * the FLOW_MOD to {@code usable} (detection and activation), which {@code highway_ms} equals: no guest
+ * scan is on the path.
  */
 public record VmEstablishSplit(int round, long linkId, double total, double detection, double region, double attach,
                                double guestDiscovery, double handshake, double verdict, double libvirt,
@@ -62,7 +70,7 @@ public record VmEstablishSplit(int round, long linkId, double total, double dete
                                double guestScanB, double guestSinceRequestA, double guestSinceRequestB,
                                double guestUserA, double guestUserB, double guestSysA, double guestSysB,
                                double guestCpuA, double guestCpuB, double guestKernelA, double guestKernelB,
-                               double revert) {
+                               double revert, boolean standby) {
     /** A value that could not be found. */
     public static final double NA = Double.NaN;
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
@@ -96,6 +104,9 @@ public record VmEstablishSplit(int round, long linkId, double total, double dete
         OptionalLong verdictWall = firstAt(agentLog, from, zone,
                 l -> l.contains("point-to-point: " + portA + "(") && !l.contains("no longer point-to-point")
                         && l.contains("-> " + portB + "("));
+        if (run.standby()) {
+            return ofStandby(run, agentLog, zone, verdictWall);
+        }
         OptionalLong startWall = firstAt(agentLog, from, zone, l -> l.contains("establishing link " + portA + " "));
         String shmem = "shmem=hwlink-" + run.linkId() + " ";
         long attachedWall = Long.MIN_VALUE;
@@ -162,7 +173,25 @@ public record VmEstablishSplit(int round, long linkId, double total, double dete
                 guestUs(CPU_SYS_US, mappedLineA), guestUs(CPU_SYS_US, mappedLineB),
                 guestUs(CPU_US, mappedLineA), guestUs(CPU_US, mappedLineB),
                 guestUs(MAP_SYSCALLS_US, mappedLineA), guestUs(MAP_SYSCALLS_US, mappedLineB),
-                run.reverted() ? ms(run.revertDone() - run.revertSent()) : NA);
+                run.reverted() ? ms(run.revertDone() - run.revertSent()) : NA, false);
+    }
+
+    /** The split of a round whose link was a standby link (see the class comment). */
+    private static VmEstablishSplit ofStandby(EstablishCycles.Run run, List<String> agentLog,
+                                              ZoneId zone, OptionalLong verdictWall) {
+        long sentWall = run.sentWallMillis();
+        OptionalLong activatingWall = firstAt(agentLog, sentWall - 1, zone,
+                l -> l.contains("activating standby link linkId=" + run.linkId() + " "));
+        double total = ms(run.firstFrame() - run.sent());
+        double detection = activatingWall.isPresent()
+                ? Math.min(Math.max(0, activatingWall.getAsLong() - sentWall), total) : NA;
+        double handshake = Double.isNaN(detection) ? NA : total - detection;
+        double host = run.usable() != 0 ? Math.min(Math.max(0, ms(run.usable() - run.sent())), total) : NA;
+        return new VmEstablishSplit(run.index(), run.linkId(), total, detection, 0, 0, 0, handshake,
+                verdictWall.isPresent() ? verdictWall.getAsLong() - sentWall : NA, NA, NA, NA,
+                Double.isNaN(host) || Double.isNaN(detection) ? NA : host - detection, host,
+                NA, NA, NA, NA, NA, NA, NA, NA, NA, NA, NA, NA,
+                run.reverted() ? ms(run.revertDone() - run.revertSent()) : NA, true);
     }
 
     /** The guest library's share: the slower guest's successful scan (list, map, validate). */
@@ -183,6 +212,9 @@ public record VmEstablishSplit(int round, long linkId, double total, double dete
      * brings up to date only at its ticks (4 ms here), so that a scan between two ticks showed 0.
      */
     public double guestLibCpu() {
+        if (standby) {
+            return 0;
+        }
         double precise = slowerIsA() ? guestCpuA : guestCpuB;
         if (!Double.isNaN(precise)) {
             return precise;
@@ -233,7 +265,7 @@ public record VmEstablishSplit(int round, long linkId, double total, double dete
                 + f(guestSinceRequestA) + " guest_since_request_ms_b=" + f(guestSinceRequestB)
                 + " guest_lib_cpu_ms=" + f(guestLibCpu()) + " guest_kernel_ms=" + f(guestKernel())
                 + " highway_ms=" + f(highway()) + " highway_with_guest_kernel_ms=" + f(highwayWithGuestKernel())
-                + " revert_ms=" + f(revert);
+                + " revert_ms=" + f(revert) + " standby=" + (standby ? 1 : 0);
     }
 
     private static String f(double value) {
