@@ -938,6 +938,9 @@ final class BypassController implements AutoCloseable {
         });
         try {
             all.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            // the waiters above complete when the guests are off a link, while the supervisor still
+            // closes it: stopping returns with every link closed, its region gone
+            links.afterPendingWork().get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // a guest that stopped responding: force what is left so no region or device outlives the agent
             LOG.log(System.Logger.Level.WARNING, "links not all reverted within " + wait.toMillis() + " ms, forcing: "

@@ -209,6 +209,18 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
         return s == null ? new long[] {0, 0} : new long[] {s.claimed(), s.missed()};
     }
 
+    /**
+     * Completes on the supervisor thread once the tick in progress and every command submitted
+     * before this one are done. A caller told that a link's guests left it ({@code guestsOff} of
+     * {@link #revert(long, Consumer)}, which fires as the link starts to close) then also sees the
+     * link closed: devices detached, region deleted, counters folded, outcome counted.
+     */
+    public CompletableFuture<Void> afterPendingWork() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        submit(() -> done.complete(null));
+        return done;
+    }
+
     private void submit(Runnable command) {
         commands.add(command);
         // the ticker parks between ticks: a command takes effect now, not a period later
