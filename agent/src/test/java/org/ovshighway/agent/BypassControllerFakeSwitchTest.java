@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -111,35 +112,31 @@ class BypassControllerFakeSwitchTest {
                     "released only once reverted: " + rig.bypass.snapshot());
             assertEquals(1, rig.supervisor.links().size(), "released while the link's devices were still being"
                     + " detached: " + rig.supervisor.links());
-            assertTrue(rig.attacher.detachWaiting(), "the supervisor is in the unplug");
+            // the supervisor tells the guests' leaving first, then unplugs: it may not be in the unplug yet
+            await(rig.attacher::detachWaiting, "the supervisor in the unplug");
+            // the next link's plug waits for the test: it stays ATTACHING as long as the test needs
+            rig.attacher.holdAttaches();
             rig.attacher.releaseDetaches();
             await(() -> rig.supervisor.links().isEmpty(), "the link closed after the unplug");
             // the verdict (set by the test) still says y -> x: linked again after the cool-down; a change
             // held while that link is being established is released once it is established and reverted
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (rig.bypass.snapshot().stream().noneMatch(v -> v.state() == LinkState.ATTACHING)
-                    && System.nanoTime() < until) {
-                Thread.onSpinWait();
-            }
-            assertTrue(rig.bypass.snapshot().stream().anyMatch(v -> v.state() == LinkState.ATTACHING),
-                    "y -> x being linked again: " + rig.bypass.snapshot());
+            await(() -> rig.bypass.snapshot().stream().anyMatch(v -> v.state() == LinkState.ATTACHING),
+                    "y -> x being linked again");
             CompletionStage<?> heldWhileStarting = rig.bypass.holdDecider().holdBefore("test", flowMod(12, 13));
             assertNotNull(heldWhileStarting, "a link being established is held for too");
-            AtomicBoolean releaseSawJump = new AtomicBoolean();
-            heldWhileStarting.whenComplete((v, e) -> releaseSawJump.set(rig.jumped.get() > 0));
-            // a revert that outlasts the cool-down (a loaded machine): once the controller took the hold
-            // (the link moved on), as if the rest took a second and more
-            await(() -> heldWhileStarting.toCompletableFuture().isDone()
-                    || rig.bypass.snapshot().stream().noneMatch(v -> v.state() == LinkState.ATTACHING), "the link moving on");
+            // read on the thread that releases the hold, as it releases it
+            CompletableFuture<Boolean> releaseSawJump = heldWhileStarting.toCompletableFuture()
+                    .handle((v, e) -> rig.jumped.get() > 0);
+            // a revert that outlasts the cool-down (a loaded machine), as if the rest took a second and more
             rig.jumped.addAndGet(BypassController.HOLD_COOLDOWN.toNanos() + TimeUnit.SECONDS.toNanos(1));
+            rig.attacher.releaseAttaches();
             heldWhileStarting.toCompletableFuture().get(60, TimeUnit.SECONDS);
             assertTrue(rig.bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
                     "released only once the new link was reverted: " + rig.bypass.snapshot());
-            // the released change reaches OVS only now: no new link before the cool-down from the release;
-            // checked when the release came after the jump (a quick revert may release it before: then the
-            // jump itself ends the cool-down)
+            assertTrue(releaseSawJump.get(60, TimeUnit.SECONDS), "released after the jump");
+            // the released change reaches OVS only now: no new link before the cool-down from the release
             long quietUntil = System.nanoTime() + BypassController.HOLD_COOLDOWN.toNanos() * 3 / 5;
-            while (releaseSawJump.get() && System.nanoTime() < quietUntil) {
+            while (System.nanoTime() < quietUntil) {
                 assertTrue(rig.bypass.snapshot().stream().allMatch(v -> v.shape() == LinkShape.NONE),
                         "linked again within the cool-down after the held change was released: " + rig.bypass.snapshot());
                 Thread.sleep(1);
@@ -527,13 +524,23 @@ class BypassControllerFakeSwitchTest {
     }
 
     /** A guest attacher whose unplugs can be held back, as a VM's wait for the guest's ACPI answer. */
+    /** Holds unplugs, and plugs, until the test lets them go: a slow VM's, on a test's schedule. */
     private static final class GatedAttacher implements RegionAttacher {
         private final RegionAttacher inner;
         private volatile CountDownLatch gate;
         private volatile boolean waiting;
+        private volatile CountDownLatch attachGate;
 
         GatedAttacher(RegionAttacher inner) {
             this.inner = inner;
+        }
+
+        void holdAttaches() {
+            attachGate = new CountDownLatch(1);
+        }
+
+        void releaseAttaches() {
+            attachGate.countDown();
         }
 
         void holdDetaches() {
@@ -550,6 +557,7 @@ class BypassControllerFakeSwitchTest {
 
         @Override
         public AttachedRegion attach(String guest, Path regionFile, String name) throws IOException {
+            awaitGate(attachGate, "plug");
             return inner.attach(guest, regionFile, name);
         }
 
@@ -564,17 +572,26 @@ class BypassControllerFakeSwitchTest {
             if (g != null) {
                 waiting = true;
                 try {
-                    if (!g.await(60, TimeUnit.SECONDS)) {
-                        throw new IOException("test never released the unplug");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted in a held unplug", e);
+                    awaitGate(g, "unplug");
                 } finally {
                     waiting = false;
                 }
             }
             inner.detach(attached);
+        }
+
+        private static void awaitGate(CountDownLatch g, String what) throws IOException {
+            if (g == null) {
+                return;
+            }
+            try {
+                if (!g.await(60, TimeUnit.SECONDS)) {
+                    throw new IOException("test never released the " + what);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted in a held " + what, e);
+            }
         }
 
         @Override

@@ -79,7 +79,14 @@ class HighwayAgentOvsDpdkTest {
                 assertTrue(line(empty, "pa(11)").matches("pa\\(11\\) -> -\\s+not-p2p\\s+path=ovs\\s+since=\\S+\\s+reason: .+"),
                         empty);
 
-                // without the bypass and the proxy only the flow monitor's thread is a control thread
+                // without the bypass and the proxy only the flow monitor's thread is a control thread; it
+                // sets its priority in a task queued as the monitor starts, which may run after the first dump
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while ((TaskStat.threadsOfThisProcess(t -> t.nice() == -7) == 0
+                        || TaskStat.threadsOfThisProcess(t -> t.policy() == ThreadRealtime.SCHED_FIFO) == 0)
+                        && System.nanoTime() - until < 0) {
+                    Thread.sleep(10);
+                }
                 assertEquals(1, TaskStat.threadsOfThisProcess(t -> t.nice() == -7), "threads at control-nice");
                 assertEquals(1, TaskStat.threadsOfThisProcess(t -> t.policy() == ThreadRealtime.SCHED_FIFO
                         && t.realtimePriority() == 3),

@@ -320,6 +320,10 @@ final class Link {
     void closedAs(LinkOutcome how) {
         outcome = how;
         state = LinkState.CLOSED;
+    }
+
+    /** Completes the link's futures with its final status; after {@link #closedAs}, as the last step of a close. */
+    void announceClosed() {
         LinkStatus status = status();
         ready.complete(status);
         established.complete(status);

@@ -497,24 +497,30 @@ public final class LinkSupervisor implements BypassCounters, AutoCloseable {
                 base.foldDirection(link.end1.port(), link.end0.port(),
                         link.directionCounters(link.end1.port(), link.end0.port()));
             }
+            // counted with the removal: whoever no longer sees the link sees its outcome counted
+            switch (outcome) {
+                case FORCED -> forcedReverts.incrementAndGet();
+                case ROLLED_BACK -> rollbacks.incrementAndGet();
+                case REVERTED -> reverts.incrementAndGet();
+                default -> {
+                }
+            }
             links.remove(link.linkId);
             link.mapping.close();
         }
         RegionFiles.delete(link.file);
-        switch (outcome) {
-            case FORCED -> forcedReverts.incrementAndGet();
-            case ROLLED_BACK -> rollbacks.incrementAndGet();
-            case REVERTED -> reverts.incrementAndGet();
-            default -> {
-            }
-        }
         link.closedAs(outcome);
         // a revert drains the link (FENCE_OUT last): a frame left on it would be one lost
         boolean clean = outcome != LinkOutcome.REVERTED || left == 0;
         LOG.log(outcome == LinkOutcome.REVERTED && clean ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
                 () -> "link=" + link.linkId + " closed outcome=" + outcome + " " + carried
                         + (clean ? "" : " frames_left=" + left + " (the receiver did not take them)"));
-        listener.accept(link.status());
+        try {
+            listener.accept(link.status());
+        } finally {
+            // last: whoever waits on the link's futures finds its close logged and reported
+            link.announceClosed();
+        }
     }
 
     private void detachAll(Link link) {

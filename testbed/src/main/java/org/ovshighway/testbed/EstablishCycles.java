@@ -298,12 +298,13 @@ public final class EstablishCycles {
                 }
                 if (mapping != null) {
                     long generation = validated.identity().generation();
+                    // each milestone stamped after the look that saw it (see first_frame below)
                     if (run.mapped == 0 && LinkControl.acquireMapped(region, 0) == generation
                             && LinkControl.acquireMapped(region, 1) == generation) {
-                        run.mapped = now;
+                        run.mapped = System.nanoTime();
                     }
                     if (run.usable == 0 && LinkControl.acquireUsable(region) == generation) {
-                        run.usable = now;
+                        run.usable = System.nanoTime();
                     }
                     if (anyRingProduced(region, validated)) {
                         // read the clock after the look, not at the top of the loop: this thread can be
@@ -440,10 +441,11 @@ public final class EstablishCycles {
     /** Polls until {@code file} is gone; its time, or 0 at the deadline. */
     private static long awaitGone(Path file, long deadline, long pollNanos) {
         while (true) {
-            long now = System.nanoTime();
             if (!Files.exists(file)) {
-                return now;
+                // the clock after the look: a stamp from before it could precede the deletion
+                return System.nanoTime();
             }
+            long now = System.nanoTime();
             if (now > deadline) {
                 return 0;
             }

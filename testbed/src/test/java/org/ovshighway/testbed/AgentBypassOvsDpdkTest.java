@@ -196,7 +196,11 @@ class AgentBypassOvsDpdkTest {
                 String oneWayLink = linkId(line(reshaped, PORT_B));
                 String aboveB = "priority=" + ABOVE_B + ",in_port=2,actions=output:1";
                 ovs.ofctl("add-flow", proxy, aboveB);
-                Thread.sleep(500);
+                // the link's traffic counts on the new rule once the agent's flow monitor has reported it
+                long attributedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (proxyFlowPackets(proxy, "in_port=2", ABOVE_B) == 0 && System.nanoTime() - attributedBy < 0) {
+                    Thread.sleep(50);
+                }
                 String stillLinked = links(control);
                 if (!oneWayLink.equals(linkId(line(stillLinked, PORT_B)))) {
                     fail("a rule that keeps B -> A point-to-point leaves its link linkId=" + oneWayLink + ": "

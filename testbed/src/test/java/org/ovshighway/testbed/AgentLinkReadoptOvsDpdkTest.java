@@ -91,7 +91,7 @@ class AgentLinkReadoptOvsDpdkTest {
                     long rxA2 = rx(ovs, PORT_A);
                     Thread.sleep(1000);
                     assertTrue(rx(ovs, PORT_A) - rxA2 <= 8, "the re-adopted link still carries A's frames");
-                    assertTrue(second.output().contains("re-adopted link"), second.output());
+                    second.awaitOutput("re-adopted link");
 
                     // A's traffic now also goes to LOCAL: the new agent reverts what the old one established
                     ovs.ofctl("add-flow", BRIDGE, "priority=40000,in_port=1,actions=output:2,LOCAL");
@@ -197,7 +197,7 @@ class AgentLinkReadoptOvsDpdkTest {
                     String readopted = awaitLinks(control, t -> standbyId(line(t, PORT_A)).equals(kept)
                             && standbyId(line(t, PORT_B)).equals(kept), "the same standby link under the new agent");
                     System.out.println("re-adopted:\n" + readopted);
-                    assertTrue(second.output().contains("re-adopted standby link linkId=" + kept), second.output());
+                    second.awaitOutput("re-adopted standby link linkId=" + kept);
 
                     // point-to-point again both ways: the new agent activates the link the old one left
                     ovs.ofctl("--strict", "del-flows", BRIDGE, "priority=40000");
@@ -205,7 +205,7 @@ class AgentLinkReadoptOvsDpdkTest {
                             && line(t, PORT_B).contains("path=link(" + kept + ",ACTIVE)"),
                             "the re-adopted standby link ACTIVE");
                     System.out.println("activated:\n" + active);
-                    assertTrue(second.output().contains("activating standby link linkId=" + kept), second.output());
+                    second.awaitOutput("activating standby link linkId=" + kept);
                     long rxA = rx(ovs, PORT_A);
                     long rxB = rx(ovs, PORT_B);
                     long receivedB = lastReceived(b);

@@ -56,6 +56,24 @@ final class HighwayAgentProcess implements AutoCloseable {
         return Files.readString(output);
     }
 
+    /**
+     * Waits up to 30 s for {@code line} in the agent's output and returns the output. The agent
+     * logs through a writer thread of its own: a line can reach the file after the state it
+     * reports is visible through the control socket.
+     */
+    String awaitOutput(String line) throws IOException, InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String text = output();
+        while (!text.contains(line)) {
+            if (System.nanoTime() - until > 0) {
+                throw new AssertionError("no \"" + line + "\" in the agent's output within 30 s:\n" + text);
+            }
+            Thread.sleep(50);
+            text = output();
+        }
+        return text;
+    }
+
     /** SIGTERM and wait for the agent's cleanup; returns its exit status. */
     int stop() throws IOException, InterruptedException {
         process.destroy();
