@@ -105,8 +105,12 @@ ovs_dpdk_start_vswitchd() {
   ip netns exec "$ns" timeout 60 "$OVS_DPDK_VSWITCHD" "unix:$run/db.sock" --pidfile="$run/ovs-vswitchd.pid" \
     --unixctl="$run/ovs-vswitchd.ctl" --log-file="$run/ovs-vswitchd.log" --detach --no-chdir \
     >>"$run/ovs-vswitchd.out" 2>&1 || {
+      local rc=$?
       _ovs_dpdk_kill_pidfile "$run/ovs-vswitchd.pid" ovs-vswitchd-dpdk
-      die "ovs-vswitchd-dpdk failed to start within 60 s (see $run/ovs-vswitchd.log)"
+      # the caller may delete RUN on failure: what the daemon said goes to stderr too
+      tail -n 15 "$run/ovs-vswitchd.log" "$run/ovs-vswitchd.out" >&2 2>/dev/null || true
+      [ "$rc" = 124 ] && die "ovs-vswitchd-dpdk did not start within 60 s (see $run/ovs-vswitchd.log)"
+      die "ovs-vswitchd-dpdk exited with status $rc while starting (see $run/ovs-vswitchd.log)"
     }
   for i in $(seq 1 300); do
     [ "$(ovs-vsctl --timeout=5 get Open_vSwitch . dpdk_initialized 2>/dev/null)" = "true" ] && return 0
