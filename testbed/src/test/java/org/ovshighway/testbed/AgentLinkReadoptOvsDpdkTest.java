@@ -44,6 +44,22 @@ class AgentLinkReadoptOvsDpdkTest {
     }
 
     /** The {@code received=} of the guest's last TRAFFIC_SECOND line. */
+    /**
+     * Waits up to 30 s for the guest's once-a-second report to show {@code more} frames beyond {@code since}
+     * (a loaded machine may delay a report past any fixed sleep).
+     */
+    private static void awaitReceivedBeyond(TrafficGuestProcess guest, long since, long more, String what)
+            throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (lastReceived(guest) - since <= more) {
+            if (System.nanoTime() - until > 0) {
+                throw new AssertionError(what + ": fewer than " + more + " frames received beyond " + since
+                        + " within 30 s:\n" + guest.output());
+            }
+            Thread.sleep(100);
+        }
+    }
+
     private static long lastReceived(TrafficGuestProcess guest) throws Exception {
         Matcher m = RECEIVED.matcher(guest.output());
         long last = -1;
@@ -81,8 +97,8 @@ class AgentLinkReadoptOvsDpdkTest {
                 Thread.sleep(2500);
                 assertTrue(rx(ovs, PORT_A) - rxA <= 8, "with no agent, A's frames still bypass OVS");
                 assertTrue(rx(ovs, PORT_B) - rxB <= 8, "with no agent, B's frames still bypass OVS");
-                assertTrue(lastReceived(a) - receivedA > 10_000, "A keeps receiving over the link: " + a.output());
-                assertTrue(lastReceived(b) - receivedB > 10_000, "B keeps receiving over the link: " + b.output());
+                awaitReceivedBeyond(a, receivedA, 10_000, "A keeps receiving over the link");
+                awaitReceivedBeyond(b, receivedB, 10_000, "B keeps receiving over the link");
 
                 try (HighwayAgentProcess second = HighwayAgentProcess.start(config, ovs.run().resolve("agent-2.log"))) {
                     String adopted = awaitLinks(control, t -> line(t, PORT_A).contains("path=link(" + link + ",ACTIVE)")
@@ -212,7 +228,7 @@ class AgentLinkReadoptOvsDpdkTest {
                     Thread.sleep(1500);
                     assertTrue(rx(ovs, PORT_A) - rxA <= 8, "the activated link carries A's frames");
                     assertTrue(rx(ovs, PORT_B) - rxB <= 8, "the activated link carries B's frames");
-                    assertTrue(lastReceived(b) - receivedB > 10_000, "B receives over the link: " + b.output());
+                    awaitReceivedBeyond(b, receivedB, 10_000, "B receives over the link");
 
                     stopGuestsAndCheckStreams(ovs, a, b, second);
                     assertEquals(143, second.stop(), "agent exit status after SIGTERM; output:\n" + second.output());
