@@ -49,7 +49,8 @@ import org.ovshighway.guest.ring.RingProducer;
  * transmits on a two-way link) holds its role until the agent's deadline forces the revert.
  */
 public final class PortRemap {
-    private static final System.Logger LOG = System.getLogger(PortRemap.class.getName());
+    // written off the data thread: the transitions it logs are where the data path must not stall
+    private static final System.Logger LOG = DataThreadLog.named(PortRemap.class.getName());
     /** Least time between two scans of the device source while waiting for a link device. */
     public static final long DEFAULT_SCAN_INTERVAL_NANOS = 5_000_000L;
     /** Least time between two copies of an unacknowledged FENCE_IN. */
@@ -305,7 +306,10 @@ public final class PortRemap {
             forcedReverts.incrementAndGet();
         }
         logMapped();
-        LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " sender left link " + s + " forced=" + forced);
+        long left = clock.getAsLong();
+        // left_nanos: the clock (System.nanoTime in a guest) of the burst that left the link, for benchmarks
+        LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " sender left link " + s + " forced=" + forced
+                + " left_nanos=" + left);
         if (s.roleFinished()) {
             tryFinish(s);
         }
@@ -631,7 +635,8 @@ public final class PortRemap {
             rxSettled = false;
             receiverSwitches.incrementAndGet();
             logMapped();
-            LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver on link " + s);
+            long on = clock.getAsLong();
+            LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver on link " + s + " on_nanos=" + on);
         } else {
             staleFences.incrementAndGet();
         }
@@ -645,7 +650,9 @@ public final class PortRemap {
             forcedReverts.incrementAndGet();
         }
         logMapped();
-        LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver left link " + s + " forced=" + forced);
+        long left = clock.getAsLong();
+        LOG.log(System.Logger.Level.INFO, () -> "port=" + portName + " receiver left link " + s + " forced=" + forced
+                + " left_nanos=" + left);
         if (s.roleFinished()) {
             tryFinish(s);
         }
