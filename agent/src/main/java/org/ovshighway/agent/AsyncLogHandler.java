@@ -25,6 +25,12 @@ import java.util.logging.Logger;
  */
 final class AsyncLogHandler extends Handler {
     static final String THREAD = "highway-log-writer";
+    /**
+     * The writer's nice value: it only formats and writes what other threads logged, so it waits
+     * behind them; a link's establishment or revert logs a burst of lines, and the writer then
+     * no longer takes a core from a polling guest or OVS's PMD thread at that moment.
+     */
+    static final int WRITER_NICE = 10;
     /** Records waiting at most; a burst beyond this makes loggers wait (never drops). */
     static final int CAPACITY = 4096;
     /** Longest wait of {@link #flush} for the writer to catch up. */
@@ -82,6 +88,12 @@ final class AsyncLogHandler extends Handler {
     }
 
     private void drain() {
+        try {
+            ThreadNice.setCallingThread(WRITER_NICE);
+        } catch (RuntimeException | LinkageError e) {
+            // not logged through this handler (its own writer would wait on itself): stderr, once
+            System.err.println(THREAD + " keeps the default priority: " + e.getMessage());
+        }
         while (true) {
             LogRecord record;
             try {

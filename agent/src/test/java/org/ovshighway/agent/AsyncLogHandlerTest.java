@@ -23,6 +23,8 @@ class AsyncLogHandlerTest {
         final List<String> messages = Collections.synchronizedList(new ArrayList<>());
         final List<String> threads = Collections.synchronizedList(new ArrayList<>());
         final List<Instant> instants = Collections.synchronizedList(new ArrayList<>());
+        /** The writing thread's nice value at the first record. */
+        volatile int firstNice = Integer.MIN_VALUE;
         volatile boolean closed;
         volatile int flushes;
 
@@ -31,6 +33,13 @@ class AsyncLogHandlerTest {
             messages.add(record.getMessage());
             threads.add(Thread.currentThread().getName());
             instants.add(record.getInstant());
+            if (firstNice == Integer.MIN_VALUE && AsyncLogHandler.THREAD.equals(Thread.currentThread().getName())) {
+                try {
+                    firstNice = TaskStat.ofCallingThread().nice();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
         }
 
         @Override
@@ -62,6 +71,7 @@ class AsyncLogHandlerTest {
             assertEquals(made.get(i), target.instants.get(i));
         }
         assertTrue(target.threads.stream().allMatch(AsyncLogHandler.THREAD::equals), "written by " + target.threads.get(0));
+        assertEquals(AsyncLogHandler.WRITER_NICE, target.firstNice, "the writer waits behind the threads that log");
         assertTrue(target.flushes > 0);
         async.close();
         assertTrue(target.closed);

@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import org.ovshighway.guest.mapping.NativeCallException;
+import org.ovshighway.guest.mapping.ThreadNice;
 
 /**
  * A {@link System.Logger} for code that runs on an application's poll-mode thread: the caller
@@ -19,12 +21,20 @@ import java.util.function.Supplier;
  * loaded core it held the sender's data thread for up to 10 ms right after it left a link, so the
  * receiver saw nothing for that long (docs/benchmarks.md, "The pause back onto OVS at a revert").
  *
+ * <p>The writer runs at nice {@value #WRITER_NICE}. Written by another thread, a line's source (the
+ * formatter's class and method) is not the caller's: the messages name the port and the event.
+ *
  * <p>The queue holds at most {@value #CAPACITY} lines; beyond that a line is dropped and counted,
  * and the next line written says how many were. A shutdown hook writes what is still queued.
  */
 final class DataThreadLog implements System.Logger {
     static final String WRITER_NAME = "highway-guest-log";
     static final int CAPACITY = 1024;
+    /**
+     * The writer's nice value: behind the application's poll-mode threads in the run queue, so
+     * writing the lines of a link transition does not take their core at that moment.
+     */
+    static final int WRITER_NICE = 10;
 
     private static final ConcurrentLinkedQueue<Line> QUEUE = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger QUEUED = new AtomicInteger();
@@ -101,6 +111,12 @@ final class DataThreadLog implements System.Logger {
 
     private static Thread startWriter() {
         Thread writer = Thread.ofPlatform().daemon().name(WRITER_NAME).unstarted(() -> {
+            try {
+                ThreadNice.setCallingThread(WRITER_NICE);
+            } catch (NativeCallException | RuntimeException | LinkageError e) {
+                // not through the queue: this thread is the one that would write it
+                System.err.println(WRITER_NAME + " keeps the default priority: " + e.getMessage());
+            }
             while (true) {
                 writeQueued();
                 LockSupport.park();

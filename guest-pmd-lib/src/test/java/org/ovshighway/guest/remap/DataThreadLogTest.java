@@ -17,6 +17,7 @@ class DataThreadLogTest {
         final Level lowest;
         final List<String> lines = new ArrayList<>();
         final List<String> threads = new ArrayList<>();
+        volatile int writerNice = Integer.MIN_VALUE;
         volatile CountDownLatch entered;
         volatile CountDownLatch release;
 
@@ -36,6 +37,9 @@ class DataThreadLogTest {
 
         @Override
         public void log(Level level, ResourceBundle bundle, String message, Throwable thrown) {
+            if (writerNice == Integer.MIN_VALUE) {
+                writerNice = niceOfCallingThread();
+            }
             synchronized (this) {
                 lines.add(level + " " + message);
                 threads.add(Thread.currentThread().getName());
@@ -67,6 +71,17 @@ class DataThreadLogTest {
         }
     }
 
+    /** Field 19 of /proc/thread-self/stat (after the parenthesised name, which may hold spaces). */
+    private static int niceOfCallingThread() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            return Integer.parseInt(fields[16]);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static void awaitLines(Recorder recorder, int count) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (recorder.lines().size() < count && System.nanoTime() - until < 0) {
@@ -90,6 +105,7 @@ class DataThreadLogTest {
             assertEquals("INFO line " + i, recorder.lines().get(i), "the value when logged, in order");
         }
         assertTrue(recorder.threads().stream().allMatch(DataThreadLog.WRITER_NAME::equals), recorder.threads().toString());
+        assertEquals(DataThreadLog.WRITER_NICE, recorder.writerNice, "the writer waits behind the poll-mode threads");
     }
 
     @Test
