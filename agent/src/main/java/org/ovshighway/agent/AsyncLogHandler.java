@@ -21,7 +21,8 @@ import java.util.logging.Logger;
  * logging thread). None is dropped: a full queue makes the logging thread wait for room, and
  * after {@link #close} records go to the wrapped handlers directly. The source class and method
  * (the formatter's {@code %2$s}) are not inferred: the writer thread cannot see the caller's
- * stack, so a format that prints them shows the logger name instead.
+ * stack, so a format that prints them shows the logger name instead (also for a record made with
+ * an explicit source).
  */
 final class AsyncLogHandler extends Handler {
     static final String THREAD = "highway-log-writer";
@@ -104,6 +105,11 @@ final class AsyncLogHandler extends Handler {
             if (record == null) {
                 return;     // closed, and everything queued before was written
             }
+            // the logger name as the source, as the class comment says: a formatter asks for the
+            // source even when its format does not print it, and asked here the record would walk
+            // this thread's stack, which is not the caller's
+            record.setSourceClassName(record.getLoggerName());
+            record.setSourceMethodName(null);
             deliver(record);
             delivered++;
             if (queue.isEmpty()) {

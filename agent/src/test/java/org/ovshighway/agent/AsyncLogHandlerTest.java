@@ -23,6 +23,7 @@ class AsyncLogHandlerTest {
         final List<String> messages = Collections.synchronizedList(new ArrayList<>());
         final List<String> threads = Collections.synchronizedList(new ArrayList<>());
         final List<Instant> instants = Collections.synchronizedList(new ArrayList<>());
+        final List<String> sources = Collections.synchronizedList(new ArrayList<>());
         /** The writing thread's nice value at the first record. */
         volatile int firstNice = Integer.MIN_VALUE;
         volatile boolean closed;
@@ -33,6 +34,7 @@ class AsyncLogHandlerTest {
             messages.add(record.getMessage());
             threads.add(Thread.currentThread().getName());
             instants.add(record.getInstant());
+            sources.add(record.getSourceClassName() + " " + record.getSourceMethodName());
             if (firstNice == Integer.MIN_VALUE && AsyncLogHandler.THREAD.equals(Thread.currentThread().getName())) {
                 try {
                     firstNice = TaskStat.ofCallingThread().nice();
@@ -75,6 +77,18 @@ class AsyncLogHandlerTest {
         assertTrue(target.flushes > 0);
         async.close();
         assertTrue(target.closed);
+    }
+
+    @Test
+    void theSourceOfARecordIsItsLoggerNotTheWritersStack() {
+        Collecting target = new Collecting();
+        AsyncLogHandler async = new AsyncLogHandler(List.of(target));
+        LogRecord record = new LogRecord(Level.INFO, "line");
+        record.setLoggerName("org.ovshighway.agent.Somewhere");
+        async.publish(record);
+        async.flush();
+        assertEquals(List.of("org.ovshighway.agent.Somewhere null"), target.sources);
+        async.close();
     }
 
     @Test
