@@ -26,8 +26,8 @@ final class SetpriorityCall {
             MemorySegment state = Errno.allocateState(arena);
             int rc = (int) HANDLE.invokeExact(state, PRIO_PROCESS, 0, nice);
             if (rc != 0) {
-                throw new NativeCallException("setpriority", "thread=" + Thread.currentThread().getName() + " nice=" + nice,
-                        Errno.read(state));
+                throw new NativeCallException("setpriority", "(calling thread " + Thread.currentThread().getName()
+                        + ", nice " + nice + ")", Errno.read(state));
             }
         } catch (NativeCallException e) {
             throw e;
