@@ -93,6 +93,13 @@ public final class GuestPort implements AutoCloseable {
     /** Newest connection generation either side adopted; the side that adopts it first counts the reset. */
     private final AtomicLong adoptedGeneration = new AtomicLong(NO_GENERATION);
     private final AtomicLong reconnects = new AtomicLong();
+    /**
+     * Packets lost when a served connection ended (transmit thread: sent, never taken by the
+     * switch; receive thread: published by the switch, never read); the switch resets the rings'
+     * indices before it serves them again. Each has one writer.
+     */
+    private final AtomicLong txReconnectDiscards = new AtomicLong();
+    private final AtomicLong rxReconnectDiscards = new AtomicLong();
     /** The ring this port transmits on (its producer counters), or null. */
     private final RingLayout txRing;
     /** The rings this port receives from (their consumer counters). */
@@ -469,6 +476,10 @@ public final class GuestPort implements AutoCloseable {
     }
 
     private void adoptOnReceiveSide(long word) {
+        if (rxUp) {
+            // the served connection ended (DOWN, or a new generation seen without its DOWN)
+            countReceiveDiscards(word);
+        }
         rxConnection = word;
         rxUp = PortConnection.isUp(word);
         long generation = PortConnection.generation(word);
@@ -497,6 +508,16 @@ public final class GuestPort implements AutoCloseable {
     }
 
     private void adoptOnTransmitSide(long word) {
+        if (txUp && tx != null) {
+            // the served connection ended (DOWN, or a new generation seen without its DOWN)
+            long lost = tx.unconsumed();
+            if (lost != 0) {
+                txReconnectDiscards.addAndGet(lost);
+                LOG.log(System.Logger.Level.WARNING, "port=" + portName + " connection " + PortConnection.describe(txConnection)
+                        + " ended with " + lost + " sent packets the switch never took (now "
+                        + PortConnection.describe(word) + "; counted in txReconnectDiscards)");
+            }
+        }
         txConnection = word;
         txUp = PortConnection.isUp(word);
         long generation = PortConnection.generation(word);
@@ -508,6 +529,20 @@ public final class GuestPort implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "port=" + portName + " transmit side sees connection "
                 + PortConnection.describe(word));
+    }
+
+    /** Receive thread: counts what the switch left unread in this port's rings when the connection ended. */
+    private void countReceiveDiscards(long word) {
+        long lost = 0;
+        for (MemifClientReceiver receiver : portRx) {
+            lost += receiver.unread();
+        }
+        if (lost != 0) {
+            rxReconnectDiscards.addAndGet(lost);
+            LOG.log(System.Logger.Level.WARNING, "port=" + portName + " connection " + PortConnection.describe(rxConnection)
+                    + " ended with " + lost + " received packets not yet read (now " + PortConnection.describe(word)
+                    + "; counted in rxReconnectDiscards)");
+        }
     }
 
     /** Counts one reconnect per generation, whichever side adopts it first. */
@@ -581,7 +616,7 @@ public final class GuestPort implements AutoCloseable {
             rxBytes += link[3];
         }
         return new PortStats(rxPackets, rxBytes, rxInvalidDescriptors, rxInvalidIndices, txPackets, txBytes, txDrops,
-                txInvalidIndices, reconnects.get());
+                txInvalidIndices, reconnects.get(), txReconnectDiscards.get(), rxReconnectDiscards.get());
     }
 
     /** Counters of the remap protocol (all zero on a port that does not follow it). */

@@ -15,8 +15,13 @@ package org.ovshighway.guest;
  * @param reconnects           PORT: times this port reset its ring state because the agent
  *                             published a new connection generation (OVS-DPDK's memif server
  *                             accepted the port again, e.g. after a vswitchd restart); LINK: 0
+ * @param txReconnectDiscards  PORT: packets sent on a connection that ended before the switch
+ *                             took them (lost: the switch resets the rings on the next connect;
+ *                             also counted in txPackets); LINK: 0
+ * @param rxReconnectDiscards  PORT: packets the switch delivered on a connection that ended
+ *                             before this port read them (lost likewise); LINK: 0
  */
 public record PortStats(long rxPackets, long rxBytes, long rxInvalidDescriptors, long rxInvalidIndices,
                         long txPackets, long txBytes, long txRingFullDrops, long txInvalidIndices,
-                        long reconnects) {
+                        long reconnects, long txReconnectDiscards, long rxReconnectDiscards) {
 }

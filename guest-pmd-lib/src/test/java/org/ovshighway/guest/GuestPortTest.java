@@ -53,7 +53,7 @@ class GuestPortTest {
             assertEquals(5, back.length(0));
             assertEquals(0, a.rxBurst(back));
             PortStats stats = a.stats();
-            assertEquals(new PortStats(2, 11, 0, 0, 2, 11, 0, 0, 0), stats);
+            assertEquals(new PortStats(2, 11, 0, 0, 2, 11, 0, 0, 0, 0, 0), stats);
         }
     }
 

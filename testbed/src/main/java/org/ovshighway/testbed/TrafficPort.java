@@ -242,6 +242,8 @@ final class TrafficPort {
                 + " port_tx_packets=" + s.txPackets() + " port_tx_bytes=" + s.txBytes()
                 + " port_tx_ring_full_drops=" + s.txRingFullDrops()
                 + " port_tx_invalid_indices=" + s.txInvalidIndices()
+                + " port_reconnects=" + s.reconnects() + " port_tx_reconnect_discards=" + s.txReconnectDiscards()
+                + " port_rx_reconnect_discards=" + s.rxReconnectDiscards()
                 + " remap_links=" + r.linksFinished() + " remap_fences_sent=" + r.fencesSent()
                 + " remap_fences_consumed=" + r.fencesConsumed() + " remap_stale_fences=" + r.staleFencesConsumed()
                 + " remap_forced=" + r.forcedReverts() + " remap_rejected_regions=" + r.rejectedRegions()

@@ -175,6 +175,23 @@ public final class MemifClientReceiver {
         return valid;
     }
 
+    /**
+     * Packets the switch published that this receiver has not returned, for a ring whose switch
+     * side has stopped for good (the memif connection ended: the switch resets the indices before
+     * it serves the ring again, so these are lost). Exact while the shared head is still this
+     * receiver's (no reset yet); after a reset, the count from the last tail this side saw.
+     */
+    public int unread() {
+        int sharedHead = (short) Le.U16_HANDLE.getOpaque(region, headOffset) & 0xffff;
+        // pairs with the switch's release of tail: the packets it published before it stopped
+        int tail = RingIndices.acquireTail(region, tailOffset);
+        int available = (tail - next) & 0xffff;
+        if (sharedHead == head && available <= ((head - next) & 0xffff)) {
+            return available;
+        }
+        return (cachedTail - next) & 0xffff;
+    }
+
     /** The region the ring is in. */
     public MemorySegment region() {
         return region;

@@ -272,6 +272,24 @@ public final class RingProducer {
         }
     }
 
+    /**
+     * Published packets the consumer has not taken, for a ring whose consumer has stopped for good
+     * (a ring port whose memif connection ended: the switch resets the indices before it serves
+     * the ring again, so these are lost). Exact while the shared head is still this producer's (no
+     * reset yet); after a reset, the count from the last tail this side saw (at most a ring; more
+     * than were lost if the consumer took some since).
+     */
+    public int unconsumed() {
+        int sharedHead = (short) Le.U16_HANDLE.getOpaque(region, headOffset) & 0xffff;
+        // pairs with the consumer's release of tail: what it took before it stopped
+        int tail = RingIndices.acquireTail(region, tailOffset);
+        int used = (head - tail) & 0xffff;
+        if (sharedHead == head && used <= size) {
+            return used;
+        }
+        return (head - cachedTail) & 0xffff;
+    }
+
     /** This side's head (0..65535). */
     public int head() {
         return head;
