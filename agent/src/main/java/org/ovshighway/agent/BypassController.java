@@ -902,9 +902,17 @@ final class BypassController implements AutoCloseable {
 
     /**
      * Reverts every open link and waits for that (at most {@code wait}), then stops the thread.
-     * Used on a clean agent stop, before the ring ports go away.
+     * Used on a clean agent stop, before the ring ports go away. A controller whose thread never
+     * started (the agent's start failed before it) has decided nothing: it returns at once, and the
+     * links its supervisor re-adopted stay as they are, for the next agent to take over.
      */
     void revertAllAndStop(Duration wait) {
+        if (thread.getState() == Thread.State.NEW) {
+            running = false;
+            LOG.log(System.Logger.Level.INFO, "bypass controller stopped before it started; links left as they are: "
+                    + links.links());
+            return;
+        }
         CompletableFuture<Void> all = new CompletableFuture<>();
         commands.add(() -> {
             List<CompletableFuture<Void>> waits = new ArrayList<>();
