@@ -65,91 +65,112 @@ class RingPortFakeSwitchTest {
         return (short) Le.U16_HANDLE.getAcquire(region, ring.ringOffset() + RingDescriptor.HEAD_OFFSET) & 0xffff;
     }
 
-    @Test
-    void connectionDownStopsBurstsAndNewGenerationResetsRingState() throws IOException {
-        try (RegionFiles files = new RegionFiles()) {
+    /**
+     * Port "ring0" of guest-a, served under {@code generation} (UP), opened by the guest, with the
+     * switch's own mapping of the region and its first C2S and S2C rings.
+     */
+    private static final class ServedPort implements AutoCloseable {
+        final RegionFiles files = new RegionFiles();
+        final GuestPort guest;
+        final MappedRegion switchSide;
+        final MemorySegment region;
+        final RegionLayout layout;
+        final RingLayout c2s;
+        final RingLayout s2c0;
+
+        ServedPort(long generation) throws IOException {
             Path file = files.create("port-ring0", RegionLayout.port(2), RegionIdentity.port(1, "ring0", "guest-a"));
-            publishConnection(files, "port-ring0", 7, true);
-            try (GuestPort guest = GuestPort.open(DeviceSource.files(files.dir), "ring0");
-                 MappedRegion switchSide = MappedRegion.map(file)) {
-                MemorySegment region = switchSide.segment();
-                var layout = RegionValidator.validate(region).layout();
-                RingLayout c2s = layout.find(0, 0);
-                RingLayout s2c0 = layout.find(1, 0);
-                PacketBurst burst = new PacketBurst();
+            publishConnection(files, "port-ring0", generation, true);
+            guest = GuestPort.open(DeviceSource.files(files.dir), "ring0");
+            switchSide = MappedRegion.map(file);
+            region = switchSide.segment();
+            layout = RegionValidator.validate(region).layout();
+            c2s = layout.find(0, 0);
+            s2c0 = layout.find(1, 0);
+        }
 
-                assertEquals(3, guest.txBurst(new byte[][] {{1}, {2}, {3}}, 3));
-                assertEquals(0, guest.rxBurst(burst));
-                assertEquals(s2c0.ringSize(), head(region, s2c0), "S2C buffers handed out");
-                assertEquals(0, guest.stats().reconnects());
-                assertEquals(2, fakeSwitchSend(region, s2c0, new byte[][] {{7}, {8}}), "delivered, never read");
-
-                // vswitchd went away: the agent says DOWN, the guest leaves the rings alone
-                PortConnection.publish(region, 7, false);
-                assertEquals(0, guest.txBurst(new byte[][] {{4}}, 1));
-                assertEquals(0, guest.txReserve(burst, 4));
-                assertEquals(0, guest.txCommit(burst));
-                assertEquals(3, head(region, c2s), "nothing published while DOWN");
-                assertEquals(0, guest.rxBurst(burst));
-                PortStats down = guest.stats();
-                assertEquals(3, down.txReconnectDiscards(), "sent on generation 7, never taken: " + down);
-                assertEquals(2, down.rxReconnectDiscards(), "delivered on generation 7, never read: " + down);
-                fakeSwitchResetsRings(region, layout.rings());
-                assertEquals(0, guest.rxBurst(burst));
-                assertEquals(0, head(region, s2c0), "no refill while DOWN");
-
-                // reconnected under generation 8: fresh indices from 0, S2C refilled
-                PortConnection.publish(region, 8, true);
-                assertEquals(2, guest.txBurst(new byte[][] {{5, 5}, {6}}, 2));
-                assertEquals(2, head(region, c2s));
-                RingConsumer switchRx = new RingConsumer(region, c2s);
-                long[] offsets = new long[8];
-                int[] lengths = new int[8];
-                assertEquals(2, switchRx.receive(offsets, lengths, 8));
-                assertEquals(2, lengths[0]);
-                assertEquals(5, region.get(ValueLayout.JAVA_BYTE, offsets[0]));
-                assertEquals(0, guest.rxBurst(burst));
-                assertEquals(s2c0.ringSize(), head(region, s2c0));
-                assertEquals(1, fakeSwitchSend(region, s2c0, new byte[][] {{9, 9, 9}}));
-                assertEquals(1, guest.rxBurst(burst));
-                assertEquals(3, burst.length(0));
-                PortStats after = guest.stats();
-                assertEquals(1, after.reconnects(), "one reset, counted once for both sides");
-                assertEquals(3, after.txReconnectDiscards(), "the reconnect itself discards nothing more: " + after);
-                assertEquals(2, after.rxReconnectDiscards(), after.toString());
+        @Override
+        public void close() throws IOException {
+            try {
+                switchSide.close();
+                guest.close();
+            } finally {
+                files.close();
             }
         }
     }
 
     @Test
-    void aNewGenerationSeenWithoutItsDownCountsWhatTheEndedConnectionLeftFromTheLastLook() throws IOException {
-        try (RegionFiles files = new RegionFiles()) {
-            Path file = files.create("port-ring0", RegionLayout.port(2), RegionIdentity.port(1, "ring0", "guest-a"));
-            publishConnection(files, "port-ring0", 4, true);
-            try (GuestPort guest = GuestPort.open(DeviceSource.files(files.dir), "ring0");
-                 MappedRegion switchSide = MappedRegion.map(file)) {
-                MemorySegment region = switchSide.segment();
-                var layout = RegionValidator.validate(region).layout();
-                RingLayout c2s = layout.find(0, 0);
-                RingLayout s2c0 = layout.find(1, 0);
-                PacketBurst burst = new PacketBurst(2);
-                assertEquals(0, guest.rxBurst(burst));
-                assertEquals(5, fakeSwitchSend(region, s2c0, new byte[][] {{1}, {2}, {3}, {4}, {5}}));
-                assertEquals(2, guest.rxBurst(burst), "two of the five seen");
-                assertEquals(4, guest.txBurst(new byte[][] {{1}, {2}, {3}, {4}}, 4));
-                assertEquals(1, new RingConsumer(region, c2s).receive(new long[1], new int[1], 1), "switch took one");
+    void connectionDownStopsBurstsAndNewGenerationResetsRingState() throws IOException {
+        try (ServedPort served = new ServedPort(7)) {
+            GuestPort guest = served.guest;
+            MemorySegment region = served.region;
+            RingLayout c2s = served.c2s;
+            RingLayout s2c0 = served.s2c0;
+            PacketBurst burst = new PacketBurst();
 
-                // the switch reset the rings and the agent published UP/5 before either side looked again
-                fakeSwitchResetsRings(region, layout.rings());
-                PortConnection.publish(region, 5, true);
-                assertEquals(1, guest.txBurst(new byte[][] {{9}}, 1));
-                assertEquals(0, guest.rxBurst(burst));
-                PortStats stats = guest.stats();
-                assertEquals(1, stats.reconnects());
-                // the transmit side last read tail 0 (when it sent): the packet the switch took counts too
-                assertEquals(4, stats.txReconnectDiscards(), stats.toString());
-                assertEquals(3, stats.rxReconnectDiscards(), "seen but not read: " + stats);
-            }
+            assertEquals(3, guest.txBurst(new byte[][] {{1}, {2}, {3}}, 3));
+            assertEquals(0, guest.rxBurst(burst));
+            assertEquals(s2c0.ringSize(), head(region, s2c0), "S2C buffers handed out");
+            assertEquals(0, guest.stats().reconnects());
+            assertEquals(2, fakeSwitchSend(region, s2c0, new byte[][] {{7}, {8}}), "delivered, never read");
+
+            // vswitchd went away: the agent says DOWN, the guest leaves the rings alone
+            PortConnection.publish(region, 7, false);
+            assertEquals(0, guest.txBurst(new byte[][] {{4}}, 1));
+            assertEquals(0, guest.txReserve(burst, 4));
+            assertEquals(0, guest.txCommit(burst));
+            assertEquals(3, head(region, c2s), "nothing published while DOWN");
+            assertEquals(0, guest.rxBurst(burst));
+            PortStats down = guest.stats();
+            assertEquals(3, down.txReconnectDiscards(), "sent on generation 7, never taken: " + down);
+            assertEquals(2, down.rxReconnectDiscards(), "delivered on generation 7, never read: " + down);
+            fakeSwitchResetsRings(region, served.layout.rings());
+            assertEquals(0, guest.rxBurst(burst));
+            assertEquals(0, head(region, s2c0), "no refill while DOWN");
+
+            // reconnected under generation 8: fresh indices from 0, S2C refilled
+            PortConnection.publish(region, 8, true);
+            assertEquals(2, guest.txBurst(new byte[][] {{5, 5}, {6}}, 2));
+            assertEquals(2, head(region, c2s));
+            RingConsumer switchRx = new RingConsumer(region, c2s);
+            long[] offsets = new long[8];
+            int[] lengths = new int[8];
+            assertEquals(2, switchRx.receive(offsets, lengths, 8));
+            assertEquals(2, lengths[0]);
+            assertEquals(5, region.get(ValueLayout.JAVA_BYTE, offsets[0]));
+            assertEquals(0, guest.rxBurst(burst));
+            assertEquals(s2c0.ringSize(), head(region, s2c0));
+            assertEquals(1, fakeSwitchSend(region, s2c0, new byte[][] {{9, 9, 9}}));
+            assertEquals(1, guest.rxBurst(burst));
+            assertEquals(3, burst.length(0));
+            PortStats after = guest.stats();
+            assertEquals(1, after.reconnects(), "one reset, counted once for both sides");
+            assertEquals(3, after.txReconnectDiscards(), "the reconnect itself discards nothing more: " + after);
+            assertEquals(2, after.rxReconnectDiscards(), after.toString());
+        }
+    }
+
+    @Test
+    void aNewGenerationSeenWithoutItsDownCountsWhatTheEndedConnectionLeftFromTheLastLook() throws IOException {
+        try (ServedPort served = new ServedPort(4)) {
+            PacketBurst burst = new PacketBurst(2);
+            assertEquals(0, served.guest.rxBurst(burst));
+            assertEquals(5, fakeSwitchSend(served.region, served.s2c0, new byte[][] {{1}, {2}, {3}, {4}, {5}}));
+            assertEquals(2, served.guest.rxBurst(burst), "two of the five seen");
+            assertEquals(4, served.guest.txBurst(new byte[][] {{1}, {2}, {3}, {4}}, 4));
+            assertEquals(1, new RingConsumer(served.region, served.c2s).receive(new long[1], new int[1], 1), "switch took one");
+
+            // the switch reset the rings and the agent published UP/5 before either side looked again
+            fakeSwitchResetsRings(served.region, served.layout.rings());
+            PortConnection.publish(served.region, 5, true);
+            assertEquals(1, served.guest.txBurst(new byte[][] {{9}}, 1));
+            assertEquals(0, served.guest.rxBurst(burst));
+            PortStats stats = served.guest.stats();
+            assertEquals(1, stats.reconnects());
+            // the transmit side last read tail 0 (when it sent): the packet the switch took counts too
+            assertEquals(4, stats.txReconnectDiscards(), stats.toString());
+            assertEquals(3, stats.rxReconnectDiscards(), "seen but not read: " + stats);
         }
     }
 
