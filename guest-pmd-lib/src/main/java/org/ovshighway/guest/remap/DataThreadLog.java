@@ -25,7 +25,8 @@ import org.ovshighway.guest.mapping.ThreadNice;
  * formatter's class and method) is not the caller's: the messages name the port and the event.
  *
  * <p>The queue holds at most {@value #CAPACITY} lines; beyond that a line is dropped and counted,
- * and the next line written says how many were. A shutdown hook writes what is still queued.
+ * and the next line written says how many were. A closing port writes what is queued
+ * ({@link #flush}); a shutdown hook writes what is still queued at exit.
  */
 final class DataThreadLog implements System.Logger {
     static final String WRITER_NAME = "highway-guest-log";
@@ -127,7 +128,17 @@ final class DataThreadLog implements System.Logger {
         return writer;
     }
 
-    /** Writes every queued line, oldest first (the writer thread, or the shutdown hook at exit). */
+    /**
+     * Writes every line queued so far on the calling thread, after what the writer is writing: a
+     * closing port's last lines are out when its close returns, rather than left to the shutdown
+     * hook, which may run after the logging backend's own hook has closed its handlers. Not for a
+     * poll-mode thread.
+     */
+    static void flush() {
+        writeQueued();
+    }
+
+    /** Writes every queued line, oldest first (the writer thread, {@link #flush}, or the shutdown hook at exit). */
     private static synchronized void writeQueued() {
         for (Line line = QUEUE.poll(); line != null; line = QUEUE.poll()) {
             QUEUED.decrementAndGet();

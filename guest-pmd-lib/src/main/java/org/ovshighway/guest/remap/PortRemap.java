@@ -1029,7 +1029,10 @@ public final class PortRemap {
         return s == null ? null : s.linkId + "/" + s.generation;
     }
 
-    /** Unmaps a link still mapped (the port is closing; the agent's deadline handles the rest). */
+    /**
+     * Unmaps a link still mapped (the port is closing; the agent's deadline handles the rest) and
+     * writes this port's queued log lines before it returns.
+     */
     public void close() {
         logMapped();
         slow.lock();
@@ -1044,5 +1047,6 @@ public final class PortRemap {
         } finally {
             slow.unlock();
         }
+        DataThreadLog.flush();
     }
 }

@@ -109,6 +109,21 @@ class DataThreadLogTest {
     }
 
     @Test
+    void flushWritesEverythingQueuedBeforeItReturns() {
+        Recorder recorder = new Recorder(System.Logger.Level.ALL);
+        System.Logger log = DataThreadLog.wrapping(recorder);
+        for (int i = 0; i < 50; i++) {
+            log.log(System.Logger.Level.INFO, "line " + i);
+        }
+        DataThreadLog.flush();
+        List<String> written = recorder.lines();
+        assertEquals(50, written.size(), "written when flush returned: " + written);
+        for (int i = 0; i < 50; i++) {
+            assertEquals("INFO line " + i, written.get(i), "in order, whichever thread wrote it");
+        }
+    }
+
+    @Test
     void aLevelTheLoggerDoesNotWriteIsNotEvenBuilt() throws InterruptedException {
         Recorder recorder = new Recorder(System.Logger.Level.WARNING);
         System.Logger log = DataThreadLog.wrapping(recorder);
