@@ -66,9 +66,7 @@ ovs_dpdk_start() {
   rm -f "$run/conf.db" "$run/memif-counter"
   ovsdb-tool create "$run/conf.db" /usr/share/openvswitch/vswitch.ovsschema \
     || die "ovsdb-tool create $run/conf.db failed"
-  ovsdb-server "$run/conf.db" --remote="punix:$run/db.sock" --pidfile="$run/ovsdb-server.pid" \
-    --unixctl="$run/ovsdb-server.ctl" --log-file="$run/ovsdb-server.log" --detach --no-chdir \
-    >>"$run/ovsdb-server.out" 2>&1 || die "ovsdb-server failed to start (see $run/ovsdb-server.log)"
+  _ovs_dpdk_start_ovsdb "$run"
   ovs-vsctl --no-wait init
 
   if [ -z "${HIGHWAY_NO_HUGE:-}" ] && ovs_dpdk_hugepages; then
@@ -86,6 +84,24 @@ ovs_dpdk_start() {
   ovs-vsctl --timeout=30 add-br "$bridge" -- set bridge "$bridge" datapath_type=netdev \
     || die "add-br $bridge failed (see $run/ovs-vswitchd.log)"
   log "OVS-DPDK up in $run ($(cat "$run/dpdk-memory-mode"), file prefix $prefix, bridge $bridge)"
+}
+
+# _ovs_dpdk_start_ovsdb RUN: starts ovsdb-server on RUN/conf.db, listening on RUN/db.sock.
+_ovs_dpdk_start_ovsdb() {
+  local run="$1"
+  ovsdb-server "$run/conf.db" --remote="punix:$run/db.sock" --pidfile="$run/ovsdb-server.pid" \
+    --unixctl="$run/ovsdb-server.ctl" --log-file="$run/ovsdb-server.log" --detach --no-chdir \
+    >>"$run/ovsdb-server.out" 2>&1 || die "ovsdb-server failed to start (see $run/ovsdb-server.log)"
+}
+
+# ovs_dpdk_restart_ovsdb RUN: stops and starts only ovsdb-server of RUN (conf.db stays; clients
+# see their connections close, ovs-vswitchd reconnects by itself).
+ovs_dpdk_restart_ovsdb() {
+  local run="$1"
+  ovs_dpdk_env "$run"
+  _ovs_dpdk_kill_pidfile "$run/ovsdb-server.pid" ovsdb-server
+  rm -f "$run/db.sock" "$run/ovsdb-server.ctl"
+  _ovs_dpdk_start_ovsdb "$run"
 }
 
 # ovs_dpdk_start_vswitchd RUN: (re)starts only ovs-vswitchd-dpdk, waiting until DPDK is

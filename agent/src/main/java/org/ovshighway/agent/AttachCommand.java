@@ -170,7 +170,9 @@ final class AttachCommand implements Subcommand {
         OpenFlowTarget switchEndpoint = parseTarget(options.value("--switch-endpoint")
                 .orElse("unix:" + locations.runDir().resolve(bridge + ".mgmt")));
 
-        try (OvsdbSession session = OvsdbSession.connect(ovsdbEndpoint, timeout)) {
+        try (OvsdbConnection connection = new OvsdbConnection(OvsdbSession.connect(ovsdbEndpoint, timeout),
+                OvsdbConnection.RECONNECT_TIMEOUT)) {
+            OvsdbSession session = connection.session();
             boolean reattach = BridgeAttachment.isAttached(session, bridge);
             List<ControllerConfig> originals = BridgeAttachment.originals(session, bridge);
             List<ProxyRoute> routes;
@@ -210,7 +212,7 @@ final class AttachCommand implements Subcommand {
             }
             RelayPolicy policy = new RelayPolicy(org.ovshighway.proxy.HoldDecider.NEVER,
                     n -> org.ovshighway.proxy.StatsRewriter.NONE, holdDeadline, new RelayMetrics());
-            try (ControllerProxy attached = ControllerProxy.start(session, bridge, originals, routes,
+            try (ControllerProxy attached = ControllerProxy.start(connection, bridge, originals, routes,
                     passive.map(a -> new ProxyRoute(a, switchEndpoint)), policy, tls, busyPoll)) {
                 OpenFlowProxy proxy = attached.proxy();
                 List<String> proxyTargets = attached.proxyTargets();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.ovshighway.ovs.ovsdb.ControllerConfig;
 import org.ovshighway.ovs.ovsdb.OvsdbSession;
@@ -29,16 +30,17 @@ import org.ovshighway.proxy.RelayPolicy;
 final class ControllerProxy implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ControllerProxy.class.getName());
 
-    private final OvsdbSession session;
+    /** Where the originals are restored: a connected session (a new one after ovsdb-server restarted). */
+    private final Supplier<OvsdbSession> ovsdb;
     private final String bridge;
     private final OpenFlowProxy proxy;
     private final List<ProxyRoute> routes;
     private final List<String> proxyTargets;
     private boolean closed;
 
-    private ControllerProxy(OvsdbSession session, String bridge, OpenFlowProxy proxy, List<ProxyRoute> routes,
+    private ControllerProxy(Supplier<OvsdbSession> ovsdb, String bridge, OpenFlowProxy proxy, List<ProxyRoute> routes,
                             List<String> proxyTargets) {
-        this.session = session;
+        this.ovsdb = ovsdb;
         this.bridge = bridge;
         this.proxy = proxy;
         this.routes = List.copyOf(routes);
@@ -103,10 +105,10 @@ final class ControllerProxy implements AutoCloseable {
      * {@code bridge} at it, the originals saved in the same OVSDB transaction. If re-pointing
      * fails, the proxy is stopped again.
      */
-    static ControllerProxy start(OvsdbSession session, String bridge, List<ControllerConfig> originals,
+    static ControllerProxy start(Supplier<OvsdbSession> ovsdb, String bridge, List<ControllerConfig> originals,
                                  List<ProxyRoute> routes, Optional<ProxyRoute> passive, RelayPolicy policy,
                                  Optional<SslContext> tls, Duration busyPoll) {
-        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(ovsdb, "ovsdb");
         OpenFlowProxy proxy = OpenFlowProxy.start(new ProxyConfig(routes, passive, policy, tls,
                 ProxyConfig.DEFAULT_CONNECT_TIMEOUT, busyPoll));
         try {
@@ -114,11 +116,11 @@ final class ControllerProxy implements AutoCloseable {
             for (int i = 0; i < routes.size(); i++) {
                 targets.add(proxy.southboundTarget(i));
             }
-            BridgeAttachment.pointAtProxy(session, bridge, originals, targets);
+            BridgeAttachment.pointAtProxy(ovsdb.get(), bridge, originals, targets);
             LOG.log(System.Logger.Level.INFO, "controllers relayed: bridge=" + bridge + " listeners=" + targets
                     + " controllers=" + routes.stream().map(r -> r.target().toString()).toList()
                     + proxy.passiveAddress().map(a -> " passive=" + OpenFlowTarget.tcpText(a)).orElse(""));
-            return new ControllerProxy(session, bridge, proxy, routes, targets);
+            return new ControllerProxy(ovsdb, bridge, proxy, routes, targets);
         } catch (RuntimeException e) {
             proxy.close();
             throw e;
@@ -150,7 +152,7 @@ final class ControllerProxy implements AutoCloseable {
         }
         closed = true;
         try {
-            List<ControllerConfig> restored = BridgeAttachment.restore(session, bridge);
+            List<ControllerConfig> restored = BridgeAttachment.restore(ovsdb.get(), bridge);
             LOG.log(System.Logger.Level.INFO, "controllers restored: bridge=" + bridge + " controllers="
                     + restored.stream().map(ControllerConfig::target).toList() + " " + proxy.metrics());
             return restored;

@@ -292,7 +292,7 @@ final class HighwayAgent implements AutoCloseable {
                                                         LinkFlowCounters flowCounters, Map<Long, String> portNames,
                                                         AppliedChangesListener appliedChanges)
             throws AgentException {
-        OvsdbSession session = ringPorts.ovsdb();
+        OvsdbSession session = ringPorts.ovsdb().session();
         List<ControllerConfig> originals = BridgeAttachment.originals(session, config.bridge());
         List<ProxyRoute> routes = ControllerProxy.routes(originals, config.proxyListen(), 0, config.bridge());
         Optional<SslContext> tls = Optional.empty();
@@ -323,7 +323,7 @@ final class HighwayAgent implements AutoCloseable {
                 : connection -> StatsRewriter.NONE;
         RelayPolicy policy = new RelayPolicy(hold, rewriters, config.proxyHoldDeadline(), new RelayMetrics(),
                 appliedChanges);
-        return ControllerProxy.start(session, config.bridge(), originals, routes, passive, policy, tls,
+        return ControllerProxy.start(ringPorts.ovsdb(), config.bridge(), originals, routes, passive, policy, tls,
                 config.proxyBusyPoll());
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 import org.ovshighway.guest.abi.PortConnection;
 import org.ovshighway.guest.abi.RegionFormatException;
@@ -34,7 +35,7 @@ import org.ovshighway.remapper.RegionFiles;
  * holds for the guest, and the region's attachment to the guest (published under a process
  * guest's root, or hot-plugged into a VM through libvirt; {@link GuestRegionAttacher} picks). Created by
  * {@link #provision}, driven by the agent's supervisor thread ({@link #supervise}), torn down by
- * {@link #close(OvsdbSession)} after that thread stopped. Not thread-safe otherwise, except the read-only
+ * {@link #close(Supplier)} after that thread stopped. Not thread-safe otherwise, except the read-only
  * accessors.
  *
  * <p>Connection word invariant: DOWN is written whenever the memif connection ends (before any
@@ -334,7 +335,7 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
      * socket file. Each step runs even when an earlier one fails; failures are logged and the
      * first is rethrown.
      */
-    void close(OvsdbSession ovsdb) {
+    void close(Supplier<OvsdbSession> ovsdb) {
         RuntimeException first = null;
         List<Runnable> steps = List.of(
                 () -> record(region.publishDown()),
@@ -344,8 +345,11 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
                     }
                 },
                 () -> {
-                    if (portCreated && ovsdb.snapshot().findPort(config.name()).isPresent()) {
-                        ovsdb.deleteRingPort(bridge, config.name());
+                    if (portCreated) {
+                        OvsdbSession session = ovsdb.get();
+                        if (session.snapshot().findPort(config.name()).isPresent()) {
+                            session.deleteRingPort(bridge, config.name());
+                        }
                     }
                 },
                 () -> {
@@ -385,7 +389,7 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
 
     private void closeAfterFailure(OvsdbSession ovsdb, Exception cause) {
         try {
-            close(ovsdb);
+            close(() -> ovsdb);
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }

@@ -47,7 +47,7 @@ public final class RingPortAgent implements AutoCloseable {
     private static final Pattern MEMIF_DEVICE = Pattern.compile("net_memif(\\d+)(,.*)?");
 
     private final AgentConfig config;
-    private final OvsdbSession ovsdb;
+    private final OvsdbConnection ovsdb;
     private final List<ManagedRingPort> ports;
     private final GuestRegionAttacher attacher;
     private final LibvirtAttacher libvirt;
@@ -58,7 +58,7 @@ public final class RingPortAgent implements AutoCloseable {
     private volatile boolean running = true;
     private boolean closing;
 
-    private RingPortAgent(AgentConfig config, OvsdbSession ovsdb, List<ManagedRingPort> ports,
+    private RingPortAgent(AgentConfig config, OvsdbConnection ovsdb, List<ManagedRingPort> ports,
                           GuestRegionAttacher attacher, LibvirtAttacher libvirt) {
         this.attacher = attacher;
         this.libvirt = libvirt;
@@ -85,6 +85,7 @@ public final class RingPortAgent implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new AgentException("cannot connect to OVSDB: ovsdb=" + config.ovsdb() + " (" + e.getMessage() + ")", e);
         }
+        OvsdbConnection connection = new OvsdbConnection(ovsdb, OvsdbConnection.RECONNECT_TIMEOUT);
         List<ManagedRingPort> started = new ArrayList<>();
         LibvirtAttacher libvirt = null;
         GuestRegionAttacher attacher;
@@ -148,19 +149,19 @@ public final class RingPortAgent implements AutoCloseable {
         } catch (AgentException e) {
             for (ManagedRingPort port : started.reversed()) {
                 try {
-                    port.close(ovsdb);
+                    port.close(connection);
                 } catch (RuntimeException cleanup) {
                     e.addSuppressed(cleanup);
                 }
             }
-            ovsdb.close();
+            connection.close();
             closeLibvirt(libvirt);
             throw e;
         }
         if (libvirt != null) {
             warnAboutLeftLinkDevices(config, libvirt);
         }
-        RingPortAgent agent = new RingPortAgent(config, ovsdb, started, attacher, libvirt);
+        RingPortAgent agent = new RingPortAgent(config, connection, started, attacher, libvirt);
         agent.supervisor.start();
         if (agent.guestWatch != null) {
             agent.guestWatch.start();
@@ -311,8 +312,8 @@ public final class RingPortAgent implements AutoCloseable {
         return attacher;
     }
 
-    /** The agent's OVSDB session (open until {@link #close}). */
-    OvsdbSession ovsdb() {
+    /** The agent's OVSDB connection (open until {@link #close}; a new session after ovsdb-server restarted). */
+    OvsdbConnection ovsdb() {
         return ovsdb;
     }
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.ovshighway.ovs.ovsdb.OvsdbSession;
 import org.ovshighway.ovs.testing.Poll;
 import org.ovshighway.ovs.testing.PrivateOvs;
@@ -93,10 +93,14 @@ class AttachDetachOvsTest {
         return "unix:" + ovs.runDir().resolve("db.sock");
     }
 
-    /** Listening on loopback TCP, and on a Unix socket the bridge reaches as a {@code unix:} controller. */
-    @ParameterizedTest(name = "unix listener: {0}")
-    @ValueSource(booleans = {false, true})
-    void attachRelaysToTheRealControllerAndACleanStopRestoresEveryColumn(boolean unixListener) throws Exception {
+    /**
+     * Listening on loopback TCP, and on a Unix socket the bridge reaches as a {@code unix:} controller;
+     * and with ovsdb-server restarted while attached (the stop restores through a new connection).
+     */
+    @ParameterizedTest(name = "unix listener: {0}, ovsdb-server restarted: {1}")
+    @CsvSource({"false,false", "true,false", "false,true"})
+    void attachRelaysToTheRealControllerAndACleanStopRestoresEveryColumn(boolean unixListener, boolean ovsdbRestart)
+            throws Exception {
         String before = controllerColumns();
         List<String> listen = unixListener ? List.of("--listen", "unix:" + ovs.runDir()) : List.of();
         java.nio.file.Path socket = ControllerProxy.unixSocket(ovs.runDir(), "br0", 0);
@@ -142,6 +146,10 @@ class AttachDetachOvsTest {
             assertTrue(Poll.eventually(Duration.ofSeconds(20), Duration.ofMillis(100),
                     () -> ovs.vsctl("get", "Controller", findController(proxied), "is_connected")
                     .strip().equals("true")), "bridge connected to ovs-testcontroller through the proxy");
+            if (ovsdbRestart) {
+                ovs.stopOvsdbServer();
+                ovs.restart("br0");
+            }
         } finally {
             stop.countDown();
         }

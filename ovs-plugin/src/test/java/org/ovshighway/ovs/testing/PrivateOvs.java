@@ -83,7 +83,25 @@ public final class PrivateOvs implements AutoCloseable {
         }
     }
 
-    /** Starts whatever of the instance is not running (after {@link #killVswitchd()}); bridges come back from the database. */
+    /**
+     * Stops ovsdb-server (SIGTERM), as restarting OVS as a whole does: every OVSDB client's
+     * connection closes, ovs-vswitchd keeps running. {@link #restart} starts it again on the same database.
+     */
+    public void stopOvsdbServer() throws IOException, InterruptedException {
+        String pid = Files.readString(runDir.resolve("ovsdb-server.pid")).trim();
+        run(List.of("kill", "-TERM", pid), 10);
+        for (int i = 0; i < 250 && Files.exists(Path.of("/proc", pid)); i++) {
+            Thread.sleep(20);
+        }
+        if (Files.exists(Path.of("/proc", pid))) {
+            throw new IOException("ovsdb-server did not stop within 5 s of SIGTERM: pid=" + pid);
+        }
+    }
+
+    /**
+     * Starts whatever of the instance is not running (after {@link #killVswitchd()} or
+     * {@link #stopOvsdbServer()}); bridges come back from the database.
+     */
     public void restart(String... bridges) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(testbed.resolve("ovs-up").toString(), runDir.toString()));
         cmd.addAll(List.of(bridges));

@@ -94,6 +94,11 @@ public final class PrivateOvsDpdk implements AutoCloseable {
         exec(Map.of(), List.of(script("ovs-dpdk-restart-vswitchd").toString(), run.toString()));
     }
 
+    /** Restarts ovsdb-server only (conf.db stays; every OVSDB client's connection closes). */
+    public void restartOvsdbServer() throws IOException, InterruptedException {
+        exec(Map.of(), List.of(script("ovs-dpdk-restart-ovsdb").toString(), run.toString()));
+    }
+
     /**
      * The live OpenFlow port counters of {@code port} ({@code ovs-ofctl dump-ports}; the
      * Interface statistics column in OVSDB is refreshed only every 5 s): keys {@code rx_pkts},

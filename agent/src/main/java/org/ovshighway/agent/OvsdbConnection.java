@@ -1,0 +1,95 @@
+package org.ovshighway.agent;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import org.ovshighway.ovs.ovsdb.OvsdbEvent;
+import org.ovshighway.ovs.ovsdb.OvsdbException;
+import org.ovshighway.ovs.ovsdb.OvsdbListener;
+import org.ovshighway.ovs.ovsdb.OvsdbSession;
+import org.ovshighway.ovs.ovsdb.OvsdbSnapshot;
+
+/**
+ * The OVSDB connection of a long-running command ({@code highway agent}, {@code highway attach}).
+ * An {@link OvsdbSession} does not reconnect, and ovsdb-server restarting (OVS restarted or
+ * upgraded as a whole) closes it. Ring ports, links and the proxy's relaying do not use OVSDB
+ * while they run, so nothing reconnects at once: the loss is logged when it happens, and the next
+ * caller of {@link #session()} (a stop removing ports or restoring controllers) gets a new session.
+ * Thread-safe.
+ */
+final class OvsdbConnection implements Supplier<OvsdbSession>, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(OvsdbConnection.class.getName());
+    /**
+     * Bound of each request of a session opened again. Shorter than the first session's: the JSON
+     * classes are loaded and compiled by then, and a stop should not wait long for an ovsdb-server
+     * that is not coming back.
+     */
+    static final Duration RECONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Duration reconnectTimeout;
+    /** Guarded by this: the session handed out; replaced when its connection ended. */
+    private OvsdbSession session;
+    /** Guarded by this. */
+    private boolean closed;
+
+    /** Takes over {@code first} (closed with this); sessions opened later use {@code reconnectTimeout}. */
+    OvsdbConnection(OvsdbSession first, Duration reconnectTimeout) {
+        this.session = Objects.requireNonNull(first, "first");
+        this.reconnectTimeout = Objects.requireNonNull(reconnectTimeout, "reconnectTimeout");
+        logLoss(first);
+    }
+
+    private static void logLoss(OvsdbSession watched) {
+        watched.addListener(new OvsdbListener() {
+            @Override
+            public void onUpdate(OvsdbSnapshot snapshot, List<OvsdbEvent> events) {
+            }
+
+            @Override
+            public void onDisconnected(String reason) {
+                LOG.log(System.Logger.Level.WARNING, "OVSDB connection lost: endpoint=" + watched.endpoint() + " reason="
+                        + reason + " (ring ports, links and relayed controllers do not need it while they run;"
+                        + " the next OVSDB request connects again)");
+            }
+        });
+    }
+
+    /**
+     * The session, connected: the current one, or a new one when the current one's connection ended.
+     *
+     * @throws OvsdbException naming the endpoint when ovsdb-server cannot be reached again
+     * @throws IllegalStateException after {@link #close}
+     */
+    synchronized OvsdbSession session() {
+        if (closed) {
+            throw new IllegalStateException("OVSDB connection closed: endpoint=" + session.endpoint());
+        }
+        if (!session.isConnected()) {
+            OvsdbSession lost = session;
+            lost.close();
+            try {
+                session = OvsdbSession.connect(lost.endpoint(), reconnectTimeout);
+            } catch (RuntimeException e) {
+                throw new OvsdbException("cannot connect to OVSDB again: endpoint=" + lost.endpoint() + " ("
+                        + e.getMessage() + ")", e);
+            }
+            logLoss(session);
+            LOG.log(System.Logger.Level.INFO, "OVSDB connected again: endpoint=" + lost.endpoint());
+        }
+        return session;
+    }
+
+    /** {@link #session()}. */
+    @Override
+    public OvsdbSession get() {
+        return session();
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        session.close();
+    }
+}
