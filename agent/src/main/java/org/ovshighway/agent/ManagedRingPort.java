@@ -35,7 +35,7 @@ import org.ovshighway.remapper.RegionFiles;
  * holds for the guest, and the region's attachment to the guest (published under a process
  * guest's root, or hot-plugged into a VM through libvirt; {@link GuestRegionAttacher} picks). Created by
  * {@link #provision}, driven by the agent's supervisor thread ({@link #supervise}), torn down by
- * {@link #close(Supplier)} after that thread stopped. Not thread-safe otherwise, except the read-only
+ * {@link #close(Supplier, Duration)} after that thread stopped. Not thread-safe otherwise, except the read-only
  * accessors.
  *
  * <p>Connection word invariant: DOWN is written whenever the memif connection ends (before any
@@ -333,9 +333,10 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
     /**
      * DOWN, DISCONNECT, delete the OVS port, detach from the guest (unpublish or unplug), delete the region file and a left-over
      * socket file. Each step runs even when an earlier one fails; failures are logged and the
-     * first is rethrown.
+     * first is rethrown. The OVS port's deletion waits at most {@code applyWait} for ovs-vswitchd
+     * to apply it (the memif socket is then released).
      */
-    void close(Supplier<OvsdbSession> ovsdb) {
+    void close(Supplier<OvsdbSession> ovsdb, Duration applyWait) {
         RuntimeException first = null;
         List<Runnable> steps = List.of(
                 () -> record(region.publishDown()),
@@ -348,7 +349,7 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
                     if (portCreated) {
                         OvsdbSession session = ovsdb.get();
                         if (session.snapshot().findPort(config.name()).isPresent()) {
-                            session.deleteRingPort(bridge, config.name());
+                            session.deleteRingPort(bridge, config.name(), applyWait);
                         }
                     }
                 },
@@ -389,7 +390,7 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
 
     private void closeAfterFailure(OvsdbSession ovsdb, Exception cause) {
         try {
-            close(() -> ovsdb);
+            close(() -> ovsdb, OvsdbConnection.RECONNECT_TIMEOUT);
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }

@@ -2,6 +2,7 @@ package org.ovshighway.agent;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +48,14 @@ public final class RingPortAgent implements AutoCloseable {
     private static final Pattern MEMIF_DEVICE = Pattern.compile("net_memif(\\d+)(,.*)?");
 
     private final AgentConfig config;
+    /**
+     * How long removing the ring ports waits, all together, for ovs-vswitchd to apply their
+     * deletions: a running vswitchd takes milliseconds per port; one that died would otherwise make
+     * each port wait out the OVSDB timeout, and a stop of several ports outlast its service's stop
+     * timeout.
+     */
+    static final Duration VSWITCHD_APPLY_WAIT = Duration.ofSeconds(15);
+
     private final OvsdbConnection ovsdb;
     private final List<ManagedRingPort> ports;
     private final GuestRegionAttacher attacher;
@@ -147,9 +156,10 @@ public final class RingPortAgent implements AutoCloseable {
                 }
             }
         } catch (AgentException e) {
+            long applyDeadline = System.nanoTime() + VSWITCHD_APPLY_WAIT.toNanos();
             for (ManagedRingPort port : started.reversed()) {
                 try {
-                    port.close(connection);
+                    port.close(connection, until(applyDeadline));
                 } catch (RuntimeException cleanup) {
                     e.addSuppressed(cleanup);
                 }
@@ -337,6 +347,11 @@ public final class RingPortAgent implements AutoCloseable {
         closed.await();
     }
 
+    /** What is left until {@code deadline} (System.nanoTime), at least zero. */
+    private static Duration until(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
     /** Stops supervising and removes every ring port (see the class comment). Idempotent. */
     @Override
     public void close() {
@@ -360,9 +375,10 @@ public final class RingPortAgent implements AutoCloseable {
             if (supervisor.isAlive()) {
                 LOG.log(System.Logger.Level.ERROR, "supervisor thread did not stop within 10 s; removing ports anyway");
             }
+            long applyDeadline = System.nanoTime() + VSWITCHD_APPLY_WAIT.toNanos();
             for (ManagedRingPort port : ports.reversed()) {
                 try {
-                    port.close(ovsdb);
+                    port.close(ovsdb, until(applyDeadline));
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "ring port not fully removed: port=" + port.name() + " "
                             + e.getMessage());

@@ -380,6 +380,18 @@ public final class OvsdbSession implements AutoCloseable {
      *                        ring port ({@code external_ids:highway-ring-port=true})
      */
     public void deleteRingPort(String bridgeName, String portName) {
+        deleteRingPort(bridgeName, portName, timeout);
+    }
+
+    /**
+     * {@link #deleteRingPort(String, String)}, waiting at most {@code applyWait} for ovs-vswitchd
+     * (zero: not at all) and then failing as that does; the deletion is in OVSDB either way, and
+     * ovs-vswitchd applies it when it runs.
+     */
+    public void deleteRingPort(String bridgeName, String portName, Duration applyWait) {
+        if (applyWait.isNegative()) {
+            throw new IllegalArgumentException("applyWait must be >= 0: applyWait=" + applyWait);
+        }
         String where = "port=" + portName + " bridge=" + bridgeName;
         PortInfo existing = snapshot().bridge(bridgeName).flatMap(b -> b.port(portName))
                 .orElseThrow(() -> new OvsdbException("ring port not deleted, no such port on bridge: " + where));
@@ -394,9 +406,10 @@ public final class OvsdbSession implements AutoCloseable {
                         Set.of(new UUID(existing.uuid())))
                 .where(bridge.column("name", String.class).opEqual(bridgeName)).build());
         long nextCfg = transactWithNextCfg("ring port not deleted: " + where, ops, 0);
-        awaitSnapshotOrEmpty(s -> s.curCfg() >= nextCfg && s.findPort(portName).isEmpty(), timeout)
+        awaitSnapshotOrEmpty(s -> s.curCfg() >= nextCfg && s.findPort(portName).isEmpty(), applyWait)
                 .orElseThrow(() -> new OvsdbException("ring port deleted from OVSDB but ovs-vswitchd did not apply it"
-                        + " within timeout: " + where + " timeout=" + timeout + " next_cfg=" + nextCfg));
+                        + " within the wait: " + where + " wait_ms=" + applyWait.toMillis() + " next_cfg=" + nextCfg
+                        + " cur_cfg=" + snapshot().curCfg()));
     }
 
     // ---------------------------------------------------------------- external_ids

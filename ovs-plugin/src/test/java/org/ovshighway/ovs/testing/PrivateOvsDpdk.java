@@ -94,6 +94,18 @@ public final class PrivateOvsDpdk implements AutoCloseable {
         exec(Map.of(), List.of(script("ovs-dpdk-restart-vswitchd").toString(), run.toString()));
     }
 
+    /** Kills ovs-vswitchd hard (SIGKILL), as a crash would; {@link #close} still cleans up after it. */
+    public void killVswitchd() throws IOException, InterruptedException {
+        String pid = Files.readString(run.resolve("ovs-vswitchd.pid")).trim();
+        exec(Map.of(), List.of("kill", "-KILL", pid));
+        for (int i = 0; i < 250 && Files.exists(Path.of("/proc", pid)); i++) {
+            Thread.sleep(20);
+        }
+        if (Files.exists(Path.of("/proc", pid))) {
+            throw new IOException("ovs-vswitchd still there 5 s after SIGKILL: pid=" + pid);
+        }
+    }
+
     /** Restarts ovsdb-server only (conf.db stays; every OVSDB client's connection closes). */
     public void restartOvsdbServer() throws IOException, InterruptedException {
         exec(Map.of(), List.of(script("ovs-dpdk-restart-ovsdb").toString(), run.toString()));
