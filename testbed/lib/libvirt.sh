@@ -25,6 +25,7 @@ libvirt_up() {
     [ -e /dev/hugepages/libvirt ] || LIBVIRT_HUGEPAGE_DIR_MADE=1
     rm -f "$LIBVIRT_SOCK"
     libvirtd -d || die "libvirtd did not start"
+    LIBVIRT_STARTED_LIBVIRTD=1
     pid=$(pgrep -x libvirtd | head -1); LIBVIRT_STARTED_PIDS+=("$pid")
     log "started libvirtd pid=$pid"
   fi
@@ -47,6 +48,16 @@ libvirt_down() {
     log "stopped pid=$pid"
   done
   LIBVIRT_STARTED_PIDS=()
+  # a libvirtd restarted meanwhile (LibvirtAttacherVmIT restarts it) has another pid: it is ours too
+  if [ "${LIBVIRT_STARTED_LIBVIRTD:-0}" = 1 ]; then
+    for pid in $(pgrep -x libvirtd); do
+      kill "$pid" 2>/dev/null || continue
+      for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+      log "stopped restarted libvirtd pid=$pid"
+    done
+    LIBVIRT_STARTED_LIBVIRTD=0
+  fi
   if [ "${LIBVIRT_HUGEPAGE_DIR_MADE:-0}" = 1 ]; then
     find /dev/hugepages/libvirt -depth -type d -empty -delete 2>/dev/null || true
     LIBVIRT_HUGEPAGE_DIR_MADE=0

@@ -27,7 +27,10 @@ import org.libvirt.LibvirtException;
  * must acknowledge an ACPI unplug; libvirt returns before that). A domain that is gone has no
  * device left, which counts as detached.
  *
- * <p>One libvirt connection; calls are serialised.
+ * <p>One libvirt connection; calls are serialised. libvirtd restarting (an upgrade, an operator)
+ * closes it, which the client notices only when a call fails: every operation starts with a
+ * lookup of the domain, and a lookup that fails on a connection that is no longer alive connects
+ * again and looks once more (logged), so the next operation after a restart works.
  */
 public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
     /** The system QEMU driver. */
@@ -42,7 +45,8 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
             + "[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-    private final Connect connect;
+    /** Guarded by this: replaced when libvirtd restarted under it. */
+    private Connect connect;
     private final String uri;
     private final RegionFileAccess access;
     private final Duration detachTimeout;
@@ -408,8 +412,14 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
     private Domain lookup(String domain, String shmemName, Path regionFile) throws HotplugException {
         Objects.requireNonNull(domain, "domain");
         try {
-            return UUID.matcher(domain).matches() ? connect.domainLookupByUUIDString(domain)
-                    : connect.domainLookupByName(domain);
+            try {
+                return lookupOnce(domain);
+            } catch (LibvirtException e) {
+                if (connectedAgainAfter(e)) {
+                    return lookupOnce(domain);
+                }
+                throw e;
+            }
         } catch (LibvirtException e) {
             HotplugException failure = LibvirtErrors.wrap("lookup", domain, shmemName, regionFile, e);
             if (failure.reason() == HotplugException.Reason.DOMAIN_NOT_FOUND) {
@@ -418,6 +428,44 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
             }
             throw failure;
         }
+    }
+
+    private Domain lookupOnce(String domain) throws LibvirtException {
+        return UUID.matcher(domain).matches() ? connect.domainLookupByUUIDString(domain)
+                : connect.domainLookupByName(domain);
+    }
+
+    /**
+     * After {@code failure} of a call: when the connection is no longer alive (libvirtd went away),
+     * opens a new one and returns true; false when the connection is alive (the failure was the
+     * call's own). A new connection that cannot be opened is reported with both errors.
+     */
+    private boolean connectedAgainAfter(LibvirtException failure) throws HotplugException {
+        boolean alive;
+        try {
+            alive = connect.isAlive();
+        } catch (LibvirtException e) {
+            alive = false;
+        }
+        if (alive) {
+            return false;
+        }
+        LOG.log(System.Logger.Level.WARNING, "libvirt connection lost: uri=" + uri + " (" + failure.getMessage()
+                + "); connecting again");
+        try {
+            connect.close();
+        } catch (LibvirtException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing the lost libvirt connection: " + e.getMessage());
+        }
+        try {
+            connect = new Connect(uri);
+        } catch (LibvirtException e) {
+            HotplugException unreachable = LibvirtErrors.wrap("connect again uri=" + uri, "-", "-", e);
+            unreachable.addSuppressed(failure);
+            throw unreachable;
+        }
+        LOG.log(System.Logger.Level.INFO, "libvirt connected again: uri=" + uri);
+        return true;
     }
 
     /** Undoes a failed attach: the device if it appeared, then the file system changes; problems go into {@code failure}. */

@@ -172,6 +172,71 @@ class LibvirtAttacherVmIT {
         assertTrue(live().shmems().isEmpty(), "every device detached");
     }
 
+    /**
+     * libvirtd restarted under the attacher (an upgrade, an operator): the domain keeps running, and
+     * the attacher's next operations connect again and work (a whole hot-plug and unplug).
+     * Next to last: the last test needs the domain as it is.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void aLibvirtdRestartedUnderTheAttacherIsConnectedAgain() throws Exception {
+        restartLibvirtd();
+        connect.close();
+        connect = new Connect(LibvirtAttacher.SYSTEM_URI);
+        String name = prefix + "-relibvirt";
+        Path file = rootOnlyFile(ShmemName.backingPath(name), 65536);
+        try {
+            assertTrue(attacher.shmemDevices(domain).stream().noneMatch(d -> d.name().equals(name)),
+                    "the first call after the restart connects again");
+            ShmemAttachment attachment = attacher.attach(domain, file, name, 65536);
+            assertEquals(attachment.pciAddress(), live().shmem(name).orElseThrow().pciAddress().orElseThrow());
+            assertEquals(DevicePresence.PRESENT, attacher.presence(attachment));
+            attacher.detach(attachment);
+            assertTrue(live().shmem(name).isEmpty(), "unplugged through the new connection");
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Stops libvirtd (SIGTERM) and starts it again as {@code testbed/lib/libvirt.sh} does; running domains stay. */
+    private static void restartLibvirtd() throws Exception {
+        String pid = run("pgrep", "-x", "libvirtd").strip().lines().findFirst()
+                .orElseThrow(() -> new IllegalStateException("no libvirtd running"));
+        run("kill", "-TERM", pid);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (Files.exists(Path.of("/proc", pid)) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertFalse(Files.exists(Path.of("/proc", pid)), "libvirtd pid=" + pid + " still there 30 s after SIGTERM");
+        Files.deleteIfExists(Path.of("/run/libvirt/libvirt-sock"));
+        // the daemon keeps what it inherits: no pipe of ours, or reading it would wait for the daemon's end
+        Process start = new ProcessBuilder("libvirtd", "-d").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertEquals(0, start.waitFor(), "libvirtd -d exit status");
+        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                run("virsh", "-c", LibvirtAttacher.SYSTEM_URI, "version");
+                return;
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("command failed: " + List.of(command) + " exit=" + p.exitValue() + " output=" + out.strip());
+        }
+        return out;
+    }
+
     /** Last: the domain is destroyed and created anew, without waiting for its guest to boot again. */
     @Test
     @Order(Integer.MAX_VALUE)
