@@ -45,8 +45,10 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
             + "[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-    /** Guarded by this: replaced when libvirtd restarted under it. */
+    /** Guarded by this: replaced when libvirtd restarted under it; null while connecting again failed. */
     private Connect connect;
+    /** Guarded by this: the connection was lost and not yet made again (its loss is logged once). */
+    private boolean lost;
     private final String uri;
     private final RegionFileAccess access;
     private final Duration detachTimeout;
@@ -412,6 +414,9 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
     private Domain lookup(String domain, String shmemName, Path regionFile) throws HotplugException {
         Objects.requireNonNull(domain, "domain");
         try {
+            if (connect == null) {
+                connectAgain(null);
+            }
             try {
                 return lookupOnce(domain);
             } catch (LibvirtException e) {
@@ -438,7 +443,7 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
     /**
      * After {@code failure} of a call: when the connection is no longer alive (libvirtd went away),
      * opens a new one and returns true; false when the connection is alive (the failure was the
-     * call's own). A new connection that cannot be opened is reported with both errors.
+     * call's own).
      */
     private boolean connectedAgainAfter(LibvirtException failure) throws HotplugException {
         boolean alive;
@@ -450,22 +455,43 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
         if (alive) {
             return false;
         }
-        LOG.log(System.Logger.Level.WARNING, "libvirt connection lost: uri=" + uri + " (" + failure.getMessage()
-                + "); connecting again");
-        try {
-            connect.close();
-        } catch (LibvirtException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "closing the lost libvirt connection: " + e.getMessage());
+        connectAgain(failure);
+        return true;
+    }
+
+    /**
+     * Replaces the lost connection ({@code failure}: what showed the loss, null when an earlier
+     * attempt already failed). The loss is logged once per outage, not per attempt.
+     *
+     * @throws HotplugException naming the URI when libvirtd cannot be reached (the connection then
+     *                          stays null until a later call tries again)
+     */
+    private void connectAgain(LibvirtException failure) throws HotplugException {
+        if (!lost) {
+            lost = true;
+            LOG.log(System.Logger.Level.WARNING, "libvirt connection lost: uri=" + uri + " ("
+                    + (failure == null ? "-" : failure.getMessage()) + "); connecting again at each call until it answers");
+        }
+        if (connect != null) {
+            Connect dead = connect;
+            connect = null;
+            try {
+                dead.close();
+            } catch (LibvirtException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "closing the lost libvirt connection: " + e.getMessage());
+            }
         }
         try {
             connect = new Connect(uri);
         } catch (LibvirtException e) {
             HotplugException unreachable = LibvirtErrors.wrap("connect again uri=" + uri, "-", "-", e);
-            unreachable.addSuppressed(failure);
+            if (failure != null) {
+                unreachable.addSuppressed(failure);
+            }
             throw unreachable;
         }
+        lost = false;
         LOG.log(System.Logger.Level.INFO, "libvirt connected again: uri=" + uri);
-        return true;
     }
 
     /** Undoes a failed attach: the device if it appeared, then the file system changes; problems go into {@code failure}. */
@@ -482,6 +508,9 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
 
     @Override
     public synchronized void close() throws HotplugException {
+        if (connect == null) {
+            return;
+        }
         try {
             connect.close();
         } catch (LibvirtException e) {

@@ -173,14 +173,21 @@ class LibvirtAttacherVmIT {
     }
 
     /**
-     * libvirtd restarted under the attacher (an upgrade, an operator): the domain keeps running, and
-     * the attacher's next operations connect again and work (a whole hot-plug and unplug).
+     * libvirtd restarted under the attacher (an upgrade, an operator): while it is down each call
+     * fails with the URI named; once it is back the domain still runs, and the attacher's next
+     * operations connect again and work (a whole hot-plug and unplug).
      * Next to last: the last test needs the domain as it is.
      */
     @Test
     @Order(Integer.MAX_VALUE - 1)
     void aLibvirtdRestartedUnderTheAttacherIsConnectedAgain() throws Exception {
-        restartLibvirtd();
+        stopLibvirtd();
+        for (int attempt = 0; attempt < 2; attempt++) {
+            HotplugException down = assertThrows(HotplugException.class, () -> attacher.shmemDevices(domain),
+                    "libvirtd is not running");
+            assertTrue(down.getMessage().contains("uri=" + LibvirtAttacher.SYSTEM_URI), down.getMessage());
+        }
+        startLibvirtd();
         connect.close();
         connect = new Connect(LibvirtAttacher.SYSTEM_URI);
         String name = prefix + "-relibvirt";
@@ -198,8 +205,8 @@ class LibvirtAttacherVmIT {
         }
     }
 
-    /** Stops libvirtd (SIGTERM) and starts it again as {@code testbed/lib/libvirt.sh} does; running domains stay. */
-    private static void restartLibvirtd() throws Exception {
+    /** Stops libvirtd (SIGTERM); running domains stay. */
+    private static void stopLibvirtd() throws Exception {
         String pid = run("pgrep", "-x", "libvirtd").strip().lines().findFirst()
                 .orElseThrow(() -> new IllegalStateException("no libvirtd running"));
         run("kill", "-TERM", pid);
@@ -209,11 +216,15 @@ class LibvirtAttacherVmIT {
         }
         assertFalse(Files.exists(Path.of("/proc", pid)), "libvirtd pid=" + pid + " still there 30 s after SIGTERM");
         Files.deleteIfExists(Path.of("/run/libvirt/libvirt-sock"));
+    }
+
+    /** Starts libvirtd as {@code testbed/lib/libvirt.sh} does and waits until it answers. */
+    private static void startLibvirtd() throws Exception {
         // the daemon keeps what it inherits: no pipe of ours, or reading it would wait for the daemon's end
         Process start = new ProcessBuilder("libvirtd", "-d").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertEquals(0, start.waitFor(), "libvirtd -d exit status");
-        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             try {
                 run("virsh", "-c", LibvirtAttacher.SYSTEM_URI, "version");
