@@ -4,6 +4,7 @@ import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -232,8 +233,10 @@ final class HighwayAgent implements AutoCloseable {
             PointToPointWatch view = watch;
             BypassController controller = bypass;
             LinkSupervisor counters = links;
+            Instant started = Instant.now();
             ControlSocket control = ControlSocket.open(config.controlSocket(),
-                    Map.of("links", () -> LinksReport.render(view, controller, counters)));
+                    Map.of("links", () -> LinksReport.render(view, controller, counters),
+                            "status", () -> StatusReport.render(config, ringPorts, view, started)));
             LOG.log(System.Logger.Level.INFO, "agent running: bridge=" + config.bridge() + " bypass=" + config.bypass()
                     + " control=" + config.controlSocket());
             HighwayAgent agent = new HighwayAgent(ringPorts, watch, control, links, bypass, controllerProxy);

@@ -21,8 +21,8 @@ public final class HighwayCommand {
     }
 
     static HighwayCommand standard() {
-        return new HighwayCommand(List.of(new AgentCommand(System.getenv()), new DetectCommand(System.getenv()), new LinksCommand(),
-                new AttachCommand(System.getenv(), AttachCommand.shutdownHook()), new DetachCommand(System.getenv()),
+        return new HighwayCommand(List.of(new AgentCommand(System.getenv()), new DetectCommand(System.getenv()),
+                new LinksCommand(), new StatusCommand(), new AttachCommand(System.getenv(), AttachCommand.shutdownHook()), new DetachCommand(System.getenv()),
                 new VersionCommand()));
     }
 

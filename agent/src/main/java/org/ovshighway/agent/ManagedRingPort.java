@@ -77,6 +77,8 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
     private long downSince;
     private int attempts;
     private volatile long lastOutageNanos = -1;
+    /** Outages of the memif connection that ended with a reconnect. */
+    private volatile int outages;
     private PortEnd portEnd;
 
     private ManagedRingPort(RingPortConfig config, String bridge, Path socket, PortRegion region) {
@@ -210,6 +212,7 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
             if (downSince != 0) {
                 long outage = System.nanoTime() - downSince;
                 lastOutageNanos = outage;
+                outages++;
                 downSince = 0;
                 LOG.log(System.Logger.Level.INFO, String.format("ring port reconnected: port=%s generation=%d"
                         + " attempts=%d down_ms=%.1f (memif server accepted the region again; guest resets its rings)",
@@ -240,6 +243,11 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
     }
 
     /** The port's configuration. */
+    /** Outages of the memif connection that ended with a reconnect (any thread). */
+    int outages() {
+        return outages;
+    }
+
     public RingPortConfig config() {
         return config;
     }

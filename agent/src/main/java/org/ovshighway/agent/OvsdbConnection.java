@@ -33,6 +33,8 @@ final class OvsdbConnection implements Supplier<OvsdbSession>, AutoCloseable {
     private OvsdbSession session;
     /** Guarded by this. */
     private boolean closed;
+    /** Guarded by this: sessions opened again after a loss. */
+    private int reconnects;
 
     /** Takes over {@code first} (closed with this); sessions opened later use {@code reconnectTimeout}. */
     OvsdbConnection(OvsdbSession first, Duration reconnectTimeout) {
@@ -75,10 +77,21 @@ final class OvsdbConnection implements Supplier<OvsdbSession>, AutoCloseable {
                 throw new OvsdbException("cannot connect to OVSDB again: endpoint=" + lost.endpoint() + " ("
                         + e.getMessage() + ")", e);
             }
+            reconnects++;
             logLoss(session);
             LOG.log(System.Logger.Level.INFO, "OVSDB connected again: endpoint=" + lost.endpoint());
         }
         return session;
+    }
+
+    /**
+     * One line for {@code highway status}: {@code endpoint=E connected=true reconnects=N}, or
+     * {@code connected=false} with the reason while the loss waits for the next request.
+     */
+    synchronized String describe() {
+        String state = closed ? "connected=false (closed)" : session.isConnected() ? "connected=true"
+                : "connected=false (" + session.disconnectReason().orElse("?") + "; the next OVSDB request connects again)";
+        return "endpoint=" + session.endpoint() + " " + state + " reconnects=" + reconnects;
     }
 
     /** {@link #session()}. */

@@ -30,9 +30,14 @@ import org.ovshighway.ovs.testing.TestPki;
 class HighwayAgentOvsDpdkTest {
 
     private static String links(Path config) {
+        return ask("links", config);
+    }
+
+    /** {@code highway COMMAND --config CONFIG}'s output; it must succeed. */
+    private static String ask(String command, Path config) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = HighwayCommand.standard().run(List.of("links", "--config", config.toString()),
+        int status = HighwayCommand.standard().run(List.of(command, "--config", config.toString()),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
         return out.toString(StandardCharsets.UTF_8);
@@ -101,6 +106,26 @@ class HighwayAgentOvsDpdkTest {
                 ovs.ofctl("add-flow", "br0", "priority=40000,in_port=11,dl_type=0x0800,actions=output:12,LOCAL");
                 String broken = awaitLinks(config, t -> line(t, "pa(11)").contains("not-p2p"));
                 assertTrue(line(broken, "pa(11)").contains("reason: "), broken);
+
+                String status = ask("status", config);
+                assertTrue(line(status, "agent: ").matches("agent: bridge=br0 pid=\\d+ started=\\S+ bypass=false"
+                        + " controller_proxy=false"), status);
+                assertEquals("ovsdb: endpoint=unix:" + ovs.run().resolve("db.sock") + " connected=true reconnects=0",
+                        line(status, "ovsdb: "), status);
+                assertTrue(line(status, "openflow: ").endsWith("br0.mgmt flow_tables=synced"), status);
+                assertTrue(line(status, "ring-port pa: ").matches("ring-port pa: connection=UP/generation=\\d+ ofport=11"
+                        + " guest=guest-a outages=0"), status);
+                assertTrue(line(status, "ring-port pb: ").contains("ofport=12 guest=guest-b"), status);
+
+                // ovsdb-server restarting: the agent says so, and its stop (below) still removes the ports
+                ovs.restartOvsdbServer();
+                String lost = status;
+                for (int i = 0; i < 200 && !line(lost, "ovsdb: ").contains("connected=false"); i++) {
+                    Thread.sleep(50);
+                    lost = ask("status", config);
+                }
+                assertTrue(line(lost, "ovsdb: ").contains("connected=false (connection closed"), lost);
+                assertTrue(line(lost, "ovsdb: ").contains("the next OVSDB request connects again"), lost);
             }
             assertFalse(Files.exists(control), "control socket removed");
             assertEquals("", ovs.vsctl("list-ports", "br0"));

@@ -49,6 +49,8 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
     private Connect connect;
     /** Guarded by this: the connection was lost and not yet made again (its loss is logged once). */
     private boolean lost;
+    /** Guarded by this: connections made again after a loss. */
+    private int reconnects;
     private final String uri;
     private final RegionFileAccess access;
     private final Duration detachTimeout;
@@ -491,6 +493,7 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
             throw unreachable;
         }
         lost = false;
+        reconnects++;
         LOG.log(System.Logger.Level.INFO, "libvirt connected again: uri=" + uri);
     }
 
@@ -504,6 +507,14 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
         }
         prepared.undo(failure);
         LOG.log(System.Logger.Level.WARNING, () -> "attach rolled back: " + failure.getMessage());
+    }
+
+    /**
+     * One line for a status report: {@code uri=U connected=true reconnects=N}; {@code connected}
+     * is as the last call found it (the client notices a restarted libvirtd only when a call fails).
+     */
+    public synchronized String describe() {
+        return "uri=" + uri + " connected=" + (connect != null && !lost) + " reconnects=" + reconnects;
     }
 
     @Override

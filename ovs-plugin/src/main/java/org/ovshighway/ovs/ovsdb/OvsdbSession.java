@@ -241,6 +241,13 @@ public final class OvsdbSession implements AutoCloseable {
         }
     }
 
+    /** Why the connection ended ({@code "closed"} after {@link #close}); empty while connected. */
+    public Optional<String> disconnectReason() {
+        synchronized (lock) {
+            return Optional.ofNullable(disconnectReason);
+        }
+    }
+
     /** The database as of the last monitor update. */
     public OvsdbSnapshot snapshot() {
         synchronized (lock) {
