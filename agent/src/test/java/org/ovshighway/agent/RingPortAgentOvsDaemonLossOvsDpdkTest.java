@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -37,8 +36,8 @@ class RingPortAgentOvsDaemonLossOvsDpdkTest {
                 return new Rig(PrivateOvsDpdk.start("br0"), work, regions, Files.createDirectory(work.resolve("guest-a")),
                         Files.createDirectory(work.resolve("guest-b")));
             } catch (Exception e) {
-                deleteTree(regions);
-                deleteTree(work);
+                PrivateOvsDpdk.deleteTree(regions);
+                PrivateOvsDpdk.deleteTree(work);
                 throw e;
             }
         }
@@ -67,8 +66,8 @@ class RingPortAgentOvsDaemonLossOvsDpdkTest {
             try {
                 ovs.close();
             } finally {
-                deleteTree(regions);
-                deleteTree(work);
+                PrivateOvsDpdk.deleteTree(regions);
+                PrivateOvsDpdk.deleteTree(work);
             }
         }
     }
@@ -119,17 +118,6 @@ class RingPortAgentOvsDaemonLossOvsDpdkTest {
     private static List<Path> tree(Path root) throws Exception {
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.sorted().toList();
-        }
-    }
-
-    private static void deleteTree(Path root) throws Exception {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }
