@@ -242,12 +242,12 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
         return config.name();
     }
 
-    /** The port's configuration. */
     /** Outages of the memif connection that ended with a reconnect (any thread). */
     int outages() {
         return outages;
     }
 
+    /** The port's configuration. */
     public RingPortConfig config() {
         return config;
     }
@@ -398,7 +398,7 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
 
     private void closeAfterFailure(OvsdbSession ovsdb, Exception cause) {
         try {
-            close(() -> ovsdb, OvsdbConnection.RECONNECT_TIMEOUT);
+            close(() -> ovsdb, OvsdbSession.DEFAULT_TIMEOUT);
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }

@@ -510,13 +510,7 @@ public final class GuestPort implements AutoCloseable {
     private void adoptOnTransmitSide(long word) {
         if (txUp && tx != null) {
             // the served connection ended (DOWN, or a new generation seen without its DOWN)
-            long lost = tx.unconsumed();
-            if (lost != 0) {
-                txReconnectDiscards.addAndGet(lost);
-                LOG.log(System.Logger.Level.WARNING, "port=" + portName + " connection " + PortConnection.describe(txConnection)
-                        + " ended with " + lost + " sent packets the switch never took (now "
-                        + PortConnection.describe(word) + "; counted in txReconnectDiscards)");
-            }
+            countTransmitDiscards(word);
         }
         txConnection = word;
         txUp = PortConnection.isUp(word);
@@ -529,6 +523,17 @@ public final class GuestPort implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "port=" + portName + " transmit side sees connection "
                 + PortConnection.describe(word));
+    }
+
+    /** Transmit thread: counts what the switch never took from this port's ring when the connection ended. */
+    private void countTransmitDiscards(long word) {
+        long lost = tx.unconsumed();
+        if (lost != 0) {
+            txReconnectDiscards.addAndGet(lost);
+            LOG.log(System.Logger.Level.WARNING, "port=" + portName + " connection " + PortConnection.describe(txConnection)
+                    + " ended with " + lost + " sent packets the switch never took (now " + PortConnection.describe(word)
+                    + "; counted in txReconnectDiscards)");
+        }
     }
 
     /** Receive thread: counts what the switch left unread in this port's rings when the connection ended. */
