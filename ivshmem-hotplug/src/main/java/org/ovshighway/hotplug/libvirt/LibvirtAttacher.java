@@ -45,10 +45,11 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
             + "[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-    /** Guarded by this: replaced when libvirtd restarted under it; null while connecting again failed. */
+    /**
+     * Guarded by this: replaced when libvirtd restarted under it; null from the loss until a new
+     * connection is made (an outage: its loss is logged once).
+     */
     private Connect connect;
-    /** Guarded by this: the connection was lost and not yet made again (its loss is logged once). */
-    private boolean lost;
     /** Guarded by this: connections made again after a loss. */
     private int reconnects;
     private final String uri;
@@ -463,18 +464,15 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
 
     /**
      * Replaces the lost connection ({@code failure}: what showed the loss, null when an earlier
-     * attempt already failed). The loss is logged once per outage, not per attempt.
+     * attempt of this outage already failed). The loss is logged once per outage, not per attempt.
      *
      * @throws HotplugException naming the URI when libvirtd cannot be reached (the connection then
      *                          stays null until a later call tries again)
      */
     private void connectAgain(LibvirtException failure) throws HotplugException {
-        if (!lost) {
-            lost = true;
+        if (connect != null) {
             LOG.log(System.Logger.Level.WARNING, "libvirt connection lost: uri=" + uri + " ("
                     + (failure == null ? "-" : failure.getMessage()) + "); connecting again at each call until it answers");
-        }
-        if (connect != null) {
             Connect dead = connect;
             connect = null;
             try {
@@ -492,7 +490,6 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
             }
             throw unreachable;
         }
-        lost = false;
         reconnects++;
         LOG.log(System.Logger.Level.INFO, "libvirt connected again: uri=" + uri);
     }
@@ -514,7 +511,7 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
      * is as the last call found it (the client notices a restarted libvirtd only when a call fails).
      */
     public synchronized String describe() {
-        return "uri=" + uri + " connected=" + (connect != null && !lost) + " reconnects=" + reconnects;
+        return "uri=" + uri + " connected=" + (connect != null) + " reconnects=" + reconnects;
     }
 
     @Override
