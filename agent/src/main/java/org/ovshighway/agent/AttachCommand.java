@@ -170,8 +170,7 @@ final class AttachCommand implements Subcommand {
         OpenFlowTarget switchEndpoint = parseTarget(options.value("--switch-endpoint")
                 .orElse("unix:" + locations.runDir().resolve(bridge + ".mgmt")));
 
-        try (OvsdbConnection connection = new OvsdbConnection(OvsdbSession.connect(ovsdbEndpoint, timeout),
-                OvsdbConnection.RECONNECT_TIMEOUT)) {
+        try (OvsdbConnection connection = new OvsdbConnection(OvsdbSession.connect(ovsdbEndpoint, timeout))) {
             OvsdbSession session = connection.session();
             boolean reattach = BridgeAttachment.isAttached(session, bridge);
             List<ControllerConfig> originals = BridgeAttachment.originals(session, bridge);

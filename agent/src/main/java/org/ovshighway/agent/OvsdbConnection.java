@@ -28,7 +28,6 @@ final class OvsdbConnection implements Supplier<OvsdbSession>, AutoCloseable {
      */
     static final Duration RECONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Duration reconnectTimeout;
     /** Guarded by this: the session handed out; replaced when its connection ended. */
     private OvsdbSession session;
     /** Guarded by this. */
@@ -36,10 +35,9 @@ final class OvsdbConnection implements Supplier<OvsdbSession>, AutoCloseable {
     /** Guarded by this: sessions opened again after a loss. */
     private int reconnects;
 
-    /** Takes over {@code first} (closed with this); sessions opened later use {@code reconnectTimeout}. */
-    OvsdbConnection(OvsdbSession first, Duration reconnectTimeout) {
+    /** Takes over {@code first} (closed with this); sessions opened later use {@link #RECONNECT_TIMEOUT}. */
+    OvsdbConnection(OvsdbSession first) {
         this.session = Objects.requireNonNull(first, "first");
-        this.reconnectTimeout = Objects.requireNonNull(reconnectTimeout, "reconnectTimeout");
         logLoss(first);
     }
 
@@ -72,7 +70,7 @@ final class OvsdbConnection implements Supplier<OvsdbSession>, AutoCloseable {
             OvsdbSession lost = session;
             lost.close();
             try {
-                session = OvsdbSession.connect(lost.endpoint(), reconnectTimeout);
+                session = OvsdbSession.connect(lost.endpoint(), RECONNECT_TIMEOUT);
             } catch (RuntimeException e) {
                 throw new OvsdbException("cannot connect to OVSDB again: endpoint=" + lost.endpoint() + " ("
                         + e.getMessage() + ")", e);

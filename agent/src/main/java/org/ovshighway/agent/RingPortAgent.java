@@ -94,7 +94,7 @@ public final class RingPortAgent implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new AgentException("cannot connect to OVSDB: ovsdb=" + config.ovsdb() + " (" + e.getMessage() + ")", e);
         }
-        OvsdbConnection connection = new OvsdbConnection(ovsdb, OvsdbConnection.RECONNECT_TIMEOUT);
+        OvsdbConnection connection = new OvsdbConnection(ovsdb);
         List<ManagedRingPort> started = new ArrayList<>();
         LibvirtAttacher libvirt = null;
         GuestRegionAttacher attacher;
