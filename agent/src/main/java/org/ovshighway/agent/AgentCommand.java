@@ -63,6 +63,7 @@ final class AgentCommand implements Subcommand {
                   ring-port.NAME.ofport=10                   optional requested OpenFlow port number
                   libvirt-uri=qemu:///system                 optional; libvirt for domain ports
                   libvirt-detach-deadline-ms=30000           optional; how long an unplug waits for the guest
+                                                             (at the stop: one wait for all unplugs together)
                   libvirt-watch-ms=1000                      optional; how often VM port devices are checked:
                                                              a domain started anew gets its device again (0: never)
                   openflow=unix:/var/run/openvswitch/br0.mgmt optional; the bridge's OpenFlow endpoint for

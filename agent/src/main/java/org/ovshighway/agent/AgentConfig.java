@@ -40,7 +40,8 @@ import org.ovshighway.remapper.RemapDeadlines;
  *                                             and domain per port; all ports of a guest agree
  * libvirt-uri=qemu:///system                  libvirt connection for domain ports (default qemu:///system)
  * libvirt-detach-deadline-ms=30000            how long an unplug waits for the guest to release the
- *                                             device (1..600000, default 30000)
+ *                                             device (1..600000, default 30000); at the agent's stop
+ *                                             all unplugs share one such wait
  * libvirt-watch-ms=1000                       how often the VM guests' port devices are checked; one
  *                                             a restarted domain lost is plugged again (0: never)
  * ring-port.NAME.ofport=10                    requested OpenFlow port number (1..65279), optional

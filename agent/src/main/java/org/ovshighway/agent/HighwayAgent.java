@@ -244,6 +244,7 @@ final class HighwayAgent implements AutoCloseable {
             return agent;
         } catch (IOException | RuntimeException | AgentException e) {
             // whatever failed, nothing started here outlives the failed start
+            ringPorts.beginStop();
             stopWarmup(warmup);
             if (controllerProxy != null) {
                 controllerProxy.restore();
@@ -425,6 +426,7 @@ final class HighwayAgent implements AutoCloseable {
             closing = true;
         }
         try {
+            ringPorts.beginStop();
             stopWarmup(warmup);
             control.close();
             if (controllerProxy != null) {

@@ -352,6 +352,18 @@ public final class RingPortAgent implements AutoCloseable {
         return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
+    /**
+     * The stop has begun: from now on the VM devices' unplugs (ring ports', and the links' that a
+     * caller removes before {@link #close}) wait for their guests one {@code libvirt-detach-deadline-ms}
+     * together, not one each, so that guests which do not release their devices cannot hold the stop
+     * past its service's stop timeout. Idempotent; {@link #close} calls it too.
+     */
+    void beginStop() {
+        if (libvirt != null) {
+            libvirt.shareDetachWait(config.libvirtDetachDeadline());
+        }
+    }
+
     /** Stops supervising and removes every ring port (see the class comment). Idempotent. */
     @Override
     public void close() {
@@ -362,6 +374,7 @@ public final class RingPortAgent implements AutoCloseable {
             closing = true;
         }
         try {
+            beginStop();
             if (guestWatch != null) {
                 guestWatch.close();
             }

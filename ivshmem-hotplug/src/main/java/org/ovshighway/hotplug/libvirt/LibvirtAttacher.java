@@ -54,7 +54,7 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
     private int reconnects;
     private final String uri;
     private final RegionFileAccess access;
-    private final Duration detachTimeout;
+    private final DetachWaits detachWaits;
     private final long q35Window;
 
     private LibvirtAttacher(Connect connect, String uri, RegionFileAccess access, Duration detachTimeout,
@@ -62,7 +62,7 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
         this.connect = connect;
         this.uri = uri;
         this.access = access;
-        this.detachTimeout = detachTimeout;
+        this.detachWaits = new DetachWaits(detachTimeout);
         this.q35Window = q35Window;
     }
 
@@ -235,13 +235,37 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
 
     /**
      * Detaches what {@link #attach} made and waits until the device is gone from the live domain;
-     * removes the symlink the attach created. The region file stays (its creator deletes it).
+     * removes the symlink the attach created, also when the guest did not release the device in
+     * time. The region file stays (its creator deletes it).
      *
      * @throws HotplugException DETACH_TIMEOUT or a libvirt reason, naming domain and region
      */
     @Override
     public synchronized void detach(ShmemAttachment attachment) throws HotplugException {
-        detach(attachment.domainUuid(), attachment.shmemName(), attachment.sizeBytes(), attachment.regionFile());
+        HotplugException unreleased = null;
+        try {
+            detach(attachment.domainUuid(), attachment.shmemName(), attachment.sizeBytes(), attachment.regionFile());
+        } catch (HotplugException e) {
+            if (e.reason() != HotplugException.Reason.DETACH_TIMEOUT) {
+                throw e;
+            }
+            unreleased = e;
+        }
+        try {
+            // a device the guest has not released yet keeps QEMU's own open of the file: the name is not needed
+            removeLink(attachment);
+        } catch (HotplugException e) {
+            if (unreleased == null) {
+                throw e;
+            }
+            unreleased.addSuppressed(e);
+        }
+        if (unreleased != null) {
+            throw unreleased;
+        }
+    }
+
+    private static void removeLink(ShmemAttachment attachment) throws HotplugException {
         if (attachment.access().linkCreated()) {
             try {
                 Files.deleteIfExists(attachment.access().backingPath());
@@ -250,6 +274,19 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
                         + " domain=" + attachment.domain() + " region=" + attachment.regionFile() + " path="
                         + attachment.access().backingPath(), e);
             }
+        }
+    }
+
+    /**
+     * Begins the owner's stop: from now on every unplug, one already waiting included, stops waiting
+     * for its guest {@code wait} from now at the latest, instead of each waiting its own detach
+     * timeout ({@link DetachWaits}). Devices not released by then stay attached until their guests
+     * release them. Only the first call counts; callable while an unplug is waiting.
+     */
+    public void shareDetachWait(Duration wait) {
+        if (detachWaits.share(System.nanoTime(), wait)) {
+            LOG.log(System.Logger.Level.INFO, () -> "unplugs from now on share one wait for their guests: waitMs="
+                    + wait.toMillis() + " uri=" + uri);
         }
     }
 
@@ -294,7 +331,7 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
             }
             throw failure;
         }
-        long deadline = System.nanoTime() + detachTimeout.toNanos();
+        long requested = System.nanoTime();
         while (true) {
             try {
                 if (dom.isActive() != 1 || DomainXml.parse(dom.getXMLDesc(0)).shmem(shmemName).isEmpty()) {
@@ -309,9 +346,9 @@ public final class LibvirtAttacher implements DomainAttacher, AutoCloseable {
                 }
                 throw failure;
             }
-            if (System.nanoTime() > deadline) {
-                throw new HotplugException(HotplugException.Reason.DETACH_TIMEOUT, where + " timeoutMs="
-                        + detachTimeout.toMillis() + " (the guest did not release the device; it stays attached)");
+            if (detachWaits.over(requested, System.nanoTime())) {
+                throw new HotplugException(HotplugException.Reason.DETACH_TIMEOUT, where + " " + detachWaits.describe()
+                        + " (the guest did not release the device; it stays attached until the guest does)");
             }
             try {
                 Thread.sleep(20);
