@@ -381,6 +381,13 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
         for (Runnable step : steps) {
             try {
                 step.run();
+            } catch (java.io.UncheckedIOException e) {
+                // the system said no (a guest that did not release its device, a file): its message names what
+                LOG.log(System.Logger.Level.ERROR, "ring port cleanup step failed: port=" + config.name() + " "
+                        + e.getCause().getMessage());
+                if (first == null) {
+                    first = e;
+                }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "ring port cleanup step failed: port=" + config.name() + " "
                         + e.getMessage(), e);
