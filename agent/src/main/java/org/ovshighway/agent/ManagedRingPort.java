@@ -22,6 +22,7 @@ import org.ovshighway.ovs.memif.MemifException;
 import org.ovshighway.ovs.memif.MemifPortConfig;
 import org.ovshighway.ovs.memif.MemifRegions;
 import org.ovshighway.ovs.ovsdb.InterfaceInfo;
+import org.ovshighway.ovs.ovsdb.OvsdbException;
 import org.ovshighway.ovs.ovsdb.OvsdbSession;
 import org.ovshighway.ovs.ovsdb.PortInfo;
 import org.ovshighway.ovs.ovsdb.RingPortSpec;
@@ -341,10 +342,10 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
     /**
      * DOWN, DISCONNECT, delete the OVS port, detach from the guest (unpublish or unplug), delete the region file and a left-over
      * socket file. Each step runs even when an earlier one fails; failures are logged and the
-     * first is rethrown. The OVS port's deletion waits at most {@code applyWait} for ovs-vswitchd
-     * to apply it (the memif socket is then released).
+     * first is rethrown. The OVS port's deletion waits for ovs-vswitchd to apply it (the memif
+     * socket is then released) at most what is left of {@code applyWait}, shared by the ports of one stop.
      */
-    void close(Supplier<OvsdbSession> ovsdb, Duration applyWait) {
+    void close(Supplier<OvsdbSession> ovsdb, WaitBudget applyWait) {
         RuntimeException first = null;
         List<Runnable> steps = List.of(
                 () -> record(region.publishDown()),
@@ -357,7 +358,7 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
                     if (portCreated) {
                         OvsdbSession session = ovsdb.get();
                         if (session.snapshot().findPort(config.name()).isPresent()) {
-                            session.deleteRingPort(bridge, config.name(), applyWait);
+                            applyWait.spend(wait -> session.deleteRingPort(bridge, config.name(), wait));
                         }
                     }
                 },
@@ -381,10 +382,10 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
         for (Runnable step : steps) {
             try {
                 step.run();
-            } catch (java.io.UncheckedIOException e) {
-                // the system said no (a guest that did not release its device, a file): its message names what
+            } catch (java.io.UncheckedIOException | OvsdbException e) {
+                // the system said no (a guest that kept its device, a file, OVS): the message names what
                 LOG.log(System.Logger.Level.ERROR, "ring port cleanup step failed: port=" + config.name() + " "
-                        + e.getCause().getMessage());
+                        + (e instanceof java.io.UncheckedIOException io ? io.getCause().getMessage() : e.getMessage()));
                 if (first == null) {
                     first = e;
                 }
@@ -405,7 +406,7 @@ public final class ManagedRingPort implements GuestDeviceWatch.WatchedPort {
 
     private void closeAfterFailure(OvsdbSession ovsdb, Exception cause) {
         try {
-            close(() -> ovsdb, OvsdbSession.DEFAULT_TIMEOUT);
+            close(() -> ovsdb, new WaitBudget(OvsdbSession.DEFAULT_TIMEOUT));
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }

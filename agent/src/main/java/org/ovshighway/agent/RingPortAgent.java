@@ -50,9 +50,9 @@ public final class RingPortAgent implements AutoCloseable {
     private final AgentConfig config;
     /**
      * How long removing the ring ports waits, all together, for ovs-vswitchd to apply their
-     * deletions: a running vswitchd takes milliseconds per port; one that died would otherwise make
-     * each port wait out the OVSDB timeout, and a stop of several ports outlast its service's stop
-     * timeout.
+     * deletions ({@link WaitBudget}: only those waits count): a running vswitchd takes milliseconds
+     * per port; one that died would otherwise make each port wait out the OVSDB timeout, and a stop
+     * of several ports outlast its service's stop timeout.
      */
     static final Duration VSWITCHD_APPLY_WAIT = Duration.ofSeconds(15);
 
@@ -156,10 +156,13 @@ public final class RingPortAgent implements AutoCloseable {
                 }
             }
         } catch (AgentException e) {
-            long applyDeadline = System.nanoTime() + VSWITCHD_APPLY_WAIT.toNanos();
+            if (libvirt != null) {
+                libvirt.shareDetachWait(config.libvirtDetachDeadline());
+            }
+            WaitBudget applyWait = new WaitBudget(VSWITCHD_APPLY_WAIT);
             for (ManagedRingPort port : started.reversed()) {
                 try {
-                    port.close(connection, until(applyDeadline));
+                    port.close(connection, applyWait);
                 } catch (RuntimeException cleanup) {
                     e.addSuppressed(cleanup);
                 }
@@ -347,11 +350,6 @@ public final class RingPortAgent implements AutoCloseable {
         closed.await();
     }
 
-    /** What is left until {@code deadline} (System.nanoTime), at least zero. */
-    private static Duration until(long deadline) {
-        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-    }
-
     /**
      * The stop has begun: from now on the VM devices' unplugs (ring ports', and the links' that a
      * caller removes before {@link #close}) wait for their guests one {@code libvirt-detach-deadline-ms}
@@ -388,13 +386,14 @@ public final class RingPortAgent implements AutoCloseable {
             if (supervisor.isAlive()) {
                 LOG.log(System.Logger.Level.ERROR, "supervisor thread did not stop within 10 s; removing ports anyway");
             }
-            long applyDeadline = System.nanoTime() + VSWITCHD_APPLY_WAIT.toNanos();
+            WaitBudget applyWait = new WaitBudget(VSWITCHD_APPLY_WAIT);
             for (ManagedRingPort port : ports.reversed()) {
                 try {
-                    port.close(ovsdb, until(applyDeadline));
+                    port.close(ovsdb, applyWait);
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.ERROR, "ring port not fully removed: port=" + port.name() + " "
-                            + e.getMessage());
+                    // close logged each step that failed, with its reason
+                    LOG.log(System.Logger.Level.ERROR, "ring port not fully removed: port=" + port.name()
+                            + " (the failed cleanup steps are logged above)");
                 }
             }
             ovsdb.close();
