@@ -5,12 +5,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code highway agent --config FILE}: runs the agent until SIGTERM or SIGINT, then removes
  * everything it made (ring ports in OVS, region files, publications).
  */
 final class AgentCommand implements Subcommand {
+    private static final System.Logger LOG = System.getLogger(AgentCommand.class.getName());
     private final Map<String, String> environment;
 
     AgentCommand(Map<String, String> environment) {
@@ -43,7 +45,8 @@ final class AgentCommand implements Subcommand {
                 a new generation). It watches the bridge's flow tables through its own OpenFlow
                 connection and logs which ring-port directions become point-to-point or stop
                 being so ('highway links' shows them). On exit it removes the ports,
-                publications, VM devices and region files.
+                publications, VM devices and region files; a SIGTERM that arrives while it
+                is still starting lets the start finish, then removes them all the same.
                 An agent that was killed leaves them; the next one re-adopts them: the same
                 region file (the guest keeps its mapping), the same OVS interface when it is
                 still Highway's for the same guest and socket, the VM's device when the domain
@@ -135,24 +138,37 @@ final class AgentCommand implements Subcommand {
         // log lines are formatted and written off the control threads (a link's establishment waits for them)
         AsyncLogHandler.installOnRootLogger();
         SystemdNotify systemd = SystemdNotify.fromEnvironment(environment);
-        HighwayAgent agent;
-        try {
-            agent = HighwayAgent.start(config);
-        } catch (AgentException e) {
-            systemd.send("STATUS=not started: " + e.getMessage());
-            throw e;
-        }
-        // SIGTERM/SIGINT run the hook; the JVM exits only after it returns, so cleanup completes
+        // the started agent, or null once a start failed (its own failure path removed what it made)
+        CompletableFuture<HighwayAgent> started = new CompletableFuture<>();
+        // SIGTERM/SIGINT run the hook; the JVM exits only after it returns, so cleanup completes. It is
+        // in place before the start: a stop asked for while starting (systemd stopping a unit that is
+        // still activating, Ctrl-C) lets the start finish, then removes what it made.
         Thread hook = Thread.ofPlatform().name("highway-agent-shutdown").unstarted(() -> {
             try {
-                systemd.send("STOPPING=1\nSTATUS=stopping: reverting links, restoring controllers, removing ring ports");
-                agent.close();
+                if (!started.isDone()) {
+                    LOG.log(System.Logger.Level.WARNING, "stop asked for while the agent starts: the start finishes"
+                            + " first, then everything it made is removed: bridge=" + config.bridge());
+                }
+                HighwayAgent agent = started.join();
+                if (agent != null) {
+                    systemd.send("STOPPING=1\nSTATUS=stopping: reverting links, restoring controllers, removing ring ports");
+                    agent.close();
+                }
             } finally {
                 ShutdownLogManager.closeHandlers();
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
         ShutdownLogManager.holdDuringShutdown();
+        HighwayAgent agent;
+        try {
+            agent = HighwayAgent.start(config);
+        } catch (AgentException | RuntimeException | Error e) {
+            started.complete(null);
+            systemd.send("STATUS=not started: " + e.getMessage());
+            throw e;
+        }
+        started.complete(agent);
         out.println("highway agent running: ring ports " + agent.ringPorts().ports().stream()
                 .map(ManagedRingPort::name).toList() + ", control socket " + agent.control().path()
                 + " (SIGTERM or SIGINT to stop)");

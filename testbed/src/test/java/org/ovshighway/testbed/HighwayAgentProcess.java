@@ -31,25 +31,31 @@ final class HighwayAgentProcess implements AutoCloseable {
     /** {@link #start(Path, Path)} with {@code environment} added to the agent's. */
     static HighwayAgentProcess start(Path config, Path output, java.util.Map<String, String> environment)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"),
-                "org.ovshighway.agent.HighwayCommand", "agent", "--config", config.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        HighwayAgentProcess agent = new HighwayAgentProcess(process, output);
+        HighwayAgentProcess agent = launch(config, output, environment);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!agent.output().contains(READY)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
+            if (!agent.process.isAlive() || System.nanoTime() > deadline) {
                 agent.close();
-                throw new IOException("highway agent did not report its ring ports up (alive=" + process.isAlive()
+                throw new IOException("highway agent did not report its ring ports up (alive=" + agent.process.isAlive()
                         + "); output:\n" + agent.output());
             }
             Thread.sleep(50);
         }
         return agent;
+    }
+
+    /** Starts the agent without waiting for anything. */
+    static HighwayAgentProcess launch(Path config, Path output, java.util.Map<String, String> environment)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-Djava.util.logging.manager=org.ovshighway.agent.ShutdownLogManager",
+                "-cp", System.getProperty("java.class.path"),
+                "org.ovshighway.agent.HighwayCommand", "agent", "--config", config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(environment);
+        return new HighwayAgentProcess(builder.start(), output);
     }
 
     String output() throws IOException {
@@ -72,6 +78,23 @@ final class HighwayAgentProcess implements AutoCloseable {
             text = output();
         }
         return text;
+    }
+
+    /** Sends SIGTERM and returns at once. */
+    void terminate() {
+        process.destroy();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits up to {@code limit} for the agent to exit; returns its exit status. */
+    int awaitExit(java.time.Duration limit) throws IOException, InterruptedException {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IOException("highway agent still running " + limit.toSeconds() + " s on; output:\n" + output());
+        }
+        return process.exitValue();
     }
 
     /** SIGTERM and wait for the agent's cleanup; returns its exit status. */

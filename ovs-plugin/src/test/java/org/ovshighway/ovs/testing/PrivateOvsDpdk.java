@@ -106,6 +106,19 @@ public final class PrivateOvsDpdk implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops ovs-vswitchd (SIGSTOP), as a daemon that hangs: OVSDB still takes changes, nobody applies
+     * them. {@link #resumeVswitchd} lets it go on; {@link #close} resumes it before stopping it.
+     */
+    public void pauseVswitchd() throws IOException, InterruptedException {
+        exec(Map.of(), List.of("kill", "-STOP", Files.readString(run.resolve("ovs-vswitchd.pid")).trim()));
+    }
+
+    /** Lets a paused ovs-vswitchd go on (SIGCONT). */
+    public void resumeVswitchd() throws IOException, InterruptedException {
+        exec(Map.of(), List.of("kill", "-CONT", Files.readString(run.resolve("ovs-vswitchd.pid")).trim()));
+    }
+
     /** Restarts ovsdb-server only (conf.db stays; every OVSDB client's connection closes). */
     public void restartOvsdbServer() throws IOException, InterruptedException {
         exec(Map.of(), List.of(script("ovs-dpdk-restart-ovsdb").toString(), run.toString()));
@@ -153,6 +166,12 @@ public final class PrivateOvsDpdk implements AutoCloseable {
             }
         }
         try {
+            Path pidFile = run.resolve("ovs-vswitchd.pid");
+            if (Files.exists(pidFile)) {
+                // a test that paused it may have failed before resuming it: a stopped process takes no SIGTERM
+                new ProcessBuilder("kill", "-CONT", Files.readString(pidFile).trim()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            }
             exec(Map.of(), List.of(script("ovs-dpdk-down").toString(), run.toString()));
         } finally {
             deleteTree(run);
