@@ -29,6 +29,14 @@ final class AttachCommand implements Subcommand {
 
     /** Blocks until the command should stop; the standard one waits for SIGTERM/SIGINT. */
     interface StopSignal {
+        /**
+         * Called before the command changes anything: from now on a stop request is kept (one that
+         * comes while the proxy starts is answered once it runs, by the restore) and the process waits
+         * for {@link #stopped}.
+         */
+        default void arm() {
+        }
+
         void await() throws InterruptedException;
 
         /** Called once the bridge is restored, so a signal handler can let the JVM exit. */
@@ -49,7 +57,9 @@ final class AttachCommand implements Subcommand {
         CountDownLatch done = new CountDownLatch(1);
         return new StopSignal() {
             @Override
-            public void await() throws InterruptedException {
+            public void arm() {
+                // in place before the controllers are changed: a SIGTERM while the proxy starts must not
+                // end the JVM with the bridge pointing at a proxy that is gone
                 Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("highway-attach-stop").unstarted(() -> {
                     requested.countDown();
                     try {
@@ -61,6 +71,10 @@ final class AttachCommand implements Subcommand {
                     }
                 }));
                 ShutdownLogManager.holdDuringShutdown();
+            }
+
+            @Override
+            public void await() throws InterruptedException {
                 requested.await();
             }
 
@@ -170,6 +184,7 @@ final class AttachCommand implements Subcommand {
         OpenFlowTarget switchEndpoint = parseTarget(options.value("--switch-endpoint")
                 .orElse("unix:" + locations.runDir().resolve(bridge + ".mgmt")));
 
+        stop.arm();
         try (OvsdbConnection connection = new OvsdbConnection(OvsdbSession.connect(ovsdbEndpoint, timeout))) {
             OvsdbSession session = connection.session();
             boolean reattach = BridgeAttachment.isAttached(session, bridge);

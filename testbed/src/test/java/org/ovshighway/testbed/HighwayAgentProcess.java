@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code highway agent --config FILE} in its own JVM: the highway command's main class with the
+ * {@code highway agent --config FILE} (or another highway command) in its own JVM: the highway command's main class with the
  * JVM options the {@code ./highway} script gives it, on this test's class path (the agent module
  * is a test dependency, so the reactor has built it). Stopped with SIGTERM, as an operator would.
  */
@@ -47,12 +47,18 @@ final class HighwayAgentProcess implements AutoCloseable {
     /** Starts the agent without waiting for anything. */
     static HighwayAgentProcess launch(Path config, Path output, java.util.Map<String, String> environment)
             throws IOException {
+        return launchCommand(List.of("agent", "--config", config.toString()), output, environment);
+    }
+
+    /** Starts {@code highway ARGS...} (any command: {@code attach --bridge br0 ...}) without waiting for anything. */
+    static HighwayAgentProcess launchCommand(List<String> highwayArgs, Path output, java.util.Map<String, String> environment)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-Djava.util.logging.manager=org.ovshighway.agent.ShutdownLogManager",
-                "-cp", System.getProperty("java.class.path"),
-                "org.ovshighway.agent.HighwayCommand", "agent", "--config", config.toString()));
+                "-cp", System.getProperty("java.class.path"), "org.ovshighway.agent.HighwayCommand"));
+        command.addAll(highwayArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().putAll(environment);
         return new HighwayAgentProcess(builder.start(), output);
