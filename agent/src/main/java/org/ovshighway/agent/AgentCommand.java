@@ -163,7 +163,8 @@ final class AgentCommand implements Subcommand {
         HighwayAgent agent;
         try {
             agent = HighwayAgent.start(config);
-        } catch (AgentException | RuntimeException | Error e) {
+        } catch (Throwable e) {
+            // whatever ended the start, the hook must not wait for it at exit
             started.complete(null);
             systemd.send("STATUS=not started: " + e.getMessage());
             throw e;
