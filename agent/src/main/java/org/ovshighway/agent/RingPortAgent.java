@@ -156,9 +156,7 @@ public final class RingPortAgent implements AutoCloseable {
                 }
             }
         } catch (AgentException e) {
-            if (libvirt != null) {
-                libvirt.shareDetachWait(config.libvirtDetachDeadline());
-            }
+            shareDetachWait(libvirt, config);
             WaitBudget applyWait = new WaitBudget(VSWITCHD_APPLY_WAIT);
             for (ManagedRingPort port : started.reversed()) {
                 try {
@@ -357,6 +355,10 @@ public final class RingPortAgent implements AutoCloseable {
      * past its service's stop timeout. Idempotent; {@link #close} calls it too.
      */
     void beginStop() {
+        shareDetachWait(libvirt, config);
+    }
+
+    private static void shareDetachWait(LibvirtAttacher libvirt, AgentConfig config) {
         if (libvirt != null) {
             libvirt.shareDetachWait(config.libvirtDetachDeadline());
         }
